@@ -1,0 +1,65 @@
+# Qualiréseau — the single entry to dev tasks. `make run` and `make test` are the quick start.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run install migrate demo serve worker beat test lint format browser bench db-stop messages clean
+
+run: install migrate demo serve ## install, migrate, load the demo network, serve http://localhost:$(PORT)
+
+install: $(VENV)/.installed ## create the virtualenv and install the locked dependencies
+
+$(VENV)/.installed: requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+migrate: install ## migrate the public schema, then every structure's schema
+	$(PY) manage.py migrate_schemas --shared -v 0
+	$(PY) manage.py migrate_schemas --tenant -v 0
+
+demo: install ## load the demo network (idempotent; refused in production)
+	$(PY) manage.py load_demo
+
+serve: install
+	@echo "Qualiréseau : http://localhost:$(PORT)"
+	$(PY) manage.py runserver 0.0.0.0:$(PORT)
+
+worker: install ## a Celery worker (needs CELERY_BROKER_URL)
+	$(PY) -m celery -A platform.celery worker -l INFO
+
+beat: install ## Celery beat (reminders; needs CELERY_BROKER_URL)
+	$(PY) -m celery -A platform.celery beat -l INFO
+
+browser: ## Debian's Chromium for the browser tests (no browser download)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)); \
+	  else echo "Installez le paquet Debian 'chromium' (sudo apt-get install chromium)"; exit 1; fi; }
+
+test: install browser ## the whole suite, against a real PostgreSQL
+	$(PY) -m ruff check .
+	$(PY) -m pytest -q
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check . || true
+
+format: install
+	$(PY) -m ruff check --fix .
+
+bench: install ## benchmarks (figures recorded in docs/benchmarks.md)
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+messages: install ## refresh and compile the translations (needs gettext)
+	$(PY) manage.py makemessages -l en -l fr --ignore=.venv
+	$(PY) manage.py compilemessages --ignore=.venv
+
+db-stop: ## stop the embedded PostgreSQL
+	$(PY) -m platform.devdb stop
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BilansConfig(AppConfig):
+    name = "accompagnement.bilans"
+    label = "bilans"

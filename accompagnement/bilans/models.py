@@ -1,0 +1,1 @@
+"""Models of accompagnement.bilans (see accompagnement/__init__.py)."""

@@ -1,0 +1,108 @@
+"""Self-diagnosis (structure schema): answers to a published frame version, and the
+network expert's confirmation of each answer."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Autodiagnostic(models.Model):
+    class Statut(models.TextChoices):
+        BROUILLON = "brouillon", _("En cours")
+        SOUMIS = "soumis", _("Soumis à l'expert")
+        REOUVERTURE_DEMANDEE = "reouverture_demandee", _("Réouverture demandée")
+        CONFIRME = "confirme", _("Confirmé par l'expert")
+
+    version = models.ForeignKey(
+        "referentiels.ReferentielVersion", on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("version du référentiel"),
+    )
+    annee = models.PositiveSmallIntegerField(_("année"))
+    statut = models.CharField(_("statut"), max_length=30, choices=Statut.choices, default=Statut.BROUILLON)
+    precedent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="suivants",
+        verbose_name=_("autodiagnostic précédent"),
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("autodiagnostic")
+        verbose_name_plural = _("autodiagnostics")
+        ordering = ["-annee", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"Autodiagnostic {self.annee}"
+
+
+class Reponse(models.Model):
+    """The structure's declared answer to one criterion. ``revision`` is the version token
+    for optimistic concurrency: a save based on a stale revision is refused."""
+
+    autodiagnostic = models.ForeignKey(Autodiagnostic, on_delete=models.CASCADE, related_name="reponses")
+    critere = models.ForeignKey("referentiels.Critere", on_delete=models.PROTECT, related_name="+")
+    valeur = models.ForeignKey(
+        "referentiels.ValeurEchelle", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("cotation déclarée"),
+    )
+    commentaire = models.TextField(_("commentaire"), blank=True)
+    revision = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("réponse")
+        verbose_name_plural = _("réponses")
+        constraints = [
+            models.UniqueConstraint(fields=["autodiagnostic", "critere"], name="reponse_unique_par_critere")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.critere_id}: {self.valeur_id}"
+
+
+class Preuve(models.Model):
+    """An evidence file attached to an answer (stored outside the web root)."""
+
+    reponse = models.ForeignKey(Reponse, on_delete=models.CASCADE, related_name="preuves")
+    fichier = models.FileField(_("fichier"), upload_to="preuves/")
+    nom_original = models.CharField(_("nom du fichier"), max_length=255)
+    content_type = models.CharField(max_length=100, blank=True)
+    taille = models.PositiveBigIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("élément de preuve")
+        verbose_name_plural = _("éléments de preuve")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.nom_original
+
+
+class Confirmation(models.Model):
+    """The expert's confirmed score for one answer (comment required when it differs)."""
+
+    reponse = models.OneToOneField(Reponse, on_delete=models.CASCADE, related_name="confirmation")
+    valeur = models.ForeignKey(
+        "referentiels.ValeurEchelle", on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("cotation confirmée"),
+    )
+    commentaire = models.TextField(_("commentaire de l'expert"), blank=True)
+    preuves_examinees = models.ManyToManyField(Preuve, blank=True, related_name="confirmations")
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    confirmed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("confirmation")
+        verbose_name_plural = _("confirmations")
+
+    def __str__(self) -> str:
+        return f"{self.reponse_id}: {self.valeur_id}"

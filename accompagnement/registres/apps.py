@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RegistresConfig(AppConfig):
+    name = "accompagnement.registres"
+    label = "registres"

@@ -1,0 +1,1 @@
+"""Models of accompagnement.registres (see accompagnement/__init__.py)."""

@@ -1,0 +1,1 @@
+"""Models of accompagnement.reporting (see accompagnement/__init__.py)."""

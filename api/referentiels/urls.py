@@ -1,0 +1,2 @@
+network_urlpatterns: list = []
+structure_urlpatterns: list = []

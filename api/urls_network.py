@@ -1,0 +1,3 @@
+from api.urls import network_patterns
+
+urlpatterns = network_patterns()

@@ -1,0 +1,3 @@
+from api.urls import structure_patterns
+
+urlpatterns = structure_patterns()

@@ -1,0 +1,34 @@
+"""Navigation by role, shared by every page (entries come from each app's hooks)."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from tenants import access
+
+from platform import hooks
+
+
+def _mark_active(entries, path: str) -> list[dict]:
+    return [
+        {"label": e.label, "url": e.url, "active": path == e.url or (e.url not in ("/",) and path.startswith(e.url))}
+        for e in entries
+    ]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    structure = getattr(request, "tenant", None)
+    if structure is not None and connection.schema_name == "public":
+        structure = None
+    context = {
+        "nav_items": _mark_active(hooks.network_menu(user), request.path),
+        "current_structure": structure,
+        "network_roles": access.network_roles(user),
+    }
+    if structure is not None:
+        context["structure_roles"] = access.roles_in_structure(user, structure)
+        context["structure_nav_items"] = _mark_active(hooks.structure_menu(user, structure), request.path)
+    return context

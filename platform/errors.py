@@ -1,0 +1,49 @@
+"""One application error type with stable codes, spoken by services, pages and the API.
+
+Services raise ``BusinessError(code, message, field=…)``; pages show ``message`` (French,
+translated) next to the field; the API's exception handler (``api.errors``) answers
+``{"errors": [{"code", "message", "field"}]}`` with ``status`` (400 by default, 409 for
+conflicts). Each domain lists its codes in an ``errors.py`` enum of its own app.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+
+class CommonError(StrEnum):
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    FORBIDDEN = "forbidden"
+    CONFLICT = "conflict"
+    IMMUTABLE = "immutable"
+
+
+class BusinessError(Exception):
+    """A refused business operation. Nothing has been written when it is raised."""
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        field: str | None = None,
+        status: int = 400,
+        details: dict[str, Any] | None = None,
+        errors: list[dict[str, Any]] | None = None,
+    ):
+        super().__init__(message)
+        self.code = str(code)
+        self.message = str(message)
+        self.field = field
+        self.status = status
+        self.details = details or {}
+        # Several errors at once (e.g. an import): each {"code", "message", "field", ...}
+        self.errors = errors or [{"code": self.code, "message": self.message, "field": field}]
+
+    def as_dict(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {"errors": self.errors}
+        if self.details:
+            payload["details"] = self.details
+        return payload

@@ -1,0 +1,318 @@
+"""Who may see and do what: the one authorization module.
+
+Views (through ``platform.views.StructureViewMixin`` and ``StructureAccessMiddleware``)
+and the API (through ``api.permissions``) call these functions; nothing else decides
+access. Each rule is stated in its docstring.
+
+Roles
+-----
+* ``federation``: federation admin — the whole network.
+* ``pilote``: pilot of a territory — every structure of their territories.
+* ``expert``: expert-réseau — the structures of their working groups and those they
+  are directly assigned to (``ExpertAffectation``).
+* ``directeur``, ``referent``, ``contributeur``, ``lecteur``: staff of one structure.
+
+A person may hold several roles (an expert may also be a pilot). Anything a person may
+not see answers 404, exactly like something that does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+
+from tenants.models import (
+    ExpertAffectation,
+    GroupeTravail,
+    Membership,
+    Structure,
+    Territoire,
+)
+
+FEDERATION = "federation"
+PILOTE = "pilote"
+EXPERT = "expert"
+DIRECTEUR = Membership.Role.DIRECTEUR.value
+REFERENT = Membership.Role.REFERENT.value
+CONTRIBUTEUR = Membership.Role.CONTRIBUTEUR.value
+LECTEUR = Membership.Role.LECTEUR.value
+
+STAFF_WRITE_ROLES = frozenset({DIRECTEUR, REFERENT, CONTRIBUTEUR})
+STAFF_MANAGE_ROLES = frozenset({DIRECTEUR, REFERENT})
+ROLE_LABELS = {
+    FEDERATION: "Administration fédération",
+    PILOTE: "Pilote territorial",
+    EXPERT: "Expert-réseau",
+    **{role.value: str(role.label) for role in Membership.Role},
+}
+
+
+@dataclass(frozen=True)
+class StructureRoles:
+    """The roles one person holds toward one structure."""
+
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    def __contains__(self, role: str) -> bool:
+        return role in self.roles
+
+    def __bool__(self) -> bool:
+        return bool(self.roles)
+
+    @property
+    def staff_role(self) -> str | None:
+        for role in (DIRECTEUR, REFERENT, CONTRIBUTEUR, LECTEUR):
+            if role in self.roles:
+                return role
+        return None
+
+
+def _active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+# --- Network-level roles -------------------------------------------------------------------
+
+def is_federation_admin(user) -> bool:
+    """A federation admin is an active user flagged ``is_federation_admin``."""
+    return _active(user) and bool(user.is_federation_admin)
+
+
+def is_pilote(user) -> bool:
+    """A pilot pilots at least one territory."""
+    return _active(user) and territoires_piloted_by(user).exists()
+
+
+def is_expert(user) -> bool:
+    """An expert leads at least one working group or has a direct assignment."""
+    if not _active(user):
+        return False
+    return (
+        GroupeTravail.objects.filter(experts=user).exists()
+        or ExpertAffectation.objects.filter(expert=user).exists()
+    )
+
+
+def network_roles(user) -> frozenset[str]:
+    """The network-level roles of a person (cached on the user object for the request)."""
+    if not _active(user):
+        return frozenset()
+    cached = getattr(user, "_qr_network_roles", None)
+    if cached is not None:
+        return cached
+    roles = set()
+    if user.is_federation_admin:
+        roles.add(FEDERATION)
+    if is_pilote(user):
+        roles.add(PILOTE)
+    if is_expert(user):
+        roles.add(EXPERT)
+    if Membership.objects.filter(user=user, structure__deleted_at__isnull=True).exists():
+        roles.add("staff")
+    user._qr_network_roles = frozenset(roles)
+    return user._qr_network_roles
+
+
+def territoires_piloted_by(user) -> QuerySet[Territoire]:
+    if not _active(user):
+        return Territoire.objects.none()
+    return Territoire.objects.filter(pilotes=user)
+
+
+def territoires_visible_to(user) -> QuerySet[Territoire]:
+    """Federation admins see every territory; pilots theirs; experts those of their groups."""
+    if not _active(user):
+        return Territoire.objects.none()
+    if is_federation_admin(user):
+        return Territoire.objects.all()
+    return Territoire.objects.filter(
+        Exists(Territoire.pilotes.through.objects.filter(territoire_id=OuterRef("pk"), user_id=user.pk))
+        | Exists(GroupeTravail.objects.filter(territoire_id=OuterRef("pk"), experts=user))
+    )
+
+
+def groupes_visible_to(user) -> QuerySet[GroupeTravail]:
+    """Federation admins see every group; pilots those of their territories; experts theirs;
+    staff the groups their structure belongs to."""
+    if not _active(user):
+        return GroupeTravail.objects.none()
+    if is_federation_admin(user):
+        return GroupeTravail.objects.all()
+    return GroupeTravail.objects.filter(
+        Exists(Territoire.pilotes.through.objects.filter(territoire_id=OuterRef("territoire_id"), user_id=user.pk))
+        | Exists(GroupeTravail.experts.through.objects.filter(groupetravail_id=OuterRef("pk"), user_id=user.pk))
+        | Exists(
+            GroupeTravail.structures.through.objects.filter(
+                groupetravail_id=OuterRef("pk"),
+                structure__memberships__user_id=user.pk,
+            )
+        )
+    )
+
+
+def can_manage_network(user) -> bool:
+    """Territories, groups, frames, campaigns and accounts are the federation admin's."""
+    return is_federation_admin(user)
+
+
+def can_manage_territoire(user, territoire: Territoire) -> bool:
+    """A territory (its groups and structures) is edited by the federation admin or its pilots."""
+    if is_federation_admin(user):
+        return True
+    return _active(user) and territoire.pilotes.filter(pk=user.pk).exists()
+
+
+def can_lead_groupe(user, groupe: GroupeTravail) -> bool:
+    """A group's meetings, minutes and collective plan are written by its experts
+    (and by the federation admin and the territory's pilots)."""
+    if not _active(user):
+        return False
+    return (
+        is_federation_admin(user)
+        or groupe.experts.filter(pk=user.pk).exists()
+        or groupe.territoire.pilotes.filter(pk=user.pk).exists()
+    )
+
+
+# --- Structures ----------------------------------------------------------------------------
+
+def structures_visible_to(user) -> QuerySet[Structure]:
+    """The structures a person may open.
+
+    Federation admin: all; pilot: the structures of their territories; expert: those of
+    their groups and their direct assignments; staff: their own structure(s).
+    """
+    structures = Structure.objects.reelles()
+    if not _active(user):
+        return structures.none()
+    if is_federation_admin(user):
+        return structures
+    return structures.filter(
+        Exists(Membership.objects.filter(structure_id=OuterRef("pk"), user_id=user.pk))
+        | Exists(Territoire.pilotes.through.objects.filter(territoire_id=OuterRef("territoire_id"), user_id=user.pk))
+        | Exists(
+            GroupeTravail.structures.through.objects.filter(
+                structure_id=OuterRef("pk"), groupetravail__experts=user
+            )
+        )
+        | Exists(ExpertAffectation.objects.filter(structure_id=OuterRef("pk"), expert_id=user.pk))
+    )
+
+
+def structures_of_expert(user) -> QuerySet[Structure]:
+    """The structures an expert reviews: their groups' and their direct assignments."""
+    if not _active(user):
+        return Structure.objects.none()
+    return Structure.objects.reelles().filter(
+        Exists(
+            GroupeTravail.structures.through.objects.filter(
+                structure_id=OuterRef("pk"), groupetravail__experts=user
+            )
+        )
+        | Exists(ExpertAffectation.objects.filter(structure_id=OuterRef("pk"), expert_id=user.pk))
+    )
+
+
+def roles_in_structure(user, structure: Structure) -> StructureRoles:
+    """Every role a person holds toward a structure, in one query, cached per request."""
+    if not _active(user) or structure is None or structure.is_public or structure.deleted_at:
+        return StructureRoles()
+    cache = user.__dict__.setdefault("_qr_structure_roles", {})
+    if structure.pk in cache:
+        return cache[structure.pk]
+    row = (
+        Structure.objects.filter(pk=structure.pk)
+        .annotate(
+            member_role=Subquery(
+                Membership.objects.filter(structure_id=OuterRef("pk"), user_id=user.pk).values("role")[:1]
+            ),
+            is_pilote=Exists(
+                Territoire.pilotes.through.objects.filter(
+                    territoire_id=OuterRef("territoire_id"), user_id=user.pk
+                )
+            ),
+            is_group_expert=Exists(
+                GroupeTravail.structures.through.objects.filter(
+                    structure_id=OuterRef("pk"), groupetravail__experts=user
+                )
+            ),
+            is_assigned_expert=Exists(
+                ExpertAffectation.objects.filter(structure_id=OuterRef("pk"), expert_id=user.pk)
+            ),
+        )
+        .values("member_role", "is_pilote", "is_group_expert", "is_assigned_expert")
+        .first()
+    )
+    roles: set[str] = set()
+    if user.is_federation_admin:
+        roles.add(FEDERATION)
+    if row:
+        if row["member_role"]:
+            roles.add(row["member_role"])
+        if row["is_pilote"]:
+            roles.add(PILOTE)
+        if row["is_group_expert"] or row["is_assigned_expert"]:
+            roles.add(EXPERT)
+    result = StructureRoles(frozenset(roles))
+    cache[structure.pk] = result
+    return result
+
+
+def can_view_structure(user, structure: Structure) -> bool:
+    """Anyone with a role toward the structure may read its pages."""
+    return bool(roles_in_structure(user, structure))
+
+
+def can_contribute(user, structure: Structure) -> bool:
+    """Directors, référents and contributors write the structure's quality data
+    (answers, evidence, registers, deliverable drafts). Readers only read."""
+    return bool(roles_in_structure(user, structure).roles & STAFF_WRITE_ROLES)
+
+
+def can_manage_structure(user, structure: Structure) -> bool:
+    """Directors and référents submit (self-diagnosis, deliverables, reviews) and manage
+    the action plan and the structure's accounts."""
+    return bool(roles_in_structure(user, structure).roles & STAFF_MANAGE_ROLES)
+
+
+def can_act_as_expert(user, structure: Structure) -> bool:
+    """Only an expert assigned to the structure (group or direct) confirms its
+    self-diagnosis and decides on its deliverables."""
+    return EXPERT in roles_in_structure(user, structure)
+
+
+def can_pilot_structure(user, structure: Structure) -> bool:
+    """The federation admin and the structure's territorial pilots follow it as pilots."""
+    roles = roles_in_structure(user, structure)
+    return FEDERATION in roles or PILOTE in roles
+
+
+def can_edit_structure_profile(user, structure: Structure) -> bool:
+    """A structure's profile (contacts, territory, groups) is edited by the federation admin
+    or the pilot of its territory."""
+    return can_pilot_structure(user, structure)
+
+
+# --- Référentiels (issue: reference frames) -----------------------------------------------
+
+def can_manage_referentiels(user) -> bool:
+    """Reference frames are created, imported, published and archived by federation admins."""
+    return is_federation_admin(user)
+
+
+def can_browse_referentiels(user) -> bool:
+    """Every signed-in person may browse published frames."""
+    return _active(user)
+
+
+# --- Self-diagnosis and confirmation (issue: autodiagnostic) -------------------------------
+
+
+# --- Deliverables, action plans, collective work (issue: accompagnement) --------------------
+
+
+# --- Registers, reviews, campaigns, consolidation (issue: bilans) ---------------------------
+
+
+# --- Operations (issue: deployment) --------------------------------------------------------

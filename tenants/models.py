@@ -1,0 +1,225 @@
+"""The network: people, territories, working groups and structures (the tenants).
+
+Everything here lives in the public schema. A ``Structure`` is a tenant: saving a new
+one provisions its PostgreSQL schema (django-tenants). Who may see what is decided in
+``tenants/access.py``, never here.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+from tenants.validators import validate_finess, validate_siret
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields):
+        if not email:
+            raise ValueError("L'adresse e-mail est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields):
+        fields.update(is_staff=True, is_superuser=True, is_federation_admin=True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. Global (public schema): one login for every structure they may see."""
+
+    email = models.EmailField(_("adresse e-mail"), unique=True)
+    first_name = models.CharField(_("prénom"), max_length=150, blank=True)
+    last_name = models.CharField(_("nom"), max_length=150, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    function = models.CharField(_("fonction"), max_length=150, blank=True)
+    is_active = models.BooleanField(_("actif"), default=True)
+    is_staff = models.BooleanField(_("accès à l'administration Django"), default=False)
+    is_federation_admin = models.BooleanField(_("administrateur fédération"), default=False)
+    date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("personne")
+        verbose_name_plural = _("personnes")
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+
+class Territoire(models.Model):
+    """A union territoriale (UT), led by one or more pilots."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    nom = models.CharField(_("nom"), max_length=200)
+    pilotes = models.ManyToManyField(
+        User, related_name="territoires_pilotes", blank=True, verbose_name=_("pilotes")
+    )
+
+    class Meta:
+        verbose_name = _("territoire")
+        verbose_name_plural = _("territoires")
+        ordering = ["nom"]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class GroupeTravail(models.Model):
+    """A collective working group of a territory, led by its expert(s)."""
+
+    territoire = models.ForeignKey(
+        Territoire, on_delete=models.PROTECT, related_name="groupes", verbose_name=_("territoire")
+    )
+    nom = models.CharField(_("nom"), max_length=200)
+    experts = models.ManyToManyField(
+        User, related_name="groupes_expertises", blank=True, verbose_name=_("experts-réseau")
+    )
+
+    class Meta:
+        verbose_name = _("groupe de travail")
+        verbose_name_plural = _("groupes de travail")
+        ordering = ["territoire__nom", "nom"]
+        constraints = [
+            models.UniqueConstraint(fields=["territoire", "nom"], name="groupe_nom_unique_par_territoire")
+        ]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class StructureQuerySet(models.QuerySet):
+    def reelles(self):
+        """Every structure but the technical public tenant and soft-deleted ones."""
+        return self.exclude(schema_name="public").filter(deleted_at__isnull=True)
+
+
+class Structure(TenantMixin):
+    """A home-care or medico-social structure: a tenant with its own schema."""
+
+    class Type(models.TextChoices):
+        SSIAD = "SSIAD", "SSIAD"
+        SAAD = "SAAD", "SAAD"
+        SPASAD = "SPASAD", "SPASAD"
+        SAP = "SAP", "SAP"
+        AUTRE = "AUTRE", _("Autre")
+
+    class Phase(models.TextChoices):
+        PREPARATOIRE = "preparatoire", _("Phase préparatoire")
+        DEPLOIEMENT = "deploiement", _("Déploiement")
+
+    nom = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant d'adresse"), max_length=63, unique=True)
+    type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.SAAD)
+    finess = models.CharField(_("n° FINESS"), max_length=9, blank=True, validators=[validate_finess])
+    siret = models.CharField(_("n° SIRET"), max_length=14, blank=True, validators=[validate_siret])
+    adresse = models.CharField(_("adresse"), max_length=300, blank=True)
+    code_postal = models.CharField(_("code postal"), max_length=10, blank=True)
+    ville = models.CharField(_("ville"), max_length=120, blank=True)
+    territoire = models.ForeignKey(
+        Territoire, on_delete=models.PROTECT, related_name="structures", null=True, blank=True,
+        verbose_name=_("territoire"),
+    )
+    groupes = models.ManyToManyField(
+        GroupeTravail, related_name="structures", blank=True, verbose_name=_("groupes de travail")
+    )
+    phase = models.CharField(
+        _("phase d'engagement"), max_length=20, choices=Phase.choices, default=Phase.PREPARATOIRE
+    )
+    date_engagement = models.DateField(_("engagée le"), null=True, blank=True)
+    date_deploiement = models.DateField(_("en déploiement depuis le"), null=True, blank=True)
+    directeur_nom = models.CharField(_("directeur·rice"), max_length=200, blank=True)
+    directeur_email = models.EmailField(_("e-mail du directeur·rice"), blank=True)
+    referent_nom = models.CharField(_("référent·e technique"), max_length=200, blank=True)
+    referent_email = models.EmailField(_("e-mail du référent·e technique"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(_("supprimée le"), null=True, blank=True)
+
+    auto_create_schema = True
+    auto_drop_schema = False
+
+    objects = StructureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("structure")
+        verbose_name_plural = _("structures")
+        ordering = ["nom"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["finess"], condition=~Q(finess=""), name="structure_finess_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.nom
+
+    @property
+    def is_public(self) -> bool:
+        return self.schema_name == "public"
+
+
+class Domain(DomainMixin):
+    """django-tenants' routing row: with subfolder routing, ``domain`` holds the slug."""
+
+
+class Membership(models.Model):
+    """A person's role inside one structure."""
+
+    class Role(models.TextChoices):
+        DIRECTEUR = "directeur", _("Directeur·rice")
+        REFERENT = "referent", _("Référent·e technique")
+        CONTRIBUTEUR = "contributeur", _("Contributeur·rice")
+        LECTEUR = "lecteur", _("Lecteur·rice")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rôle dans une structure")
+        verbose_name_plural = _("rôles dans les structures")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "structure"], name="membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.structure}"
+
+
+class ExpertAffectation(models.Model):
+    """A direct assignment of an expert to a structure (besides their groups')."""
+
+    expert = models.ForeignKey(User, on_delete=models.CASCADE, related_name="affectations_expert")
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="affectations_expert")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("affectation d'expert")
+        verbose_name_plural = _("affectations d'experts")
+        constraints = [
+            models.UniqueConstraint(fields=["expert", "structure"], name="affectation_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert} → {self.structure}"

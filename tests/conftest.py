@@ -1,0 +1,137 @@
+"""Shared fixtures.
+
+Tenant tests are fast because the structures' schemas are provisioned once per test
+database (kept with ``--reuse-db``) and every test runs in a transaction rolled back at
+its end. Two structures exist: ``structure`` (ours) and ``other_structure`` (another
+territory, another group) for isolation tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from django.test import Client
+from rest_framework.test import APIClient
+
+from tenants import services
+from tenants.models import GroupeTravail, Membership, Structure, Territoire, User
+from tenants.validators import luhn_complete
+
+STRUCTURE_SLUG = "alpha"
+OTHER_STRUCTURE_SLUG = "beta"
+PASSWORD = "mot-de-passe-de-test-42"
+
+
+def _ensure_structure(slug: str, nom: str, finess: str) -> Structure:
+    structure = Structure.objects.filter(slug=slug).first()
+    if structure is None:
+        structure = services.create_structure(nom=nom, slug=slug, type=Structure.Type.SAAD, finess=finess)
+    return structure
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        _ensure_structure(STRUCTURE_SLUG, "Structure Alpha", luhn_complete("59000001"))
+        _ensure_structure(OTHER_STRUCTURE_SLUG, "Structure Beta", luhn_complete("29000001"))
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_after_test():
+    yield
+    connection.set_schema_to_public()
+
+
+@dataclass
+class Network:
+    structure: Structure
+    other_structure: Structure
+    territoire: Territoire
+    other_territoire: Territoire
+    groupe: GroupeTravail
+    other_groupe: GroupeTravail
+    users: dict[str, User]
+
+    def user(self, role: str) -> User:
+        return self.users[role]
+
+
+# Roles the isolation tests walk through; "directeur_autre" is staff of other_structure.
+ROLES = [
+    "federation", "pilote", "expert", "directeur", "referent", "contributeur", "lecteur",
+    "directeur_autre", "expert_autre", "pilote_autre", "sans_role",
+]
+
+
+@pytest.fixture
+def network(db) -> Network:
+    structure = Structure.objects.get(slug=STRUCTURE_SLUG)
+    other = Structure.objects.get(slug=OTHER_STRUCTURE_SLUG)
+    territoire = Territoire.objects.create(code="ut-test", nom="UT Test")
+    other_territoire = Territoire.objects.create(code="ut-autre", nom="UT Autre")
+    groupe = GroupeTravail.objects.create(territoire=territoire, nom="Groupe Test")
+    other_groupe = GroupeTravail.objects.create(territoire=other_territoire, nom="Groupe Autre")
+    Structure.objects.filter(pk=structure.pk).update(territoire=territoire)
+    Structure.objects.filter(pk=other.pk).update(territoire=other_territoire)
+    structure.refresh_from_db()
+    other.refresh_from_db()
+    structure.groupes.set([groupe])
+    other.groupes.set([other_groupe])
+
+    users = {}
+    for role in ROLES:
+        users[role] = User.objects.create_user(
+            email=f"{role}@test.example", password=PASSWORD, first_name=role.capitalize(),
+            is_federation_admin=(role == "federation"),
+        )
+    territoire.pilotes.add(users["pilote"])
+    other_territoire.pilotes.add(users["pilote_autre"])
+    groupe.experts.add(users["expert"])
+    other_groupe.experts.add(users["expert_autre"])
+    for role in ("directeur", "referent", "contributeur", "lecteur"):
+        Membership.objects.create(user=users[role], structure=structure, role=role)
+    Membership.objects.create(user=users["directeur_autre"], structure=other, role="directeur")
+    return Network(structure, other, territoire, other_territoire, groupe, other_groupe, users)
+
+
+@pytest.fixture
+def structure(network) -> Structure:
+    return network.structure
+
+
+@pytest.fixture
+def in_structure(network):
+    """Run the test body's ORM calls in ``network.structure``'s schema."""
+    connection.set_tenant(network.structure)
+    yield network.structure
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def client_for():
+    """``client_for(user)``: a logged-in Django test client."""
+
+    def make(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_client_for():
+    """``api_client_for(user)``: a DRF client authenticated with the user's API token."""
+    from rest_framework.authtoken.models import Token
+
+    def make(user: User | None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            token, _ = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
