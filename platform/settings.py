@@ -45,6 +45,7 @@ RELEASE = os.environ.get("RELEASE", "")
 # Public schema: the network (users, territories, groups, structures, frames, reporting).
 SHARED_APPS = [
     "django_tenants",
+    "platform",
     "tenants",
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -229,7 +230,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "deliver-pending-outbox": {"task": "platform.tasks.deliver_pending_outbox", "schedule": 60.0},
+}
 
 # --- API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {

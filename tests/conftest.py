@@ -32,10 +32,20 @@ def _ensure_structure(slug: str, nom: str, finess: str) -> Structure:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_keepdb, django_db_createdb):
+    """pytest-django's set-up, for the default database whatever tests were collected
+    (browser tests use committed data and no ``db`` fixture), plus the two structures."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    keepdb = django_db_keepdb and not django_db_createdb
     with django_db_blocker.unblock():
+        db_cfg = setup_databases(verbosity=0, interactive=False, aliases={"default"}, keepdb=keepdb)
         _ensure_structure(STRUCTURE_SLUG, "Structure Alpha", luhn_complete("59000001"))
         _ensure_structure(OTHER_STRUCTURE_SLUG, "Structure Beta", luhn_complete("29000001"))
+    yield
+    if not keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=0)
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,30 @@
+"""Platform infrastructure tables (public schema)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class OutboxMessage(models.Model):
+    """A side effect (an email) that must not be lost when the broker is down.
+
+    Written in the same transaction as the business change that causes it; delivered by
+    a Celery task enqueued on commit, and again by the periodic ``deliver_pending_outbox``
+    task if the broker was unreachable. ``key`` is the idempotency key: a second write or a
+    second delivery of the same message does nothing.
+    """
+
+    key = models.CharField(max_length=255, unique=True)
+    kind = models.CharField(max_length=30, default="email")
+    schema_name = models.CharField(max_length=63, default="public")
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["sent_at", "created_at"], name="outbox_pending_idx")]
+
+    def __str__(self) -> str:
+        return self.key
