@@ -8,11 +8,12 @@ one provisions its PostgreSQL schema (django-tenants). Who may see what is decid
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
+from django_tenants.utils import schema_exists
 
 from tenants.validators import validate_finess, validate_siret
 
@@ -108,10 +109,14 @@ class GroupeTravail(models.Model):
         return self.nom
 
 
+TEMPLATE_SCHEMA = "tenant_template"  # see tenants/provisioning.py
+TECHNICAL_SCHEMAS = ("public", TEMPLATE_SCHEMA)
+
+
 class StructureQuerySet(models.QuerySet):
     def reelles(self):
-        """Every structure but the technical public tenant and soft-deleted ones."""
-        return self.exclude(schema_name="public").filter(deleted_at__isnull=True)
+        """Every structure but the technical rows (public tenant, template) and soft-deleted ones."""
+        return self.exclude(schema_name__in=TECHNICAL_SCHEMAS).filter(deleted_at__isnull=True)
 
 
 class Structure(TenantMixin):
@@ -176,6 +181,24 @@ class Structure(TenantMixin):
     @property
     def is_public(self) -> bool:
         return self.schema_name == "public"
+
+    @property
+    def is_technical(self) -> bool:
+        """The public tenant and the template schema's row are not real structures."""
+        return self.schema_name in TECHNICAL_SCHEMAS
+
+    def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
+        """Provision the schema by cloning the migrated template (tenants/provisioning.py)
+        instead of running every migration."""
+        from tenants.provisioning import provision_schema
+
+        if self.is_technical or not sync_schema:
+            return super().create_schema(check_if_exists, sync_schema, verbosity)
+        if check_if_exists and schema_exists(self.schema_name):
+            return False
+        provision_schema(self.schema_name)
+        connection.set_schema_to_public()
+        return True
 
 
 class Domain(DomainMixin):
