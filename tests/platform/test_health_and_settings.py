@@ -72,3 +72,19 @@ def test_sentry_events_carry_no_personal_data():
     assert scrubbed["request"] == {"url": "/s/a/"}
     assert "vars" not in scrubbed["exception"]["values"][0]["stacktrace"]["frames"][0]
     assert "data" not in scrubbed["breadcrumbs"]["values"][0]
+
+
+def test_healthz_reports_an_unreachable_broker_without_failing(db):
+    """A configured but unreachable broker is reported 'down'; the probe stays 200
+    (pages work and outbox rows wait for the broker)."""
+    code = (
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "r = Client().get('/healthz'); d = r.json(); print(r.status_code, d['database'], d['broker'])"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "platform.settings",
+           "CELERY_BROKER_URL": "redis://127.0.0.1:1/0", "DATABASE_URL": _db_url()}
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-3:] == ["200", "ok", "down"]
