@@ -45,8 +45,9 @@ def test_healthz_503_when_database_is_down():
 
 
 def test_check_deploy_reports_nothing_with_production_settings(db):
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a production check.
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "PRODUCTION": "1",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "qualite.example.org",
