@@ -36,9 +36,17 @@ class Autodiagnostic(models.Model):
         verbose_name = _("autodiagnostic")
         verbose_name_plural = _("autodiagnostics")
         ordering = ["-annee", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "annee"], name="autodiagnostic_unique_version_annee")
+        ]
 
     def __str__(self) -> str:
         return f"Autodiagnostic {self.annee}"
+
+    @property
+    def is_locked(self) -> bool:
+        """Answers can change only while the self-diagnosis is in progress."""
+        return self.statut != self.Statut.BROUILLON
 
 
 class Reponse(models.Model):
@@ -106,3 +114,64 @@ class Confirmation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reponse_id}: {self.valeur_id}"
+
+
+class AutodiagnosticTransition(models.Model):
+    """The log of a self-diagnosis' workflow (see ``workflow.py``): who moved it, when, from
+    which status to which, with an optional comment."""
+
+    autodiagnostic = models.ForeignKey(Autodiagnostic, on_delete=models.CASCADE, related_name="transitions")
+    transition = models.CharField(_("transition"), max_length=30)
+    from_statut = models.CharField(_("de"), max_length=30, choices=Autodiagnostic.Statut.choices, blank=True)
+    to_statut = models.CharField(_("vers"), max_length=30, choices=Autodiagnostic.Statut.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    commentaire = models.TextField(_("commentaire"), blank=True)
+
+    class Meta:
+        verbose_name = _("transition d'autodiagnostic")
+        verbose_name_plural = _("transitions d'autodiagnostic")
+        ordering = ["autodiagnostic", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.autodiagnostic_id}: {self.from_statut} → {self.to_statut}"
+
+
+class ExportAutodiagnostic(models.Model):
+    """A requested export (XLSX or PDF) and its progress, written by a Celery task.
+
+    ``empreinte`` fingerprints the data exported (answers, confirmations, status): asking
+    again for the same data gives back the same row (idempotent), new data a new file."""
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "XLSX"
+        PDF = "pdf", "PDF"
+
+    class Etat(models.TextChoices):
+        EN_ATTENTE = "en_attente", _("En attente")
+        EN_COURS = "en_cours", _("En cours")
+        PRET = "pret", _("Prêt")
+        ECHEC = "echec", _("Échec")
+
+    autodiagnostic = models.ForeignKey(Autodiagnostic, on_delete=models.CASCADE, related_name="exports")
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    empreinte = models.CharField(max_length=64)
+    etat = models.CharField(_("état"), max_length=20, choices=Etat.choices, default=Etat.EN_ATTENTE)
+    progression = models.PositiveSmallIntegerField(_("progression (%)"), default=0)
+    fichier = models.FileField(_("fichier"), upload_to="exports/", blank=True)
+    erreur = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export d'autodiagnostic")
+        verbose_name_plural = _("exports d'autodiagnostic")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["autodiagnostic", "format", "empreinte"], name="export_unique_empreinte"),
+            models.CheckConstraint(condition=models.Q(progression__lte=100), name="export_progression_max_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.autodiagnostic_id}.{self.format} ({self.etat})"

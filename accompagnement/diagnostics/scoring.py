@@ -1,0 +1,182 @@
+"""Scores of a self-diagnosis: a pure module (no database), easy to test by itself.
+
+Definitions
+-----------
+* A criterion's **cotation** is a value of the frame's scale: a weight ``poids`` between
+  0 and 1, or a value flagged ``exclue`` (e.g. "non applicable").
+* The **rate** of a set of criteria is the mean weight of its *scored* criteria: those
+  answered with a value that is not excluded. Excluded answers are left out of both the
+  numerator and the denominator; unanswered criteria are left out too and counted
+  separately (``unanswered``). A set with no scored criterion has no rate (``None``).
+* A criterion is **satisfied** when its value is not excluded and its weight is 1
+  (e.g. "Conforme"; "Partiellement conforme" at 0.5 is not).
+* **All level-N criteria satisfied** holds when every level-N criterion is answered and
+  is either satisfied or excluded, and at least one of them is satisfied. An unanswered
+  level-N criterion makes it false.
+* Rates are computed twice: from the structure's **declared** values and from the
+  expert's **confirmed** values (a criterion not yet confirmed counts as unanswered on
+  the confirmed side).
+* The **gap** is declared − confirmed: for a criterion, the difference of weights (when
+  both sides are scored); for a theme, a level, a theme × level or the module, the
+  difference of the two rates (when both exist). Positive gap = the structure
+  overestimated itself.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Cotation:
+    poids: float
+    exclue: bool = False
+
+    @property
+    def satisfied(self) -> bool:
+        return not self.exclue and self.poids >= 1
+
+
+@dataclass(frozen=True)
+class CriterionInput:
+    critere: Hashable  # id (or code) of the criterion
+    theme: Hashable  # id (or code) of its theme
+    niveau: int | None
+    declared: Cotation | None = None
+    confirmed: Cotation | None = None
+
+
+@dataclass
+class Rate:
+    """The rate of a set of criteria with what it was computed from."""
+
+    total: int = 0
+    scored: int = 0
+    excluded: int = 0
+    unanswered: int = 0
+    weight_sum: float = 0.0
+
+    @property
+    def rate(self) -> float | None:
+        return self.weight_sum / self.scored if self.scored else None
+
+    @property
+    def percent(self) -> float | None:
+        rate = self.rate
+        return None if rate is None else round(rate * 100, 1)
+
+    @property
+    def answered(self) -> int:
+        return self.scored + self.excluded
+
+    def add(self, cotation: Cotation | None) -> None:
+        self.total += 1
+        if cotation is None:
+            self.unanswered += 1
+        elif cotation.exclue:
+            self.excluded += 1
+        else:
+            self.scored += 1
+            self.weight_sum += cotation.poids
+
+
+@dataclass
+class SideScores:
+    """Rates from one side (declared or confirmed)."""
+
+    module: Rate = field(default_factory=Rate)
+    by_theme: dict[Hashable, Rate] = field(default_factory=lambda: defaultdict(Rate))
+    by_level: dict[int | None, Rate] = field(default_factory=lambda: defaultdict(Rate))
+    by_theme_level: dict[tuple[Hashable, int | None], Rate] = field(default_factory=lambda: defaultdict(Rate))
+    all_level_satisfied: dict[int | None, bool] = field(default_factory=dict)
+
+    def all_satisfied(self, niveau: int) -> bool:
+        return self.all_level_satisfied.get(niveau, False)
+
+
+def _gap(declared: float | None, confirmed: float | None) -> float | None:
+    if declared is None or confirmed is None:
+        return None
+    return declared - confirmed
+
+
+@dataclass
+class Scores:
+    declared: SideScores
+    confirmed: SideScores
+    gap_by_criterion: dict[Hashable, float | None]
+
+    @property
+    def gap_module(self) -> float | None:
+        return _gap(self.declared.module.rate, self.confirmed.module.rate)
+
+    def gap_theme(self, theme: Hashable) -> float | None:
+        return _gap(_rate_of(self.declared.by_theme, theme), _rate_of(self.confirmed.by_theme, theme))
+
+    def gap_level(self, niveau: int | None) -> float | None:
+        return _gap(_rate_of(self.declared.by_level, niveau), _rate_of(self.confirmed.by_level, niveau))
+
+    def gap_theme_level(self, theme: Hashable, niveau: int | None) -> float | None:
+        key = (theme, niveau)
+        return _gap(_rate_of(self.declared.by_theme_level, key), _rate_of(self.confirmed.by_theme_level, key))
+
+
+def _rate_of(rates: dict, key) -> float | None:
+    rate = rates.get(key)
+    return None if rate is None else rate.rate
+
+
+def _side(items: list[CriterionInput], attribute: str) -> SideScores:
+    side = SideScores()
+    level_state: dict[int | None, list[bool]] = {}  # niveau -> [all ok, any satisfied]
+    for item in items:
+        cotation: Cotation | None = getattr(item, attribute)
+        side.module.add(cotation)
+        side.by_theme[item.theme].add(cotation)
+        side.by_level[item.niveau].add(cotation)
+        side.by_theme_level[(item.theme, item.niveau)].add(cotation)
+        state = level_state.setdefault(item.niveau, [True, False])
+        if cotation is None or not (cotation.exclue or cotation.satisfied):
+            state[0] = False
+        if cotation is not None and cotation.satisfied:
+            state[1] = True
+    side.all_level_satisfied = {niveau: ok and any_ok for niveau, (ok, any_ok) in level_state.items()}
+    side.by_theme = dict(side.by_theme)
+    side.by_level = dict(side.by_level)
+    side.by_theme_level = dict(side.by_theme_level)
+    return side
+
+
+def _criterion_gap(item: CriterionInput) -> float | None:
+    declared, confirmed = item.declared, item.confirmed
+    if declared is None or confirmed is None or declared.exclue or confirmed.exclue:
+        return None
+    return declared.poids - confirmed.poids
+
+
+def compute_scores(items: Iterable[CriterionInput]) -> Scores:
+    """Declared and confirmed rates of a self-diagnosis, and their gap."""
+    items = list(items)
+    return Scores(
+        declared=_side(items, "declared"),
+        confirmed=_side(items, "confirmed"),
+        gap_by_criterion={item.critere: _criterion_gap(item) for item in items},
+    )
+
+
+def themes_all_satisfied(items: Iterable[CriterionInput], *, niveau: int, side: str = "confirmed") -> set:
+    """Themes whose level-``niveau`` criteria are all satisfied (or excluded) on ``side``,
+    at least one satisfied — the level ladder's condition to open the next level."""
+    state: dict[Hashable, list[bool]] = {}
+    for item in items:
+        if item.niveau != niveau:
+            continue
+        cotation: Cotation | None = getattr(item, side)
+        theme_state = state.setdefault(item.theme, [True, False])
+        if cotation is None or not (cotation.exclue or cotation.satisfied):
+            theme_state[0] = False
+        if cotation is not None and cotation.satisfied:
+            theme_state[1] = True
+    return {theme for theme, (ok, any_ok) in state.items() if ok and any_ok}

@@ -1,0 +1,312 @@
+"""Reads of the self-diagnosis for pages, the API and exports, in a bounded number of
+queries whatever the number of criteria (the answer page of the 49-criteria module and
+the scores endpoint stay under 15 queries, asserted in tests)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+from django_tenants.utils import schema_context
+
+from accompagnement.diagnostics.models import Autodiagnostic, ExportAutodiagnostic, Preuve, Reponse
+from accompagnement.diagnostics.scoring import (
+    Cotation,
+    CriterionInput,
+    Scores,
+    compute_scores,
+    themes_all_satisfied,
+)
+from referentiels.models import DocumentOutil, Noeud, ValeurEchelle
+from tenants import access
+
+Statut = Autodiagnostic.Statut
+
+
+def autodiagnostics_list():
+    """The structure's self-diagnoses, newest first, with their answer counts."""
+    return (
+        Autodiagnostic.objects.select_related("version__referentiel")
+        .annotate(
+            nb_criteres=Count("reponses"),
+            nb_repondus=Count("reponses", filter=Q(reponses__valeur__isnull=False)),
+            nb_confirmes=Count("reponses", filter=Q(reponses__confirmation__isnull=False)),
+        )
+        .order_by("-annee", "-created_at")
+    )
+
+
+def autodiagnostic_by_id(pk) -> Autodiagnostic:
+    """One self-diagnosis of the current structure (raises DoesNotExist otherwise: the
+    schema scopes it to the structure, access to the structure is checked upstream)."""
+    return Autodiagnostic.objects.select_related("version__referentiel", "version__echelle").get(pk=pk)
+
+
+def scale_values(version_id: int) -> list[ValeurEchelle]:
+    return list(ValeurEchelle.objects.filter(echelle__version_id=version_id).order_by("ordre", "pk"))
+
+
+def _cotation(valeur: ValeurEchelle | None) -> Cotation | None:
+    return None if valeur is None else Cotation(float(valeur.poids), valeur.exclue)
+
+
+def _reponses(autodiagnostic: Autodiagnostic, *, with_details: bool = False):
+    queryset = (
+        Reponse.objects.filter(autodiagnostic=autodiagnostic)
+        .select_related("critere", "valeur", "confirmation__valeur", "confirmation__expert", "updated_by")
+        .order_by("critere__ordre", "critere__pk")
+    )
+    if with_details:
+        queryset = queryset.select_related("critere__noeud").prefetch_related(
+            Prefetch("preuves", queryset=Preuve.objects.order_by("uploaded_at")),
+            "confirmation__preuves_examinees",
+        )
+    return list(queryset)
+
+
+def _items(reponses: list[Reponse]) -> list[CriterionInput]:
+    return [
+        CriterionInput(
+            critere=r.critere_id, theme=r.critere.theme_id, niveau=r.critere.niveau,
+            declared=_cotation(r.valeur),
+            confirmed=_cotation(r.confirmation.valeur) if _confirmation(r) else None,
+        )
+        for r in reponses
+    ]
+
+
+def _confirmation(reponse: Reponse):
+    try:
+        return reponse.confirmation
+    except Reponse.confirmation.RelatedObjectDoesNotExist:
+        return None
+
+
+@dataclass
+class Progress:
+    total: int = 0
+    answered: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 0
+
+
+@dataclass
+class Row:
+    """One criterion on the answer/confirmation pages."""
+
+    reponse: Reponse
+    confirmation: object | None
+    documents: list
+    locked: bool  # level ladder
+
+
+@dataclass
+class ThemeBlock:
+    theme: Noeud
+    levels: dict[int | None, list[Row]] = field(default_factory=dict)
+    progress: Progress = field(default_factory=Progress)
+
+
+@dataclass
+class AnswerPage:
+    autodiagnostic: Autodiagnostic
+    valeurs: list[ValeurEchelle]
+    themes: list[ThemeBlock]
+    progress: Progress
+    scores: Scores
+
+
+def answer_page(autodiagnostic: Autodiagnostic) -> AnswerPage:
+    """Everything the answer and confirmation pages show, by theme then level, in 5
+    queries (scale, themes, answers with criteria/values/confirmations, evidence files,
+    reviewed evidence, model documents)."""
+    version = autodiagnostic.version
+    reponses = _reponses(autodiagnostic, with_details=True)
+    valeurs = scale_values(version.pk)
+    themes = {n.pk: n for n in Noeud.objects.filter(version=version, parent__isnull=True).order_by("ordre", "pk")}
+    documents: dict[int, list] = defaultdict(list)
+    for document in DocumentOutil.objects.filter(version=version, critere__isnull=False).order_by("titre"):
+        documents[document.critere_id].append(document)
+    items = _items(reponses)
+    scores = compute_scores(items)
+    open_themes = themes_all_satisfied(items, niveau=1) if version.level_ladder else None
+    blocks: dict[int, ThemeBlock] = {}
+    overall = Progress()
+    for reponse in reponses:
+        critere = reponse.critere
+        block = blocks.get(critere.theme_id)
+        if block is None:
+            block = blocks[critere.theme_id] = ThemeBlock(theme=themes.get(critere.theme_id) or critere.noeud)
+        locked = open_themes is not None and (critere.niveau or 1) >= 2 and critere.theme_id not in open_themes
+        block.levels.setdefault(critere.niveau, []).append(
+            Row(reponse=reponse, confirmation=_confirmation(reponse), documents=documents.get(critere.pk, []),
+                locked=locked)
+        )
+        for progress in (block.progress, overall):
+            progress.total += 1
+            progress.answered += reponse.valeur_id is not None
+    ordered = sorted(blocks.values(), key=lambda b: (b.theme.ordre, b.theme.pk))
+    for block in ordered:
+        block.levels = dict(sorted(block.levels.items(), key=lambda kv: kv[0] or 0))
+    return AnswerPage(autodiagnostic, valeurs, ordered, overall, scores)
+
+
+def progress_of(autodiagnostic: Autodiagnostic) -> tuple[Progress, dict[int, Progress]]:
+    """Overall and per-theme progress (for the out-of-band update after a save): 1 query."""
+    overall, by_theme = Progress(), defaultdict(Progress)
+    rows = Reponse.objects.filter(autodiagnostic=autodiagnostic).values_list("critere__theme_id", "valeur_id")
+    for theme_id, valeur_id in rows:
+        for progress in (overall, by_theme[theme_id]):
+            progress.total += 1
+            progress.answered += valeur_id is not None
+    return overall, dict(by_theme)
+
+
+# --- Scores -------------------------------------------------------------------------------
+
+@dataclass
+class ScoresView:
+    autodiagnostic: Autodiagnostic
+    scores: Scores
+    themes: list[Noeud]
+    niveaux: list[int | None]
+    reponses: list[Reponse]
+
+
+def scores_of(autodiagnostic: Autodiagnostic, *, with_details: bool = False) -> ScoresView:
+    """Declared and confirmed scores with the labels to show them (3 queries)."""
+    reponses = _reponses(autodiagnostic, with_details=with_details)
+    theme_ids = {r.critere.theme_id for r in reponses}
+    themes = list(Noeud.objects.filter(pk__in=theme_ids).order_by("ordre", "pk"))
+    niveaux = sorted({r.critere.niveau for r in reponses}, key=lambda n: n or 0)
+    return ScoresView(autodiagnostic, compute_scores(_items(reponses)), themes, niveaux, reponses)
+
+
+def scores_payload(view: ScoresView) -> dict:
+    """Scores as plain data (API, charts): rates in %, gaps in percentage points."""
+    scores = view.scores
+
+    def rate(r) -> dict | None:
+        if r is None:
+            return None
+        return {"taux": r.percent, "evalues": r.scored, "exclus": r.excluded, "sans_reponse": r.unanswered,
+                "total": r.total}
+
+    def points(gap: float | None) -> float | None:
+        return None if gap is None else round(gap * 100, 1)
+
+    return {
+        "module": {
+            "declare": rate(scores.declared.module), "confirme": rate(scores.confirmed.module),
+            "ecart": points(scores.gap_module),
+        },
+        "themes": [
+            {
+                "id": theme.pk, "code": theme.code, "titre": theme.titre,
+                "declare": rate(scores.declared.by_theme.get(theme.pk)),
+                "confirme": rate(scores.confirmed.by_theme.get(theme.pk)),
+                "ecart": points(scores.gap_theme(theme.pk)),
+                "niveaux": [
+                    {
+                        "niveau": niveau,
+                        "declare": rate(scores.declared.by_theme_level.get((theme.pk, niveau))),
+                        "confirme": rate(scores.confirmed.by_theme_level.get((theme.pk, niveau))),
+                        "ecart": points(scores.gap_theme_level(theme.pk, niveau)),
+                    }
+                    for niveau in view.niveaux if (theme.pk, niveau) in scores.declared.by_theme_level
+                ],
+            }
+            for theme in view.themes
+        ],
+        "niveaux": [
+            {
+                "niveau": niveau,
+                "declare": rate(scores.declared.by_level.get(niveau)),
+                "confirme": rate(scores.confirmed.by_level.get(niveau)),
+                "ecart": points(scores.gap_level(niveau)),
+                "tous_satisfaits_declare": scores.declared.all_satisfied(niveau),
+                "tous_satisfaits_confirme": scores.confirmed.all_satisfied(niveau),
+            }
+            for niveau in view.niveaux
+        ],
+        "criteres": [
+            {
+                "id": r.critere_id, "code": r.critere.code,
+                "declare": r.valeur.code if r.valeur else None,
+                "confirme": c.valeur.code if (c := _confirmation(r)) else None,
+                "ecart": points(scores.gap_by_criterion.get(r.critere_id)),
+            }
+            for r in view.reponses
+        ],
+    }
+
+
+def history() -> list[dict]:
+    """Module rates (declared and confirmed) of every self-diagnosis of the structure, by
+    year (oldest first), in one query."""
+    autodiagnostics = {a.pk: a for a in Autodiagnostic.objects.all()}
+    grouped: dict[int, list[CriterionInput]] = defaultdict(list)
+    rows = Reponse.objects.values_list(
+        "autodiagnostic_id", "critere_id", "critere__theme_id", "critere__niveau",
+        "valeur__poids", "valeur__exclue", "confirmation__valeur__poids", "confirmation__valeur__exclue",
+    )
+    for ad_id, critere, theme, niveau, d_poids, d_exclue, c_poids, c_exclue in rows:
+        grouped[ad_id].append(CriterionInput(
+            critere=critere, theme=theme, niveau=niveau,
+            declared=None if d_poids is None else Cotation(float(d_poids), bool(d_exclue)),
+            confirmed=None if c_poids is None else Cotation(float(c_poids), bool(c_exclue)),
+        ))
+    result = []
+    for ad in sorted(autodiagnostics.values(), key=lambda a: (a.annee, a.created_at)):
+        scores = compute_scores(grouped.get(ad.pk, []))
+        result.append({
+            "id": ad.pk, "annee": ad.annee,
+            "declare": scores.declared.module.percent, "confirme": scores.confirmed.module.percent,
+        })
+    return result
+
+
+# --- The expert's queue -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class QueueEntry:
+    structure: object
+    autodiagnostic_id: int
+    annee: int
+    statut: str
+    statut_label: str
+    submitted_at: object
+    nb_criteres: int
+    nb_confirmes: int
+
+
+QUEUE_STATUSES = (Statut.SOUMIS, Statut.REOUVERTURE_DEMANDEE)
+
+
+def expert_queue(user) -> list[QueueEntry]:
+    """Submitted self-diagnoses (and reopening requests) of the expert's structures.
+
+    Each structure has its own schema, so this reads one schema after the other (two
+    queries per structure). An expert follows a handful of structures, so this stays
+    small; a network-wide view would need a consolidated table instead."""
+    entries: list[QueueEntry] = []
+    for structure in access.structures_of_expert(user).order_by("nom"):
+        with schema_context(structure.schema_name):
+            for ad in autodiagnostics_list().filter(statut__in=QUEUE_STATUSES):
+                entries.append(QueueEntry(
+                    structure=structure, autodiagnostic_id=ad.pk, annee=ad.annee, statut=ad.statut,
+                    statut_label=ad.get_statut_display(), submitted_at=ad.submitted_at,
+                    nb_criteres=ad.nb_criteres, nb_confirmes=ad.nb_confirmes,
+                ))
+    return entries
+
+
+def transitions_of(autodiagnostic: Autodiagnostic):
+    return autodiagnostic.transitions.select_related("user").order_by("-at", "-pk")
+
+
+def latest_export(autodiagnostic: Autodiagnostic, fmt: str) -> ExportAutodiagnostic | None:
+    return autodiagnostic.exports.filter(format=fmt).order_by("-created_at").first()
