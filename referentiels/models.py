@@ -17,6 +17,49 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from referentiels.errors import ReferentielError
+
+from platform.errors import BusinessError
+
+# Fields of a non-draft version that its workflow may still write (everything else is frozen).
+VERSION_LIFECYCLE_FIELDS = frozenset({"statut", "published_at", "archived_at", "utilisee"})
+
+
+def immutable_error(version_label: str = "") -> BusinessError:
+    label = f" « {version_label} »" if version_label else ""
+    return BusinessError(
+        ReferentielError.IMMUTABLE,
+        _(
+            "La version%(label)s est publiée ou archivée : elle ne peut plus être modifiée ni "
+            "supprimée. Créez une nouvelle version à partir de celle-ci pour la faire évoluer."
+        ) % {"label": label},
+        status=409,
+    )
+
+
+class VersionContentMixin:
+    """Guard of a version's content (nodes, criteria, scale, toolbox): writes are refused
+    unless the version is a draft, whoever asks (pages, API, admin, import, shell)."""
+
+    def _version_id_for_guard(self) -> int | None:
+        return self.version_id  # type: ignore[attr-defined]
+
+    def _check_version_editable(self) -> None:
+        version_id = self._version_id_for_guard()
+        if version_id is None:
+            return
+        row = ReferentielVersion.objects.filter(pk=version_id).values_list("statut", "numero").first()
+        if row and row[0] != ReferentielVersion.Statut.BROUILLON:
+            raise immutable_error(row[1])
+
+    def save(self, *args, **kwargs):
+        self._check_version_editable()
+        return super().save(*args, **kwargs)  # type: ignore[misc]
+
+    def delete(self, *args, **kwargs):
+        self._check_version_editable()
+        return super().delete(*args, **kwargs)  # type: ignore[misc]
+
 
 class Referentiel(models.Model):
     code = models.SlugField(_("code"), max_length=80, unique=True)
@@ -56,6 +99,11 @@ class ReferentielVersion(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies",
         verbose_name=_("copiée de"),
     )
+    utilisee = models.BooleanField(
+        _("utilisée par des structures"), default=False,
+        help_text=_("Vrai dès qu'une structure a ouvert un autodiagnostic sur cette version "
+                    "(voir referentiels.services.mark_version_used) : elle ne peut plus être supprimée."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
@@ -71,6 +119,31 @@ class ReferentielVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.referentiel} — {self.numero}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            stored = ReferentielVersion.objects.filter(pk=self.pk).values_list("statut", flat=True).first()
+            update_fields = kwargs.get("update_fields")
+            if (
+                stored is not None
+                and stored != self.Statut.BROUILLON
+                and (update_fields is None or not set(update_fields) <= VERSION_LIFECYCLE_FIELDS)
+            ):
+                raise immutable_error(self.numero)
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.pk is not None:
+            stored = ReferentielVersion.objects.filter(pk=self.pk).values_list("statut", "utilisee").first()
+            if stored and stored[1]:
+                raise BusinessError(
+                    ReferentielError.VERSION_USED,
+                    _("Des structures ont répondu à cette version : elle ne peut jamais être supprimée."),
+                    status=409,
+                )
+            if stored and stored[0] != self.Statut.BROUILLON:
+                raise immutable_error(self.numero)
+        return super().delete(*args, **kwargs)
+
     @property
     def is_published(self) -> bool:
         return self.statut == self.Statut.PUBLIE
@@ -85,7 +158,7 @@ class ReferentielVersion(models.Model):
         return bool(self.options.get("echelle_par_niveau"))
 
 
-class EchelleCotation(models.Model):
+class EchelleCotation(VersionContentMixin, models.Model):
     """The scoring scale of a version."""
 
     version = models.OneToOneField(ReferentielVersion, on_delete=models.CASCADE, related_name="echelle")
@@ -100,7 +173,7 @@ class EchelleCotation(models.Model):
         return self.libelle
 
 
-class ValeurEchelle(models.Model):
+class ValeurEchelle(VersionContentMixin, models.Model):
     """One value of a scale: a weight between 0 and 1, or excluded from the rate."""
 
     echelle = models.ForeignKey(EchelleCotation, on_delete=models.CASCADE, related_name="valeurs")
@@ -123,8 +196,11 @@ class ValeurEchelle(models.Model):
     def __str__(self) -> str:
         return self.libelle
 
+    def _version_id_for_guard(self) -> int | None:
+        return EchelleCotation.objects.filter(pk=self.echelle_id).values_list("version_id", flat=True).first()
 
-class Noeud(models.Model):
+
+class Noeud(VersionContentMixin, models.Model):
     """A node of a version's tree: theme, objective, chapter, thematic…"""
 
     version = models.ForeignKey(ReferentielVersion, on_delete=models.CASCADE, related_name="noeuds")
@@ -149,7 +225,7 @@ class Noeud(models.Model):
         return f"{self.code} {self.titre}"
 
 
-class Critere(models.Model):
+class Critere(VersionContentMixin, models.Model):
     """A criterion (a leaf of the tree). ``theme`` is its top-level ancestor (theme or
     chapter), kept for fast per-theme scoring."""
 
@@ -184,7 +260,7 @@ class Critere(models.Model):
         return not self.applicabilite or structure_type in self.applicabilite
 
 
-class CorrespondanceCritere(models.Model):
+class CorrespondanceCritere(VersionContentMixin, models.Model):
     """Old criterion → new criterion, so a self-diagnosis can start from earlier answers."""
 
     ancien = models.ForeignKey(Critere, on_delete=models.CASCADE, related_name="correspondances_suivantes")
@@ -198,8 +274,12 @@ class CorrespondanceCritere(models.Model):
     def __str__(self) -> str:
         return f"{self.ancien_id} → {self.nouveau_id}"
 
+    def _version_id_for_guard(self) -> int | None:
+        """A mapping belongs to the new version: frozen once that version is published."""
+        return Critere.objects.filter(pk=self.nouveau_id).values_list("version_id", flat=True).first()
 
-class DocumentOutil(models.Model):
+
+class DocumentOutil(VersionContentMixin, models.Model):
     """Toolbox (boîte à outils): a guide text or model document attached to a frame version,
     a node or a criterion. Uploaded files keep their successive versions."""
 
@@ -246,3 +326,22 @@ class DocumentOutilFichier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nom_original} (v{self.numero})"
+
+
+class VersionTransition(models.Model):
+    """The log of a version's workflow: who moved it from which status to which, when."""
+
+    version = models.ForeignKey(ReferentielVersion, on_delete=models.CASCADE, related_name="transitions")
+    from_statut = models.CharField(_("de"), max_length=20, choices=ReferentielVersion.Statut.choices)
+    to_statut = models.CharField(_("vers"), max_length=20, choices=ReferentielVersion.Statut.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+    commentaire = models.TextField(_("commentaire"), blank=True)
+
+    class Meta:
+        verbose_name = _("transition de version")
+        verbose_name_plural = _("transitions de version")
+        ordering = ["version", "at"]
+
+    def __str__(self) -> str:
+        return f"{self.version_id}: {self.from_statut} → {self.to_statut}"

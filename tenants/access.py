@@ -306,6 +306,19 @@ def can_browse_referentiels(user) -> bool:
     return _active(user)
 
 
+def can_view_referentiel_version(user, version) -> bool:
+    """Published and archived versions are read by every signed-in person; drafts only by
+    those who manage frames."""
+    if not can_browse_referentiels(user):
+        return False
+    return version.statut != version.Statut.BROUILLON or can_manage_referentiels(user)
+
+
+def can_download_document_outil(user, document) -> bool:
+    """A toolbox file is downloaded by whoever may read its frame version."""
+    return can_view_referentiel_version(user, document.version)
+
+
 # --- Self-diagnosis and confirmation (issue: autodiagnostic) -------------------------------
 
 def can_view_autodiagnostic(user, structure: Structure) -> bool:
@@ -347,8 +360,86 @@ def can_propose_actions(user, structure: Structure) -> bool:
 
 # --- Deliverables, action plans, collective work (issue: accompagnement) --------------------
 
+def can_upload_livrable(user, structure: Structure) -> bool:
+    """Directors, référents and contributors upload deliverable versions (drafts)."""
+    return can_contribute(user, structure)
+
+
+def can_submit_livrable(user, structure: Structure) -> bool:
+    """Only the structure's director or référent submits a version to the expert."""
+    return can_manage_structure(user, structure)
+
+
+def can_decide_livrable(user, structure: Structure) -> bool:
+    """Only an expert of the structure (its groups' or directly assigned) validates a
+    submitted version or sends it back for rework."""
+    return can_act_as_expert(user, structure)
+
+
+def can_manage_types_livrable(user) -> bool:
+    """The list of deliverable types is the federation admin's."""
+    return is_federation_admin(user)
+
+
+def can_edit_plan(user, structure: Structure) -> bool:
+    """The action plan (actions, statuses, quality policy, XLSX import) is written by the
+    structure's director and référent, and by its experts (who set priorities)."""
+    return can_manage_structure(user, structure) or can_act_as_expert(user, structure)
+
+
+def can_view_groupe(user, groupe: GroupeTravail) -> bool:
+    """A group's pages (collective plan, meetings, attendance) are open to whoever sees the
+    group: federation admin, its territory's pilots, its experts, its structures' staff."""
+    return groupes_visible_to(user).filter(pk=groupe.pk).exists()
+
+
 
 # --- Registers, reviews, campaigns, consolidation (issue: bilans) ---------------------------
+
+def can_write_registers(user, structure: Structure) -> bool:
+    """Quality registers (complaints, adverse events, surveys, clients) are written by
+    directors, référents and contributors; every role of the structure reads them."""
+    return can_contribute(user, structure)
+
+
+def can_edit_bilan_structure(user, structure: Structure) -> bool:
+    """A structure's review is drafted by its directors, référents and contributors."""
+    return can_contribute(user, structure)
+
+
+def can_submit_bilan_structure(user, structure: Structure) -> bool:
+    """Only directors and référents submit the structure's review (it becomes immutable)."""
+    return can_manage_structure(user, structure)
+
+
+def can_open_campagne(user, territoire: Territoire | None) -> bool:
+    """The federation admin opens campaigns for the whole network or any territory; a pilot
+    opens them for a territory they pilot only."""
+    if is_federation_admin(user):
+        return True
+    return territoire is not None and _active(user) and territoire.pilotes.filter(pk=user.pk).exists()
+
+
+def territoires_consolidated_for(user) -> QuerySet[Territoire]:
+    """Territories whose consolidated figures a person reads: all for the federation admin,
+    their own for a pilot; nobody else (structures see only anonymised medians)."""
+    if is_federation_admin(user):
+        return Territoire.objects.all()
+    return territoires_piloted_by(user)
+
+
+def can_view_consolidation(user, territoire: Territoire | None) -> bool:
+    """Network-wide consolidation is the federation admin's; a territory's is also its pilots'."""
+    if territoire is None:
+        return is_federation_admin(user)
+    return territoires_consolidated_for(user).filter(pk=territoire.pk).exists()
+
+
+def can_edit_bilan_territoire(user, territoire: Territoire) -> bool:
+    """The territorial review is written and submitted by the territory's pilots (and the
+    federation admin)."""
+    return can_view_consolidation(user, territoire)
+
 
 
 # --- Operations (issue: deployment) --------------------------------------------------------
