@@ -246,3 +246,168 @@ class ExpertAffectation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.expert} → {self.structure}"
+
+
+class Invitation(models.Model):
+    """An invitation by email to join the network with a role (signed link, expiry, one use).
+
+    The link carries a signed token of the invitation's id and ``nonce``; it is refused
+    once ``accepted_at`` is set or after ``expires_at``.
+    """
+
+    class Role(models.TextChoices):
+        FEDERATION = "federation", _("Administration fédération")
+        PILOTE = "pilote", _("Pilote territorial")
+        EXPERT = "expert", _("Expert-réseau")
+        DIRECTEUR = "directeur", _("Directeur·rice")
+        REFERENT = "referent", _("Référent·e technique")
+        CONTRIBUTEUR = "contributeur", _("Contributeur·rice")
+        LECTEUR = "lecteur", _("Lecteur·rice")
+
+    email = models.EmailField(_("adresse e-mail"))
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    structure = models.ForeignKey(
+        Structure, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations",
+        verbose_name=_("structure"),
+    )
+    territoire = models.ForeignKey(
+        Territoire, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations",
+        verbose_name=_("territoire"),
+    )
+    groupe = models.ForeignKey(
+        GroupeTravail, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations",
+        verbose_name=_("groupe de travail"),
+    )
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="invitations_sent"
+    )
+    nonce = models.CharField(max_length=32, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expire le"))
+    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations_accepted"
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_role_display()})"
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+
+class AuditLog(models.Model):
+    """What happened to accounts and rights: logins, lockouts, roles, invitations, tokens."""
+
+    class Action(models.TextChoices):
+        LOGIN_SUCCESS = "login_success", _("Connexion réussie")
+        LOGIN_FAILURE = "login_failure", _("Échec de connexion")
+        LOCKOUT = "lockout", _("Compte verrouillé (trop d'échecs)")
+        ROLE_GRANTED = "role_granted", _("Rôle attribué")
+        ROLE_REVOKED = "role_revoked", _("Rôle retiré")
+        INVITATION_SENT = "invitation_sent", _("Invitation envoyée")
+        INVITATION_ACCEPTED = "invitation_accepted", _("Invitation acceptée")
+        PASSWORD_RESET = "password_reset", _("Réinitialisation du mot de passe demandée")
+        TOKEN_CREATED = "token_created", _("Jeton d'API créé")
+        TOKEN_REVOKED = "token_revoked", _("Jeton d'API révoqué")
+        OTP_ENABLED = "otp_enabled", _("Double authentification activée")
+        OTP_FAILURE = "otp_failure", _("Code de double authentification refusé")
+        STRUCTURE_CREATED = "structure_created", _("Structure créée")
+        STRUCTURE_IMPORT = "structure_import", _("Import de structures")
+
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_actions",
+        verbose_name=_("auteur"),
+    )
+    target_user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries",
+        verbose_name=_("personne concernée"),
+    )
+    identifier = models.CharField(_("identifiant saisi"), max_length=254, blank=True)
+    structure = models.ForeignKey(
+        Structure, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries",
+        verbose_name=_("structure"),
+    )
+    details = models.JSONField(_("détails"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    created_at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("entrée du journal d'audit")
+        verbose_name_plural = _("journal d'audit")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+
+class ImportStructures(models.Model):
+    """A bulk import of structures from a CSV/XLSX file, with its progress.
+
+    Rows are validated before anything is created (``erreurs``); valid rows are kept in
+    ``lignes`` for the Celery task, which provisions them and advances ``faits``. The
+    statut follows ``tenants.structure_import.TRANSITIONS``.
+    """
+
+    class Statut(models.TextChoices):
+        REJETE = "rejete", _("Refusé (erreurs dans le fichier)")
+        EN_ATTENTE = "en_attente", _("En attente")
+        EN_COURS = "en_cours", _("En cours")
+        TERMINE = "termine", _("Terminé")
+        ECHOUE = "echoue", _("Échoué (rien n'a été créé)")
+
+    fichier_nom = models.CharField(_("fichier"), max_length=255)
+    auteur = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="imports_structures"
+    )
+    statut = models.CharField(_("statut"), max_length=20, choices=Statut.choices)
+    lignes = models.JSONField(default=list, blank=True)
+    erreurs = models.JSONField(default=list, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    faits = models.PositiveIntegerField(default=0)
+    structures_creees = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import de structures")
+        verbose_name_plural = _("imports de structures")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.fichier_nom} ({self.get_statut_display()})"
+
+    @property
+    def pourcentage(self) -> int:
+        return round(100 * self.faits / self.total) if self.total else 0
+
+    @property
+    def is_running(self) -> bool:
+        return self.statut in (self.Statut.EN_ATTENTE, self.Statut.EN_COURS)
+
+
+class ImportTransition(models.Model):
+    """The log of an import's status changes (who, when, from, to, comment)."""
+
+    import_structures = models.ForeignKey(
+        ImportStructures, on_delete=models.CASCADE, related_name="transitions"
+    )
+    de = models.CharField(max_length=20, blank=True)
+    vers = models.CharField(max_length=20)
+    par = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True)
+    commentaire = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.de or '∅'} → {self.vers}"

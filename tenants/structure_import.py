@@ -1,0 +1,369 @@
+"""Bulk import of structures from a CSV or XLSX file (the way a federation holds its list).
+
+1. ``start_structure_import`` parses the file and validates every row before anything is
+   created: bad FINESS/SIRET, unknown territory or group, duplicate slug/FINESS (in the
+   file or in the network), missing field. Every error is reported with its line and
+   field; one error refuses the whole file (statut ``rejete``).
+2. A valid file is handed to a Celery task (``tenants.tasks.run_structure_import_task``)
+   which calls ``run_structure_import``: each structure is created and its schema
+   provisioned, the progress (``faits`` / ``total``) is saved after each one so the page
+   can show it. If anything fails, the structures already created by this import are
+   removed (rows and schemas): all or nothing.
+
+One transaction per structure (not one for the whole file): PostgreSQL would need a
+lock per created table, far beyond ``max_locks_per_transaction`` for 500 schemas, and
+the progress must be visible to the page while the import runs.
+
+File format: see docs/organisation.md (columns ``nom``, ``type``, ``territoire`` required;
+``slug``, ``finess``, ``siret``, ``adresse``, ``code_postal``, ``ville``, ``groupes``
+(separated by ``;``), ``phase``, ``date_engagement``, ``directeur_nom``,
+``directeur_email``, ``referent_nom``, ``referent_email`` optional).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from tenants import access, audit, services
+from tenants.errors import TenantsError
+from tenants.models import (
+    AuditLog,
+    GroupeTravail,
+    ImportStructures,
+    ImportTransition,
+    Structure,
+    Territoire,
+    User,
+)
+
+from platform.errors import BusinessError
+
+Statut = ImportStructures.Statut
+# The import's workflow, declared once: from → allowed targets.
+TRANSITIONS: dict[str | None, set[str]] = {
+    None: {Statut.REJETE, Statut.EN_ATTENTE},
+    Statut.EN_ATTENTE: {Statut.EN_COURS},
+    Statut.EN_COURS: {Statut.TERMINE, Statut.ECHOUE},
+}
+
+REQUIRED = ("nom", "type", "territoire")
+OPTIONAL = (
+    "slug", "finess", "siret", "adresse", "code_postal", "ville", "groupes", "phase",
+    "date_engagement", "directeur_nom", "directeur_email", "referent_nom", "referent_email",
+)
+HEADER_ALIASES = {
+    "raison_sociale": "nom", "nom_de_la_structure": "nom", "structure": "nom",
+    "n_finess": "finess", "numero_finess": "finess", "n_siret": "siret", "numero_siret": "siret",
+    "ut": "territoire", "union_territoriale": "territoire", "groupe": "groupes",
+    "groupes_de_travail": "groupes", "identifiant": "slug", "cp": "code_postal",
+    "directeur": "directeur_nom", "directrice": "directeur_nom", "referent": "referent_nom",
+    "referent_technique": "referent_nom", "engagement": "date_engagement",
+}
+PHASES = {
+    "preparatoire": Structure.Phase.PREPARATOIRE, "phase_preparatoire": Structure.Phase.PREPARATOIRE,
+    "deploiement": Structure.Phase.DEPLOIEMENT,
+}
+XLSX_TYPES = (".xlsx",)
+CSV_TYPES = (".csv", ".txt")
+
+
+@dataclass
+class ParsedFile:
+    """Rows as {column: text} with the file's line number (header = line 1)."""
+
+    rows: list[tuple[int, dict[str, str]]]
+    columns: list[str]
+
+
+@dataclass
+class Validation:
+    lignes: list[dict[str, Any]] = field(default_factory=list)
+    erreurs: list[dict[str, Any]] = field(default_factory=list)
+
+    def error(self, ligne: int, champ: str, code: str, message: str) -> None:
+        self.erreurs.append({"ligne": ligne, "field": champ, "code": str(code), "message": str(message)})
+
+
+# --- Parsing ------------------------------------------------------------------------------
+
+def parse_file(*, name: str, content: bytes) -> ParsedFile:
+    """Read a CSV (``;`` or ``,``, UTF-8 or Windows-1252) or XLSX file into rows."""
+    if len(content) > settings.MAX_UPLOAD_SIZE:
+        raise BusinessError(TenantsError.IMPORT_FORMAT, _("Le fichier est trop volumineux."), field="fichier")
+    lowered = name.lower()
+    if lowered.endswith(XLSX_TYPES):
+        if not content.startswith(b"PK"):
+            raise BusinessError(TenantsError.IMPORT_FORMAT, _("Ce fichier n'est pas un classeur XLSX."), field="fichier")
+        table = _read_xlsx(content)
+    elif lowered.endswith(CSV_TYPES):
+        table = _read_csv(content)
+    else:
+        raise BusinessError(
+            TenantsError.IMPORT_FORMAT, _("Formats acceptés : CSV ou XLSX."), field="fichier"
+        )
+    table = [row for row in table if any(cell.strip() for cell in row)]
+    if not table:
+        raise BusinessError(TenantsError.IMPORT_FORMAT, _("Le fichier est vide."), field="fichier")
+    columns = [_column_name(cell) for cell in table[0]]
+    rows = []
+    for number, cells in enumerate(table[1:], start=2):
+        rows.append((number, {col: (cells[i].strip() if i < len(cells) else "") for i, col in enumerate(columns) if col}))
+    return ParsedFile(rows=rows, columns=[c for c in columns if c])
+
+
+def _read_csv(content: bytes) -> list[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = content.decode("cp1252")
+    sample = text[:4096]
+    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+    return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 - any unreadable workbook is a format error
+        raise BusinessError(
+            TenantsError.IMPORT_FORMAT, _("Le classeur XLSX est illisible."), field="fichier"
+        ) from error
+    sheet = workbook.worksheets[0]
+    table = [[_cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return table
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _column_name(header: str) -> str:
+    text = unicodedata.normalize("NFKD", header or "").encode("ascii", "ignore").decode()
+    key = "_".join(text.lower().replace("°", "").replace("-", " ").replace("'", " ").split())
+    key = key.strip("_.")
+    return HEADER_ALIASES.get(key, key)
+
+
+# --- Validation ---------------------------------------------------------------------------
+
+def validate_rows(parsed: ParsedFile, *, user: User) -> Validation:
+    """Check every row; return the rows ready to create and every error (line, field)."""
+    result = Validation()
+    for column in REQUIRED:
+        if column not in parsed.columns:
+            result.error(1, column, TenantsError.MISSING_FIELD, _("Colonne obligatoire absente : %(col)s.") % {"col": column})
+    if result.erreurs:
+        return result
+    territoires = _territoires_by_key()
+    groupes = {(g.territoire_id, _key(g.nom)): g for g in GroupeTravail.objects.all()}
+    slugs = [r.get("slug") or slugify(r.get("nom", ""))[:63] for _, r in parsed.rows]
+    finesses = [r.get("finess", "").replace(" ", "").upper() for _, r in parsed.rows]
+    taken_slugs = set(Structure.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    taken_schemas = set(Structure.objects.values_list("schema_name", flat=True).filter(
+        schema_name__in=[services.schema_name_for(s) for s in slugs]
+    ))
+    taken_finess = set(Structure.objects.filter(finess__in=[f for f in finesses if f]).values_list("finess", flat=True))
+    seen_slugs: dict[str, int] = {}
+    seen_finess: dict[str, int] = {}
+    managed: dict[int, bool] = {}
+    for (line, row), slug, finess in zip(parsed.rows, slugs, finesses, strict=True):
+        before = len(result.erreurs)
+        for column in REQUIRED:
+            if not row.get(column):
+                result.error(line, column, TenantsError.MISSING_FIELD, _("Champ obligatoire vide : %(col)s.") % {"col": column})
+        territoire = None
+        if row.get("territoire"):
+            territoire = territoires.get(_key(row["territoire"]))
+            if territoire is None:
+                result.error(line, "territoire", TenantsError.UNKNOWN_TERRITOIRE,
+                             _("Territoire inconnu : « %(t)s ».") % {"t": row["territoire"]})
+            else:
+                if territoire.pk not in managed:
+                    managed[territoire.pk] = access.can_manage_territoire(user, territoire)
+                if not managed[territoire.pk]:
+                    result.error(line, "territoire", TenantsError.FORBIDDEN,
+                                 _("Vous ne pouvez pas créer de structure dans ce territoire."))
+        groupe_ids = []
+        for name in filter(None, (n.strip() for n in row.get("groupes", "").split(";"))):
+            groupe = groupes.get((territoire.pk if territoire else None, _key(name)))
+            if groupe is None:
+                result.error(line, "groupes", TenantsError.UNKNOWN_GROUPE,
+                             _("Groupe de travail inconnu dans ce territoire : « %(g)s ».") % {"g": name})
+            else:
+                groupe_ids.append(groupe.pk)
+        if slug in seen_slugs:
+            result.error(line, "slug", TenantsError.DUPLICATE,
+                         _("Identifiant « %(s)s » déjà utilisé ligne %(l)s.") % {"s": slug, "l": seen_slugs[slug]})
+        elif slug in taken_slugs or services.schema_name_for(slug) in taken_schemas:
+            result.error(line, "slug", TenantsError.DUPLICATE,
+                         _("Une structure du réseau a déjà l'identifiant « %(s)s ».") % {"s": slug})
+        seen_slugs.setdefault(slug, line)
+        if finess:
+            if finess in seen_finess:
+                result.error(line, "finess", TenantsError.DUPLICATE,
+                             _("FINESS %(f)s déjà présent ligne %(l)s.") % {"f": finess, "l": seen_finess[finess]})
+            elif finess in taken_finess:
+                result.error(line, "finess", TenantsError.DUPLICATE,
+                             _("Une structure du réseau a déjà le FINESS %(f)s.") % {"f": finess})
+            seen_finess.setdefault(finess, line)
+        fields = _model_fields(row, line, result)
+        fields.update(nom=row.get("nom", ""), slug=slug, finess=finess, territoire_id=territoire.pk if territoire else None)
+        candidate = Structure(schema_name=services.schema_name_for(slug), **fields)
+        try:
+            candidate.full_clean(exclude=["territoire"], validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            for champ, messages in error.message_dict.items():
+                if champ in REQUIRED and not row.get(champ):
+                    continue  # already reported as missing
+                for message in messages:
+                    result.error(line, champ, TenantsError.INVALID_VALUE, message)
+        if len(result.erreurs) == before:
+            result.lignes.append({**_json_ready(fields), "groupes": groupe_ids, "ligne": line})
+    return result
+
+
+def _model_fields(row: dict[str, str], line: int, result: Validation) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        name: row.get(name, "") for name in (
+            "siret", "adresse", "code_postal", "ville", "directeur_nom", "directeur_email",
+            "referent_nom", "referent_email",
+        )
+    }
+    fields["siret"] = fields["siret"].replace(" ", "")
+    fields["type"] = row.get("type", "").upper()
+    phase = _key(row.get("phase", ""))
+    if phase and phase not in PHASES:
+        result.error(line, "phase", TenantsError.INVALID_VALUE, _("Phase inconnue (préparatoire ou déploiement)."))
+    fields["phase"] = PHASES.get(phase, Structure.Phase.PREPARATOIRE)
+    fields["date_engagement"] = None
+    if row.get("date_engagement"):
+        fields["date_engagement"] = _parse_date(row["date_engagement"])
+        if fields["date_engagement"] is None:
+            result.error(line, "date_engagement", TenantsError.INVALID_VALUE,
+                         _("Date invalide (JJ/MM/AAAA attendu)."))
+    return fields
+
+
+def _parse_date(text: str) -> datetime.date | None:
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _json_ready(fields: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, datetime.date) else v) for k, v in fields.items()}
+
+
+def _key(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    return "_".join(text.lower().replace("-", " ").split())
+
+
+def _territoires_by_key() -> dict[str, Territoire]:
+    found = {}
+    for territoire in Territoire.objects.all():
+        found[_key(territoire.nom)] = territoire
+        found[_key(territoire.code)] = territoire
+    return found
+
+
+# --- Workflow -----------------------------------------------------------------------------
+
+def _transition(record: ImportStructures, to: str, *, by: User | None = None, comment: str = "") -> None:
+    current = record.statut or None
+    if to not in TRANSITIONS.get(current, set()):
+        raise BusinessError(TenantsError.IMPORT_TRANSITION, _("Transition d'import impossible."), status=409)
+    record.statut = to
+    if to in (Statut.TERMINE, Statut.ECHOUE, Statut.REJETE):
+        record.finished_at = timezone.now()
+    record.save()
+    ImportTransition.objects.create(import_structures=record, de=current or "", vers=to, par=by, commentaire=comment)
+
+
+# --- Services -----------------------------------------------------------------------------
+
+@transaction.atomic
+def start_structure_import(*, name: str, content: bytes, user: User) -> ImportStructures:
+    """Validate the file; if it is clean, queue its import (Celery, after commit)."""
+    if not (access.is_federation_admin(user) or access.is_pilote(user)):
+        raise BusinessError(TenantsError.FORBIDDEN, _("Import réservé à la fédération et aux pilotes."), status=403)
+    parsed = parse_file(name=name, content=content)
+    validation = validate_rows(parsed, user=user)
+    record = ImportStructures(
+        fichier_nom=name[:255], auteur=user, lignes=[] if validation.erreurs else validation.lignes,
+        erreurs=validation.erreurs, total=0 if validation.erreurs else len(validation.lignes),
+    )
+    _transition(record, Statut.REJETE if validation.erreurs else Statut.EN_ATTENTE, by=user)
+    if not validation.erreurs:
+        from tenants.tasks import run_structure_import_task
+
+        transaction.on_commit(lambda: run_structure_import_task.delay(record.pk))
+    return record
+
+
+def run_structure_import(*, import_id: int) -> ImportStructures:
+    """Create every structure of a validated import; idempotent (only a waiting import runs)."""
+    with transaction.atomic():
+        record = ImportStructures.objects.select_for_update().get(pk=import_id)
+        if record.statut != Statut.EN_ATTENTE:
+            return record
+        _transition(record, Statut.EN_COURS)
+    created: list[int] = []
+    try:
+        for index, ligne in enumerate(record.lignes, start=1):
+            fields = {k: v for k, v in ligne.items() if k != "ligne"}
+            fields["groupes"] = list(GroupeTravail.objects.filter(pk__in=fields["groupes"]))
+            with transaction.atomic():
+                structure = services.create_structure(**fields)
+            created.append(structure.pk)
+            ImportStructures.objects.filter(pk=record.pk).update(faits=index, structures_creees=created)
+    except Exception as error:  # noqa: BLE001 - any failure undoes the whole import
+        _remove_structures(created)
+        record.faits = 0
+        record.structures_creees = []
+        record.message = _("Échec ligne %(l)s : %(e)s. Aucune structure n'a été créée.") % {
+            "l": ligne.get("ligne"), "e": error,
+        }
+        _transition(record, Statut.ECHOUE, comment=record.message)
+        return record
+    record.faits = len(created)
+    record.structures_creees = created
+    _transition(record, Statut.TERMINE)
+    audit.record(
+        action=AuditLog.Action.STRUCTURE_IMPORT, actor=record.auteur,
+        details={"import": record.pk, "structures": len(created), "fichier": record.fichier_nom},
+    )
+    return record
+
+
+def _remove_structures(ids: list[int]) -> None:
+    for structure in Structure.objects.filter(pk__in=ids):
+        with transaction.atomic():
+            structure.groupes.clear()
+            structure.delete(force_drop=True)

@@ -1,0 +1,492 @@
+"""THE isolation matrix: every URL × every role × own structure / another structure.
+
+Nothing here is a hand-written list. The matrix is generated from:
+
+* every page pattern of ``platform.urls`` (network) and ``platform.urls_structure``
+  (mounted under ``/s/<slug>/``), found by walking the URL resolvers;
+* every API operation of the OpenAPI document drf-spectacular builds from
+  ``api.urls.schema_patterns()`` (network ``/api/v1/`` and structure
+  ``/s/{structure}/api/v1/``);
+
+so a page or endpoint added by anyone is covered without anyone remembering.
+
+Marker rows are seeded in every model of the structures' schemas (and in every public
+model pointing at a structure), generically: text fields carry ``ZQXALPHA`` in structure
+alpha and ``ZQXBETA`` in structure beta. Beta's name and its director's name carry the
+marker too. Then, for each role of the ``network`` fixture (and anonymous) that may not
+see beta (decided by ``tenants.access``, the rule module under test):
+
+* no response body ever contains beta's marker (pages and API, network or structure,
+  path parameters filled with beta's and alpha's ids and slugs);
+* every URL under ``/s/beta/`` answers 404/403/401/405 or a redirect to the login;
+* POST/PUT/PATCH/DELETE on beta's URLs leave beta unchanged (a hash of every table of
+  beta's schema and of every public row pointing at beta, before/after each request).
+
+Each request runs in a savepoint rolled back afterwards, so an unsafe request cannot
+disturb the next ones.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import hashlib
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import DatabaseError, connection, models, transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from django_tenants.utils import schema_context
+from drf_spectacular.generators import SchemaGenerator
+
+from api.urls import schema_patterns
+from tenants import access
+from tenants.models import Structure, User
+from tests.conftest import ROLES
+
+ALPHA_MARKER = "ZQXALPHA"
+BETA_MARKER = "ZQXBETA"
+UNSAFE_METHODS = ("post", "put", "patch", "delete")
+DENIED_STATUSES = {401, 403, 404, 405}
+# Django's admin is for is_staff accounts only and has its own permission system; it is
+# checked once (its index) rather than model by model.
+SKIPPED_NETWORK_PREFIXES = ("admin/",)
+# Patterns served from the OpenAPI document instead of the resolver walk.
+API_PREFIX = "api/v1/"
+GENERIC_PAYLOAD = {
+    "nom": "pirate", "titre": "pirate", "statut": "valide", "commentaire": "pirate",
+    "role": "directeur", "email": "pirate@example.test", "structure": "beta", "valeur": "1",
+}
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Argon2 is deliberately slow; the matrix logs in through sessions, not passwords."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- Seeding marker rows, generically -------------------------------------------------------
+
+def _tenant_app_labels() -> set[str]:
+    shared = set(settings.SHARED_APPS)
+    return {
+        config.label for config in apps.get_app_configs()
+        if config.name in settings.TENANT_APPS and config.name not in shared
+    }
+
+
+def _field_value(field: models.Field, marker: str, serial: int):
+    """A valid-looking value for ``field``, carrying ``marker`` in text."""
+    if field.choices:
+        return field.choices[0][0]
+    text = f"{marker} {field.name} {serial}"
+    if isinstance(field, models.EmailField):
+        return f"{marker.lower()}{serial}@example.test"
+    if isinstance(field, models.SlugField):
+        return f"{marker.lower()}-{serial}"[: field.max_length]
+    if isinstance(field, models.URLField):
+        return f"https://{marker.lower()}.example.test/"
+    if isinstance(field, models.GenericIPAddressField):
+        return "127.0.0.1"
+    if isinstance(field, models.FileField):
+        return f"{marker.lower()}/{field.name}.txt"
+    if isinstance(field, models.UUIDField):
+        return uuid.uuid4()
+    if isinstance(field, models.CharField):
+        return text[: field.max_length] if field.max_length and field.max_length >= len(marker) else (
+            "Z" * (field.max_length or 1)
+        )
+    if isinstance(field, models.TextField):
+        return text
+    if isinstance(field, models.BooleanField):
+        return False
+    if isinstance(field, models.DecimalField):
+        return decimal.Decimal("0.5")
+    if isinstance(field, models.FloatField):
+        return 0.5
+    if isinstance(field, models.IntegerField | models.PositiveIntegerField):
+        return 1
+    if isinstance(field, models.DateTimeField):
+        return timezone.now()
+    if isinstance(field, models.DateField):
+        return datetime.date.today()
+    if isinstance(field, models.TimeField):
+        return datetime.time(10, 0)
+    if isinstance(field, models.DurationField):
+        return datetime.timedelta(hours=1)
+    if isinstance(field, models.JSONField):
+        return {"note": text}
+    if isinstance(field, models.BinaryField):
+        return b""
+    return None
+
+
+class MarkerSeeder:
+    """Create one row per model, with every field filled and text carrying a marker."""
+
+    def __init__(self, *, marker: str, structure: Structure, person: User):
+        self.marker = marker
+        self.structure = structure
+        self.person = person
+        self.created: dict[type[models.Model], models.Model | None] = {}
+        self.serial = 0
+
+    def instance_of(self, model: type[models.Model], *, depth: int = 0):
+        if model in self.created:
+            return self.created[model]
+        if issubclass(model, Structure):
+            return self.structure
+        if issubclass(model, User):
+            return self.person
+        if depth > 6:
+            return None
+        self.created[model] = None  # guards against cycles
+        values = {}
+        for field in model._meta.concrete_fields:
+            if field.primary_key or field.auto_created:
+                continue
+            if field.is_relation:
+                target = self.instance_of(field.related_model, depth=depth + 1)
+                if target is None and field.related_model._meta.label_lower not in _tenant_models():
+                    target = field.related_model._default_manager.first()
+                if target is None and not field.null:
+                    return None
+                values[field.name] = target
+                continue
+            if field.has_default() and not isinstance(field, models.CharField | models.TextField):
+                continue
+            self.serial += 1
+            value = _field_value(field, self.marker, self.serial)
+            if value is None and not field.null and not field.has_default():
+                return None
+            if value is not None:
+                values[field.name] = value
+        try:
+            with transaction.atomic():
+                instance = model._default_manager.create(**values)
+        except Exception:  # noqa: BLE001 - best effort: a model this generic filler cannot satisfy
+            return None
+        self.created[model] = instance
+        return instance
+
+
+def _tenant_models() -> set[str]:
+    labels = _tenant_app_labels()
+    return {m._meta.label_lower for m in apps.get_models() if m._meta.app_label in labels}
+
+
+def _public_models_pointing_at_structures() -> list[tuple[type[models.Model], str]]:
+    found = []
+    for model in apps.get_models():
+        if model._meta.label_lower in _tenant_models() or issubclass(model, Structure):
+            continue
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.related_model is not None and issubclass(
+                field.related_model, Structure
+            ):
+                found.append((model, field.name))
+    return found
+
+
+def seed_markers(structure: Structure, *, marker: str, person: User) -> MarkerSeeder:
+    seeder = MarkerSeeder(marker=marker, structure=structure, person=person)
+    with schema_context(structure.schema_name):
+        for model in apps.get_models():
+            if model._meta.label_lower in _tenant_models() and not model._meta.proxy:
+                seeder.instance_of(model)
+    for model, _field in _public_models_pointing_at_structures():
+        if model._meta.app_label in {"tenants"} and model.__name__ in {"Domain"}:
+            continue
+        seeder.created.pop(model, None)
+        seeder.instance_of(model)
+    return seeder
+
+
+# --- Fingerprint of a structure ---------------------------------------------------------------
+
+def fingerprint(structure: Structure) -> dict[str, str]:
+    """A hash per table of the structure's schema and per public model pointing at it."""
+    prints: dict[str, str] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = %s AND table_type = 'BASE TABLE' ORDER BY table_name",
+            [structure.schema_name],
+        )
+        tables = [row[0] for row in cursor.fetchall()]
+        if tables:
+            union = " UNION ALL ".join(
+                f"SELECT '{table}', count(*)::text || ':' || coalesce(md5(string_agg(t::text, ',' "
+                f"ORDER BY t::text)), '') FROM \"{structure.schema_name}\".\"{table}\" t"
+                for table in tables
+            )
+            cursor.execute(union)
+            prints.update({f"schema:{name}": value for name, value in cursor.fetchall()})
+    prints["public:structure"] = repr(list(Structure.objects.filter(pk=structure.pk).values()))
+    for model, field in _public_models_pointing_at_structures():
+        rows = model._default_manager.filter(**{field: structure}).order_by("pk").values()
+        prints[f"public:{model._meta.label}.{field}"] = hashlib.md5(  # noqa: S324 - not security
+            repr(list(rows)).encode()
+        ).hexdigest()
+    through = Structure.groupes.through.objects.filter(structure=structure).order_by("pk")
+    prints["public:structure_groupes"] = repr(list(through.values()))
+    return prints
+
+
+# --- Generating the matrix ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Target:
+    """One URL to request: ``path`` already filled, ``structure`` it belongs to (or None)."""
+
+    source: str  # the pattern or the OpenAPI operation, for messages
+    path: str
+    methods: tuple[str, ...]
+    belongs_to_beta: bool  # /s/beta/… or filled with beta's ids
+    structure_scoped: bool  # under /s/<slug>/
+
+
+@dataclass
+class Ids:
+    slug: str
+    structure: int
+    territoire: int
+    groupe: int
+    user: int
+
+    def for_param(self, name: str, kind: str) -> list[str]:
+        name = name.lower()
+        if kind == "int":
+            if "structure" in name:
+                return [str(self.structure)]
+            if "territoire" in name:
+                return [str(self.territoire)]
+            if "groupe" in name:
+                return [str(self.groupe)]
+            if "user" in name or "personne" in name or "membre" in name:
+                return [str(self.user)]
+            return sorted({str(self.structure), str(self.territoire), str(self.groupe), str(self.user), "1"})
+        if kind == "uuid":
+            return [str(uuid.UUID(int=1))]
+        if kind == "path":
+            return ["x"]
+        return [self.slug]
+
+
+def _converter_kind(converter) -> str:
+    name = type(converter).__name__.lower()
+    for kind in ("int", "uuid", "path", "slug"):
+        if kind in name:
+            return kind
+    return "int" if getattr(converter, "regex", "") in ("[0-9]+", r"\d+") else "str"
+
+
+def _walk(resolver: URLResolver, prefix: str = "") -> Iterator[tuple[str, dict[str, str]]]:
+    """Yield (route template, {param: kind}) for every pattern below ``resolver``."""
+    for entry in resolver.url_patterns:
+        route, params = _route_of(entry.pattern)
+        if route is None:
+            continue
+        if isinstance(entry, URLResolver):
+            for sub_route, sub_params in _walk(entry, prefix + route):
+                yield sub_route, {**params, **sub_params}
+        elif isinstance(entry, URLPattern):
+            yield prefix + route, params
+
+
+def _route_of(pattern) -> tuple[str | None, dict[str, str]]:
+    converters = getattr(pattern, "converters", {})
+    if hasattr(pattern, "_route"):
+        route = str(pattern._route)
+        params = {name: _converter_kind(conv) for name, conv in converters.items()}
+        return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route), params
+    regex = pattern.regex.pattern.lstrip("^").rstrip("$").replace(r"\Z", "")
+    params = {}
+
+    def named(match):
+        params[match.group(1)] = "int" if match.group(2) in (r"\d+", "[0-9]+") else "str"
+        return "{" + match.group(1) + "}"
+
+    route = re.sub(r"\(\?P<(\w+)>([^)]*)\)", named, regex)
+    if re.search(r"[\\()\[\]*+?|]", route):
+        return None, {}
+    return route, params
+
+
+def _fill(template: str, params: dict[str, str], ids: Ids) -> list[str]:
+    paths = [template]
+    for name, kind in params.items():
+        paths = [p.replace("{" + name + "}", value) for p in paths for value in ids.for_param(name, kind)]
+    return paths
+
+
+def page_targets(alpha: Ids, beta: Ids) -> list[Target]:
+    targets: list[Target] = []
+    for template, params in _walk(get_resolver(settings.PUBLIC_SCHEMA_URLCONF)):
+        if template.startswith(SKIPPED_NETWORK_PREFIXES) or template.startswith(API_PREFIX):
+            continue
+        for ids, is_beta in ((alpha, False), (beta, True)):
+            if not params and is_beta:
+                continue
+            for path in _fill(template, params, ids):
+                methods = ("get", *UNSAFE_METHODS) if is_beta else ("get",)
+                targets.append(Target(f"page {template}", "/" + path, methods, is_beta, False))
+    for template, params in _walk(get_resolver(settings.ROOT_URLCONF)):
+        if template.startswith(API_PREFIX):
+            continue
+        for ids, is_beta in ((alpha, False), (beta, True)):
+            for path in _fill(template, params, ids):
+                methods = ("get", *UNSAFE_METHODS) if is_beta else ("get",)
+                targets.append(
+                    Target(f"page /s/<slug>/{template}", f"/s/{ids.slug}/{path}", methods, is_beta, True)
+                )
+    targets.append(Target("admin index", "/admin/", ("get",), False, False))
+    return targets
+
+
+def api_targets(alpha: Ids, beta: Ids) -> list[Target]:
+    schema = SchemaGenerator(patterns=schema_patterns()).get_schema(request=None, public=True)
+    targets: list[Target] = []
+    for template, operations in schema.get("paths", {}).items():
+        methods = tuple(m for m in operations if m in ("get", *UNSAFE_METHODS))
+        params = {}
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                if parameter.get("in") == "path":
+                    kind = parameter.get("schema", {}).get("type", "string")
+                    fmt = parameter.get("schema", {}).get("format", "")
+                    params[parameter["name"]] = "int" if kind == "integer" else ("uuid" if fmt == "uuid" else "str")
+        for name in re.findall(r"{(\w+)}", template):
+            params.setdefault(name, "str")
+        structure_scoped = template.startswith("/s/{structure}/")
+        for ids, is_beta in ((alpha, False), (beta, True)):
+            if not is_beta or params:
+                filled_params = dict(params)
+                filled_params.pop("structure", None)
+                base = template.replace("{structure}", ids.slug)
+                for path in _fill(base, filled_params, ids):
+                    chosen = methods if is_beta else tuple(m for m in methods if m == "get")
+                    if chosen:
+                        targets.append(Target(f"api {template}", path, chosen, is_beta, structure_scoped))
+    return targets
+
+
+# --- Running it -----------------------------------------------------------------------------
+
+def _body(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode("utf-8", "replace")
+    return response.content.decode("utf-8", "replace")
+
+
+def _is_login_redirect(response) -> bool:
+    location = response.get("Location", "")
+    return response.status_code == 302 and location.startswith(settings.LOGIN_URL)
+
+
+def _request(client: Client, method: str, path: str, is_api: bool):
+    if method == "get":
+        return client.get(path)
+    if is_api:
+        return getattr(client, method)(path, data=GENERIC_PAYLOAD, content_type="application/json")
+    if method == "post":
+        return client.post(path, data=GENERIC_PAYLOAD)
+    return getattr(client, method)(path)
+
+
+@pytest.fixture
+def seeded(network):
+    alpha, beta = network.structure, network.other_structure
+    Structure.objects.filter(pk=beta.pk).update(nom=f"Structure Beta {BETA_MARKER}")
+    beta.refresh_from_db()
+    director_beta = network.user("directeur_autre")
+    director_beta.last_name = f"{BETA_MARKER}-personne"
+    director_beta.save(update_fields=["last_name"])
+    seed_markers(alpha, marker=ALPHA_MARKER, person=network.user("directeur"))
+    seeded_beta = seed_markers(beta, marker=BETA_MARKER, person=director_beta)
+    connection.set_schema_to_public()
+    return network, seeded_beta
+
+
+def test_nothing_of_another_structure_is_ever_returned_or_changed(seeded):
+    network, seeded_beta = seeded
+    alpha, beta = network.structure, network.other_structure
+    alpha_ids = Ids(alpha.slug, alpha.pk, network.territoire.pk, network.groupe.pk, network.user("directeur").pk)
+    beta_ids = Ids(
+        beta.slug, beta.pk, network.other_territoire.pk, network.other_groupe.pk,
+        network.user("directeur_autre").pk,
+    )
+    targets = page_targets(alpha_ids, beta_ids) + api_targets(alpha_ids, beta_ids)
+    assert any(t.source.startswith("api") for t in targets) or not schema_patterns()
+    seeded_models = [m for m, row in seeded_beta.created.items() if row is not None]
+    assert seeded_models, "the generic seeder created no marker row in beta"
+
+    before = fingerprint(beta)
+    problems: list[str] = []
+    checked = 0
+    for role in [*ROLES, "anonyme"]:
+        user = network.users.get(role)
+        if user is not None and access.can_view_structure(user, beta):
+            continue  # allowed to see beta: nothing to prove here
+        client = Client(raise_request_exception=False)
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        session_cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
+        session_key = session_cookie.value if session_cookie else None
+        for target in targets:
+            is_api = target.source.startswith("api")
+            for method in target.methods:
+                sid = transaction.savepoint()
+                try:
+                    response = _request(client, method, target.path, is_api)
+                    checked += 1
+                    where = f"{role} {method.upper()} {target.path} ({target.source})"
+                    body = _body(response)
+                    if BETA_MARKER.lower() in body.lower():
+                        problems.append(f"LEAK {where}: beta's data in the response ({response.status_code})")
+                    if target.structure_scoped and target.belongs_to_beta and not (
+                        response.status_code in DENIED_STATUSES or _is_login_redirect(response)
+                    ):
+                        problems.append(f"OPEN {where}: answered {response.status_code}")
+                    if method != "get":
+                        connection.set_schema_to_public()
+                        try:
+                            after = fingerprint(beta)
+                        except DatabaseError:
+                            after = before  # aborted transaction: nothing was committed
+                        changed = sorted(k for k in before if after.get(k) != before[k])
+                        if changed:
+                            problems.append(f"CHANGED {where}: {', '.join(changed)}")
+                finally:
+                    transaction.savepoint_rollback(sid)
+                    connection.set_schema_to_public()
+                    client.cookies = SimpleCookie()
+                    if session_key:
+                        client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    assert fingerprint(beta) == before
+    assert checked > 0
+    assert not problems, f"{len(problems)} isolation problems:\n" + "\n".join(problems[:60])
+
+
+def test_matrix_markers_are_visible_to_beta_staff(seeded, client_for):
+    """The marker approach detects data: beta's director does see beta's marker."""
+    network, _ = seeded
+    body = client_for(network.user("directeur_autre")).get("/s/beta/").content.decode()
+    assert BETA_MARKER in body
+
+
+def test_matrix_covers_every_url_configuration(network):
+    """Structure pages, network pages and API operations are all in the matrix."""
+    ids = Ids("beta", 1, 1, 1, 1)
+    pages = page_targets(ids, ids)
+    assert any(t.structure_scoped for t in pages)
+    assert any(not t.structure_scoped for t in pages)
+    assert all(not t.path.startswith("/admin/") or t.source == "admin index" for t in pages)
