@@ -1,1 +1,179 @@
-"""Models of accompagnement.reporting (see accompagnement/__init__.py)."""
+"""Reporting (public schema): review campaigns, the immutable store of submitted
+structure reviews (``InstantaneBilan``) that consolidation reads, and the territorial
+review (``BilanTerritoire``)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from platform.errors import BusinessError, CommonError
+
+
+class Campagne(models.Model):
+    """A campaign of semi-annual reviews ("S2 2016"), for the whole network (no territory)
+    or for one territory."""
+
+    libelle = models.CharField(_("libellé"), max_length=100)
+    semestre = models.PositiveSmallIntegerField(_("semestre"), choices=[(1, _("1er semestre")), (2, _("2e semestre"))])
+    annee = models.PositiveSmallIntegerField(_("année"))
+    echeance = models.DateField(_("date limite de dépôt"))
+    territoire = models.ForeignKey(
+        "tenants.Territoire", on_delete=models.PROTECT, null=True, blank=True, related_name="campagnes",
+        verbose_name=_("territoire"), help_text=_("Vide : toutes les structures du réseau."),
+    )
+    ouverte_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("campagne de bilans")
+        verbose_name_plural = _("campagnes de bilans")
+        ordering = ["-annee", "-semestre", "-echeance"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["annee", "semestre", "territoire"], name="campagne_unique_par_perimetre",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.libelle
+
+
+class InstantaneQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise _immutable()
+
+    def delete(self):
+        raise _immutable()
+
+
+def _immutable() -> BusinessError:
+    return BusinessError(
+        CommonError.IMMUTABLE, _("Un bilan soumis est figé : il ne peut être ni modifié ni supprimé."), status=409
+    )
+
+
+class InstantaneBilan(models.Model):
+    """The immutable snapshot of a submitted structure review and all its figures.
+
+    Written once by ``reporting.services.record_snapshot``; any later save, update or
+    delete raises. Consolidation reads only this table (never the tenant schemas).
+    Rates are fractions 0..1 (``None`` = not measured).
+    """
+
+    campagne = models.ForeignKey(Campagne, on_delete=models.PROTECT, related_name="instantanes")
+    structure = models.ForeignKey("tenants.Structure", on_delete=models.PROTECT, related_name="instantanes_bilan")
+    structure_nom = models.CharField(max_length=200)
+    territoire = models.ForeignKey(
+        "tenants.Territoire", on_delete=models.PROTECT, null=True, blank=True, related_name="instantanes_bilan"
+    )
+    groupe_ids = models.JSONField(default=list)
+    soumis_le = models.DateTimeField()
+    soumis_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    en_retard = models.BooleanField(default=False)
+    # Headline figures (columns, for fast consolidation)
+    taux_declare = models.FloatField(null=True)
+    taux_confirme = models.FloatField(null=True)
+    tous_niveau1 = models.BooleanField(null=True)
+    tous_niveau2 = models.BooleanField(null=True)
+    taux_plan_actions = models.FloatField(null=True)
+    taux_participation = models.FloatField(null=True)
+    taux_satisfaits = models.FloatField(null=True)
+    reclamations = models.PositiveIntegerField(null=True)
+    taux_mecontents = models.FloatField(null=True)
+    # Detail: {"themes": {code: {"titre", "declare", "confirme"}}, "niveaux": {...},
+    # "criteres_cibles": {code: bool|None}, "annees": {...}, ...}
+    indicateurs = models.JSONField(default=dict)
+    # The review's text fields as submitted
+    contenu = models.JSONField(default=dict)
+
+    objects = InstantaneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bilan soumis (instantané)")
+        verbose_name_plural = _("bilans soumis (instantanés)")
+        ordering = ["campagne", "structure_nom"]
+        constraints = [
+            models.UniqueConstraint(fields=["campagne", "structure"], name="instantane_unique_par_campagne"),
+        ]
+        indexes = [models.Index(fields=["campagne", "territoire"], name="instantane_campagne_terr_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.campagne} — {self.structure_nom}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or kwargs.get("force_update"):
+            raise _immutable()
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise _immutable()
+
+
+class BilanTerritoire(models.Model):
+    """The territorial review (UT form), pre-filled by consolidation, completed and
+    submitted by the pilot."""
+
+    class Statut(models.TextChoices):
+        BROUILLON = "brouillon", _("Brouillon")
+        SOUMIS = "soumis", _("Soumis")
+
+    campagne = models.ForeignKey(Campagne, on_delete=models.PROTECT, related_name="bilans_territoire")
+    territoire = models.ForeignKey("tenants.Territoire", on_delete=models.PROTECT, related_name="bilans")
+    statut = models.CharField(_("statut"), max_length=20, choices=Statut.choices, default=Statut.BROUILLON)
+    date = models.DateField(_("date"), null=True, blank=True)
+    lieu = models.CharField(_("lieu"), max_length=200, blank=True)
+    auteur = models.CharField(_("rédigé par"), max_length=200, blank=True)
+    pilote_nom = models.CharField(_("nom du pilote"), max_length=200, blank=True)
+    pilote_fonction = models.CharField(_("fonction"), max_length=200, blank=True)
+    pilote_telephone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    themes_criteres_etudies = models.TextField(_("thèmes et critères étudiés"), blank=True)
+    avancement_plan_collectif = models.TextField(_("avancement du plan d'actions collectif"), blank=True)
+    dynamique_reseau = models.TextField(_("dynamique de réseau"), blank=True)
+    echanges_structures = models.TextField(_("échanges entre structures"), blank=True)
+    nb_structures_engagees = models.PositiveIntegerField(_("nombre de structures engagées dans le module"), null=True, blank=True)
+    nb_reunions = models.PositiveIntegerField(_("nombre de réunions de travail"), null=True, blank=True)
+    taux_participation = models.DecimalField(
+        _("taux de participation des structures aux réunions du groupe (%)"), max_digits=5, decimal_places=1,
+        null=True, blank=True,
+    )
+    livrable_planning = models.TextField(_("planning du groupe"), blank=True)
+    livrable_comptes_rendus = models.TextField(_("comptes rendus"), blank=True)
+    livrable_plan_actions = models.TextField(_("mise à jour du plan d'actions"), blank=True)
+    difficultes_ut = models.TextField(_("difficultés rencontrées par l'UT"), blank=True)
+    difficultes_structures = models.TextField(_("difficultés rencontrées par les structures"), blank=True)
+    remarques = models.TextField(_("remarques"), blank=True)
+    indicateurs_structures = models.JSONField(_("indicateurs des structures"), default=dict, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bilan semestriel de territoire")
+        verbose_name_plural = _("bilans semestriels de territoire")
+        ordering = ["-campagne__annee", "-campagne__semestre", "territoire__nom"]
+        constraints = [
+            models.UniqueConstraint(fields=["campagne", "territoire"], name="bilan_territoire_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campagne} — {self.territoire}"
+
+
+class BilanTerritoireTransition(models.Model):
+    bilan = models.ForeignKey(BilanTerritoire, on_delete=models.CASCADE, related_name="transitions")
+    from_statut = models.CharField(max_length=20)
+    to_statut = models.CharField(max_length=20)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    commentaire = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["bilan", "at"]
+
+    def __str__(self) -> str:
+        return f"{self.bilan_id}: {self.from_statut} → {self.to_statut}"

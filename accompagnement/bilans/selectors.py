@@ -1,0 +1,219 @@
+"""Reads of the structure's review: the pre-filled figures, gathered from the structure's
+own data (self-diagnoses, registers, deliverables, action plan) and its group's meetings.
+
+Query count is bounded (one query per source, whatever the number of years or rows).
+Computation is in the pure modules ``reporting.indicators`` and ``diagnostics.scoring``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from accompagnement.bilans.models import BilanStructure
+from accompagnement.diagnostics.models import Autodiagnostic, Reponse
+from accompagnement.diagnostics.scoring import Cotation, CriterionInput
+from accompagnement.livrables.models import LivrableVersion
+from accompagnement.plans.models import Action
+from accompagnement.registres.models import EnqueteSatisfaction, NombreClients, Reclamation
+from accompagnement.reporting import indicators
+from accompagnement.reporting.models import Campagne
+from referentiels.models import Critere
+from tenants.models import Structure
+
+# Best status first: the self-diagnosis of a year that counts for that year's rate.
+_STATUS_RANK = {
+    Autodiagnostic.Statut.CONFIRME: 0,
+    Autodiagnostic.Statut.SOUMIS: 1,
+    Autodiagnostic.Statut.REOUVERTURE_DEMANDEE: 2,
+    Autodiagnostic.Statut.BROUILLON: 3,
+}
+YEARS_SHOWN = 3
+
+
+def bilans_of_structure():
+    return BilanStructure.objects.select_related("campagne", "submitted_by").order_by(
+        "-campagne__annee", "-campagne__semestre"
+    )
+
+
+def campagnes_for_structure(structure: Structure):
+    """Campaigns that concern the structure: network-wide ones and its territory's."""
+    return Campagne.objects.filter(Q(territoire__isnull=True) | Q(territoire_id=structure.territoire_id))
+
+
+def semester_bounds(campagne: Campagne) -> tuple[datetime.date, datetime.date]:
+    if campagne.semestre == 1:
+        return datetime.date(campagne.annee, 1, 1), datetime.date(campagne.annee, 6, 30)
+    return datetime.date(campagne.annee, 7, 1), datetime.date(campagne.annee, 12, 31)
+
+
+def _autodiagnostics_by_year(max_year: int) -> dict[int, Autodiagnostic]:
+    chosen: dict[int, Autodiagnostic] = {}
+    for autodiagnostic in Autodiagnostic.objects.filter(annee__lte=max_year).order_by("-created_at"):
+        current = chosen.get(autodiagnostic.annee)
+        if current is None or _STATUS_RANK.get(autodiagnostic.statut, 9) < _STATUS_RANK.get(current.statut, 9):
+            chosen[autodiagnostic.annee] = autodiagnostic
+    return chosen
+
+
+def _cotation(valeur) -> Cotation | None:
+    return None if valeur is None else Cotation(poids=float(valeur.poids), exclue=valeur.exclue)
+
+
+def diagnosis_items(autodiagnostics: list[Autodiagnostic], structure_type: str) -> dict[int, list[CriterionInput]]:
+    """Per self-diagnosis id: every applicable criterion of its frame version with the
+    declared and confirmed values (criteria left unanswered count as unanswered)."""
+    if not autodiagnostics:
+        return {}
+    version_ids = {a.version_id for a in autodiagnostics}
+    criteres = defaultdict(list)
+    for critere in Critere.objects.filter(version_id__in=version_ids).select_related("theme").order_by("ordre"):
+        if critere.applies_to(structure_type):
+            criteres[critere.version_id].append(critere)
+    answers: dict[tuple[int, int], Reponse] = {
+        (r.autodiagnostic_id, r.critere_id): r
+        for r in Reponse.objects.filter(autodiagnostic__in=[a.pk for a in autodiagnostics]).select_related(
+            "valeur", "confirmation__valeur"
+        )
+    }
+    result = {}
+    for autodiagnostic in autodiagnostics:
+        items = []
+        for critere in criteres[autodiagnostic.version_id]:
+            reponse = answers.get((autodiagnostic.pk, critere.pk))
+            confirmation = getattr(reponse, "confirmation", None) if reponse else None
+            items.append(CriterionInput(
+                critere=critere.code, theme=critere.theme.code, niveau=critere.niveau,
+                declared=_cotation(reponse.valeur) if reponse else None,
+                confirmed=_cotation(confirmation.valeur) if confirmation else None,
+            ))
+        result[autodiagnostic.pk] = items
+    return result
+
+
+def theme_titles(autodiagnostics: list[Autodiagnostic]) -> dict[str, str]:
+    from referentiels.models import Noeud
+
+    version_ids = {a.version_id for a in autodiagnostics}
+    return dict(
+        Noeud.objects.filter(version_id__in=version_ids, parent__isnull=True).values_list("code", "titre")
+    )
+
+
+def _register_years(max_year: int) -> dict[int, dict]:
+    years: dict[int, dict] = defaultdict(dict)
+    complaints = (
+        Reclamation.objects.filter(date__year__lte=max_year)
+        .values("date__year")
+        .annotate(
+            orales=Count("pk", filter=Q(forme=Reclamation.Forme.ORALE)),
+            ecrites=Count("pk", filter=Q(forme=Reclamation.Forme.ECRITE)),
+        )
+    )
+    for row in complaints:
+        years[row["date__year"]].update(reclamations_orales=row["orales"], reclamations_ecrites=row["ecrites"])
+    complainers = defaultdict(list)
+    for year, reference in Reclamation.objects.filter(date__year__lte=max_year).values_list("date__year", "client_reference"):
+        complainers[year].append(reference)
+    clients = dict(NombreClients.objects.filter(annee__lte=max_year).values_list("annee", "nombre"))
+    surveys = defaultdict(list)
+    for row in EnqueteSatisfaction.objects.filter(annee__lte=max_year).values_list(
+        "annee", "tres_satisfaits", "satisfaits", "peu_satisfaits", "pas_satisfaits"
+    ):
+        surveys[row[0]].append(row[1:])
+    for year in set(years) | set(clients) | set(surveys):
+        entry = years[year]
+        entry.setdefault("reclamations_orales", 0)
+        entry.setdefault("reclamations_ecrites", 0)
+        entry["reclamations"] = entry["reclamations_orales"] + entry["reclamations_ecrites"]
+        entry["clients"] = clients.get(year)
+        entry["clients_mecontents"] = len(set(complainers.get(year, [])))
+        entry["taux_mecontents"] = indicators.unhappy_rate(complainers.get(year, []), clients.get(year))
+        entry["taux_satisfaits"] = indicators.satisfaction_rate(surveys.get(year, []))
+    return years
+
+
+def validated_tools() -> list[dict]:
+    """Finalised tools: deliverables with at least one validated version."""
+    seen: dict[int, dict] = {}
+    versions = (
+        LivrableVersion.objects.filter(statut=LivrableVersion.Statut.VALIDE)
+        .select_related("livrable__type_livrable")
+        .order_by("livrable_id", "-numero")
+    )
+    for version in versions:
+        if version.livrable_id in seen:
+            continue
+        type_livrable = version.livrable.type_livrable
+        seen[version.livrable_id] = {
+            "titre": version.livrable.titre,
+            "type": type_livrable.libelle,
+            "critere": type_livrable.critere_code,
+            "theme": ".".join(type_livrable.critere_code.split(".")[:2]) if type_livrable.critere_code else "",
+            "version": version.numero,
+        }
+    return sorted(seen.values(), key=lambda tool: (tool["critere"], tool["titre"]))
+
+
+def participation_rate(structure: Structure, campagne: Campagne) -> float | None:
+    """The structure's attendance at its groups' meetings held during the campaign's
+    semester (definition of ``accompagnement.groupes.rates``)."""
+    from accompagnement.groupes.models import AdhesionGroupe, Emargement, ReunionCollective
+    from accompagnement.groupes.rates import group_participation, structure_participation
+
+    start, end = semester_bounds(campagne)
+    end = min(end, timezone.localdate())
+    meetings = defaultdict(list)
+    for mid, groupe_id, moment in ReunionCollective.objects.filter(
+        groupe__structures=structure, annulee=False, date__date__gte=start, date__date__lte=end
+    ).values_list("pk", "groupe_id", "date"):
+        meetings[groupe_id].append((mid, timezone.localtime(moment).date()))
+    if not meetings:
+        return None
+    joined = dict(AdhesionGroupe.objects.filter(structure=structure).values_list("groupe_id", "date_entree"))
+    attended = set(Emargement.objects.filter(structure=structure, reunion__groupe_id__in=meetings).values_list(
+        "reunion_id", flat=True
+    ))
+    return group_participation(
+        structure_participation(
+            meetings=items, joined=joined.get(groupe_id, structure.date_engagement), attended_ids=attended
+        )
+        for groupe_id, items in meetings.items()
+    ).rate
+
+
+def review_figures(structure: Structure, campagne: Campagne) -> dict:
+    """Every figure of the review, JSON-ready (rates as fractions 0..1 or ``None``)."""
+    year = campagne.annee
+    chosen = _autodiagnostics_by_year(year)
+    items_by_diag = diagnosis_items(list(chosen.values()), structure.type)
+    registers = _register_years(year)
+    years = sorted(set(chosen) | set(registers) | {year})[-YEARS_SHOWN:]
+    per_year = {}
+    figures_by_year = {annee: indicators.diagnosis_figures(items_by_diag[a.pk]) for annee, a in chosen.items()}
+    for annee in years:
+        figures = figures_by_year.get(annee)
+        per_year[str(annee)] = {
+            "taux_declare": figures["declare"] if figures else None,
+            "taux_confirme": figures["confirme"] if figures else None,
+            **dict.fromkeys(("taux_satisfaits", "taux_mecontents", "clients")),
+            "reclamations_orales": 0, "reclamations_ecrites": 0, "reclamations": 0, "clients_mecontents": 0,
+            **registers.get(annee, {}),
+        }
+    # The campaign's year's self-diagnosis, else the latest before it.
+    diagnostic = figures_by_year[max(figures_by_year)] if figures_by_year else None
+    actions = list(Action.objects.values_list("titre", "statut"))
+    return {
+        "annee": year,
+        "annees": per_year,
+        "diagnostic": diagnostic,
+        "themes_titres": theme_titles(list(chosen.values())),
+        "taux_plan_actions": indicators.action_plan_completion(statut for _, statut in actions),
+        "actions_faites": sorted(titre for titre, statut in actions if statut == Action.Statut.FAIT),
+        "outils_finalises": validated_tools(),
+        "taux_participation": participation_rate(structure, campagne),
+    }

@@ -1,0 +1,111 @@
+"""Register pages (list, create, edit, delete, XLSX import/export), one set of views for
+the four registers described in ``registry``. Access: any role reads (middleware);
+directors, référents and contributors write (``access.can_contribute``)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accompagnement.registres import selectors, services, xlsx
+from accompagnement.registres.forms import form_class
+from accompagnement.registres.registry import REGISTRES, field_label, registre_by_slug
+from tenants import access
+
+from platform.errors import BusinessError
+from platform.routing import structure_url
+
+
+def _require_contributor(request) -> None:
+    if not access.can_contribute(request.user, request.tenant):
+        raise PermissionDenied
+
+
+def index(request):
+    return render(request, "registres/index.html", {"registres": REGISTRES.values()})
+
+
+def entry_list(request, slug: str):
+    registre = registre_by_slug(slug)
+    entries = selectors.register_entries(registre)
+    columns = [(name, field_label(registre, name)) for name in registre.list_fields]
+    rows = [
+        (entry, [_display(entry, name) for name in registre.list_fields]) for entry in entries
+    ]
+    return render(request, "registres/list.html", {
+        "registre": registre, "columns": columns, "rows": rows,
+        "can_write": access.can_contribute(request.user, request.tenant),
+    })
+
+
+def _display(entry, name: str):
+    field = entry._meta.get_field(name)
+    if field.choices:
+        return getattr(entry, f"get_{name}_display")()
+    value = getattr(entry, name)
+    if field.get_internal_type() == "BooleanField":
+        return _("oui") if value else _("non")
+    return value if value not in (None, "") else "—"
+
+
+@require_http_methods(["GET", "POST"])
+def entry_form(request, slug: str, pk: int | None = None):
+    registre = registre_by_slug(slug)
+    _require_contributor(request)
+    instance = selectors.register_entry(registre, pk) if pk else None
+    form = form_class(registre)(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_register_entry(registre=registre, data=form.cleaned_data, instance=instance)
+        except BusinessError as error:
+            for item in error.errors:
+                form.add_error(item.get("field") if item.get("field") in form.fields else None, item["message"])
+        else:
+            messages.success(request, _("Enregistré."))
+            return redirect(structure_url(request.tenant, "registres:list", slug))
+    return render(request, "registres/form.html", {"registre": registre, "form": form, "instance": instance})
+
+
+@require_POST
+def entry_delete(request, slug: str, pk: int):
+    registre = registre_by_slug(slug)
+    _require_contributor(request)
+    services.delete_register_entry(registre=registre, instance=selectors.register_entry(registre, pk))
+    messages.success(request, _("Supprimé."))
+    return redirect(structure_url(request.tenant, "registres:list", slug))
+
+
+@require_http_methods(["GET", "POST"])
+def entry_import(request, slug: str):
+    registre = registre_by_slug(slug)
+    _require_contributor(request)
+    errors = []
+    if request.method == "POST":
+        upload = request.FILES.get("fichier")
+        if upload is None:
+            errors = [{"message": _("Choisissez un fichier .xlsx.")}]
+        else:
+            try:
+                count = services.import_register(registre=registre, content=upload.read())
+            except BusinessError as error:
+                errors = error.errors
+            else:
+                messages.success(request, _("%(count)s lignes importées.") % {"count": count})
+                return redirect(structure_url(request.tenant, "registres:list", slug))
+    columns = [field_label(registre, name) for name in registre.import_fields]
+    return render(request, "registres/import.html", {"registre": registre, "errors": errors, "columns": columns},
+                  status=400 if errors else 200)
+
+
+def entry_export(request, slug: str):
+    registre = registre_by_slug(slug)
+    content = xlsx.export_register(registre, list(selectors.register_entries(registre)))
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{registre.slug}.xlsx"'
+    return response

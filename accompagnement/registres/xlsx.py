@@ -1,0 +1,108 @@
+"""XLSX reading and writing of the registers (openpyxl). Pure I/O: validation and
+saving are in ``services.import_register``."""
+
+from __future__ import annotations
+
+import datetime
+from io import BytesIO
+from typing import Any
+
+from django.db.models import Model
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+
+from accompagnement.registres.registry import Registre, field_label
+
+
+def _normalise(text: Any) -> str:
+    return str(text or "").strip().lower()
+
+
+def header_map(registre: Registre) -> dict[str, str]:
+    """Accepted column headers (label or field name, case-insensitive) → field name."""
+    mapping = {}
+    for name in registre.import_fields:
+        mapping[_normalise(name)] = name
+        mapping[_normalise(field_label(registre, name))] = name
+    return mapping
+
+
+def cell_to_form_value(registre: Registre, name: str, value: Any) -> Any:
+    """An XLSX cell as a form would post it (dates ISO, booleans oui/non, choice labels)."""
+    field = registre.model._meta.get_field(name)
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if field.get_internal_type() == "DateField" and isinstance(value, str):
+        text = value.strip()
+        for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+            try:
+                return datetime.datetime.strptime(text, fmt).date().isoformat()
+            except ValueError:
+                continue
+        return text
+    if field.get_internal_type() == "BooleanField":
+        return "on" if _normalise(value) in {"oui", "vrai", "true", "1", "x", "yes"} else ""
+    if field.choices:
+        for code, label in field.choices:
+            if _normalise(value) in {_normalise(code), _normalise(label)}:
+                return code
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_rows(registre: Registre, content: bytes) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
+    """(unknown headers, [(row number, {field: form value})]) of the first sheet.
+
+    Raises ``ValueError`` when the file is not a readable workbook."""
+    try:
+        workbook = load_workbook(BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises several types for a bad file
+        raise ValueError(str(type(error).__name__)) from error
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    headers = next(rows, None) or ()
+    mapping = header_map(registre)
+    columns = [mapping.get(_normalise(header)) for header in headers]
+    unknown = [str(header) for header, name in zip(headers, columns, strict=True) if header and not name]
+    parsed = []
+    for number, row in enumerate(rows, start=2):
+        if not any(cell not in (None, "") for cell in row):
+            continue
+        values = {
+            name: cell_to_form_value(registre, name, cell)
+            for name, cell in zip(columns, row, strict=False)
+            if name
+        }
+        parsed.append((number, values))
+    workbook.close()
+    return unknown, parsed
+
+
+def export_register(registre: Registre, entries: list[Model]) -> bytes:
+    """One sheet: a header row of labels, then one row per entry (choices as labels)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(registre.title)[:31]
+    names = registre.import_fields
+    sheet.append([field_label(registre, name) for name in names])
+    for entry in entries:
+        row = []
+        for name in names:
+            field = registre.model._meta.get_field(name)
+            value = getattr(entry, name)
+            if field.choices:
+                value = getattr(entry, f"get_{name}_display")()
+            elif field.get_internal_type() == "BooleanField":
+                value = _("oui") if value else _("non")
+            row.append(value)
+        sheet.append(row)
+    for column in sheet.columns:
+        sheet.column_dimensions[column[0].column_letter].width = 18
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

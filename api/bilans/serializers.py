@@ -1,0 +1,86 @@
+"""Serializers of registers, reviews, campaigns and consolidation (shape only)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from rest_framework import serializers
+
+from accompagnement.bilans.models import BilanStructure
+from accompagnement.bilans.services import TEXT_FIELDS
+from accompagnement.registres.registry import Registre
+from accompagnement.reporting.models import BilanTerritoire, Campagne
+from accompagnement.reporting.services import TERRITOIRE_TEXT_FIELDS
+
+
+@cache
+def register_serializer(registre: Registre) -> type[serializers.ModelSerializer]:
+    meta = type("Meta", (), {"model": registre.model, "fields": ("id", *registre.fields)})
+    return type(f"{registre.model.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta})
+
+
+class ImportResultSerializer(serializers.Serializer):
+    importees = serializers.IntegerField()
+
+
+class ImportSerializer(serializers.Serializer):
+    fichier = serializers.FileField()
+
+
+class CampagneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Campagne
+        fields = ("id", "libelle", "semestre", "annee", "echeance", "territoire", "created_at")
+        read_only_fields = ("created_at",)
+
+
+class BilanStructureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BilanStructure
+        fields = ("id", "campagne", "statut", *TEXT_FIELDS, "submitted_at", "updated_at")
+        read_only_fields = ("campagne", "statut", "submitted_at", "updated_at")
+
+
+class OpenBilanSerializer(serializers.Serializer):
+    campagne = serializers.PrimaryKeyRelatedField(queryset=Campagne.objects.all())
+
+
+class BilanTerritoireSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BilanTerritoire
+        fields = ("id", "campagne", "territoire", "statut", *TERRITOIRE_TEXT_FIELDS, "indicateurs_structures",
+                  "submitted_at")
+        read_only_fields = ("campagne", "territoire", "statut", "indicateurs_structures", "submitted_at")
+
+
+class OpenBilanTerritoireSerializer(serializers.Serializer):
+    campagne = serializers.IntegerField()
+    territoire = serializers.IntegerField()
+
+
+class CommentSerializer(serializers.Serializer):
+    commentaire = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class FiguresSerializer(serializers.Serializer):
+    """The review's pre-filled figures (rates as fractions 0..1, ``null`` = not measured)
+    and the anonymised medians of the territory and the network."""
+
+    figures = serializers.JSONField()
+    comparaison = serializers.JSONField(allow_null=True)
+
+
+class ConsolidationSerializer(serializers.Serializer):
+    """Rates by structure and theme, indicator families, drill-down and evolution."""
+
+    campagne = serializers.JSONField()
+    perimetre = serializers.JSONField()
+    structures = serializers.JSONField()
+    themes = serializers.JSONField()
+    module = serializers.JSONField()
+    part_tous_niveau1 = serializers.FloatField(allow_null=True)
+    part_tous_niveau2 = serializers.FloatField(allow_null=True)
+    bilans = serializers.JSONField()
+    familles = serializers.JSONField()
+    detail = serializers.JSONField()
+    evolution = serializers.JSONField()

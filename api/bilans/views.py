@@ -1,0 +1,219 @@
+"""Registers, reviews, campaigns and consolidation API. Views are thin: selectors read,
+services write, ``tenants.access`` decides (pilots see only their territories)."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accompagnement.bilans import selectors as bilans_selectors
+from accompagnement.bilans import services as bilans_services
+from accompagnement.registres import selectors as registres_selectors
+from accompagnement.registres import services as registres_services
+from accompagnement.registres.registry import REGISTRES
+from accompagnement.reporting import selectors, services
+from api.bilans import serializers
+from api.permissions import StructureContributorOrReadOnly
+from tenants import access
+from tenants.models import GroupeTravail, Territoire
+
+
+def register_viewset(slug: str) -> type[viewsets.ModelViewSet]:
+    registre = REGISTRES[slug]
+
+    class RegisterViewSet(viewsets.ModelViewSet):
+        permission_classes = [StructureContributorOrReadOnly]
+        serializer_class = serializers.register_serializer(registre)
+        queryset = registre.model.objects.none()
+
+        def get_queryset(self):
+            return registres_selectors.register_entries(registre).order_by("pk")
+
+        def perform_create(self, serializer):
+            serializer.instance = registres_services.save_register_entry(
+                registre=registre, data=serializer.validated_data
+            )
+
+        def perform_update(self, serializer):
+            serializer.instance = registres_services.save_register_entry(
+                registre=registre, data=serializer.validated_data, instance=serializer.instance
+            )
+
+        def perform_destroy(self, instance):
+            registres_services.delete_register_entry(registre=registre, instance=instance)
+
+        @extend_schema(request={"multipart/form-data": serializers.ImportSerializer},
+                       responses={201: serializers.ImportResultSerializer})
+        @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
+        def import_xlsx(self, request, **kwargs):
+            """Import an XLSX file: all rows or none (errors per row and field)."""
+            upload = request.FILES.get("fichier")
+            if upload is None:
+                return Response({"errors": [{"code": "required", "message": "fichier requis", "field": "fichier"}]},
+                                status=status.HTTP_400_BAD_REQUEST)
+            count = registres_services.import_register(registre=registre, content=upload.read())
+            return Response({"importees": count}, status=status.HTTP_201_CREATED)
+
+    RegisterViewSet.__name__ = f"{registre.model.__name__}ViewSet"
+    RegisterViewSet.__qualname__ = RegisterViewSet.__name__
+    return RegisterViewSet
+
+
+class BilanStructureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The structure's reviews: open one for a campaign (pre-filled), edit it, submit it."""
+
+    permission_classes = [StructureContributorOrReadOnly]
+    serializer_class = serializers.BilanStructureSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return bilans_selectors.bilans_of_structure()
+
+    @extend_schema(request=serializers.OpenBilanSerializer, responses={201: serializers.BilanStructureSerializer})
+    def create(self, request, **kwargs):
+        payload = serializers.OpenBilanSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        bilan = bilans_services.open_bilan(campagne=payload.validated_data["campagne"], user=request.user)
+        return Response(self.get_serializer(bilan).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, **kwargs):
+        bilan = self.get_object()
+        payload = self.get_serializer(bilan, data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        bilan = bilans_services.update_bilan(bilan=bilan, user=request.user, data=payload.validated_data)
+        return Response(self.get_serializer(bilan).data)
+
+    @extend_schema(request=serializers.CommentSerializer, responses=serializers.BilanStructureSerializer)
+    @action(detail=True, methods=["post"])
+    def soumettre(self, request, **kwargs):
+        payload = serializers.CommentSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        bilan = bilans_services.submit_bilan(bilan=self.get_object(), user=request.user,
+                                             commentaire=payload.validated_data["commentaire"])
+        return Response(self.get_serializer(bilan).data)
+
+    @extend_schema(responses=serializers.FiguresSerializer)
+    @action(detail=True, methods=["get"])
+    def indicateurs(self, request, **kwargs):
+        """Pre-filled figures and the anonymised medians of the territory and the network."""
+        bilan = self.get_object()
+        structure = connection.tenant
+        return Response({
+            "figures": bilans_selectors.review_figures(structure, bilan.campagne),
+            "comparaison": selectors.structure_benchmark(structure=structure, campagne=bilan.campagne),
+        })
+
+
+class CampagneViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
+                      viewsets.GenericViewSet):
+    """Review campaigns: opened by the federation (network or territory) or a pilot (theirs)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = serializers.CampagneSerializer
+
+    def get_queryset(self):
+        return selectors.campagnes_visible_to(self.request.user)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.open_campagne(
+            user=self.request.user, libelle=data.get("libelle", ""), semestre=data["semestre"],
+            annee=data["annee"], echeance=data["echeance"], territoire=data.get("territoire"),
+        )
+
+
+class BilanTerritoireViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Territorial reviews: the pilot opens one (pre-filled by consolidation), edits, submits."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = serializers.BilanTerritoireSerializer
+
+    def get_queryset(self):
+        return selectors.bilans_territoire_visible_to(self.request.user)
+
+    @extend_schema(request=serializers.OpenBilanTerritoireSerializer,
+                   responses={201: serializers.BilanTerritoireSerializer})
+    def create(self, request, **kwargs):
+        payload = serializers.OpenBilanTerritoireSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        territoire = get_object_or_404(access.territoires_consolidated_for(request.user),
+                                       pk=payload.validated_data["territoire"])
+        campagne = get_object_or_404(selectors.campagnes_visible_to(request.user),
+                                     pk=payload.validated_data["campagne"])
+        bilan = services.open_bilan_territoire(campagne=campagne, territoire=territoire, user=request.user)
+        return Response(self.get_serializer(bilan).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, **kwargs):
+        bilan = self.get_object()
+        payload = self.get_serializer(bilan, data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        bilan = services.update_bilan_territoire(bilan=bilan, user=request.user, data=payload.validated_data)
+        return Response(self.get_serializer(bilan).data)
+
+    @extend_schema(request=serializers.CommentSerializer, responses=serializers.BilanTerritoireSerializer)
+    @action(detail=True, methods=["post"])
+    def soumettre(self, request, **kwargs):
+        payload = serializers.CommentSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        bilan = services.submit_bilan_territoire(bilan=self.get_object(), user=request.user,
+                                                 commentaire=payload.validated_data["commentaire"])
+        return Response(self.get_serializer(bilan).data)
+
+
+def resolve_scope(user, params) -> selectors.Scope:
+    """The consolidation scope from query parameters, authorised (404 outside one's territories)."""
+    campagne = get_object_or_404(selectors.campagnes_visible_to(user), pk=_int(params.get("campagne")))
+    territoire = groupe = None
+    if params.get("groupe"):
+        groupe = get_object_or_404(GroupeTravail.objects.select_related("territoire"), pk=_int(params["groupe"]))
+        territoire = groupe.territoire
+    if params.get("territoire"):
+        territoire = get_object_or_404(Territoire, pk=_int(params["territoire"]))
+        if groupe is not None and groupe.territoire_id != territoire.pk:
+            raise Http404
+    if territoire is None and not access.is_federation_admin(user):
+        territoire = access.territoires_consolidated_for(user).order_by("nom").first()
+    if not access.can_view_consolidation(user, territoire):
+        raise Http404
+    if campagne.territoire_id not in (None, getattr(territoire, "pk", None)):
+        raise Http404
+    return selectors.Scope(campagne=campagne, territoire=territoire, groupe=groupe)
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+class ConsolidationView(APIView):
+    """Consolidated figures of a campaign for the network, a territory or a group — read
+    from the snapshot store only."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("campagne", int, required=True),
+            OpenApiParameter("territoire", int, required=False),
+            OpenApiParameter("groupe", int, required=False),
+        ],
+        responses=serializers.ConsolidationSerializer,
+    )
+    def get(self, request):
+        scope = resolve_scope(request.user, request.query_params)
+        data = selectors.consolidate(scope)
+        data["detail"] = selectors.drill_down(scope)
+        data["evolution"] = selectors.evolution(territoire=scope.territoire)
+        return Response(data)
+
+
