@@ -14,9 +14,10 @@ values flagged ``exclue`` (e.g. "non applicable").
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from referentiels import purge
 from referentiels.errors import ReferentielError
 
 from platform.errors import BusinessError
@@ -58,7 +59,16 @@ class VersionContentMixin:
 
     def delete(self, *args, **kwargs):
         self._check_version_editable()
-        return super().delete(*args, **kwargs)  # type: ignore[misc]
+        deletion = self._purge()
+        if deletion is None:
+            return super().delete(*args, **kwargs)  # type: ignore[misc]
+        with transaction.atomic():
+            deletion()
+        return (1, {})
+
+    def _purge(self):
+        """The direct deletion of this row and its children (see ``referentiels.purge``)."""
+        return None
 
 
 class Referentiel(models.Model):
@@ -142,6 +152,9 @@ class ReferentielVersion(models.Model):
                 )
             if stored and stored[0] != self.Statut.BROUILLON:
                 raise immutable_error(self.numero)
+            with transaction.atomic():
+                purge.version(self.pk)
+            return (1, {})
         return super().delete(*args, **kwargs)
 
     @property
@@ -172,6 +185,9 @@ class EchelleCotation(VersionContentMixin, models.Model):
     def __str__(self) -> str:
         return self.libelle
 
+    def _purge(self):
+        return lambda: purge.echelle(self.version_id)
+
 
 class ValeurEchelle(VersionContentMixin, models.Model):
     """One value of a scale: a weight between 0 and 1, or excluded from the rate."""
@@ -195,6 +211,9 @@ class ValeurEchelle(VersionContentMixin, models.Model):
 
     def __str__(self) -> str:
         return self.libelle
+
+    def _purge(self):
+        return lambda: purge.valeurs([self.pk])
 
     def _version_id_for_guard(self) -> int | None:
         return EchelleCotation.objects.filter(pk=self.echelle_id).values_list("version_id", flat=True).first()
@@ -223,6 +242,9 @@ class Noeud(VersionContentMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.titre}"
+
+    def _purge(self):
+        return lambda: purge.noeuds([self.pk])
 
 
 class Critere(VersionContentMixin, models.Model):
@@ -255,6 +277,9 @@ class Critere(VersionContentMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.titre[:80]}"
+
+    def _purge(self):
+        return lambda: purge.criteres([self.pk])
 
     def applies_to(self, structure_type: str) -> bool:
         return not self.applicabilite or structure_type in self.applicabilite
@@ -307,6 +332,9 @@ class DocumentOutil(VersionContentMixin, models.Model):
 
     def __str__(self) -> str:
         return self.titre
+
+    def _purge(self):
+        return lambda: purge.documents([self.pk])
 
 
 class DocumentOutilFichier(models.Model):

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from referentiels import selectors, workflow
+from referentiels import purge, selectors, workflow
 from referentiels.errors import ReferentielError
 from referentiels.io import read_document, validate_document
 from referentiels.io.errors import ImportErrors
@@ -107,7 +107,7 @@ def set_echelle(*, version: ReferentielVersion, code: str, libelle: str, valeurs
     if not valeurs:
         errors.add(ReferentielError.NO_SCALE, _("l'échelle doit avoir au moins une valeur."), key="valeurs")
     errors.raise_if_any()
-    EchelleCotation.objects.filter(version=version).delete()
+    purge.echelle(version.pk)
     echelle = EchelleCotation.objects.create(version=version, code=code, libelle=libelle)
     ValeurEchelle.objects.bulk_create(
         ValeurEchelle(

@@ -24,6 +24,7 @@ from referentiels.io import EXPORT_FORMATS, export_version
 
 from platform.errors import BusinessError
 
+EXPORT_FORMAT_NAMES = list(EXPORT_FORMATS)
 ERRORS = OpenApiResponse(serializers.ErrorsSerializer, description="Erreurs (code, message, champ, ligne).")
 
 
@@ -128,7 +129,7 @@ class ReferentielViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="Exporter une version (YAML, JSON ou XLSX)",
         parameters=[
-            OpenApiParameter("format", str, enum=list(EXPORT_FORMATS), default="yaml", description="Format du fichier."),
+            OpenApiParameter("format", str, enum=EXPORT_FORMAT_NAMES, default="yaml", description="Format du fichier."),
         ],
         responses={
             (200, "application/yaml"): OpenApiTypes.BINARY,
