@@ -65,18 +65,23 @@ def _reponses(autodiagnostic: Autodiagnostic, *, with_details: bool = False):
     return list(queryset)
 
 
+def answer_rows(autodiagnostic: Autodiagnostic) -> list[Reponse]:
+    """Answers with criteria, values, confirmations and evidence files (4 queries)."""
+    return _reponses(autodiagnostic, with_details=True)
+
+
 def _items(reponses: list[Reponse]) -> list[CriterionInput]:
     return [
         CriterionInput(
             critere=r.critere_id, theme=r.critere.theme_id, niveau=r.critere.niveau,
             declared=_cotation(r.valeur),
-            confirmed=_cotation(r.confirmation.valeur) if _confirmation(r) else None,
+            confirmed=_cotation(r.confirmation.valeur) if confirmation_of(r) else None,
         )
         for r in reponses
     ]
 
 
-def _confirmation(reponse: Reponse):
+def confirmation_of(reponse: Reponse):
     try:
         return reponse.confirmation
     except Reponse.confirmation.RelatedObjectDoesNotExist:
@@ -142,7 +147,7 @@ def answer_page(autodiagnostic: Autodiagnostic) -> AnswerPage:
             block = blocks[critere.theme_id] = ThemeBlock(theme=themes.get(critere.theme_id) or critere.noeud)
         locked = open_themes is not None and (critere.niveau or 1) >= 2 and critere.theme_id not in open_themes
         block.levels.setdefault(critere.niveau, []).append(
-            Row(reponse=reponse, confirmation=_confirmation(reponse), documents=documents.get(critere.pk, []),
+            Row(reponse=reponse, confirmation=confirmation_of(reponse), documents=documents.get(critere.pk, []),
                 locked=locked)
         )
         for progress in (block.progress, overall):
@@ -236,7 +241,7 @@ def scores_payload(view: ScoresView) -> dict:
             {
                 "id": r.critere_id, "code": r.critere.code,
                 "declare": r.valeur.code if r.valeur else None,
-                "confirme": c.valeur.code if (c := _confirmation(r)) else None,
+                "confirme": c.valeur.code if (c := confirmation_of(r)) else None,
                 "ecart": points(scores.gap_by_criterion.get(r.critere_id)),
             }
             for r in view.reponses

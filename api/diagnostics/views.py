@@ -1,0 +1,180 @@
+"""Self-diagnosis API under ``/s/<slug>/api/v1/autodiagnostics/``.
+
+Reads for every role in the structure (404 for anyone else, by ``StructureAccess``);
+writes checked by the services (403 ``forbidden``). Stale answers: 409 ``stale_answer``
+with the other person's answer in ``details.current``.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.db import connection
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, renderers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accompagnement.diagnostics import exports, selectors, services
+from accompagnement.diagnostics.errors import DiagnosticError
+from accompagnement.diagnostics.models import Autodiagnostic, Preuve, Reponse
+from api.diagnostics import serializers
+from referentiels.models import ReferentielVersion
+
+from platform.errors import BusinessError, CommonError
+
+ERRORS = OpenApiResponse(serializers.ErrorsSerializer, description="Erreurs {code, message, field}.")
+
+
+class _FileRenderer(renderers.BaseRenderer):
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes | bytearray):
+            return data
+        return json.dumps(data, ensure_ascii=False, default=str).encode()
+
+
+class XlsxRenderer(_FileRenderer):
+    media_type = exports.CONTENT_TYPES["xlsx"]
+    format = "xlsx"
+
+
+class PdfRenderer(_FileRenderer):
+    media_type = exports.CONTENT_TYPES["pdf"]
+    format = "pdf"
+
+
+def _critere_reponse(autodiagnostic: Autodiagnostic, code: str) -> Reponse:
+    reponse = Reponse.objects.filter(autodiagnostic=autodiagnostic, critere__code=code).first()
+    if reponse is None:
+        raise BusinessError(CommonError.INVALID, f"Critère inconnu : {code}.", field="critere")
+    return reponse
+
+
+class AutodiagnosticViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = serializers.AutodiagnosticSerializer
+    pagination_class = None
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return selectors.autodiagnostics_list()
+
+    @extend_schema(request=serializers.AutodiagnosticCreateSerializer,
+                   responses={201: serializers.AutodiagnosticSerializer, 400: ERRORS, 403: ERRORS, 409: ERRORS})
+    def create(self, request, *args, **kwargs):
+        data = serializers.AutodiagnosticCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = ReferentielVersion.objects.filter(pk=data.validated_data["version"]).first()
+        if version is None:
+            raise BusinessError(DiagnosticError.VERSION_NOT_PUBLISHED, "Version de référentiel inconnue.",
+                                field="version")
+        autodiagnostic = services.create_autodiagnostic(
+            structure=connection.tenant, version=version, annee=data.validated_data["annee"], user=request.user,
+            copy_previous=data.validated_data["reprendre_precedent"],
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=autodiagnostic.pk)).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses={200: serializers.ReponseSerializer(many=True)})
+    @extend_schema(methods=["PATCH"], request=serializers.ReponseUpdateSerializer,
+                   responses={200: serializers.ReponseSerializer, 400: ERRORS, 403: ERRORS, 409: ERRORS})
+    @action(detail=True, methods=["get", "patch"])
+    def reponses(self, request, pk=None):
+        autodiagnostic = self.get_object()
+        if request.method == "GET":
+            reponses = selectors.answer_rows(autodiagnostic)
+            return Response(serializers.ReponseSerializer(reponses, many=True).data)
+        data = serializers.ReponseUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reponse = _critere_reponse(autodiagnostic, data.validated_data["critere"])
+        services.save_answer(
+            reponse=reponse, valeur=data.validated_data["valeur"], commentaire=data.validated_data["commentaire"],
+            expected_revision=data.validated_data["revision"], user=request.user,
+        )
+        saved = next(r for r in selectors.answer_rows(autodiagnostic) if r.pk == reponse.pk)
+        return Response(serializers.ReponseSerializer(saved).data)
+
+    def _transition(self, request, service):
+        data = serializers.TransitionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        service(autodiagnostic=self.get_object(), user=request.user, commentaire=data.validated_data["commentaire"])
+        return Response(self.get_serializer(self.get_queryset().get(pk=self.kwargs["pk"])).data)
+
+    @extend_schema(request=serializers.TransitionInputSerializer,
+                   responses={200: serializers.AutodiagnosticSerializer, 400: ERRORS, 403: ERRORS, 409: ERRORS})
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._transition(request, services.submit_autodiagnostic)
+
+    @extend_schema(request=serializers.TransitionInputSerializer,
+                   responses={200: serializers.AutodiagnosticSerializer, 403: ERRORS, 409: ERRORS})
+    @action(detail=True, methods=["post"], url_path="request-reopen")
+    def request_reopen(self, request, pk=None):
+        return self._transition(request, services.request_reopen)
+
+    @extend_schema(request=serializers.TransitionInputSerializer,
+                   responses={200: serializers.AutodiagnosticSerializer, 403: ERRORS, 409: ERRORS})
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._transition(request, services.reopen_autodiagnostic)
+
+    @extend_schema(request=serializers.TransitionInputSerializer,
+                   responses={200: serializers.AutodiagnosticSerializer, 400: ERRORS, 403: ERRORS, 409: ERRORS})
+    @action(detail=True, methods=["post"], url_path="finish-confirmation")
+    def finish_confirmation(self, request, pk=None):
+        return self._transition(request, services.finish_confirmation)
+
+    @extend_schema(methods=["GET"], responses={200: serializers.ReponseSerializer(many=True)})
+    @extend_schema(methods=["POST"], request=serializers.ConfirmationInputSerializer,
+                   responses={200: serializers.ReponseSerializer, 400: ERRORS, 403: ERRORS, 409: ERRORS})
+    @action(detail=True, methods=["get", "post"])
+    def confirmations(self, request, pk=None):
+        """GET: answers with the expert's confirmations. POST (assigned expert): confirm one
+        criterion or set another value (comment required when it differs)."""
+        autodiagnostic = self.get_object()
+        if request.method == "GET":
+            rows = [r for r in selectors.answer_rows(autodiagnostic) if selectors.confirmation_of(r)]
+            return Response(serializers.ReponseSerializer(rows, many=True).data)
+        data = serializers.ConfirmationInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reponse = _critere_reponse(autodiagnostic, data.validated_data["critere"])
+        preuves = list(Preuve.objects.filter(pk__in=data.validated_data["preuves_examinees"]))
+        services.confirm_criterion(
+            reponse=reponse, expert=request.user, valeur=data.validated_data.get("valeur") or None,
+            commentaire=data.validated_data["commentaire"], preuves_examinees=preuves,
+        )
+        saved = next(r for r in selectors.answer_rows(autodiagnostic) if r.pk == reponse.pk)
+        return Response(serializers.ReponseSerializer(saved).data)
+
+    @extend_schema(responses={200: serializers.ScoresSerializer})
+    @action(detail=True, methods=["get"])
+    def scores(self, request, pk=None):
+        """Declared and confirmed rates by theme, theme × level, level and module; gaps in points."""
+        return Response(selectors.scores_payload(selectors.scores_of(self.get_object())))
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, enum=["xlsx", "pdf"], required=True,
+                                     description="Format du fichier.")],
+        responses={
+            (200, exports.CONTENT_TYPES["xlsx"]): OpenApiTypes.BINARY,
+            (200, exports.CONTENT_TYPES["pdf"]): OpenApiTypes.BINARY,
+            (202, "application/json"): serializers.ExportStatusSerializer,
+            (400, "application/json"): ERRORS,
+        },
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[renderers.JSONRenderer, XlsxRenderer, PdfRenderer])
+    def export(self, request, pk=None):
+        """The XLSX (one row per criterion) or PDF report; 202 with the progress while a
+        large export is being generated (ask again)."""
+        fmt = request.query_params.get("format", "")
+        export = exports.request_export(autodiagnostic=self.get_object(), fmt=fmt, user=request.user)
+        if export.etat != export.Etat.PRET:
+            return Response(serializers.ExportStatusSerializer(export).data, status=status.HTTP_202_ACCEPTED,
+                            content_type="application/json")
+        with export.fichier.open("rb") as handle:
+            content = handle.read()
+        filename = f"autodiagnostic-{export.autodiagnostic.annee}.{fmt}"
+        return Response(content, content_type=exports.CONTENT_TYPES[fmt],
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
