@@ -54,3 +54,22 @@ class LivrableVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.livrable} v{self.numero}"
+
+
+class LivrableTransition(models.Model):
+    """The log of every status change of a version (who, when, from, to, comment)."""
+
+    version = models.ForeignKey(LivrableVersion, on_delete=models.CASCADE, related_name="transitions")
+    de = models.CharField(max_length=20, blank=True)
+    vers = models.CharField(max_length=20)
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    commentaire = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("changement de statut d'un livrable")
+        verbose_name_plural = _("historique des livrables")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.version_id}: {self.de} → {self.vers}"

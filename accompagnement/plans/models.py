@@ -21,6 +21,40 @@ class PlanAction(models.Model):
         return self.titre
 
 
+class PolitiqueQualite(models.Model):
+    """The structure's quality policy ("fiche synthèse"): 4 to 6 axes, each served by actions."""
+
+    titre = models.CharField(_("titre"), max_length=255, default="Politique qualité")
+    engagement = models.TextField(_("engagement de la direction"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("politique qualité")
+        verbose_name_plural = _("politiques qualité")
+
+    def __str__(self) -> str:
+        return self.titre
+
+
+class AxePolitique(models.Model):
+    politique = models.ForeignKey(PolitiqueQualite, on_delete=models.CASCADE, related_name="axes")
+    numero = models.PositiveSmallIntegerField(_("numéro"))
+    titre = models.CharField(_("axe"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("axe de la politique qualité")
+        verbose_name_plural = _("axes de la politique qualité")
+        ordering = ["politique", "numero"]
+        constraints = [
+            models.UniqueConstraint(fields=["politique", "numero"], name="axe_numero_unique"),
+            models.CheckConstraint(condition=models.Q(numero__gte=1, numero__lte=6), name="axe_numero_1_a_6"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.numero}. {self.titre}"
+
+
 class Action(models.Model):
     class Dimension(models.TextChoices):
         STRATEGIQUE = "strategique", _("Stratégique")
@@ -67,6 +101,10 @@ class Action(models.Model):
     origine = models.CharField(_("origine"), max_length=30, choices=Origine.choices, default=Origine.AUTRE)
     # Where the action came from, e.g. {"autodiagnostic": 3} or {"action_collective": 12}
     origine_ref = models.JSONField(default=dict, blank=True)
+    axe = models.ForeignKey(
+        AxePolitique, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions",
+        verbose_name=_("axe de la politique qualité"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     done_at = models.DateTimeField(null=True, blank=True)
@@ -81,3 +119,22 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return self.titre
+
+
+class ActionTransition(models.Model):
+    """The log of every status change of an action (who, when, from, to, comment)."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="transitions")
+    de = models.CharField(max_length=20, blank=True)
+    vers = models.CharField(max_length=20)
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    commentaire = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("changement de statut d'une action")
+        verbose_name_plural = _("historique des actions")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action_id}: {self.de} → {self.vers}"

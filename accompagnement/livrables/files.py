@@ -1,0 +1,60 @@
+"""Checks on uploaded documents (deliverables, meeting attachments): type and size.
+
+The type is checked on the extension AND the first bytes (a renamed executable is refused).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+
+from accompagnement.livrables.errors import LivrableError
+
+from platform.errors import BusinessError
+
+ZIP = b"PK\x03\x04"
+# extension -> (content type, accepted leading bytes)
+ACCEPTED: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    ".pdf": ("application/pdf", (b"%PDF",)),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (ZIP,)),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (ZIP,)),
+    ".odt": ("application/vnd.oasis.opendocument.text", (ZIP,)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+}
+
+
+def check_document(fichier: UploadedFile, *, field: str = "fichier") -> str:
+    """Refuse anything but PDF, DOCX, ODT, XLSX, PNG or JPEG up to ``MAX_UPLOAD_SIZE``.
+
+    Returns the content type to store.
+    """
+    extension = Path(fichier.name or "").suffix.lower()
+    accepted = ACCEPTED.get(extension)
+    if accepted is None:
+        raise BusinessError(
+            LivrableError.FILE_TYPE,
+            _("Type de fichier non accepté : formats autorisés PDF, DOCX, ODT, XLSX, PNG, JPEG."),
+            field=field,
+        )
+    if not fichier.size:
+        raise BusinessError(LivrableError.FILE_EMPTY, _("Le fichier est vide."), field=field)
+    if fichier.size > settings.MAX_UPLOAD_SIZE:
+        raise BusinessError(
+            LivrableError.FILE_TOO_LARGE,
+            _("Le fichier dépasse la taille maximale de %(max)s Mo.") % {"max": settings.MAX_UPLOAD_SIZE // (1024 * 1024)},
+            field=field,
+        )
+    fichier.seek(0)
+    head = fichier.read(16)
+    fichier.seek(0)
+    content_type, signatures = accepted
+    if not any(head.startswith(signature) for signature in signatures):
+        raise BusinessError(
+            LivrableError.FILE_TYPE, _("Le contenu du fichier ne correspond pas à son extension."), field=field
+        )
+    return content_type

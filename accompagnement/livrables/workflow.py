@@ -1,0 +1,83 @@
+"""The deliverable version workflow, declared once: brouillon → soumis → validé / à reprendre.
+
+``TRANSITIONS`` lists each allowed move with who may make it (a rule of
+``tenants.access``) and what it needs; ``apply_transition`` is the only code that writes
+``LivrableVersion.statut`` and it logs every move (``LivrableTransition``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accompagnement.livrables.errors import LivrableError
+from accompagnement.livrables.models import LivrableTransition, LivrableVersion
+from tenants import access
+
+from platform.errors import BusinessError
+
+Statut = LivrableVersion.Statut
+
+
+@dataclass(frozen=True)
+class Transition:
+    label: str
+    allowed: Callable  # (user, structure) -> bool, from tenants.access
+    comment_required: bool = False
+
+
+TRANSITIONS: dict[tuple[str, str], Transition] = {
+    (Statut.BROUILLON, Statut.SOUMIS): Transition(gettext_lazy("Soumettre à l'expert"), access.can_submit_livrable),
+    (Statut.SOUMIS, Statut.VALIDE): Transition(gettext_lazy("Valider"), access.can_decide_livrable),
+    (Statut.SOUMIS, Statut.A_REPRENDRE): Transition(
+        gettext_lazy("À reprendre"), access.can_decide_livrable, comment_required=True
+    ),
+}
+
+
+def allowed_targets(version: LivrableVersion, user, structure) -> list[str]:
+    """The moves this person may make on this version now."""
+    return [
+        target for (source, target), move in TRANSITIONS.items()
+        if source == version.statut and move.allowed(user, structure)
+    ]
+
+
+@transaction.atomic
+def apply_transition(*, version: LivrableVersion, to: str, user, structure, commentaire: str = "") -> LivrableVersion:
+    version = LivrableVersion.objects.select_for_update().select_related("livrable").get(pk=version.pk)
+    move = TRANSITIONS.get((version.statut, to))
+    if move is None:
+        raise BusinessError(
+            LivrableError.TRANSITION_NOT_ALLOWED,
+            _("Impossible de passer une version « %(from)s » à « %(to)s ».")
+            % {"from": version.get_statut_display(), "to": Statut(to).label if to in Statut.values else to},
+            status=409,
+        )
+    if not move.allowed(user, structure):
+        raise BusinessError(LivrableError.FORBIDDEN, _("Vous ne pouvez pas faire cette action."), status=403)
+    commentaire = (commentaire or "").strip()
+    if move.comment_required and not commentaire:
+        raise BusinessError(
+            LivrableError.COMMENT_REQUIRED, _("Un commentaire est obligatoire pour demander une reprise."),
+            field="commentaire",
+        )
+    source = version.statut
+    now = timezone.now()
+    version.statut = to
+    if to == Statut.SOUMIS:
+        version.submitted_at = now
+        fields = ["statut", "submitted_at"]
+    else:
+        version.decided_at = now
+        version.decided_by = user
+        version.commentaire_decision = commentaire
+        fields = ["statut", "decided_at", "decided_by", "commentaire_decision"]
+    version.save(update_fields=fields)
+    LivrableTransition.objects.create(version=version, de=source, vers=to, par=user, commentaire=commentaire)
+    return version

@@ -1,0 +1,101 @@
+"""Action plan reads: the plan page (filters, late actions, completion rate), the policy."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accompagnement.plans import scoring
+from accompagnement.plans.models import Action, AxePolitique, PolitiqueQualite
+
+Statut = Action.Statut
+OPEN = (Statut.A_FAIRE, Statut.EN_COURS)
+
+
+def late_q(today: datetime.date) -> Q:
+    """An action is late when its deadline has passed and it is neither done nor abandoned."""
+    return Q(echeance__lt=today, statut__in=OPEN)
+
+
+@dataclass
+class PlanFilters:
+    statut: str = ""
+    dimension: str = ""
+    theme: int | None = None
+    responsable: int | None = None
+    axe: int | None = None
+    en_retard: bool = False
+
+    @classmethod
+    def from_params(cls, params) -> PlanFilters:
+        def as_int(name):
+            value = params.get(name) or ""
+            return int(value) if value.isdigit() else None
+
+        return cls(
+            statut=params.get("statut", "") if params.get("statut", "") in Statut.values else "",
+            dimension=params.get("dimension", "") if params.get("dimension", "") in Action.Dimension.values else "",
+            theme=as_int("theme"), responsable=as_int("responsable"), axe=as_int("axe"),
+            en_retard=params.get("en_retard") in ("1", "true", "on"),
+        )
+
+
+def actions_filtered(filters: PlanFilters | None = None, *, today: datetime.date | None = None) -> QuerySet[Action]:
+    today = today or timezone.localdate()
+    filters = filters or PlanFilters()
+    qs = Action.objects.select_related("responsable", "axe", "theme").prefetch_related("criteres")
+    if filters.statut:
+        qs = qs.filter(statut=filters.statut)
+    if filters.dimension:
+        qs = qs.filter(dimension=filters.dimension)
+    if filters.theme:
+        qs = qs.filter(theme_id=filters.theme)
+    if filters.responsable:
+        qs = qs.filter(responsable_id=filters.responsable)
+    if filters.axe:
+        qs = qs.filter(axe_id=filters.axe)
+    if filters.en_retard:
+        qs = qs.filter(late_q(today))
+    return qs.order_by("echeance", "pk")
+
+
+def status_counts() -> dict[str, int]:
+    return dict(Action.objects.values_list("statut").annotate(n=Count("pk")).values_list("statut", "n"))
+
+
+def completion_rate() -> float | None:
+    """The structure's "taux de réalisation du plan d'actions" (see ``scoring``)."""
+    return scoring.completion_rate_from_counts(status_counts())
+
+
+@dataclass
+class PlanPage:
+    actions: list[Action]
+    counts: dict[str, int]
+    taux: float | None
+    late_count: int
+    politique: PolitiqueQualite | None
+    axes: list[AxePolitique] = field(default_factory=list)
+
+
+def plan_page(filters: PlanFilters, *, today: datetime.date | None = None) -> PlanPage:
+    """Everything the plan page shows, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    actions = list(actions_filtered(filters, today=today))
+    for action in actions:
+        action.en_retard = bool(action.echeance and action.echeance < today and action.statut in OPEN)
+    counts = status_counts()
+    politique = PolitiqueQualite.objects.prefetch_related(
+        Prefetch("axes", queryset=AxePolitique.objects.annotate(nb_actions=Count("actions")).order_by("numero"))
+    ).first()
+    return PlanPage(
+        actions=actions,
+        counts=counts,
+        taux=scoring.completion_rate_from_counts(counts),
+        late_count=Action.objects.filter(late_q(today)).count(),
+        politique=politique,
+        axes=list(politique.axes.all()) if politique else [],
+    )

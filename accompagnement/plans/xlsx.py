@@ -1,0 +1,257 @@
+"""XLSX export and import of a structure's action plan (openpyxl).
+
+Many structures keep their plan in Excel: the export is the import's template. The import
+validates every row first and reports each error with its row and column (French
+messages); if any row is wrong nothing is written. Rows with a "Référence" update that
+action; rows without one create an action. Status changes go through the workflow.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils.exceptions import InvalidFileException
+
+from accompagnement.plans import services, workflow
+from accompagnement.plans.errors import PlanError
+from accompagnement.plans.models import Action, AxePolitique
+from referentiels.models import Critere, ReferentielVersion
+from tenants import access
+from tenants.models import Structure, User
+
+from platform.errors import BusinessError
+
+COLUMNS = [
+    ("reference", "Référence"),
+    ("titre", "Titre"),
+    ("description", "Description"),
+    ("dimension", "Dimension"),
+    ("priorite", "Priorité"),
+    ("statut", "Statut"),
+    ("avancement", "Avancement (%)"),
+    ("echeance", "Échéance"),
+    ("responsable", "Responsable (e-mail)"),
+    ("axe", "Axe de la politique (n°)"),
+    ("criteres", "Critères"),
+    ("origine", "Origine"),
+]
+HEADER_TO_FIELD = {label.lower(): name for name, label in COLUMNS}
+SHEET_TITLE = "Plan d'actions"
+
+
+def export_plan(actions) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_TITLE
+    sheet.append([label for _name, label in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F4E79")
+    for action in actions:
+        sheet.append([
+            action.pk, action.titre, action.description, action.get_dimension_display(),
+            action.get_priorite_display(), action.get_statut_display(), action.avancement,
+            action.echeance, action.responsable.email if action.responsable else "",
+            action.axe.numero if action.axe else None,
+            ", ".join(sorted(c.code for c in action.criteres.all())), action.get_origine_display(),
+        ])
+    for column, width in zip("ABCDEFGHIJKL", (11, 45, 50, 14, 10, 12, 10, 12, 30, 10, 20, 22), strict=True):
+        sheet.column_dimensions[column].width = width
+    for row in sheet.iter_rows(min_row=2, min_col=8, max_col=8):
+        for cell in row:
+            cell.number_format = "DD/MM/YYYY"
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+
+
+def _choice(value: Any, choices) -> str | None:
+    text = str(value or "").strip().lower()
+    for code, label in choices.choices:
+        if text in (code, str(label).lower()):
+            return code
+    return None
+
+
+def _date(value: Any) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.datetime.strptime(str(value).strip(), "%d/%m/%Y").date()
+
+
+def _criteres_by_code(codes: set[str]) -> dict[str, Critere]:
+    """Codes resolved in published frame versions, the most recently published first."""
+    found: dict[str, Critere] = {}
+    rows = (
+        Critere.objects.filter(code__in=codes, version__statut=ReferentielVersion.Statut.PUBLIE)
+        .order_by("-version__published_at", "-version_id")
+    )
+    for critere in rows:
+        found.setdefault(critere.code, critere)
+    return found
+
+
+def _read_rows(content: bytes) -> list[tuple[int, dict[str, Any]]]:
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError) as error:
+        raise BusinessError(PlanError.IMPORT_FILE, _("Le fichier n'est pas un classeur XLSX lisible."), field="fichier") from error
+    sheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, None) or ()
+    fields = [HEADER_TO_FIELD.get(str(h or "").strip().lower()) for h in header]
+    if "titre" not in fields:
+        raise BusinessError(PlanError.IMPORT_FILE, _("La colonne « Titre » est introuvable en première ligne."), field="fichier")
+    result = []
+    for number, values in enumerate(rows, start=2):
+        if values is None or all(v in (None, "") for v in values):
+            continue
+        result.append((number, {f: v for f, v in zip(fields, values, strict=False) if f}))
+    return result
+
+
+def import_plan(*, structure: Structure, user: User, content: bytes) -> ImportReport:
+    """Validate every row, then write them all in one transaction (or nothing)."""
+    if not access.can_edit_plan(user, structure):
+        raise BusinessError(PlanError.FORBIDDEN, _("Vous ne pouvez pas modifier ce plan d'actions."), status=403)
+    rows = _read_rows(content)
+    existing = {a.pk: a for a in Action.objects.all()}
+    axes = {a.numero: a for a in AxePolitique.objects.all()}
+    people = {
+        u.email.lower(): u
+        for u in User.objects.filter(memberships__structure=structure, is_active=True)
+    }
+    all_codes = {
+        code.strip() for _n, row in rows for code in str(row.get("criteres") or "").split(",") if code.strip()
+    }
+    criteres = _criteres_by_code(all_codes)
+    errors: list[dict[str, Any]] = []
+    parsed: list[tuple[Action | None, dict[str, Any], list[Critere], str | None]] = []
+
+    def error(row: int, field: str, message: str) -> None:
+        label = dict(COLUMNS)[field]
+        errors.append({
+            "code": PlanError.IMPORT_INVALID, "field": field, "row": row,
+            "message": _("Ligne %(row)s, colonne « %(col)s » : %(msg)s") % {"row": row, "col": label, "msg": message},
+        })
+
+    for number, row in rows:
+        action = None
+        data: dict[str, Any] = {}
+        reference = row.get("reference")
+        if reference not in (None, ""):
+            try:
+                action = existing.get(int(reference))
+            except (TypeError, ValueError):
+                action = None
+            if action is None:
+                error(number, "reference", _("aucune action de ce plan n'a cette référence."))
+        titre = str(row.get("titre") or "").strip()
+        if not titre:
+            error(number, "titre", _("le titre est obligatoire."))
+        data["titre"] = titre[:255]
+        data["description"] = str(row.get("description") or "").strip()
+        for name, choices, default in (
+            ("dimension", Action.Dimension, Action.Dimension.TECHNIQUE),
+            ("priorite", Action.Priorite, Action.Priorite.MOYENNE),
+            ("origine", Action.Origine, Action.Origine.AUTRE),
+        ):
+            if row.get(name) in (None, ""):
+                data[name] = getattr(action, name) if action else default
+            else:
+                value = _choice(row.get(name), choices)
+                if value is None:
+                    allowed = ", ".join(str(label) for _c, label in choices.choices)
+                    error(number, name, _("valeur « %(v)s » inconnue (valeurs possibles : %(a)s).") % {"v": row.get(name), "a": allowed})
+                data[name] = value
+        statut = None
+        if row.get("statut") not in (None, ""):
+            statut = _choice(row.get("statut"), Action.Statut)
+            if statut is None:
+                allowed = ", ".join(str(label) for _c, label in Action.Statut.choices)
+                error(number, "statut", _("valeur « %(v)s » inconnue (valeurs possibles : %(a)s).") % {"v": row.get("statut"), "a": allowed})
+            elif action is not None and statut != action.statut and (action.statut, statut) not in workflow.TRANSITIONS:
+                error(number, "statut", _("passage de « %(from)s » à « %(to)s » impossible.") % {
+                    "from": action.get_statut_display(), "to": Action.Statut(statut).label})
+        avancement = row.get("avancement")
+        if avancement in (None, ""):
+            data["avancement"] = action.avancement if action else 0
+        else:
+            try:
+                data["avancement"] = int(float(str(avancement).replace(",", ".").rstrip("%").strip()))
+                if not 0 <= data["avancement"] <= 100:
+                    raise ValueError
+            except ValueError:
+                error(number, "avancement", _("un pourcentage entre 0 et 100 est attendu."))
+        echeance = row.get("echeance")
+        if echeance in (None, ""):
+            data["echeance"] = None
+        else:
+            try:
+                data["echeance"] = _date(echeance)
+            except ValueError:
+                error(number, "echeance", _("date attendue au format JJ/MM/AAAA."))
+        email = str(row.get("responsable") or "").strip().lower()
+        data["responsable"] = None
+        if email:
+            data["responsable"] = people.get(email)
+            if data["responsable"] is None:
+                error(number, "responsable", _("« %s » n'a pas de rôle dans la structure.") % email)
+        axe = row.get("axe")
+        data["axe"] = None
+        if axe not in (None, ""):
+            try:
+                data["axe"] = axes[int(axe)]
+            except (KeyError, ValueError, TypeError):
+                error(number, "axe", _("la politique qualité n'a pas d'axe n° %s.") % axe)
+        linked = []
+        for code in str(row.get("criteres") or "").split(","):
+            code = code.strip()
+            if code:
+                if code in criteres:
+                    linked.append(criteres[code])
+                else:
+                    error(number, "criteres", _("critère « %s » inconnu dans les référentiels publiés.") % code)
+        parsed.append((action, data, linked, statut))
+
+    if errors:
+        raise BusinessError(
+            PlanError.IMPORT_INVALID,
+            _("%(n)s erreur(s) : rien n'a été importé. Corrigez le fichier et recommencez.") % {"n": len(errors)},
+            field="fichier", errors=errors,
+        )
+    report = ImportReport()
+    with transaction.atomic():
+        for action, data, linked, statut in parsed:
+            if action is None:
+                origine = data.pop("origine")
+                services.create_action(
+                    structure=structure, user=user, criteres=linked, statut=statut or Action.Statut.A_FAIRE,
+                    origine=origine, **data,
+                )
+                report.created += 1
+            else:
+                data.pop("origine")
+                services.update_action(structure=structure, user=user, action=action, criteres=linked, **data)
+                if statut and statut != action.statut:
+                    workflow.apply_transition(
+                        action=action, to=statut, user=user, structure=structure, commentaire=_("Import XLSX"),
+                    )
+                report.updated += 1
+    return report
