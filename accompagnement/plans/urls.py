@@ -1,1 +1,12 @@
-urlpatterns: list = []
+from django.urls import path
+
+from accompagnement.plans import views
+
+urlpatterns = [
+    path("", views.plan, name="index"),
+    path("actions/nouvelle/", views.action_create, name="action-create"),
+    path("actions/<int:pk>/statut/", views.action_status, name="action-status"),
+    path("export.xlsx", views.export, name="export"),
+    path("import/", views.import_xlsx, name="import"),
+    path("politique/", views.politique, name="politique"),
+]

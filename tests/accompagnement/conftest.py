@@ -19,3 +19,9 @@ def pdf_file(name: str = "livret.pdf", content: bytes = PDF) -> SimpleUploadedFi
 def types_livrable(db) -> dict[str, TypeLivrable]:
     load_types_livrable()
     return {t.code: t for t in TypeLivrable.objects.all()}
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """The shared ``network`` fixture creates a dozen accounts: hash their passwords fast."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
