@@ -8,6 +8,7 @@ from io import BytesIO
 from typing import Any
 
 from django.db.models import Model
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
@@ -89,7 +90,7 @@ def export_register(registre: Registre, entries: list[Model]) -> bytes:
     sheet = workbook.active
     sheet.title = str(registre.title)[:31]
     names = registre.import_fields
-    sheet.append([field_label(registre, name) for name in names])
+    sheet.append([capfirst(field_label(registre, name)) for name in names])
     for entry in entries:
         row = []
         for name in names:

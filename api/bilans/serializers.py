@@ -32,6 +32,7 @@ class CampagneSerializer(serializers.ModelSerializer):
         model = Campagne
         fields = ("id", "libelle", "semestre", "annee", "echeance", "territoire", "created_at")
         read_only_fields = ("created_at",)
+        extra_kwargs = {"libelle": {"required": False}}
 
 
 class BilanStructureSerializer(serializers.ModelSerializer):

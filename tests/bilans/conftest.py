@@ -9,7 +9,14 @@ from decimal import Decimal
 import pytest
 
 from accompagnement.reporting.models import Campagne
-from referentiels.models import Critere, EchelleCotation, Noeud, Referentiel, ReferentielVersion, ValeurEchelle
+from referentiels.models import (
+    Critere,
+    EchelleCotation,
+    Noeud,
+    Referentiel,
+    ReferentielVersion,
+    ValeurEchelle,
+)
 
 # code, theme, level
 CRITERES = [
