@@ -18,8 +18,9 @@ from accompagnement.groupes.models import AdhesionGroupe, ReunionCollective, Sui
 from accompagnement.livrables import services as livrable_services
 from accompagnement.plans import services as plan_services
 from accompagnement.plans.models import Action
-from platform.errors import BusinessError
 from tests.accompagnement.conftest import pdf_file
+
+from platform.errors import BusinessError
 
 NOW = timezone.now()
 
@@ -199,7 +200,30 @@ def test_review_queue_oldest_first_filters_and_bounded_queries(network, types_li
     assert client_for(network.user("referent")).get("/groupes/revue-livrables/").status_code == 404
 
 
+def _confirm(structure, version, answers):
+    """A confirmed self-diagnosis in ``structure``: {critere: valeur} confirmed by the expert."""
+    from accompagnement.diagnostics.models import Autodiagnostic, Confirmation, Reponse
+
+    with schema_context(structure.schema_name):
+        autodiagnostic = Autodiagnostic.objects.create(version=version, annee=2016, statut="confirme")
+        for critere, valeur in answers.items():
+            reponse = Reponse.objects.create(autodiagnostic=autodiagnostic, critere=critere, valeur=valeur)
+            Confirmation.objects.create(reponse=reponse, valeur=valeur)
+
+
 def test_proposals_rank_criteria_most_often_non_conform(network):
-    """Without confirmed self-diagnoses there is nothing to propose (ranking itself is
-    exercised with real answers in the demo)."""
-    assert selectors.propose_collective_criteria(network.groupe) == []
+    from pathlib import Path
+
+    from referentiels.services import load_sample
+
+    version, _created = load_sample(path=Path("referentiels/data/realisation_prestations.yaml"))
+    valeurs = list(version.echelle.valeurs.order_by("-poids"))
+    conforme, non_conforme = valeurs[0], next(v for v in valeurs if not v.exclue and v.poids < 1)
+    c1, c2, c3 = list(version.criteres.order_by("ordre", "pk")[:3])
+    network.other_structure.groupes.add(network.groupe)
+    _confirm(network.structure, version, {c1: non_conforme, c2: non_conforme, c3: conforme})
+    _confirm(network.other_structure, version, {c1: conforme, c2: non_conforme, c3: conforme})
+    proposals = selectors.propose_collective_criteria(network.groupe)
+    assert [(p.code, p.count) for p in proposals] == [(c2.code, 2), (c1.code, 1)]
+    services.create_action_collective(user=network.user("expert"), groupe=network.groupe, titre="x", criteres_codes=[c2.code])
+    assert selectors.propose_collective_criteria(network.groupe)[0].deja_couvert is True
