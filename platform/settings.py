@@ -232,7 +232,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "deliver-pending-outbox": {"task": "platform.tasks.deliver_pending_outbox", "schedule": 60.0},
+    # Reminders of the accompaniment (actions due/late, meetings coming, deliverables waiting).
+    "accompagnement-rappels": {"task": "accompagnement.groupes.tasks.send_reminders", "schedule": 6 * 3600.0},
 }
+
+# Reminders (days): deliverables waiting for the expert, meetings coming, actions due soon.
+LIVRABLE_RELANCE_JOURS = int(os.environ.get("LIVRABLE_RELANCE_JOURS", 14))
+REUNION_RAPPEL_JOURS = int(os.environ.get("REUNION_RAPPEL_JOURS", 7))
+ACTION_RAPPEL_JOURS = int(os.environ.get("ACTION_RAPPEL_JOURS", 7))
 
 # --- API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -60,7 +60,7 @@ def _reunion(network, days_ago: int, **extra):
 def test_participation_rate_against_an_independent_calculation(network):
     AdhesionGroupe.objects.create(groupe=network.groupe, structure=network.structure, date_entree=(NOW - datetime.timedelta(days=50)).date())
     before_join = _reunion(network, 80)
-    r1, r2, r3 = _reunion(network, 40), _reunion(network, 20), _reunion(network, 5)
+    r1, _r2, r3 = _reunion(network, 40), _reunion(network, 20), _reunion(network, 5)
     _reunion(network, -10)  # not held yet
     cancelled = _reunion(network, 3)
     ReunionCollective.objects.filter(pk=cancelled.pk).update(annulee=True)
