@@ -217,3 +217,14 @@ def review_figures(structure: Structure, campagne: Campagne) -> dict:
         "outils_finalises": validated_tools(),
         "taux_participation": participation_rate(structure, campagne),
     }
+
+
+def snapshot_figures(structure: Structure, bilan: BilanStructure) -> dict | None:
+    """The figures frozen at submission (a submitted review shows what was sent)."""
+    from accompagnement.reporting.models import InstantaneBilan
+
+    contenu = (
+        InstantaneBilan.objects.filter(campagne_id=bilan.campagne_id, structure=structure)
+        .values_list("contenu", flat=True).first()
+    )
+    return (contenu or {}).get("figures")

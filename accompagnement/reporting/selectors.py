@@ -12,6 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accompagnement.reporting import indicators
@@ -253,3 +255,30 @@ def structure_benchmark(*, structure: Structure, campagne: Campagne) -> dict | N
         "structures_territoire": len(territory) >= indicators.MEDIAN_MIN_STRUCTURES,
         "structures_reseau": len(rows) >= indicators.MEDIAN_MIN_STRUCTURES,
     }
+
+
+def resolve_scope(user, params) -> Scope:
+    """The consolidation scope from query parameters, authorised (404 outside one's territories)."""
+    campagne = get_object_or_404(campagnes_visible_to(user), pk=_int(params.get("campagne")))
+    territoire = groupe = None
+    if params.get("groupe"):
+        groupe = get_object_or_404(GroupeTravail.objects.select_related("territoire"), pk=_int(params["groupe"]))
+        territoire = groupe.territoire
+    if params.get("territoire"):
+        territoire = get_object_or_404(Territoire, pk=_int(params["territoire"]))
+        if groupe is not None and groupe.territoire_id != territoire.pk:
+            raise Http404
+    if territoire is None and not access.is_federation_admin(user):
+        territoire = access.territoires_consolidated_for(user).order_by("nom").first()
+    if not access.can_view_consolidation(user, territoire):
+        raise Http404
+    if campagne.territoire_id not in (None, getattr(territoire, "pk", None)):
+        raise Http404
+    return Scope(campagne=campagne, territoire=territoire, groupe=groupe)
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None

@@ -4,7 +4,6 @@ services write, ``tenants.access`` decides (pilots see only their territories)."
 from __future__ import annotations
 
 from django.db import connection
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -23,7 +22,6 @@ from accompagnement.reporting import selectors, services
 from api.bilans import serializers
 from api.permissions import StructureContributorOrReadOnly
 from tenants import access
-from tenants.models import GroupeTravail, Territoire
 
 
 def register_viewset(slug: str) -> type[viewsets.ModelViewSet]:
@@ -168,33 +166,6 @@ class BilanTerritoireViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         return Response(self.get_serializer(bilan).data)
 
 
-def resolve_scope(user, params) -> selectors.Scope:
-    """The consolidation scope from query parameters, authorised (404 outside one's territories)."""
-    campagne = get_object_or_404(selectors.campagnes_visible_to(user), pk=_int(params.get("campagne")))
-    territoire = groupe = None
-    if params.get("groupe"):
-        groupe = get_object_or_404(GroupeTravail.objects.select_related("territoire"), pk=_int(params["groupe"]))
-        territoire = groupe.territoire
-    if params.get("territoire"):
-        territoire = get_object_or_404(Territoire, pk=_int(params["territoire"]))
-        if groupe is not None and groupe.territoire_id != territoire.pk:
-            raise Http404
-    if territoire is None and not access.is_federation_admin(user):
-        territoire = access.territoires_consolidated_for(user).order_by("nom").first()
-    if not access.can_view_consolidation(user, territoire):
-        raise Http404
-    if campagne.territoire_id not in (None, getattr(territoire, "pk", None)):
-        raise Http404
-    return selectors.Scope(campagne=campagne, territoire=territoire, groupe=groupe)
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
-
-
 class ConsolidationView(APIView):
     """Consolidated figures of a campaign for the network, a territory or a group — read
     from the snapshot store only."""
@@ -210,7 +181,7 @@ class ConsolidationView(APIView):
         responses=serializers.ConsolidationSerializer,
     )
     def get(self, request):
-        scope = resolve_scope(request.user, request.query_params)
+        scope = selectors.resolve_scope(request.user, request.query_params)
         data = selectors.consolidate(scope)
         data["detail"] = selectors.drill_down(scope)
         data["evolution"] = selectors.evolution(territoire=scope.territoire)

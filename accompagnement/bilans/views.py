@@ -1,0 +1,95 @@
+"""The structure's review pages: campaigns, the pre-filled form, submission, PDF."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accompagnement.bilans import selectors, services
+from accompagnement.bilans.forms import BilanStructureForm
+from accompagnement.bilans.models import BENEFICES
+from accompagnement.reporting.selectors import structure_benchmark
+from tenants import access
+
+from platform.errors import BusinessError
+from platform.routing import structure_url
+
+
+def index(request):
+    structure = request.tenant
+    bilans = {bilan.campagne_id: bilan for bilan in selectors.bilans_of_structure()}
+    campagnes = [(campagne, bilans.get(campagne.pk)) for campagne in selectors.campagnes_for_structure(structure)]
+    return render(request, "bilans/index.html", {
+        "campagnes": campagnes, "can_edit": access.can_edit_bilan_structure(request.user, structure),
+    })
+
+
+@require_POST
+def ouvrir(request, campagne_id: int):
+    campagne = get_object_or_404(selectors.campagnes_for_structure(request.tenant), pk=campagne_id)
+    try:
+        bilan = services.open_bilan(campagne=campagne, user=request.user)
+    except BusinessError as error:
+        if error.status == 403:
+            raise PermissionDenied from None
+        raise
+    return redirect(structure_url(request.tenant, "bilans:detail", bilan.pk))
+
+
+def _context(request, bilan) -> dict:
+    structure = request.tenant
+    frozen = selectors.snapshot_figures(structure, bilan) if bilan.is_submitted else None
+    figures = frozen or selectors.review_figures(structure, bilan.campagne)
+    return {
+        "bilan": bilan, "structure": structure, "figures": figures,
+        "annees": sorted(figures["annees"].items()),
+        "comparaison": structure_benchmark(structure=structure, campagne=bilan.campagne),
+        "benefices": [(label, getattr(bilan, name)) for name, label in BENEFICES],
+    }
+
+
+def _bilan(request, pk: int):
+    return get_object_or_404(selectors.bilans_of_structure(), pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def detail(request, pk: int):
+    bilan = _bilan(request, pk)
+    structure = request.tenant
+    editable = not bilan.is_submitted and access.can_edit_bilan_structure(request.user, structure)
+    form = BilanStructureForm(request.POST or None, instance=bilan) if editable else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.update_bilan(bilan=bilan, user=request.user, data=form.cleaned_data)
+                if "soumettre" in request.POST:
+                    services.submit_bilan(bilan=bilan, user=request.user)
+                    messages.success(request, _("Bilan soumis : il est transmis au pilote et figé."))
+                else:
+                    messages.success(request, _("Bilan enregistré."))
+            except BusinessError as error:
+                form.add_error(None, error.message)
+            else:
+                return redirect(structure_url(structure, "bilans:detail", bilan.pk))
+    return render(request, "bilans/detail.html", {
+        **_context(request, bilan), "form": form,
+        "can_submit": editable and access.can_submit_bilan_structure(request.user, structure),
+    })
+
+
+def pdf(request, pk: int):
+    """The review laid out like the federation's paper form (WeasyPrint)."""
+    from weasyprint import HTML
+
+    bilan = _bilan(request, pk)
+    html = render_to_string("bilans/pdf.html", _context(request, bilan), request=request)
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bilan-{request.tenant.slug}-{bilan.campagne_id}.pdf"'
+    return response

@@ -1,0 +1,50 @@
+"""XLSX export of a consolidation (openpyxl): one sheet per view of the figures."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from openpyxl import Workbook
+
+from accompagnement.reporting.indicators import CRITERES_EFFECTIVITE
+
+
+def _pct(value):
+    return None if value is None else round(value * 100, 1)
+
+
+def consolidation_xlsx(data: dict) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Structures"
+    theme_codes = [theme["code"] for theme in data["themes"]]
+    sheet.append(["Structure", "Taux déclaré %", "Taux confirmé %", "Écart (points)", "Tous niveau 1",
+                  "Tous niveau 2", "Plan d'actions %", "Participation %", "Satisfaits %", "Réclamations",
+                  "Mécontents %", "En retard", *[f"Thème {code} déclaré %" for code in theme_codes],
+                  *[f"Critère {code}" for code in CRITERES_EFFECTIVITE]])
+    for row in data["structures"]:
+        sheet.append([
+            row["structure_nom"], _pct(row["taux_declare"]), _pct(row["taux_confirme"]), _pct(row["ecart"]),
+            row["tous_niveau1"], row["tous_niveau2"], _pct(row["taux_plan_actions"]),
+            _pct(row["taux_participation"]), _pct(row["taux_satisfaits"]), row["reclamations"],
+            _pct(row["taux_mecontents"]), row["en_retard"],
+            *[_pct(row["themes"].get(code, {}).get("declare")) for code in theme_codes],
+            *[row["criteres_cibles"].get(code) for code in CRITERES_EFFECTIVITE],
+        ])
+    themes = workbook.create_sheet("Thèmes")
+    themes.append(["Thème", "Intitulé", "Déclaré %", "Confirmé %", "Écart (points)"])
+    for theme in data["themes"]:
+        themes.append([theme["code"], theme["titre"], _pct(theme["declare"]), _pct(theme["confirme"]),
+                       _pct(theme["ecart"])])
+    families = workbook.create_sheet("Indicateurs")
+    families.append(["Famille", "Indicateur", "Valeur"])
+    for family, values in data["familles"].items():
+        for name, value in values.items():
+            if isinstance(value, dict):
+                for code, share in value.items():
+                    families.append([family, f"{name} {code}", _pct(share)])
+            else:
+                families.append([family, name, _pct(value) if isinstance(value, float) else value])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,141 @@
+"""Network pages of reporting: campaigns, pilot and federation dashboards (with drill-down
+and evolution), territorial review, XLSX export. Every figure comes from the snapshot
+store through ``selectors``; access through ``tenants.access``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accompagnement.reporting import exports, selectors, services
+from accompagnement.reporting.forms import BilanTerritoireForm, CampagneForm
+from accompagnement.reporting.indicators import CRITERES_EFFECTIVITE
+from accompagnement.reporting.services import TERRITOIRE_TEXT_FIELDS
+from tenants import access
+
+from platform.errors import BusinessError
+from platform.routing import network_url
+
+
+def _form_errors(form, error: BusinessError) -> None:
+    for item in error.errors:
+        form.add_error(item.get("field") if item.get("field") in form.fields else None, item["message"])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campagnes(request):
+    territoires = access.territoires_consolidated_for(request.user)
+    can_open = access.is_federation_admin(request.user) or territoires.exists()
+    form = CampagneForm(request.POST or None, territoires=territoires) if can_open else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.open_campagne(user=request.user, libelle=data["libelle"] or "", semestre=data["semestre"],
+                                       annee=data["annee"], echeance=data["echeance"], territoire=data["territoire"])
+            except BusinessError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Campagne ouverte."))
+                return redirect(network_url("reporting:campagnes"))
+    return render(request, "reporting/campagnes.html", {
+        "campagnes": selectors.campagnes_visible_to(request.user),
+        "form": form,
+        "bilans": selectors.bilans_territoire_visible_to(request.user),
+        "territoires": territoires,
+    })
+
+
+def _scope_or_latest(request) -> selectors.Scope | None:
+    params = request.GET.copy()
+    if not params.get("campagne"):
+        latest = selectors.campagnes_visible_to(request.user).first()
+        if latest is None:
+            return None
+        params["campagne"] = str(latest.pk)
+    return selectors.resolve_scope(request.user, params)
+
+
+@login_required
+def tableau_de_bord(request):
+    """Pilot dashboard (a territory, a group) and federation dashboard (network), one page."""
+    if not (access.is_federation_admin(request.user) or access.territoires_consolidated_for(request.user).exists()):
+        raise Http404
+    scope = _scope_or_latest(request)
+    if scope is None:
+        return render(request, "reporting/tableau_de_bord.html", {"scope": None})
+    data = selectors.consolidate(scope)
+    detail = selectors.drill_down(scope)
+    evolution = selectors.evolution(territoire=scope.territoire)
+    charts = {
+        "themes": {"labels": [t["titre"] for t in data["themes"]],
+                   "declare": [_pct(t["declare"]) for t in data["themes"]],
+                   "confirme": [_pct(t["confirme"]) for t in data["themes"]]},
+        "evolution": {"labels": [e["campagne"] for e in evolution],
+                      "declare": [_pct(e["taux_declare"]) for e in evolution],
+                      "confirme": [_pct(e["taux_confirme"]) for e in evolution]},
+    }
+    return render(request, "reporting/tableau_de_bord.html", {
+        "scope": scope, "data": data, "detail": detail, "evolution": evolution, "charts": charts,
+        "campagnes": selectors.campagnes_visible_to(request.user),
+        "territoires": access.territoires_consolidated_for(request.user).order_by("nom"),
+        "criteres": [(code, data["familles"]["effectivite"]["criteres"][code]) for code in CRITERES_EFFECTIVITE],
+        "is_network": scope.territoire is None,
+    })
+
+
+def _pct(value):
+    return None if value is None else round(value * 100, 1)
+
+
+@login_required
+def consolidation_xlsx(request):
+    scope = _scope_or_latest(request)
+    if scope is None:
+        raise Http404
+    response = HttpResponse(exports.consolidation_xlsx(selectors.consolidate(scope)),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="consolidation-{scope.campagne.pk}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def bilan_territoire_ouvrir(request):
+    territoire = get_object_or_404(access.territoires_consolidated_for(request.user), pk=request.POST.get("territoire"))
+    campagne = get_object_or_404(selectors.campagnes_visible_to(request.user), pk=request.POST.get("campagne"))
+    try:
+        bilan = services.open_bilan_territoire(campagne=campagne, territoire=territoire, user=request.user)
+    except BusinessError as error:
+        messages.error(request, error.message)
+        return redirect(network_url("reporting:campagnes"))
+    return redirect(network_url("reporting:bilan-territoire", bilan.pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bilan_territoire(request, pk: int):
+    bilan = get_object_or_404(selectors.bilans_territoire_visible_to(request.user), pk=pk)
+    editable = bilan.statut == "brouillon"
+    form = BilanTerritoireForm(request.POST or None, instance=bilan) if editable else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.update_bilan_territoire(bilan=bilan, user=request.user, data=form.cleaned_data)
+            if "soumettre" in request.POST:
+                services.submit_bilan_territoire(bilan=bilan, user=request.user)
+                messages.success(request, _("Bilan de territoire soumis."))
+            else:
+                messages.success(request, _("Bilan enregistré."))
+        except BusinessError as error:
+            _form_errors(form, error)
+        else:
+            return redirect(network_url("reporting:bilan-territoire", bilan.pk))
+    fields = [(bilan._meta.get_field(name).verbose_name, getattr(bilan, name)) for name in TERRITOIRE_TEXT_FIELDS]
+    return render(request, "reporting/bilan_territoire.html", {"bilan": bilan, "form": form, "bilan_fields": fields})
