@@ -269,6 +269,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "statut" with different choices: name each enum explicitly.
+    "ENUM_NAME_OVERRIDES": {
+        "StatutLivrableVersionEnum": "accompagnement.livrables.models.LivrableVersion.Statut",
+        "StatutSoumissionLivrableEnum": "accompagnement.groupes.models.SoumissionLivrable.Statut",
+        "StatutActionEnum": "accompagnement.plans.models.Action.Statut",
+        "StatutReferentielVersionEnum": "referentiels.models.ReferentielVersion.Statut",
+    },
 }
 
 # --- Security ----------------------------------------------------------------------------
