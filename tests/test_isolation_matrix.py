@@ -20,7 +20,9 @@ see beta (decided by ``tenants.access``, the rule module under test):
   path parameters filled with beta's and alpha's ids and slugs);
 * every URL under ``/s/beta/`` answers 404/403/401/405 or a redirect to the login;
 * POST/PUT/PATCH/DELETE on beta's URLs leave beta unchanged (a hash of every table of
-  beta's schema and of every public row pointing at beta, before/after each request).
+  beta's schema and of every public row pointing at beta, compared before/after each
+  unsafe request that was not refused: a 401/403/404/405 or a redirect to the login means
+  the access check stopped the request before any view code ran).
 
 Each request runs in a savepoint rolled back afterwards, so an unsafe request cannot
 disturb the next ones.
@@ -49,16 +51,21 @@ from drf_spectacular.generators import SchemaGenerator
 
 from api.urls import schema_patterns
 from tenants import access
-from tenants.models import Structure, User
+from tenants.models import GroupeTravail, Structure, Territoire, User
 from tests.conftest import ROLES
 
 ALPHA_MARKER = "ZQXALPHA"
 BETA_MARKER = "ZQXBETA"
+NEUTRAL_MARKER = "ZQXNEUTRE"
 UNSAFE_METHODS = ("post", "put", "patch", "delete")
+# Django views answer the unsafe methods they do not implement with 405; POST is the one
+# pages implement. The API's unsafe methods are those its OpenAPI document declares.
+PAGE_UNSAFE_METHODS = ("post",)
 DENIED_STATUSES = {401, 403, 404, 405}
 # Django's admin is for is_staff accounts only and has its own permission system; it is
-# checked once (its index) rather than model by model.
-SKIPPED_NETWORK_PREFIXES = ("admin/",)
+# checked once (its index) rather than model by model. The OpenAPI document and its
+# viewer describe endpoints and hold no data.
+SKIPPED_NETWORK_PREFIXES = ("admin/", "api/schema/", "api/docs/")  # + the API docs (no data)
 # Patterns served from the OpenAPI document instead of the resolver walk.
 API_PREFIX = "api/v1/"
 GENERIC_PAYLOAD = {
@@ -132,11 +139,13 @@ def _field_value(field: models.Field, marker: str, serial: int):
 class MarkerSeeder:
     """Create one row per model, with every field filled and text carrying a marker."""
 
-    def __init__(self, *, marker: str, structure: Structure, person: User):
+    def __init__(self, *, marker: str, structure: Structure, person: User, side: dict | None = None):
         self.marker = marker
         self.structure = structure
         self.person = person
-        self.created: dict[type[models.Model], models.Model | None] = {}
+        # Public rows of the structure's side (its territory, its group): a seeded row
+        # of beta must not point at alpha's group, or it would be alpha's data.
+        self.created: dict[type[models.Model], models.Model | None] = dict(side or {})
         self.serial = 0
 
     def instance_of(self, model: type[models.Model], *, depth: int = 0):
@@ -150,6 +159,13 @@ class MarkerSeeder:
             return None
         self.created[model] = None  # guards against cycles
         values = {}
+        # Network-wide reference rows (a type of deliverable, a frame…) belong to nobody:
+        # they carry a neutral marker, only the structure's own rows carry its marker.
+        owned = model._meta.label_lower in _tenant_models() or any(
+            field.is_relation and field.related_model is not None and issubclass(field.related_model, Structure)
+            for field in model._meta.concrete_fields
+        )
+        marker = self.marker if owned else NEUTRAL_MARKER
         for field in model._meta.concrete_fields:
             if field.primary_key or field.auto_created:
                 continue
@@ -164,7 +180,7 @@ class MarkerSeeder:
             if field.has_default() and not isinstance(field, models.CharField | models.TextField):
                 continue
             self.serial += 1
-            value = _field_value(field, self.marker, self.serial)
+            value = _field_value(field, marker, self.serial)
             if value is None and not field.null and not field.has_default():
                 return None
             if value is not None:
@@ -196,8 +212,8 @@ def _public_models_pointing_at_structures() -> list[tuple[type[models.Model], st
     return found
 
 
-def seed_markers(structure: Structure, *, marker: str, person: User) -> MarkerSeeder:
-    seeder = MarkerSeeder(marker=marker, structure=structure, person=person)
+def seed_markers(structure: Structure, *, marker: str, person: User, side: dict) -> MarkerSeeder:
+    seeder = MarkerSeeder(marker=marker, structure=structure, person=person, side=side)
     with schema_context(structure.schema_name):
         for model in apps.get_models():
             if model._meta.label_lower in _tenant_models() and not model._meta.proxy:
@@ -262,23 +278,23 @@ class Ids:
     groupe: int
     user: int
 
-    def for_param(self, name: str, kind: str) -> list[str]:
-        name = name.lower()
-        if kind == "int":
-            if "structure" in name:
-                return [str(self.structure)]
-            if "territoire" in name:
-                return [str(self.territoire)]
-            if "groupe" in name:
-                return [str(self.groupe)]
-            if "user" in name or "personne" in name or "membre" in name:
-                return [str(self.user)]
-            return sorted({str(self.structure), str(self.territoire), str(self.groupe), str(self.user), "1"})
+    def for_param(self, name: str, kind: str, hint: str = "") -> list[str]:
+        """Values for a path parameter, from its name or the path segment before it."""
         if kind == "uuid":
             return [str(uuid.UUID(int=1))]
         if kind == "path":
             return ["x"]
-        return [self.slug]
+        if kind != "int":
+            return [self.slug]
+        for words, value in (
+            (("structure",), self.structure),
+            (("territoire",), self.territoire),
+            (("groupe",), self.groupe),
+            (("user", "personne", "membre", "utilisateur"), self.user),
+        ):
+            if any(word in name.lower() for word in words) or any(word in hint for word in words):
+                return [str(value)]
+        return [str(self.structure), str(self.groupe)]
 
 
 def _converter_kind(converter) -> str:
@@ -321,10 +337,24 @@ def _route_of(pattern) -> tuple[str | None, dict[str, str]]:
     return route, params
 
 
-def _fill(template: str, params: dict[str, str], ids: Ids) -> list[str]:
-    paths = [template]
+def _fill(template: str, params: dict[str, str], ids: Ids, *, in_structure: bool = False) -> list[str]:
+    """Fill path parameters; several candidates per parameter are walked in step (not as a
+    cartesian product) to keep the matrix small. Inside a structure a generic id is 1: the
+    structure's own rows, beta's being unreachable whatever the id."""
+    candidates = {}
     for name, kind in params.items():
-        paths = [p.replace("{" + name + "}", value) for p in paths for value in ids.for_param(name, kind)]
+        before = template.split("{" + name + "}")[0].rstrip("/").rsplit("/", 1)[-1].lower()
+        values = ids.for_param(name, kind, before)
+        if in_structure and kind == "int" and len(values) > 1:
+            values = ["1"]
+        candidates[name] = values
+    count = max((len(v) for v in candidates.values()), default=1)
+    paths = []
+    for index in range(count):
+        path = template
+        for name, values in candidates.items():
+            path = path.replace("{" + name + "}", values[index % len(values)])
+        paths.append(path)
     return paths
 
 
@@ -333,18 +363,17 @@ def page_targets(alpha: Ids, beta: Ids) -> list[Target]:
     for template, params in _walk(get_resolver(settings.PUBLIC_SCHEMA_URLCONF)):
         if template.startswith(SKIPPED_NETWORK_PREFIXES) or template.startswith(API_PREFIX):
             continue
-        for ids, is_beta in ((alpha, False), (beta, True)):
-            if not params and is_beta:
-                continue
+        # Without parameters: requested once; with parameters: filled with beta's ids.
+        for ids, is_beta in (((beta, True),) if params else ((alpha, False),)):
             for path in _fill(template, params, ids):
-                methods = ("get", *UNSAFE_METHODS) if is_beta else ("get",)
+                methods = ("get", *PAGE_UNSAFE_METHODS) if is_beta else ("get",)
                 targets.append(Target(f"page {template}", "/" + path, methods, is_beta, False))
     for template, params in _walk(get_resolver(settings.ROOT_URLCONF)):
         if template.startswith(API_PREFIX):
             continue
         for ids, is_beta in ((alpha, False), (beta, True)):
-            for path in _fill(template, params, ids):
-                methods = ("get", *UNSAFE_METHODS) if is_beta else ("get",)
+            for path in _fill(template, params, ids, in_structure=True):
+                methods = ("get", *PAGE_UNSAFE_METHODS) if is_beta else ("get",)
                 targets.append(
                     Target(f"page /s/<slug>/{template}", f"/s/{ids.slug}/{path}", methods, is_beta, True)
                 )
@@ -367,15 +396,15 @@ def api_targets(alpha: Ids, beta: Ids) -> list[Target]:
         for name in re.findall(r"{(\w+)}", template):
             params.setdefault(name, "str")
         structure_scoped = template.startswith("/s/{structure}/")
-        for ids, is_beta in ((alpha, False), (beta, True)):
-            if not is_beta or params:
-                filled_params = dict(params)
-                filled_params.pop("structure", None)
-                base = template.replace("{structure}", ids.slug)
-                for path in _fill(base, filled_params, ids):
-                    chosen = methods if is_beta else tuple(m for m in methods if m == "get")
-                    if chosen:
-                        targets.append(Target(f"api {template}", path, chosen, is_beta, structure_scoped))
+        sides = ((alpha, False), (beta, True)) if structure_scoped else (
+            ((beta, True),) if params else ((alpha, False),)
+        )
+        filled_params = {name: kind for name, kind in params.items() if name != "structure"}
+        for ids, is_beta in sides:
+            base = template.replace("{structure}", ids.slug)
+            chosen = methods if is_beta else tuple(m for m in methods if m == "get")
+            for path in _fill(base, filled_params, ids, in_structure=structure_scoped) if chosen else []:
+                targets.append(Target(f"api {template}", path, chosen, is_beta, structure_scoped))
     return targets
 
 
@@ -410,8 +439,12 @@ def seeded(network):
     director_beta = network.user("directeur_autre")
     director_beta.last_name = f"{BETA_MARKER}-personne"
     director_beta.save(update_fields=["last_name"])
-    seed_markers(alpha, marker=ALPHA_MARKER, person=network.user("directeur"))
-    seeded_beta = seed_markers(beta, marker=BETA_MARKER, person=director_beta)
+    seed_markers(alpha, marker=ALPHA_MARKER, person=network.user("directeur"), side={
+        Territoire: network.territoire, GroupeTravail: network.groupe,
+    })
+    seeded_beta = seed_markers(beta, marker=BETA_MARKER, person=director_beta, side={
+        Territoire: network.other_territoire, GroupeTravail: network.other_groupe,
+    })
     connection.set_schema_to_public()
     return network, seeded_beta
 
@@ -456,7 +489,8 @@ def test_nothing_of_another_structure_is_ever_returned_or_changed(seeded):
                         response.status_code in DENIED_STATUSES or _is_login_redirect(response)
                     ):
                         problems.append(f"OPEN {where}: answered {response.status_code}")
-                    if method != "get":
+                    refused = response.status_code in DENIED_STATUSES or _is_login_redirect(response)
+                    if method != "get" and not refused:
                         connection.set_schema_to_public()
                         try:
                             after = fingerprint(beta)

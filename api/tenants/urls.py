@@ -1,2 +1,17 @@
-network_urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from api.tenants import views
+
+router = SimpleRouter()
+router.register("territoires", views.TerritoireViewSet, basename="territoires")
+router.register("groupes", views.GroupeViewSet, basename="groupes")
+router.register("structures", views.StructureViewSet, basename="structures")
+router.register("users", views.UserViewSet, basename="users")
+router.register("invitations", views.InvitationViewSet, basename="invitations")
+
+network_urlpatterns: list = [
+    *router.urls,
+    path("me/token/", views.MyTokenView.as_view(), name="me-token"),
+]
 structure_urlpatterns: list = []

@@ -1,0 +1,77 @@
+"""Shapes of the network's resources (validation of values stays in the models/services)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from tenants.models import GroupeTravail, Invitation, Membership, Structure, Territoire, User
+
+
+class TerritoireSerializer(serializers.ModelSerializer):
+    pilotes = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Territoire
+        fields = ["id", "code", "nom", "pilotes"]
+
+
+class GroupeSerializer(serializers.ModelSerializer):
+    experts = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = GroupeTravail
+        fields = ["id", "territoire", "nom", "experts"]
+
+
+class StructureSerializer(serializers.ModelSerializer):
+    slug = serializers.SlugField(max_length=63, required=False)
+
+    class Meta:
+        model = Structure
+        fields = [
+            "id", "nom", "slug", "type", "finess", "siret", "adresse", "code_postal", "ville",
+            "territoire", "groupes", "phase", "date_engagement", "date_deploiement",
+            "directeur_nom", "directeur_email", "referent_nom", "referent_email", "created_at",
+        ]
+        read_only_fields = ["created_at"]
+        # Uniqueness and FINESS/SIRET keys are checked by the service (full_clean).
+        validators: list = []
+        extra_kwargs = {"finess": {"validators": []}}
+
+    def validate(self, attrs):
+        territoire = attrs.get("territoire", getattr(self.instance, "territoire", None))
+        for groupe in attrs.get("groupes", []):
+            if territoire is None or groupe.territoire_id != territoire.pk:
+                raise serializers.ValidationError(
+                    {"groupes": "Un groupe de travail doit appartenir au territoire de la structure."}
+                )
+        return attrs
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    structure = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["structure", "role"]
+
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "email", "first_name", "last_name", "function", "is_active", "is_federation_admin"]
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Invitation
+        fields = [
+            "id", "email", "role", "structure", "territoire", "groupe", "created_at", "expires_at",
+            "accepted_at",
+        ]
+        read_only_fields = ["created_at", "expires_at", "accepted_at"]
+
+
+class TokenSerializer(serializers.Serializer):
+    key = serializers.CharField(read_only=True)
+    created = serializers.DateTimeField(read_only=True)

@@ -1,0 +1,166 @@
+"""The network's API: territories, groups, structures, people, invitations, personal token.
+
+Every queryset comes from ``tenants.access`` (a pilot lists their territory's structures
+only, etc.); every write goes through a service; anything out of reach answers 404.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.tenants import serializers
+from tenants import access, invitations, services
+from tenants.errors import TenantsError
+from tenants.models import GroupeTravail, Invitation
+
+from platform.errors import BusinessError
+
+
+def _forbidden():
+    return BusinessError(TenantsError.FORBIDDEN, "Action non autorisée.", status=403)
+
+
+class TerritoireViewSet(viewsets.ModelViewSet):
+    """Territories (unions territoriales): created by the federation, edited by their pilots."""
+
+    serializer_class = serializers.TerritoireSerializer
+    permission_classes = [IsAuthenticated]
+    http_method_names = ["get", "post", "patch", "put", "head", "options"]
+
+    def get_queryset(self):
+        return access.territoires_visible_to(self.request.user).prefetch_related("pilotes").order_by("nom")
+
+    def perform_create(self, serializer):
+        if not access.can_manage_network(self.request.user):
+            raise _forbidden()
+        serializer.save()
+
+    def perform_update(self, serializer):
+        if not access.can_manage_territoire(self.request.user, serializer.instance):
+            raise _forbidden()
+        serializer.save()
+
+
+class GroupeViewSet(viewsets.ModelViewSet):
+    """Working groups: created and edited by the federation or the territory's pilots."""
+
+    serializer_class = serializers.GroupeSerializer
+    permission_classes = [IsAuthenticated]
+    http_method_names = ["get", "post", "patch", "put", "head", "options"]
+
+    def get_queryset(self):
+        return access.groupes_visible_to(self.request.user).prefetch_related("experts").order_by("nom")
+
+    def perform_create(self, serializer):
+        if not access.can_manage_territoire(self.request.user, serializer.validated_data["territoire"]):
+            raise _forbidden()
+        serializer.save()
+
+    def perform_update(self, serializer):
+        territoire = serializer.validated_data.get("territoire", serializer.instance.territoire)
+        if not (
+            access.can_edit_groupe(self.request.user, serializer.instance)
+            and access.can_manage_territoire(self.request.user, territoire)
+        ):
+            raise _forbidden()
+        serializer.save()
+
+
+class StructureViewSet(viewsets.ModelViewSet):
+    """Structures (tenants). A POST creates the structure and provisions its schema."""
+
+    serializer_class = serializers.StructureSerializer
+    permission_classes = [IsAuthenticated]
+    http_method_names = ["get", "post", "patch", "put", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            access.structures_visible_to(self.request.user)
+            .select_related("territoire")
+            .prefetch_related(Prefetch("groupes", queryset=GroupeTravail.objects.only("pk")))
+            .order_by("nom")
+        )
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        if not access.can_create_structure(self.request.user, data.get("territoire")):
+            raise _forbidden()
+        serializer.instance = services.create_structure(by=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        structure = serializer.instance
+        data = dict(serializer.validated_data)
+        if not access.can_edit_structure_profile(self.request.user, structure):
+            raise _forbidden()
+        if "territoire" in data and data["territoire"] != structure.territoire and not access.can_create_structure(
+            self.request.user, data["territoire"]
+        ):
+            raise _forbidden()
+        serializer.instance = services.update_structure(structure=structure, by=self.request.user, **data)
+
+
+class UserViewSet(viewsets.ReadOnlyModelViewSet):
+    """People the requester may list (see ``access.users_visible_to``)."""
+
+    serializer_class = serializers.UserSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        return access.users_visible_to(self.request.user).order_by("last_name", "first_name", "email")
+
+
+class InvitationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Invitations: the federation admin sees all, others those they sent."""
+
+    serializer_class = serializers.InvitationSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Invitation.objects.none()
+        queryset = Invitation.objects.select_related("structure", "territoire", "groupe")
+        if not access.is_federation_admin(self.request.user):
+            queryset = queryset.filter(invited_by=self.request.user)
+        return queryset.order_by("-created_at")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        structure = data.get("structure")
+        if structure is not None and not access.can_view_structure(self.request.user, structure):
+            raise _forbidden()
+        serializer.instance = invitations.invite(
+            by=self.request.user, email=data["email"], role=data["role"], structure=structure,
+            territoire=data.get("territoire"), groupe=data.get("groupe"),
+        )
+
+
+class MyTokenView(APIView):
+    """The requester's personal API token: see whether it exists, (re)create it, revoke it."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = serializers.TokenSerializer
+
+    @extend_schema(responses={200: serializers.TokenSerializer})
+    def get(self, request):
+        from rest_framework.authtoken.models import Token
+
+        token = get_object_or_404(Token, user=request.user)
+        return Response({"key": token.key[:4] + "…", "created": token.created})
+
+    @extend_schema(request=None, responses={201: serializers.TokenSerializer})
+    def post(self, request):
+        token = services.create_personal_token(user=request.user)
+        return Response({"key": token.key, "created": token.created}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        services.revoke_personal_token(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
