@@ -1,0 +1,30 @@
+"""Collective work in the network menu; the expert's deliverables to review in the to-dos."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accompagnement.groupes.selectors import review_queue
+from tenants import access
+
+from platform.hooks import MenuEntry, Todo
+from platform.routing import network_url
+
+
+def network_menu(user):
+    if access.groupes_visible_to(user).exists():
+        yield MenuEntry(_("Groupes de travail"), network_url("groupes:list"), order=40)
+    if access.is_expert(user):
+        yield MenuEntry(_("Livrables à valider"), network_url("groupes:revue"), order=45)
+    if access.can_manage_types_livrable(user):
+        yield MenuEntry(_("Types de livrables"), network_url("groupes:types"), order=90)
+
+
+def todos_for(user):
+    if not access.is_expert(user):
+        return
+    n = review_queue(user).count()
+    if n:
+        yield Todo(ngettext("%(n)s livrable à valider", "%(n)s livrables à valider", n) % {"n": n},
+                   network_url("groupes:revue"), count=n, kind="warning", group=_("Livrables"))

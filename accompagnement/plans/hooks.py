@@ -1,0 +1,27 @@
+"""The action plan in the structure menu and its late actions in the to-dos."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accompagnement.plans.models import Action
+from accompagnement.plans.selectors import late_q
+from tenants import access
+
+from platform.hooks import MenuEntry, Todo
+from platform.routing import structure_url
+
+
+def structure_menu(user, structure):
+    yield MenuEntry(_("Plan d'actions"), structure_url(structure, "plans:index"), order=30)
+
+
+def structure_todos(user, structure):
+    if not access.can_edit_plan(user, structure):
+        return
+    n = Action.objects.filter(late_q(timezone.localdate())).count()
+    if n:
+        yield Todo(ngettext("%(n)s action en retard", "%(n)s actions en retard", n) % {"n": n},
+                   structure_url(structure, "plans:index") + "?en_retard=1", count=n, kind="late", group=_("Plan d'actions"))
