@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "tenants.middleware.TwoFactorRequiredMiddleware",
     "tenants.middleware.StructureAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -178,6 +179,7 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_LOCKOUT_TEMPLATE = "tenants/lockout.html"  # French message, status 403
 # Two-factor authentication is mandatory for federation admins and experts in production.
 OTP_REQUIRED_FOR_NETWORK_ROLES = env_bool("OTP_REQUIRED_FOR_NETWORK_ROLES", PRODUCTION)
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo")

@@ -342,8 +342,8 @@ def can_invite(user, *, role: str, structure: Structure | None = None,
     """Who may invite whom:
 
     * the federation admin: anyone, any role;
-    * a pilot: staff of a structure of their territory, an expert to a group of their
-      territory, a co-pilot of their territory;
+    * a pilot: staff of a structure of their territory, an expert to a group or a
+      structure of their territory, a co-pilot of their territory;
     * a director or référent: staff (director excepted) of their own structure.
     """
     if not _active(user):
@@ -355,12 +355,33 @@ def can_invite(user, *, role: str, structure: Structure | None = None,
     if role == PILOTE:
         return territoire is not None and can_manage_territoire(user, territoire)
     if role == EXPERT:
-        return groupe is not None and can_edit_groupe(user, groupe)
+        if groupe is not None:
+            return can_edit_groupe(user, groupe)
+        return structure is not None and can_pilot_structure(user, structure)
     if structure is None:
         return False
     if can_pilot_structure(user, structure):
         return True
     return role != DIRECTEUR and can_manage_structure(user, structure)
+
+
+def can_invite_someone(user) -> bool:
+    """The federation admin, pilots and the directors/référents of a structure invite people."""
+    return (
+        is_federation_admin(user)
+        or is_pilote(user)
+        or (_active(user) and Membership.objects.filter(user=user, role__in=STAFF_MANAGE_ROLES).exists())
+    )
+
+
+def must_use_two_factor(user) -> bool:
+    """With ``OTP_REQUIRED_FOR_NETWORK_ROLES`` (production), federation admins and experts
+    must sign in with a second factor; for everyone else it is optional."""
+    from django.conf import settings
+
+    if not getattr(settings, "OTP_REQUIRED_FOR_NETWORK_ROLES", False) or not _active(user):
+        return False
+    return is_federation_admin(user) or is_expert(user)
 
 
 def can_view_audit_log(user) -> bool:

@@ -11,8 +11,15 @@ from platform.routing import network_url, structure_url
 def network_menu(user):
     yield MenuEntry(_("Accueil"), network_url("home"), order=0)
     yield MenuEntry(_("Mes structures"), network_url("mes-structures"), order=10)
-    if access.is_federation_admin(user):
+    if access.is_federation_admin(user) or access.is_pilote(user):
+        yield MenuEntry(_("Structures"), network_url("organisation:structures"), order=700)
+        yield MenuEntry(_("Territoires"), network_url("organisation:territoires"), order=710)
+    if access.can_invite_someone(user):
+        yield MenuEntry(_("Invitations"), network_url("organisation:invitations"), order=720)
+    if access.can_view_audit_log(user):
+        yield MenuEntry(_("Journal d'audit"), network_url("organisation:audit-log"), order=890)
         yield MenuEntry(_("Administration"), network_url("admin:index"), order=900)
+    yield MenuEntry(_("Mon profil"), network_url("profile"), order=950)
 
 
 def structure_menu(user, structure):

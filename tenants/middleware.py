@@ -34,3 +34,42 @@ class StructureAccessMiddleware:
                 if not access.can_view_structure(request.user, tenant):
                     raise Http404
         return self.get_response(request)
+
+
+class TwoFactorRequiredMiddleware:
+    """Send federation admins and experts who must use a second factor
+    (``access.must_use_two_factor``) to the verification page, or to the setup page when
+    they have no authenticator yet. API calls get a 403 JSON error instead; token
+    authentication (API clients) is not concerned (no session)."""
+
+    EXEMPT_NAMES = ("otp-setup", "otp-verify", "logout", "login", "set_language")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not access.must_use_two_factor(user):
+            return self.get_response(request)
+        if user.is_verified():
+            return self.get_response(request)
+        from django.http import JsonResponse
+        from django.shortcuts import redirect
+        from django_otp import user_has_device
+
+        from platform.routing import network_url
+
+        exempt = {network_url(name) for name in self.EXEMPT_NAMES}
+        if request.path in exempt or request.path.startswith(settings.STATIC_URL):
+            return self.get_response(request)
+        if self._is_api(request.path):
+            return JsonResponse(
+                {"errors": [{"code": "otp_required", "message": "Double authentification requise.", "field": None}]},
+                status=403,
+            )
+        target = "otp-verify" if user_has_device(user) else "otp-setup"
+        return redirect(f"{network_url(target)}?next={request.get_full_path()}")
+
+    @staticmethod
+    def _is_api(path: str) -> bool:
+        return "/api/" in path

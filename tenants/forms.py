@@ -1,0 +1,127 @@
+"""Forms of the network pages (labels and messages in French, errors next to fields)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from tenants.models import GroupeTravail, Invitation, Structure, Territoire, User
+
+
+class ActivationForm(forms.Form):
+    """Accepting an invitation as a new person: name and password."""
+
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    password1 = forms.CharField(label=_("Mot de passe"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                help_text=_("Au moins 10 caractères, pas uniquement des chiffres."))
+    password2 = forms.CharField(label=_("Confirmation du mot de passe"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def __init__(self, *args, email: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
+        elif data.get("password1"):
+            try:
+                password_validation.validate_password(
+                    data["password1"], User(email=self.email, first_name=data.get("first_name", ""),
+                                            last_name=data.get("last_name", "")),
+                )
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "phone", "function"]
+
+
+class OTPTokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code à 6 chiffres"), max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class StructureForm(forms.ModelForm):
+    class Meta:
+        model = Structure
+        fields = [
+            "nom", "slug", "type", "finess", "siret", "adresse", "code_postal", "ville", "territoire",
+            "groupes", "phase", "date_engagement", "date_deploiement", "directeur_nom",
+            "directeur_email", "referent_nom", "referent_email",
+        ]
+        widgets = {
+            "date_engagement": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date_deploiement": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "groupes": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "finess": _("9 caractères, clé de contrôle comprise (ex. 590000000)."),
+            "siret": _("14 chiffres."),
+            "slug": _("Utilisé dans l'adresse des pages (/s/…/) ; non modifiable ensuite."),
+        }
+
+    def __init__(self, *args, territoires=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        if territoires is not None:
+            self.fields["territoire"].queryset = territoires
+            self.fields["groupes"].queryset = GroupeTravail.objects.filter(territoire__in=territoires)
+        if self.instance.pk:
+            self.fields["slug"].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        territoire = data.get("territoire")
+        for groupe in data.get("groupes") or []:
+            if groupe.territoire_id != getattr(territoire, "pk", None):
+                self.add_error("groupes", _("Un groupe de travail doit appartenir au territoire de la structure."))
+                break
+        return data
+
+    def validate_unique(self):
+        """Uniqueness is checked by the service (with the schema name)."""
+
+
+class TerritoireForm(forms.ModelForm):
+    class Meta:
+        model = Territoire
+        fields = ["code", "nom"]
+
+
+class GroupeForm(forms.ModelForm):
+    class Meta:
+        model = GroupeTravail
+        fields = ["territoire", "nom"]
+
+    def __init__(self, *args, territoires=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if territoires is not None:
+            self.fields["territoire"].queryset = territoires
+
+
+class ImportForm(forms.Form):
+    fichier = forms.FileField(label=_("Fichier CSV ou XLSX"), help_text=_("Une ligne par structure ; voir le modèle de colonnes."))
+
+
+class InvitationForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["email", "role", "structure", "territoire", "groupe"]
+
+    def __init__(self, *args, structures=None, territoires=None, groupes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if structures is not None:
+            self.fields["structure"].queryset = structures
+        if territoires is not None:
+            self.fields["territoire"].queryset = territoires
+        if groupes is not None:
+            self.fields["groupe"].queryset = groupes
