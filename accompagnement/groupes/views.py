@@ -65,7 +65,7 @@ def types_livrable(request):
             messages.success(request, _("Type de livrable ajouté."))
             return redirect("groupes:types")
         except BusinessError as error:
-            errors[error.field or "__all__"] = error.message
+            errors[error.field or "general"] = error.message
     return render(request, "groupes/types.html", {"types": TypeLivrable.objects.all(), "errors": errors},
                   status=400 if errors else 200)
 

@@ -36,7 +36,7 @@ def livrable_list(request):
         except BusinessError as error:
             if error.status == 403:
                 raise Http404 from error
-            errors[error.field or "__all__"] = error.message
+            errors[error.field or "general"] = error.message
     return render(request, "livrables/list.html", {
         "structure": structure,
         "livrables": selectors.livrables_of_structure(),
@@ -67,7 +67,7 @@ def _act(request, pk: int, action) -> object:
     except BusinessError as error:
         if error.status == 403:
             raise Http404 from error
-        return livrable_detail(request, pk, errors={error.field or "__all__": error.message}, status=400 if error.status == 400 else 409)
+        return livrable_detail(request, pk, errors={error.field or "general": error.message}, status=400 if error.status == 400 else 409)
     return redirect("livrables:detail", pk)
 
 
