@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import zipfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,7 +111,7 @@ def _criteres_by_code(codes: set[str]) -> dict[str, Critere]:
 def _read_rows(content: bytes) -> list[tuple[int, dict[str, Any]]]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as error:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
         raise BusinessError(PlanError.IMPORT_FILE, _("Le fichier n'est pas un classeur XLSX lisible."), field="fichier") from error
     sheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)

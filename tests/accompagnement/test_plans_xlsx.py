@@ -108,7 +108,7 @@ def test_export_and_import_pages(in_structure, network, client_for):
     client = client_for(network.user("referent"))
     response = client.get(f"/s/{network.structure.slug}/plan/export.xlsx")
     assert response.status_code == 200 and response.content[:2] == b"PK"
-    bad = _workbook([[None, "", "", "", "", "", None, None, "", None, "", ""]])
+    bad = _workbook([[None, "", "Sans titre", "", "", "", None, None, "", None, "", ""]])
     response = client.post(f"/s/{network.structure.slug}/plan/import/", {"fichier": io.BytesIO(bad)}, follow=True)
     assert "Ligne 2, colonne « Titre »" in response.content.decode()
     assert client_for(network.user("directeur_autre")).get(f"/s/{network.structure.slug}/plan/export.xlsx").status_code == 404

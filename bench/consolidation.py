@@ -1,0 +1,301 @@
+"""Benchmark: the consolidation endpoint (snapshot store) against a naive loop over the
+structures' schemas, in one run.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/qr_bench_bil \
+        .venv/bin/python bench/consolidation.py [--structures 1000] [--naive 1000] [--fresh]
+
+Set-up (kept between runs unless ``--fresh``), on a dedicated database of the system
+PostgreSQL:
+* one real structure ("bench-source") provisioned normally, filled with a 49-criteria
+  self-diagnosis (answered and confirmed), complaints, surveys, clients, actions and
+  validated deliverables;
+* ``--naive`` lightweight schemas ``bench_<i>``: copies, by SQL, of only the tables the
+  naive loop reads (``CREATE TABLE … (LIKE …)`` + ``INSERT … SELECT``);
+* ``--structures`` ``Structure`` rows (9 territories, 3 groups each) and one submitted
+  snapshot each (``InstantaneBilan``, bulk-inserted) for a network-wide campaign.
+
+Measured:
+* fast path: ``GET /api/v1/consolidation/?campagne=…`` (network, federation admin) and
+  ``…&territoire=…`` (pilot), server time through Django's test client (middleware,
+  view, selectors, JSON rendering), median of 15 runs after one warm-up;
+* naive path: for each schema, switch to it and compute the review figures
+  (``bilans.selectors.review_figures``, what a consolidation without the store would do),
+  then the same means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/qr_bench_bil")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform.settings")
+os.environ.setdefault("AXES_ENABLED", "false")
+
+NAIVE_TABLES = [
+    "diagnostics_autodiagnostic", "diagnostics_reponse", "diagnostics_confirmation",
+    "registres_reclamation", "registres_enquetesatisfaction", "registres_nombreclients",
+    "livrables_livrable", "livrables_livrableversion", "plans_planaction", "plans_action",
+]
+SOURCE_SLUG = "bench-source"
+THEMES = ["4.1", "4.2", "4.3", "4.4", "4.5", "4.6"]
+CRITERES_CIBLES = ("4.2.1", "4.2.9", "4.3.1", "4.3.2", "4.3.7", "4.6.2", "4.4.8", "4.4.9")
+
+
+def ensure_database() -> None:
+    from urllib.parse import urlparse
+
+    import psycopg
+
+    url = urlparse(os.environ["DATABASE_URL"])
+    name = url.path.lstrip("/")
+    with psycopg.connect(f"postgresql://{url.username}@{url.hostname}:{url.port}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django():
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate_schemas", "--shared", verbosity=0)
+
+
+def build_frame():
+    from decimal import Decimal
+
+    from referentiels.models import (
+        Critere,
+        EchelleCotation,
+        Noeud,
+        Referentiel,
+        ReferentielVersion,
+        ValeurEchelle,
+    )
+
+    referentiel, _ = Referentiel.objects.get_or_create(code="bench-module", defaults={"titre": "Module bench"})
+    version = ReferentielVersion.objects.filter(referentiel=referentiel).first()
+    if version:
+        return version
+    version = ReferentielVersion.objects.create(referentiel=referentiel, numero="1")
+    echelle = EchelleCotation.objects.create(version=version, code="c", libelle="c")
+    for i, (code, poids, exclue) in enumerate([("C", "1", False), ("PC", "0.5", False), ("NC", "0", False),
+                                                ("NA", "0", True)]):
+        ValeurEchelle.objects.create(echelle=echelle, code=code, libelle=code, poids=Decimal(poids), exclue=exclue,
+                                     ordre=i)
+    ordre = 0
+    for t, theme_code in enumerate(THEMES):
+        theme = Noeud.objects.create(version=version, type="theme", code=theme_code, titre=f"Thème {theme_code}",
+                                     urn=f"b:{theme_code}", ordre=t)
+        for n in range(1, 9 if t == 0 else 9):
+            if ordre >= 49:
+                break
+            code = f"{theme_code}.{n}"
+            Critere.objects.create(version=version, noeud=theme, theme=theme, code=code, titre=code,
+                                   niveau=1 if n <= 5 else 2, urn=f"b:{code}", ordre=ordre)
+            ordre += 1
+    return version
+
+
+def build_source(version):
+    from django.db import connection
+
+    from tenants import services
+    from tenants.models import Structure
+
+    source = Structure.objects.filter(slug=SOURCE_SLUG).first()
+    if source is None:
+        source = services.create_structure(nom="Bench source", slug=SOURCE_SLUG)
+    connection.set_tenant(source)
+    from accompagnement.diagnostics.models import Autodiagnostic, Confirmation, Reponse
+    from accompagnement.groupes.models import TypeLivrable
+    from accompagnement.livrables.models import Livrable, LivrableVersion
+    from accompagnement.plans.models import Action, PlanAction
+    from accompagnement.registres.models import EnqueteSatisfaction, NombreClients, Reclamation
+    from referentiels.models import ValeurEchelle
+
+    if not Autodiagnostic.objects.exists():
+        rng = random.Random(1)
+        valeurs = list(ValeurEchelle.objects.filter(echelle__version=version))
+        autodiagnostic = Autodiagnostic.objects.create(version=version, annee=2016, statut="confirme")
+        for critere in version.criteres.all():
+            reponse = Reponse.objects.create(autodiagnostic=autodiagnostic, critere=critere,
+                                             valeur=rng.choice(valeurs))
+            Confirmation.objects.create(reponse=reponse, valeur=rng.choice(valeurs))
+        for i in range(20):
+            Reclamation.objects.create(date=datetime.date(2016, 1 + i % 12, 1), forme=rng.choice(["orale", "ecrite"]),
+                                       client_reference=f"C-{rng.randint(1, 12):04}", description="bench")
+        EnqueteSatisfaction.objects.create(periode="2016", annee=2016, repondants=80, tres_satisfaits=30,
+                                           satisfaits=35, peu_satisfaits=10, pas_satisfaits=5)
+        NombreClients.objects.create(annee=2016, nombre=150)
+        plan = PlanAction.objects.create(titre="Plan")
+        for i in range(12):
+            Action.objects.create(plan=plan, titre=f"Action {i}", statut=rng.choice(["fait", "en_cours", "a_faire"]))
+        type_livrable, _ = TypeLivrable.objects.get_or_create(code="bench-livret",
+                                                              defaults={"libelle": "Livret", "critere_code": "4.2.9"})
+        for i in range(3):
+            livrable = Livrable.objects.create(type_livrable=type_livrable, titre=f"Livrable {i}")
+            LivrableVersion.objects.create(livrable=livrable, numero=1, fichier="x.pdf", nom_original="x.pdf",
+                                           statut="valide")
+    connection.set_schema_to_public()
+    return source
+
+
+def build_light_schemas(source, count: int) -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'bench\\_%%'")
+        existing = {row[0] for row in cursor.fetchall()}
+    names = [f"bench_{i:04}" for i in range(count)]
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for name in names:
+            if name in existing:
+                continue
+            statements = [f'CREATE SCHEMA "{name}"']
+            for table in NAIVE_TABLES:
+                statements.append(f'CREATE TABLE "{name}".{table} (LIKE "{source.schema_name}".{table} INCLUDING ALL)')
+                statements.append(f'INSERT INTO "{name}".{table} SELECT * FROM "{source.schema_name}".{table}')
+            cursor.execute(";".join(statements))
+    print(f"lightweight schemas: {count} ready ({time.perf_counter() - started:.1f} s to create the missing ones)")
+    return names
+
+
+def build_network(count: int, schemas: list[str], version):
+    from django.utils import timezone
+
+    from accompagnement.reporting.models import Campagne, InstantaneBilan
+    from tenants.models import GroupeTravail, Structure, Territoire, User
+
+    admin, _ = User.objects.get_or_create(email="bench-admin@bench.test", defaults={"is_federation_admin": True})
+    pilote, _ = User.objects.get_or_create(email="bench-pilote@bench.test")
+    territoires = []
+    for t in range(9):
+        territoire, _ = Territoire.objects.get_or_create(code=f"bench-ut-{t}", defaults={"nom": f"UT bench {t}"})
+        territoires.append(territoire)
+        for g in range(3):
+            GroupeTravail.objects.get_or_create(territoire=territoire, nom=f"Groupe {t}-{g}")
+    territoires[0].pilotes.add(pilote)
+    groupes = {t.pk: list(t.groupes.order_by("pk")) for t in territoires}
+    campagne, _ = Campagne.objects.get_or_create(
+        annee=2016, semestre=2, territoire=None,
+        defaults={"libelle": "S2 2016", "echeance": datetime.date(2017, 1, 10), "ouverte_par": admin},
+    )
+    existing = Structure.objects.filter(slug__startswith="bench-s-").count()
+    if existing < count:
+        rows = []
+        for i in range(existing, count):
+            schema = schemas[i] if i < len(schemas) else f"bench_virtuel_{i:04}"
+            rows.append(Structure(nom=f"Structure bench {i:04}", slug=f"bench-s-{i:04}", schema_name=schema,
+                                  territoire=territoires[i % 9]))
+        Structure.objects.bulk_create(rows)
+        through = Structure.groupes.through
+        through.objects.bulk_create([
+            through(structure_id=s.pk, groupetravail_id=groupes[s.territoire_id][i % 3].pk)
+            for i, s in enumerate(Structure.objects.filter(slug__startswith="bench-s-").order_by("pk"))
+            if not through.objects.filter(structure_id=s.pk).exists()
+        ])
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # rebuilt each run (the model refuses deletes: bench data only)
+        cursor.execute("DELETE FROM reporting_instantanebilan WHERE campagne_id = %s", [campagne.pk])
+    rng = random.Random(2)
+    snapshots = []
+    for structure in Structure.objects.filter(slug__startswith="bench-s-").prefetch_related("groupes"):
+        themes = {code: {"declare": round(rng.random(), 4), "confirme": round(rng.random(), 4)}
+                  for code in THEMES}
+        snapshots.append(InstantaneBilan(
+            campagne=campagne, structure=structure, structure_nom=structure.nom,
+            territoire_id=structure.territoire_id, groupe_ids=[g.pk for g in structure.groupes.all()],
+            soumis_le=timezone.now(), taux_declare=rng.random(), taux_confirme=rng.random(),
+            tous_niveau1=rng.random() < 0.4, tous_niveau2=rng.random() < 0.2, taux_plan_actions=rng.random(),
+            taux_participation=rng.random(), taux_satisfaits=rng.random(), reclamations=rng.randint(0, 30),
+            taux_mecontents=rng.random() / 5,
+            indicateurs={"themes": themes, "criteres_cibles": {c: rng.random() < 0.7 for c in CRITERES_CIBLES},
+                         "themes_titres": {code: f"Thème {code}" for code in THEMES}},
+            contenu={"remarques": "bench"},
+        ))
+    InstantaneBilan.objects.bulk_create(snapshots, batch_size=500)  # bench data only (no save() guard needed)
+    return campagne, admin, pilote, territoires[0]
+
+
+def measure_endpoint(user, params: dict, runs: int = 15) -> tuple[float, int]:
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    response = client.get("/api/v1/consolidation/", params)
+    assert response.status_code == 200, response.content[:300]
+    timings, cpu = [], []
+    for _ in range(runs):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        response = client.get("/api/v1/consolidation/", params)
+        timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    return statistics.median(timings), statistics.median(cpu), len(response.json()["structures"])
+
+
+def measure_naive(campagne, count: int) -> float:
+    from django.db import connection
+
+    from accompagnement.bilans.selectors import review_figures
+    from accompagnement.reporting import indicators
+    from tenants.models import Structure
+
+    structures = list(Structure.objects.filter(slug__startswith="bench-s-").order_by("pk")[:count])
+    started = time.perf_counter()
+    declared = []
+    for structure in structures:
+        connection.set_tenant(structure)
+        figures = review_figures(structure, campagne)
+        declared.append((figures["diagnostic"] or {}).get("declare"))
+    connection.set_schema_to_public()
+    indicators.mean(declared)
+    return (time.perf_counter() - started) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--structures", type=int, default=1000)
+    parser.add_argument("--naive", type=int, default=1000, help="schemas walked by the naive loop")
+    parser.add_argument("--fresh", action="store_true")
+    args = parser.parse_args()
+    ensure_database()
+    if args.fresh:
+        print("--fresh: drop the database by hand (dropdb qr_bench_bil) and rerun")
+    setup_django()
+    version = build_frame()
+    source = build_source(version)
+    schemas = build_light_schemas(source, args.naive)
+    campagne, admin, pilote, territoire = build_network(args.structures, schemas, version)
+    load = os.getloadavg()[0]
+    network_ms, network_cpu, network_rows = measure_endpoint(admin, {"campagne": campagne.pk})
+    territory_ms, territory_cpu, territory_rows = measure_endpoint(
+        pilote, {"campagne": campagne.pk, "territoire": territoire.pk}
+    )
+    naive_ms = measure_naive(campagne, args.naive)
+    naive_full = naive_ms * args.structures / args.naive
+    print(f"machine load average at start: {load:.1f} on {os.cpu_count()} CPUs")
+    print(f"consolidation endpoint, network ({network_rows} structures): {network_ms:.1f} ms wall, "
+          f"{network_cpu:.1f} ms CPU of the Django process (medians of 15)")
+    print(f"consolidation endpoint, one territory ({territory_rows} structures): {territory_ms:.1f} ms wall, "
+          f"{territory_cpu:.1f} ms CPU")
+    extrapolated = " (extrapolated linearly)" if args.naive != args.structures else ""
+    print(f"naive loop over {args.naive} schemas: {naive_ms:.0f} ms -> {args.structures} structures: "
+          f"{naive_full:.0f} ms{extrapolated}")
+    print(f"speed-up (network): {naive_full / network_ms:.0f}x")
+
+
+if __name__ == "__main__":
+    main()
