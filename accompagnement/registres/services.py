@@ -24,7 +24,7 @@ logger = logging.getLogger("qualireseau.registres")
 def _validation_errors(registre: Registre, error: ValidationError, *, row: int | None = None) -> list[dict]:
     errors = []
     for name, messages in error.message_dict.items():
-        field = None if name == "__all__" else name
+        field = None if name == "general" else name
         for message in messages:
             entry: dict[str, Any] = {"code": RegistreError.INVALID_ROW if row else "invalid", "message": message,
                                      "field": field}

@@ -11,7 +11,9 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Avg, Count, Func, IntegerField, JSONField, Q, QuerySet, Value
+from django.db.models.fields.json import KeyTransform
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -24,8 +26,18 @@ from tenants.models import GroupeTravail, Structure, Territoire
 SNAPSHOT_COLUMNS = (
     "structure_id", "structure_nom", "territoire_id", "groupe_ids", "soumis_le", "en_retard",
     "taux_declare", "taux_confirme", "tous_niveau1", "tous_niveau2", "taux_plan_actions",
-    "taux_participation", "taux_satisfaits", "reclamations", "taux_mecontents", "indicateurs",
+    "taux_participation", "taux_satisfaits", "reclamations", "taux_mecontents",
 )
+
+
+def _consolidation_detail():
+    """Only the parts of the snapshot's detail that consolidation reads (themes and target
+    criteria), built by PostgreSQL: titles and levels are not shipped for every row."""
+    return Func(
+        Value("themes"), KeyTransform("themes", "indicateurs"),
+        Value("criteres_cibles"), KeyTransform("criteres_cibles", "indicateurs"),
+        function="jsonb_build_object", output_field=JSONField(),
+    )
 HEADLINE = ("taux_declare", "taux_confirme", "taux_plan_actions", "taux_participation", "taux_satisfaits",
             "taux_mecontents")
 
@@ -73,25 +85,32 @@ def bilans_territoire_visible_to(user) -> QuerySet[BilanTerritoire]:
 
 
 def _row(snapshot: dict) -> dict:
-    detail = snapshot["indicateurs"] or {}
+    detail = snapshot["detail"] or {}
     return {
-        **{key: snapshot[key] for key in SNAPSHOT_COLUMNS if key != "indicateurs"},
+        **{key: snapshot[key] for key in SNAPSHOT_COLUMNS},
         "ecart": indicators.gap(snapshot["taux_declare"], snapshot["taux_confirme"]),
         "themes": detail.get("themes", {}),
-        "criteres_cibles": detail.get("criteres_cibles", {}),
+        "criteres_cibles": detail.get("criteres_cibles") or {},
     }
 
 
-def consolidate(scope: Scope) -> dict:
+def snapshot_rows(scope: Scope) -> list[dict]:
+    """The scope's snapshots, one dict per structure (one query)."""
+    queryset = scope.snapshots().annotate(detail=_consolidation_detail()).order_by("structure_nom")
+    return [_row(s) for s in queryset.values(*SNAPSHOT_COLUMNS, "detail")]
+
+
+def consolidate(scope: Scope, rows: list[dict] | None = None) -> dict:
     """Rates by structure and theme, the three indicator families, reviews submitted/late."""
-    rows = [_row(s) for s in scope.snapshots().order_by("structure_nom").values(*SNAPSHOT_COLUMNS)]
+    rows = snapshot_rows(scope) if rows is None else rows
     expected = list(scope.structures().values("pk", "nom", "phase").order_by("nom"))
     submitted_ids = {row["structure_id"] for row in rows}
     overdue = timezone.localdate() > scope.campagne.echeance
     theme_codes = sorted({code for row in rows for code in row["themes"]})
-    titles = {}
-    for row_snapshot in scope.snapshots().values_list("indicateurs__themes_titres", flat=True)[:1]:
-        titles = row_snapshot or {}
+    titles = (
+        scope.snapshots().exclude(indicateurs__themes_titres={})
+        .values_list("indicateurs__themes_titres", flat=True).first()
+    ) or {}
     themes = []
     for code in theme_codes:
         declared = indicators.mean(row["themes"].get(code, {}).get("declare") for row in rows)
@@ -185,10 +204,10 @@ def _network_counts(scope: Scope) -> dict:
     }
 
 
-def drill_down(scope: Scope) -> list[dict]:
+def drill_down(scope: Scope, rows: list[dict] | None = None) -> list[dict]:
     """One line per child of the scope (territories of the network, groups of a territory,
     structures of a group) with its headline means — from the snapshot store only."""
-    rows = list(scope.snapshots().values(*SNAPSHOT_COLUMNS))
+    rows = snapshot_rows(scope) if rows is None else rows
     if scope.territoire is None:
         children = [(t.pk, t.nom, "territoire") for t in Territoire.objects.order_by("nom")]
         members = defaultdict(list)
@@ -213,26 +232,25 @@ def drill_down(scope: Scope) -> list[dict]:
 
 
 def evolution(*, territoire: Territoire | None = None, limit: int = 8) -> list[dict]:
-    """Headline means per campaign (oldest first) — one query over the snapshot store."""
+    """Headline means per campaign (oldest first): one aggregate query on the store."""
     queryset = InstantaneBilan.objects.all()
     if territoire is not None:
         queryset = queryset.filter(territoire=territoire)
-    by_campagne = defaultdict(list)
-    labels = {}
-    for row in queryset.values("campagne_id", "campagne__libelle", "campagne__annee", "campagne__semestre",
-                               *HEADLINE, "tous_niveau1", "tous_niveau2"):
-        by_campagne[(row["campagne__annee"], row["campagne__semestre"], row["campagne_id"])].append(row)
-        labels[row["campagne_id"]] = row["campagne__libelle"]
-    result = []
-    for key in sorted(by_campagne)[-limit:]:
-        items = by_campagne[key]
-        result.append({
-            "campagne": labels[key[2]], "bilans": len(items),
-            **{name: indicators.mean(item[name] for item in items) for name in HEADLINE},
-            "part_tous_niveau1": indicators.share_true(item["tous_niveau1"] for item in items),
-            "part_tous_niveau2": indicators.share_true(item["tous_niveau2"] for item in items),
-        })
-    return result
+    rows = (
+        queryset.values("campagne_id", "campagne__libelle", "campagne__annee", "campagne__semestre")
+        .annotate(
+            bilans=Count("pk"),
+            **{name: Avg(name) for name in HEADLINE},
+            part_tous_niveau1=Avg(Cast("tous_niveau1", IntegerField())),
+            part_tous_niveau2=Avg(Cast("tous_niveau2", IntegerField())),
+        )
+        .order_by("-campagne__annee", "-campagne__semestre", "-campagne_id")[:limit]
+    )
+    return [
+        {"campagne": row["campagne__libelle"], "bilans": row["bilans"],
+         **{name: row[name] for name in (*HEADLINE, "part_tous_niveau1", "part_tous_niveau2")}}
+        for row in reversed(list(rows))
+    ]
 
 
 def structure_benchmark(*, structure: Structure, campagne: Campagne) -> dict | None:

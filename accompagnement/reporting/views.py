@@ -71,8 +71,9 @@ def tableau_de_bord(request):
     scope = _scope_or_latest(request)
     if scope is None:
         return render(request, "reporting/tableau_de_bord.html", {"scope": None})
-    data = selectors.consolidate(scope)
-    detail = selectors.drill_down(scope)
+    rows = selectors.snapshot_rows(scope)
+    data = selectors.consolidate(scope, rows)
+    detail = selectors.drill_down(scope, rows)
     evolution = selectors.evolution(territoire=scope.territoire)
     charts = {
         "themes": {"labels": [t["titre"] for t in data["themes"]],

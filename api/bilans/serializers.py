@@ -19,11 +19,11 @@ def register_serializer(registre: Registre) -> type[serializers.ModelSerializer]
     return type(f"{registre.model.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta})
 
 
-class ImportResultSerializer(serializers.Serializer):
+class RegistreImportResultSerializer(serializers.Serializer):
     importees = serializers.IntegerField()
 
 
-class ImportSerializer(serializers.Serializer):
+class RegistreImportSerializer(serializers.Serializer):
     fichier = serializers.FileField()
 
 
@@ -36,6 +36,8 @@ class CampagneSerializer(serializers.ModelSerializer):
 
 
 class BilanStructureSerializer(serializers.ModelSerializer):
+    statut = serializers.CharField(read_only=True, help_text="brouillon | soumis")
+
     class Meta:
         model = BilanStructure
         fields = ("id", "campagne", "statut", *TEXT_FIELDS, "submitted_at", "updated_at")
@@ -47,6 +49,8 @@ class OpenBilanSerializer(serializers.Serializer):
 
 
 class BilanTerritoireSerializer(serializers.ModelSerializer):
+    statut = serializers.CharField(read_only=True, help_text="brouillon | soumis")
+
     class Meta:
         model = BilanTerritoire
         fields = ("id", "campagne", "territoire", "statut", *TERRITOIRE_TEXT_FIELDS, "indicateurs_structures",

@@ -48,8 +48,8 @@ def register_viewset(slug: str) -> type[viewsets.ModelViewSet]:
         def perform_destroy(self, instance):
             registres_services.delete_register_entry(registre=registre, instance=instance)
 
-        @extend_schema(request={"multipart/form-data": serializers.ImportSerializer},
-                       responses={201: serializers.ImportResultSerializer})
+        @extend_schema(request={"multipart/form-data": serializers.RegistreImportSerializer},
+                       responses={201: serializers.RegistreImportResultSerializer})
         @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
         def import_xlsx(self, request, **kwargs):
             """Import an XLSX file: all rows or none (errors per row and field)."""
@@ -182,8 +182,9 @@ class ConsolidationView(APIView):
     )
     def get(self, request):
         scope = selectors.resolve_scope(request.user, request.query_params)
-        data = selectors.consolidate(scope)
-        data["detail"] = selectors.drill_down(scope)
+        rows = selectors.snapshot_rows(scope)
+        data = selectors.consolidate(scope, rows)
+        data["detail"] = selectors.drill_down(scope, rows)
         data["evolution"] = selectors.evolution(territoire=scope.territoire)
         return Response(data)
 
