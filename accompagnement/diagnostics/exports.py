@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accompagnement.diagnostics import selectors
+from accompagnement.diagnostics import selectors, workflow
 from accompagnement.diagnostics.errors import DiagnosticError
 from accompagnement.diagnostics.models import Autodiagnostic, ExportAutodiagnostic, Reponse
 from tenants import access
@@ -152,9 +152,7 @@ def generate_export(*, export_id: int) -> ExportAutodiagnostic:
 def request_export(*, autodiagnostic: Autodiagnostic, fmt: str, user, inline: bool | None = None) -> ExportAutodiagnostic:
     """The export of the current data in ``fmt`` (xlsx or pdf), created if needed.
     Small frames are generated inline; larger ones by a Celery task after commit."""
-    from django.db import connection
-
-    if not access.can_view_autodiagnostic(user, connection.tenant):
+    if not access.can_view_autodiagnostic(user, workflow.current_structure()):
         raise BusinessError(DiagnosticError.FORBIDDEN, _("Vous n'avez pas le droit de faire cette action."), status=403)
     if fmt not in BUILDERS:
         raise BusinessError(DiagnosticError.EXPORT_FORMAT, _("Format d'export inconnu : xlsx ou pdf."), field="format")

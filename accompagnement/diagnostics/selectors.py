@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db.models import Count, Prefetch, Q
 from django_tenants.utils import schema_context
@@ -18,7 +19,7 @@ from accompagnement.diagnostics.scoring import (
     compute_scores,
     themes_all_satisfied,
 )
-from referentiels.models import DocumentOutil, Noeud, ValeurEchelle
+from referentiels.models import DocumentOutil, Noeud, ReferentielVersion, ValeurEchelle
 from tenants import access
 
 Statut = Autodiagnostic.Statut
@@ -43,8 +44,36 @@ def autodiagnostic_by_id(pk) -> Autodiagnostic:
     return Autodiagnostic.objects.select_related("version__referentiel", "version__echelle").get(pk=pk)
 
 
-def scale_values(version_id: int) -> list[ValeurEchelle]:
-    return list(ValeurEchelle.objects.filter(echelle__version_id=version_id).order_by("ordre", "pk"))
+@lru_cache(maxsize=64)
+def _frozen_scale(version_id: int) -> tuple[ValeurEchelle, ...]:
+    return tuple(ValeurEchelle.objects.filter(echelle__version_id=version_id).order_by("ordre", "pk"))
+
+
+@lru_cache(maxsize=64)
+def _frozen_documents(version_id: int) -> dict[int, tuple[DocumentOutil, ...]]:
+    documents: dict[int, list[DocumentOutil]] = defaultdict(list)
+    for document in DocumentOutil.objects.filter(version_id=version_id, critere__isnull=False).order_by("titre"):
+        documents[document.critere_id].append(document)
+    return {critere_id: tuple(docs) for critere_id, docs in documents.items()}
+
+
+def _is_frozen(version: ReferentielVersion) -> bool:
+    return version.statut != ReferentielVersion.Statut.BROUILLON
+
+
+def scale_values(version: ReferentielVersion) -> list[ValeurEchelle]:
+    """The scale of a version. A published or archived version never changes (the frames'
+    models refuse it), so its scale is kept in process memory after the first read."""
+    if _is_frozen(version):
+        return list(_frozen_scale(version.pk))
+    return list(_frozen_scale.__wrapped__(version.pk))
+
+
+def criteria_documents(version: ReferentielVersion) -> dict[int, tuple[DocumentOutil, ...]]:
+    """Model documents of the toolbox by criterion (kept in memory like the scale)."""
+    if _is_frozen(version):
+        return _frozen_documents(version.pk)
+    return _frozen_documents.__wrapped__(version.pk)
 
 
 def _cotation(valeur: ValeurEchelle | None) -> Cotation | None:
@@ -58,7 +87,7 @@ def _reponses(autodiagnostic: Autodiagnostic, *, with_details: bool = False):
         .order_by("critere__ordre", "critere__pk")
     )
     if with_details:
-        queryset = queryset.select_related("critere__noeud").prefetch_related(
+        queryset = queryset.select_related("critere__theme").prefetch_related(
             Prefetch("preuves", queryset=Preuve.objects.order_by("uploaded_at")),
             "confirmation__preuves_examinees",
         )
@@ -126,15 +155,12 @@ class AnswerPage:
 
 def answer_page(autodiagnostic: Autodiagnostic) -> AnswerPage:
     """Everything the answer and confirmation pages show, by theme then level, in 5
-    queries (scale, themes, answers with criteria/values/confirmations, evidence files,
-    reviewed evidence, model documents)."""
+    queries whatever the number of criteria: answers (with criteria, themes, values,
+    confirmations), evidence files, reviewed evidence, the scale, model documents."""
     version = autodiagnostic.version
     reponses = _reponses(autodiagnostic, with_details=True)
-    valeurs = scale_values(version.pk)
-    themes = {n.pk: n for n in Noeud.objects.filter(version=version, parent__isnull=True).order_by("ordre", "pk")}
-    documents: dict[int, list] = defaultdict(list)
-    for document in DocumentOutil.objects.filter(version=version, critere__isnull=False).order_by("titre"):
-        documents[document.critere_id].append(document)
+    valeurs = scale_values(version)
+    documents = criteria_documents(version)
     items = _items(reponses)
     scores = compute_scores(items)
     open_themes = themes_all_satisfied(items, niveau=1) if version.level_ladder else None
@@ -144,10 +170,10 @@ def answer_page(autodiagnostic: Autodiagnostic) -> AnswerPage:
         critere = reponse.critere
         block = blocks.get(critere.theme_id)
         if block is None:
-            block = blocks[critere.theme_id] = ThemeBlock(theme=themes.get(critere.theme_id) or critere.noeud)
+            block = blocks[critere.theme_id] = ThemeBlock(theme=critere.theme)
         locked = open_themes is not None and (critere.niveau or 1) >= 2 and critere.theme_id not in open_themes
         block.levels.setdefault(critere.niveau, []).append(
-            Row(reponse=reponse, confirmation=confirmation_of(reponse), documents=documents.get(critere.pk, []),
+            Row(reponse=reponse, confirmation=confirmation_of(reponse), documents=list(documents.get(critere.pk, ())),
                 locked=locked)
         )
         for progress in (block.progress, overall):

@@ -20,6 +20,7 @@ from accompagnement.diagnostics import workflow
 from accompagnement.diagnostics.errors import DiagnosticError
 from accompagnement.diagnostics.models import Autodiagnostic, Confirmation, Preuve, Reponse
 from accompagnement.diagnostics.scoring import Cotation, CriterionInput, themes_all_satisfied
+from accompagnement.plans import services as plans_services
 from accompagnement.plans.models import Action, PlanAction
 from referentiels.models import CorrespondanceCritere, Critere, ReferentielVersion, ValeurEchelle
 from tenants import access
@@ -56,7 +57,7 @@ EVIDENCE_SIGNATURES: dict[str, tuple[bytes, ...]] = {
 
 
 def _structure() -> Structure:
-    return connection.tenant
+    return workflow.current_structure()
 
 
 def _forbidden() -> BusinessError:
@@ -426,13 +427,6 @@ def finish_confirmation(*, autodiagnostic: Autodiagnostic, user, commentaire: st
 
 # --- Action plan --------------------------------------------------------------------------
 
-def _plan_for_year(annee: int) -> PlanAction:
-    plan = PlanAction.objects.order_by("-created_at").first()
-    if plan is None:
-        plan = PlanAction.objects.create(titre=_("Plan d'actions %(annee)s") % {"annee": annee})
-    return plan
-
-
 @transaction.atomic
 def propose_actions_from_nonconformities(*, autodiagnostic: Autodiagnostic, user) -> list[Action]:
     """Create one action in the structure's action plan for each criterion the expert
@@ -446,7 +440,7 @@ def propose_actions_from_nonconformities(*, autodiagnostic: Autodiagnostic, user
         Reponse.objects.filter(
             autodiagnostic=autodiagnostic, confirmation__valeur__exclue=False, confirmation__valeur__poids__lt=1,
         )
-        .select_related("critere", "confirmation__valeur")
+        .select_related("critere__theme", "confirmation__valeur")
         .order_by("critere__ordre")
     )
     done = {
@@ -457,23 +451,25 @@ def propose_actions_from_nonconformities(*, autodiagnostic: Autodiagnostic, user
     todo = [r for r in reponses if r.critere_id not in done]
     if not todo:
         return []
-    plan = _plan_for_year(autodiagnostic.annee)
+    if not PlanAction.objects.exists():
+        PlanAction.objects.create(titre=_("Plan d'actions %(annee)s") % {"annee": autodiagnostic.annee})
     created = []
     for reponse in todo:
         critere, confirmation = reponse.critere, reponse.confirmation
-        action = Action.objects.create(
-            plan=plan,
+        # The plan's own service: its log and the collective plan see the action too.
+        # Access was checked above (the expert proposes without editing the plan).
+        created.append(plans_services.create_action(
+            structure=_structure(), user=user, check_access=False,
             titre=f"{critere.code} — {critere.titre}"[:255],
+            criteres=[critere],
             description=_("Critère confirmé « %(valeur)s » par l'expert le %(date)s.%(commentaire)s") % {
                 "valeur": confirmation.valeur.libelle,
                 "date": date_format(confirmation.confirmed_at, "SHORT_DATE_FORMAT"),
                 "commentaire": f"\n{confirmation.commentaire}" if confirmation.commentaire else "",
             },
-            theme_id=critere.theme_id,
+            theme=critere.theme,
             origine=Action.Origine.AUTODIAGNOSTIC,
             origine_ref={"autodiagnostic": autodiagnostic.pk, "critere": critere.pk},
             priorite=Action.Priorite.HAUTE if confirmation.valeur.poids == 0 else Action.Priorite.MOYENNE,
-        )
-        action.criteres.add(critere)
-        created.append(action)
+        ))
     return created

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from accompagnement.diagnostics.errors import DiagnosticError
 from accompagnement.diagnostics.models import Autodiagnostic, AutodiagnosticTransition
 from tenants import access
+from tenants.models import Structure
 
 from platform.errors import BusinessError
 
@@ -65,9 +66,18 @@ _STAMPS = {
 }
 
 
+def current_structure() -> Structure:
+    """The structure whose schema the connection is in (``schema_context`` sets a
+    stand-in tenant: the real one is then read by its schema name)."""
+    tenant = connection.tenant
+    if isinstance(tenant, Structure):
+        return tenant
+    return Structure.objects.get(schema_name=connection.schema_name)
+
+
 def allowed_transitions(autodiagnostic: Autodiagnostic, user) -> list[Transition]:
     """Transitions this person may apply now (for the buttons of the pages)."""
-    structure = connection.tenant
+    structure = current_structure()
     return [
         t for t in TRANSITIONS.values()
         if autodiagnostic.statut in t.sources and t.guard(user, structure)
@@ -78,7 +88,7 @@ def apply_transition(*, autodiagnostic: Autodiagnostic, name: str, user, comment
     """Move ``autodiagnostic`` along transition ``name`` (call inside a transaction, with
     the row locked). Raises ``BusinessError`` when not allowed."""
     transition = TRANSITIONS[name]
-    if not transition.guard(user, connection.tenant):
+    if not transition.guard(user, current_structure()):
         raise BusinessError(DiagnosticError.FORBIDDEN, _("Vous n'avez pas le droit de faire cette action."), status=403)
     if autodiagnostic.statut not in transition.sources:
         raise BusinessError(

@@ -1,0 +1,363 @@
+"""Self-diagnosis pages under ``/s/<slug>/autodiagnostics/`` (thin: parse, call a service
+or a selector, render). ``StructureAccessMiddleware`` already answered 404 to anyone
+without a role in the structure; write rules are checked by the services."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accompagnement.diagnostics import exports, selectors, services, workflow
+from accompagnement.diagnostics.forms import (
+    AnswerForm,
+    AutodiagnosticCreateForm,
+    ConfirmForm,
+    PreuveForm,
+)
+from accompagnement.diagnostics.models import Autodiagnostic, ExportAutodiagnostic, Preuve, Reponse
+from tenants import access
+
+from platform.errors import BusinessError
+from platform.routing import structure_url
+
+
+def _structure():
+    return connection.tenant
+
+
+def _autodiagnostic(pk: int) -> Autodiagnostic:
+    try:
+        return selectors.autodiagnostic_by_id(pk)
+    except Autodiagnostic.DoesNotExist as error:
+        raise Http404 from error
+
+
+def _reponse(autodiagnostic: Autodiagnostic, reponse_pk: int) -> Reponse:
+    reponse = Reponse.objects.filter(autodiagnostic=autodiagnostic, pk=reponse_pk).select_related("critere").first()
+    if reponse is None:
+        raise Http404
+    return reponse
+
+
+def _url(name: str, *args) -> str:
+    return structure_url(_structure(), f"diagnostics:{name}", *args)
+
+
+def _rights(user) -> dict:
+    structure = _structure()
+    return {
+        "can_answer": access.can_answer_autodiagnostic(user, structure),
+        "can_manage": access.can_manage_autodiagnostic(user, structure),
+        "can_confirm": access.can_confirm_autodiagnostic(user, structure),
+        "can_propose": access.can_propose_actions(user, structure),
+    }
+
+
+# --- List and creation --------------------------------------------------------------------
+
+@login_required
+def autodiagnostic_list(request):
+    form = AutodiagnosticCreateForm(request.POST or None)
+    rights = _rights(request.user)
+    if request.method == "POST":
+        if not rights["can_manage"]:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                autodiagnostic = services.create_autodiagnostic(
+                    structure=_structure(), version=form.cleaned_data["version"], annee=form.cleaned_data["annee"],
+                    user=request.user, copy_previous=form.cleaned_data["reprendre_precedent"],
+                )
+            except BusinessError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("Autodiagnostic %(annee)s ouvert.") % {"annee": autodiagnostic.annee})
+                return redirect(_url("answer", autodiagnostic.pk))
+    return render(request, "diagnostics/list.html", {
+        "autodiagnostics": selectors.autodiagnostics_list(), "form": form, "history": selectors.history(),
+        **rights,
+    })
+
+
+# --- Answer page --------------------------------------------------------------------------
+
+@login_required
+def answer(request, pk: int):
+    autodiagnostic = _autodiagnostic(pk)
+    page = selectors.answer_page(autodiagnostic)
+    return render(request, "diagnostics/answer.html", {
+        "page": page, "autodiagnostic": autodiagnostic, "transitions": workflow.allowed_transitions(
+            autodiagnostic, request.user),
+        **_rights(request.user),
+        "editable": access.can_answer_autodiagnostic(request.user, _structure()) and not autodiagnostic.is_locked,
+    })
+
+
+@login_required
+def transition_log(request, pk: int):
+    """The workflow's history (loaded on demand by the answer page)."""
+    autodiagnostic = _autodiagnostic(pk)
+    return render(request, "diagnostics/_log.html", {"log": selectors.transitions_of(autodiagnostic)})
+
+
+def _row(autodiagnostic: Autodiagnostic, reponse_pk: int) -> selectors.Row:
+    page = selectors.answer_page(autodiagnostic)
+    for block in page.themes:
+        for rows in block.levels.values():
+            for row in rows:
+                if row.reponse.pk == reponse_pk:
+                    return row
+    raise Http404
+
+
+def _criterion_response(request, autodiagnostic, row, **extra) -> HttpResponse:
+    overall, by_theme = selectors.progress_of(autodiagnostic)
+    return render(request, "diagnostics/_criterion_saved.html", {
+        "autodiagnostic": autodiagnostic, "row": row, "valeurs": selectors.scale_values(autodiagnostic.version),
+        "overall": overall, "theme_progress": by_theme.get(row.reponse.critere.theme_id),
+        "theme_key": f"theme-{row.reponse.critere.theme_id}", **_rights(request.user),
+        "editable": access.can_answer_autodiagnostic(request.user, _structure()) and not autodiagnostic.is_locked,
+        **extra,
+    })
+
+
+@login_required
+@require_POST
+def save_answer(request, pk: int, reponse_pk: int):
+    """Autosave of one criterion (htmx): the criterion block comes back with its state,
+    the progress bars out of band. Errors keep what was typed."""
+    autodiagnostic = _autodiagnostic(pk)
+    reponse = _reponse(autodiagnostic, reponse_pk)
+    form = AnswerForm(request.POST)
+    typed = {"valeur": request.POST.get("valeur", ""), "commentaire": request.POST.get("commentaire", "")}
+    state, error, conflict, status = "saved", None, None, 200
+    if not form.is_valid():
+        state, error, status = "error", _("Réponse illisible : rechargez la page."), 400
+    else:
+        try:
+            services.save_answer(
+                reponse=reponse, valeur=form.cleaned_data["valeur"] or None,
+                commentaire=form.cleaned_data["commentaire"], expected_revision=form.cleaned_data["revision"],
+                user=request.user,
+            )
+        except BusinessError as exc:
+            state, error, status = "error", exc.message, exc.status
+            conflict = exc.details.get("current")
+    row = _row(autodiagnostic, reponse.pk)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect(f"{_url('answer', pk)}#critere-{reponse.pk}")
+    response = _criterion_response(request, autodiagnostic, row, state=state, error=error, conflict=conflict,
+                                   typed=typed if state == "error" else None)
+    if status != 200:
+        # htmx swaps 2xx only by default: keep 200 for the swap, tell the status in a header.
+        response["X-Business-Status"] = str(status)
+    return response
+
+
+@login_required
+@require_POST
+def upload_preuve(request, pk: int, reponse_pk: int):
+    autodiagnostic = _autodiagnostic(pk)
+    reponse = _reponse(autodiagnostic, reponse_pk)
+    form = PreuveForm(request.POST, request.FILES)
+    error = None
+    if form.is_valid():
+        try:
+            services.add_preuve(reponse=reponse, fichier=form.cleaned_data["fichier"], user=request.user)
+        except BusinessError as exc:
+            error = exc.message
+    else:
+        error = form.errors["fichier"][0]
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect(f"{_url('answer', pk)}#critere-{reponse.pk}")
+    row = _row(autodiagnostic, reponse.pk)
+    return _criterion_response(request, autodiagnostic, row, state="error" if error else "file_saved",
+                               error=error, conflict=None, typed=None)
+
+
+@login_required
+def download_preuve(request, pk: int, preuve_pk: int):
+    """Evidence files are served only here, to people with a role in the structure
+    (checked by the middleware and again below), never from the web root."""
+    if not access.can_view_autodiagnostic(request.user, _structure()):
+        raise Http404
+    preuve = Preuve.objects.filter(pk=preuve_pk, reponse__autodiagnostic_id=pk).first()
+    if preuve is None:
+        raise Http404
+    return FileResponse(preuve.fichier.open("rb"), as_attachment=True, filename=preuve.nom_original)
+
+
+@login_required
+@require_POST
+def delete_preuve(request, pk: int, preuve_pk: int):
+    preuve = Preuve.objects.filter(pk=preuve_pk, reponse__autodiagnostic_id=pk).select_related("reponse").first()
+    if preuve is None:
+        raise Http404
+    try:
+        services.delete_preuve(preuve=preuve, user=request.user)
+    except BusinessError as exc:
+        messages.error(request, exc.message)
+    return redirect(f"{_url('answer', pk)}#critere-{preuve.reponse_id}")
+
+
+# --- Workflow -----------------------------------------------------------------------------
+
+TRANSITION_SERVICES = {
+    "submit": services.submit_autodiagnostic,
+    "request_reopen": services.request_reopen,
+    "refuse_reopen": services.refuse_reopen,
+    "reopen": services.reopen_autodiagnostic,
+    "finish_confirmation": services.finish_confirmation,
+}
+
+
+@login_required
+@require_POST
+def transition(request, pk: int, name: str):
+    autodiagnostic = _autodiagnostic(pk)
+    service = TRANSITION_SERVICES.get(name)
+    if service is None:
+        raise Http404
+    try:
+        service(autodiagnostic=autodiagnostic, user=request.user, commentaire=request.POST.get("commentaire", ""))
+    except BusinessError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("C'est fait : %(action)s.") % {"action": workflow.TRANSITIONS[name].label})
+    return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/") else _url("answer", pk))
+
+
+# --- Scores -------------------------------------------------------------------------------
+
+@login_required
+def scores(request, pk: int):
+    autodiagnostic = _autodiagnostic(pk)
+    payload = selectors.scores_payload(selectors.scores_of(autodiagnostic))
+    history = selectors.history()
+    chart_data = {
+        "themes": [t["code"] for t in payload["themes"]],
+        "themes_declare": [(t["declare"] or {}).get("taux") for t in payload["themes"]],
+        "themes_confirme": [(t["confirme"] or {}).get("taux") for t in payload["themes"]],
+        "niveaux": [_("Niveau %(n)s") % {"n": n["niveau"]} for n in payload["niveaux"]],
+        "niveaux_declare": [(n["declare"] or {}).get("taux") for n in payload["niveaux"]],
+        "niveaux_confirme": [(n["confirme"] or {}).get("taux") for n in payload["niveaux"]],
+        "annees": [h["annee"] for h in history],
+        "annees_declare": [h["declare"] for h in history],
+        "annees_confirme": [h["confirme"] for h in history],
+    }
+    return render(request, "diagnostics/scores.html", {
+        "autodiagnostic": autodiagnostic, "payload": payload, "history": history,
+        "chart_data": json.dumps(chart_data), **_rights(request.user),
+    })
+
+
+# --- Confirmation (expert) ----------------------------------------------------------------
+
+@login_required
+def confirmation(request, pk: int):
+    if not access.can_confirm_autodiagnostic(request.user, _structure()):
+        raise Http404
+    autodiagnostic = _autodiagnostic(pk)
+    return render(request, "diagnostics/confirmation.html", {
+        "page": selectors.answer_page(autodiagnostic), "autodiagnostic": autodiagnostic,
+        "transitions": workflow.allowed_transitions(autodiagnostic, request.user), **_rights(request.user),
+    })
+
+
+@login_required
+@require_POST
+def confirm(request, pk: int, reponse_pk: int):
+    autodiagnostic = _autodiagnostic(pk)
+    reponse = _reponse(autodiagnostic, reponse_pk)
+    preuve_ids = list(reponse.preuves.values_list("pk", flat=True))
+    form = ConfirmForm(request.POST, preuve_ids=preuve_ids)
+    error = None
+    if form.is_valid():
+        try:
+            services.confirm_criterion(
+                reponse=reponse, expert=request.user, valeur=form.cleaned_data["valeur"] or None,
+                commentaire=form.cleaned_data["commentaire"],
+                preuves_examinees=list(Preuve.objects.filter(pk__in=form.cleaned_data["preuves"])),
+            )
+        except BusinessError as exc:
+            error = exc.message
+    else:
+        error = _("Preuve inconnue pour ce critère.")
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect(f"{_url('confirmation', pk)}#critere-{reponse.pk}")
+    return render(request, "diagnostics/_confirm_row.html", {
+        "autodiagnostic": autodiagnostic, "row": _row(autodiagnostic, reponse.pk),
+        "valeurs": selectors.scale_values(autodiagnostic.version), "error": error,
+        "typed": request.POST if error else None, "state": "error" if error else "saved", **_rights(request.user),
+    })
+
+
+@login_required
+@require_POST
+def propose_actions(request, pk: int):
+    autodiagnostic = _autodiagnostic(pk)
+    try:
+        created = services.propose_actions_from_nonconformities(autodiagnostic=autodiagnostic, user=request.user)
+    except BusinessError as exc:
+        messages.error(request, exc.message)
+    else:
+        if created:
+            messages.success(request, _("%(n)s action(s) ajoutée(s) au plan d'actions.") % {"n": len(created)})
+        else:
+            messages.info(request, _("Aucune nouvelle action : chaque non-conformité confirmée a déjà la sienne."))
+    return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/") else _url("scores", pk))
+
+
+# --- Exports ------------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def request_export(request, pk: int, fmt: str):
+    autodiagnostic = _autodiagnostic(pk)
+    try:
+        export = exports.request_export(autodiagnostic=autodiagnostic, fmt=fmt, user=request.user)
+    except BusinessError as exc:
+        messages.error(request, exc.message)
+        return redirect(_url("scores", pk))
+    return redirect(_url("export", export.pk))
+
+
+def _export(export_pk: int) -> ExportAutodiagnostic:
+    export = ExportAutodiagnostic.objects.select_related("autodiagnostic").filter(pk=export_pk).first()
+    if export is None:
+        raise Http404
+    return export
+
+
+@login_required
+def export_status(request, export_pk: int):
+    """The export's progress, polled by htmx until the file is ready."""
+    export = _export(export_pk)
+    template = "diagnostics/_export_status.html" if request.htmx else "diagnostics/export.html"
+    return render(request, template, {"export": export, "autodiagnostic": export.autodiagnostic})
+
+
+@login_required
+def export_download(request, export_pk: int):
+    if not access.can_view_autodiagnostic(request.user, _structure()):
+        raise Http404
+    export = _export(export_pk)
+    if export.etat != ExportAutodiagnostic.Etat.PRET:
+        raise Http404
+    return FileResponse(export.fichier.open("rb"), as_attachment=True,
+                        filename=f"autodiagnostic-{export.autodiagnostic.annee}.{export.format}",
+                        content_type=exports.CONTENT_TYPES[export.format])
