@@ -63,8 +63,11 @@ def run(command: list[str], env: dict, *, quiet: bool = True, stdin: str | None 
     return time.perf_counter() - started
 
 
-def manage(args: list[str], env: dict) -> float:
-    return run([PYTHON, "manage.py", *args], env)
+def manage(args: list[str], env: dict, *, label: str = "") -> float:
+    seconds = run([PYTHON, "manage.py", *args], env)
+    if label:
+        print(f"{label}: {seconds:.1f} s", flush=True)
+    return seconds
 
 
 def psql(url: str, sql: str, *, database: str | None = None) -> str:
@@ -85,7 +88,7 @@ def prepare_database(url: str, tenants: int, fresh: bool, env: dict) -> None:
     name = urlparse(url).path.lstrip("/")
     exists = psql(url, f"SELECT 1 FROM pg_database WHERE datname = '{name}';", database="postgres")
     if exists and not fresh and count_structures(url) >= tenants:
-        print(f"Base {name} : {count_structures(url)} structures déjà là (--fresh pour refaire).")
+        print(f"Base {name} : {count_structures(url)} structures déjà là (--fresh pour refaire).", flush=True)
         return
     psql(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE); CREATE DATABASE "{name}";', database="postgres")
     started = time.perf_counter()
@@ -143,8 +146,9 @@ def main() -> None:
     workers = ["--workers", str(options.workers)]
 
     manage(["migrate_fast", "-v", "0", *workers], env)  # start from an up-to-date state
-    idle_classic = manage(["migrate_schemas", "--tenant", "-v", "0"], env)
-    idle_fast = manage(["migrate_fast", "-v", "0", *workers], env)
+    idle_fast = manage(["migrate_fast", "-v", "0", *workers], env, label="rien à migrer, migrate_fast")
+    idle_classic = manage(["migrate_schemas", "--tenant", "-v", "0"], env,
+                          label="rien à migrer, migrate_schemas --tenant")
 
     with tempfile.TemporaryDirectory() as folder:
         app = Path(folder) / "opsbench"
@@ -154,9 +158,11 @@ def main() -> None:
         (app / "migrations" / "0001_initial.py").write_text(EXTRA_APP_MIGRATION)
         (Path(folder) / "opsbench_settings.py").write_text(EXTRA_SETTINGS)
         extra_env = {**env, "PYTHONPATH": folder, "DJANGO_SETTINGS_MODULE": "opsbench_settings"}
-        one_classic = manage(["migrate_schemas", "--tenant", "-v", "0"], extra_env)
+        one_fast = manage(["migrate_fast", "-v", "0", *workers], extra_env,
+                          label="une migration, migrate_fast")
         undo_extra_migration(url)
-        one_fast = manage(["migrate_fast", "-v", "0", *workers], extra_env)
+        one_classic = manage(["migrate_schemas", "--tenant", "-v", "0"], extra_env,
+                             label="une migration, migrate_schemas --tenant")
         undo_extra_migration(url)
 
     print(f"\nmigrate_fast vs migrate_schemas --tenant, {tenants} structures, {options.workers} workers, "
