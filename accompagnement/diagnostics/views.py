@@ -51,9 +51,12 @@ def _url(name: str, *args) -> str:
     return structure_url(_structure(), f"diagnostics:{name}", *args)
 
 
-def _rights(user) -> dict:
+def _rights(user, autodiagnostic: Autodiagnostic | None = None) -> dict:
+    """What the person may do, and the self-diagnosis' base URL (per-criterion URLs are
+    built from it in the templates: one ``reverse`` per page instead of one per link)."""
     structure = _structure()
     return {
+        "base_url": _url("answer", autodiagnostic.pk) if autodiagnostic else "",
         "can_answer": access.can_answer_autodiagnostic(user, structure),
         "can_manage": access.can_manage_autodiagnostic(user, structure),
         "can_confirm": access.can_confirm_autodiagnostic(user, structure),
@@ -96,7 +99,7 @@ def answer(request, pk: int):
     return render(request, "diagnostics/answer.html", {
         "page": page, "autodiagnostic": autodiagnostic, "transitions": workflow.allowed_transitions(
             autodiagnostic, request.user),
-        **_rights(request.user),
+        **_rights(request.user, autodiagnostic),
         "editable": access.can_answer_autodiagnostic(request.user, _structure()) and not autodiagnostic.is_locked,
     })
 
@@ -123,7 +126,7 @@ def _criterion_response(request, autodiagnostic, row, **extra) -> HttpResponse:
     return render(request, "diagnostics/_criterion_saved.html", {
         "autodiagnostic": autodiagnostic, "row": row, "valeurs": selectors.scale_values(autodiagnostic.version),
         "overall": overall, "theme_progress": by_theme.get(row.reponse.critere.theme_id),
-        "theme_key": f"theme-{row.reponse.critere.theme_id}", **_rights(request.user),
+        "theme_key": f"theme-{row.reponse.critere.theme_id}", **_rights(request.user, autodiagnostic),
         "editable": access.can_answer_autodiagnostic(request.user, _structure()) and not autodiagnostic.is_locked,
         **extra,
     })
@@ -259,7 +262,7 @@ def scores(request, pk: int):
     }
     return render(request, "diagnostics/scores.html", {
         "autodiagnostic": autodiagnostic, "payload": payload, "history": history,
-        "chart_data": json.dumps(chart_data), **_rights(request.user),
+        "chart_data": json.dumps(chart_data), **_rights(request.user, autodiagnostic),
     })
 
 
@@ -272,7 +275,7 @@ def confirmation(request, pk: int):
     autodiagnostic = _autodiagnostic(pk)
     return render(request, "diagnostics/confirmation.html", {
         "page": selectors.answer_page(autodiagnostic), "autodiagnostic": autodiagnostic,
-        "transitions": workflow.allowed_transitions(autodiagnostic, request.user), **_rights(request.user),
+        "transitions": workflow.allowed_transitions(autodiagnostic, request.user), **_rights(request.user, autodiagnostic),
     })
 
 
@@ -302,7 +305,7 @@ def confirm(request, pk: int, reponse_pk: int):
     return render(request, "diagnostics/_confirm_row.html", {
         "autodiagnostic": autodiagnostic, "row": _row(autodiagnostic, reponse.pk),
         "valeurs": selectors.scale_values(autodiagnostic.version), "error": error,
-        "typed": request.POST if error else None, "state": "error" if error else "saved", **_rights(request.user),
+        "typed": request.POST if error else None, "state": "error" if error else "saved", **_rights(request.user, autodiagnostic),
     })
 
 
