@@ -145,6 +145,7 @@ def main() -> None:
     tenants = count_structures(url)
     workers = ["--workers", str(options.workers)]
 
+    undo_extra_migration(url)  # in case an earlier run was interrupted
     manage(["migrate_fast", "-v", "0", *workers], env)  # start from an up-to-date state
     idle_fast = manage(["migrate_fast", "-v", "0", *workers], env, label="rien à migrer, migrate_fast")
     idle_classic = manage(["migrate_schemas", "--tenant", "-v", "0"], env,
