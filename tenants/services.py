@@ -71,11 +71,14 @@ def get_or_create_user(*, email: str, password: str | None = None, **fields) -> 
 
 @transaction.atomic
 def set_membership(*, user: User, structure: Structure, role: str, by: User | None = None) -> Membership:
-    """Give ``user`` the staff ``role`` in ``structure`` (replacing a previous one); audited."""
-    membership, created = Membership.objects.update_or_create(
+    """Give ``user`` the staff ``role`` in ``structure`` (replacing a previous one); audited
+    when something changes (so repeating it, e.g. the demo loader, writes nothing)."""
+    previous = Membership.objects.filter(user=user, structure=structure).values_list("role", flat=True).first()
+    membership, _created = Membership.objects.update_or_create(
         user=user, structure=structure, defaults={"role": role}
     )
-    _audit_role(by, user, AuditLog.Action.ROLE_GRANTED, role=role, structure=structure)
+    if previous != role:
+        _audit_role(by, user, AuditLog.Action.ROLE_GRANTED, role=role, structure=structure)
     return membership
 
 
@@ -96,6 +99,8 @@ def assign_expert(*, expert: User, structure: Structure, by: User | None = None)
 
 @transaction.atomic
 def add_pilote(*, territoire: Territoire, user: User, by: User | None = None) -> None:
+    if territoire.pilotes.filter(pk=user.pk).exists():
+        return
     territoire.pilotes.add(user)
     _audit_role(by, user, AuditLog.Action.ROLE_GRANTED, role="pilote", territoire=territoire.code)
 
@@ -108,6 +113,8 @@ def remove_pilote(*, territoire: Territoire, user: User, by: User | None = None)
 
 @transaction.atomic
 def add_group_expert(*, groupe: GroupeTravail, user: User, by: User | None = None) -> None:
+    if groupe.experts.filter(pk=user.pk).exists():
+        return
     groupe.experts.add(user)
     _audit_role(by, user, AuditLog.Action.ROLE_GRANTED, role="expert", groupe=groupe.pk)
 
