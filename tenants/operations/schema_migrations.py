@@ -4,8 +4,9 @@
 0.1 s per structure even when nothing is pending. Here:
 
 1. ONE SQL query counts, in every structure's ``django_migrations``, the migrations known
-   on disk (``query_to_xml`` runs the per-schema count inside that single query, so 1,000
-   schemas are checked in one round trip);
+   on disk (a small PL/pgSQL function, installed with ``CREATE OR REPLACE``, runs the
+   per-schema count inside that single query, so 1,000 schemas are checked in one round
+   trip; no XML functions, which the embedded PostgreSQL is built without);
 2. only the schemas that miss one are migrated, by a pool of worker processes, each
    running Django's ``migrate`` in one schema at a time;
 3. on the first failure no new schema is started; the running ones finish and the report
@@ -35,14 +36,24 @@ def migrations_on_disk() -> list[str]:
     return sorted(f"{app}.{name}" for app, name in loader.graph.nodes)
 
 
+_COUNT_FUNCTION_SQL = """
+CREATE OR REPLACE FUNCTION public.qr_applied_migrations(target_schema text, expected text[])
+RETURNS integer LANGUAGE plpgsql STABLE AS $$
+DECLARE applied integer;
+BEGIN
+    IF to_regclass(format('%I.django_migrations', target_schema)) IS NULL THEN
+        RETURN 0;
+    END IF;
+    EXECUTE format('SELECT count(*) FROM %I.django_migrations WHERE (app || ''.'' || name) = ANY ($1)',
+                   target_schema)
+        INTO applied USING expected;
+    RETURN applied;
+END
+$$
+"""
+
 _BEHIND_SQL = """
-SELECT t.schema_name,
-       CASE WHEN to_regclass(format('%%I.django_migrations', t.schema_name)) IS NULL THEN 0
-            ELSE (xpath('/row/n/text()', query_to_xml(format(
-                   'SELECT count(*) AS n FROM %%I.django_migrations'
-                   ' WHERE (app || ''.'' || name) = ANY (%%L::text[])',
-                   t.schema_name, %(expected)s::text), false, true, '')))[1]::text::int
-       END AS applied
+SELECT t.schema_name, public.qr_applied_migrations(t.schema_name, %(expected)s::text[]) AS applied
 FROM {table} AS t
 WHERE t.schema_name <> %(public)s
 ORDER BY t.schema_name
@@ -55,6 +66,7 @@ def schemas_behind(expected: list[str] | None = None) -> list[str]:
     table = connection.ops.quote_name(get_tenant_model()._meta.db_table)
     connection.set_schema_to_public()
     with connection.cursor() as cursor:
+        cursor.execute(_COUNT_FUNCTION_SQL)
         cursor.execute(_BEHIND_SQL.format(table=table), {"expected": expected, "public": "public"})
         return [schema for schema, applied in cursor.fetchall() if applied < len(expected)]
 
