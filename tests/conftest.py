@@ -49,6 +49,16 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 costs ~0.3 s a hash; the fixtures hash a dozen passwords per test. Tests that
+    check the production hasher set PASSWORD_HASHERS themselves."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+    ]
+
+
+@pytest.fixture(autouse=True)
 def _public_schema_after_test():
     yield
     connection.set_schema_to_public()

@@ -74,12 +74,6 @@ GENERIC_PAYLOAD = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Argon2 is deliberately slow; the matrix logs in through sessions, not passwords."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # --- Seeding marker rows, generically -------------------------------------------------------
 
 def _tenant_app_labels() -> set[str]:

@@ -21,7 +21,3 @@ def types_livrable(db) -> dict[str, TypeLivrable]:
     return {t.code: t for t in TypeLivrable.objects.all()}
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    """The shared ``network`` fixture creates a dozen accounts: hash their passwords fast."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -10,11 +10,6 @@ from tenants.models import AuditLog, Invitation, Structure
 from tenants.validators import luhn_complete
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _ids(response) -> set:
     data = response.json()
     return {row["id"] for row in data.get("results", data)}

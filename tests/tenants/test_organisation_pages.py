@@ -9,11 +9,6 @@ from tenants.models import GroupeTravail, ImportStructures, Structure, Territoir
 from tenants.validators import luhn_complete
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.mark.parametrize(
     "role, alpha, beta",
     [

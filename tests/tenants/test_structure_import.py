@@ -17,11 +17,6 @@ from platform.errors import BusinessError
 HEADER = "Nom;Type;Territoire;FINESS;SIRET;Groupes;Phase;Date engagement;Directeur;Directeur email\n"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _csv(*lines: str) -> bytes:
     return (HEADER + "\n".join(lines) + "\n").encode("utf-8")
 
