@@ -81,35 +81,58 @@ def is_federation_admin(user) -> bool:
 
 def is_pilote(user) -> bool:
     """A pilot pilots at least one territory."""
-    return _active(user) and territoires_piloted_by(user).exists()
+    return PILOTE in network_roles(user)
 
 
 def is_expert(user) -> bool:
     """An expert leads at least one working group or has a direct assignment."""
-    if not _active(user):
-        return False
-    return (
-        GroupeTravail.objects.filter(experts=user).exists()
-        or ExpertAffectation.objects.filter(expert=user).exists()
-    )
+    return EXPERT in network_roles(user)
 
 
 def network_roles(user) -> frozenset[str]:
-    """The network-level roles of a person (cached on the user object for the request)."""
+    """The network-level roles of a person, in one query, cached on the user object
+    (``request.user`` lives for one request).
+
+    Besides ``federation``, ``pilote`` and ``expert``: ``staff`` (a role in a structure) and
+    ``manager`` (director or référent of a structure).
+    """
     if not _active(user):
         return frozenset()
+    # getattr/setattr (not __dict__): request.user is a SimpleLazyObject proxying the user.
     cached = getattr(user, "_qr_network_roles", None)
     if cached is not None:
         return cached
+    from tenants.models import User
+
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            is_pilote=Exists(Territoire.pilotes.through.objects.filter(user_id=OuterRef("pk"))),
+            is_group_expert=Exists(GroupeTravail.experts.through.objects.filter(user_id=OuterRef("pk"))),
+            is_assigned_expert=Exists(ExpertAffectation.objects.filter(expert_id=OuterRef("pk"))),
+            is_staff_member=Exists(
+                Membership.objects.filter(user_id=OuterRef("pk"), structure__deleted_at__isnull=True)
+            ),
+            is_manager=Exists(
+                Membership.objects.filter(
+                    user_id=OuterRef("pk"), structure__deleted_at__isnull=True, role__in=STAFF_MANAGE_ROLES
+                )
+            ),
+        )
+        .values("is_pilote", "is_group_expert", "is_assigned_expert", "is_staff_member", "is_manager")
+        .first()
+    ) or {}
     roles = set()
     if user.is_federation_admin:
         roles.add(FEDERATION)
-    if is_pilote(user):
+    if row.get("is_pilote"):
         roles.add(PILOTE)
-    if is_expert(user):
+    if row.get("is_group_expert") or row.get("is_assigned_expert"):
         roles.add(EXPERT)
-    if Membership.objects.filter(user=user, structure__deleted_at__isnull=True).exists():
+    if row.get("is_staff_member"):
         roles.add("staff")
+    if row.get("is_manager"):
+        roles.add("manager")
     user._qr_network_roles = frozenset(roles)
     return user._qr_network_roles
 
@@ -218,7 +241,10 @@ def roles_in_structure(user, structure: Structure) -> StructureRoles:
     """Every role a person holds toward a structure, in one query, cached per request."""
     if not _active(user) or structure is None or structure.is_public or structure.deleted_at:
         return StructureRoles()
-    cache = user.__dict__.setdefault("_qr_structure_roles", {})
+    cache = getattr(user, "_qr_structure_roles", None)
+    if cache is None:
+        cache = {}
+        user._qr_structure_roles = cache
     if structure.pk in cache:
         return cache[structure.pk]
     row = (
@@ -367,11 +393,7 @@ def can_invite(user, *, role: str, structure: Structure | None = None,
 
 def can_invite_someone(user) -> bool:
     """The federation admin, pilots and the directors/référents of a structure invite people."""
-    return (
-        is_federation_admin(user)
-        or is_pilote(user)
-        or (_active(user) and Membership.objects.filter(user=user, role__in=STAFF_MANAGE_ROLES).exists())
-    )
+    return bool(network_roles(user) & {FEDERATION, PILOTE, "manager"})
 
 
 def must_use_two_factor(user) -> bool:
@@ -521,6 +543,11 @@ def territoires_consolidated_for(user) -> QuerySet[Territoire]:
     if is_federation_admin(user):
         return Territoire.objects.all()
     return territoires_piloted_by(user)
+
+
+def can_read_consolidation(user) -> bool:
+    """Consolidated dashboards are read by the federation admin and territorial pilots."""
+    return bool(network_roles(user) & {FEDERATION, PILOTE})
 
 
 def can_view_consolidation(user, territoire: Territoire | None) -> bool:

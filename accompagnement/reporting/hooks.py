@@ -10,7 +10,7 @@ from platform.routing import network_url
 
 
 def network_menu(user):
-    consolidating = access.is_federation_admin(user) or access.territoires_consolidated_for(user).exists()
+    consolidating = access.can_read_consolidation(user)
     if consolidating:
         yield MenuEntry(_("Indicateurs"), network_url("reporting:tableau-de-bord"), order=50)
         yield MenuEntry(_("Bilans semestriels"), network_url("reporting:campagnes"), order=55)

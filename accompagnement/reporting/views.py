@@ -66,7 +66,7 @@ def _scope_or_latest(request) -> selectors.Scope | None:
 @login_required
 def tableau_de_bord(request):
     """Pilot dashboard (a territory, a group) and federation dashboard (network), one page."""
-    if not (access.is_federation_admin(request.user) or access.territoires_consolidated_for(request.user).exists()):
+    if not (access.can_read_consolidation(request.user)):
         raise Http404
     scope = _scope_or_latest(request)
     if scope is None:
