@@ -49,11 +49,12 @@ def test_expert_validates_a_submitted_deliverable(page, live_url, browser_world,
         page.goto(f"{live_url}/groupes/revue-livrables/")
         assert page.get_by_text("Aucun livrable en attente de votre décision.").is_visible()
     finally:
-        with django_db_blocker.unblock():
-            with schema_context(structure.schema_name):
-                for item in LivrableVersion.objects.filter(livrable=livrable):
-                    item.fichier.delete(save=False)
-                OutboxMessage.objects.filter(key__contains=f":{version.pk}", schema_name=structure.schema_name).delete()
-                Livrable.objects.filter(pk=livrable.pk).delete()
+        with django_db_blocker.unblock(), schema_context(structure.schema_name):
+            for item in LivrableVersion.objects.filter(livrable=livrable):
+                item.fichier.delete(save=False)
+            OutboxMessage.objects.filter(key__contains=f":{version.pk}", schema_name=structure.schema_name).delete()
+            Livrable.objects.filter(pk=livrable.pk).delete()
             SoumissionLivrable.objects.filter(structure=structure, version_id=version.pk).delete()
+            # Types are referenced from the structures' schemas: delete them in alpha's
+            # context so Django's collector sees those tables.
             TypeLivrable.objects.exclude(pk__in=existing_types).delete()

@@ -32,21 +32,21 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(db, django_capture_on_c
 
 def test_message_survives_a_broker_outage(db, django_capture_on_commit_callbacks, mailoutbox):
     """With a real but unreachable broker, the row waits and the periodic task sends it."""
-    previous = dict(app.conf)
-    app.conf.update(
-        task_always_eager=False,
-        broker_url="redis://127.0.0.1:1/0",
-        broker_connection_retry=False,
-        broker_connection_max_retries=0,
-        task_publish_retry=False,
-    )
+    outage = {
+        "task_always_eager": False,
+        "broker_url": "redis://127.0.0.1:1/0",
+        "broker_connection_retry": False,
+        "broker_connection_max_retries": 0,
+        "task_publish_retry": False,
+    }
+    previous = {key: app.conf.get(key) for key in outage}
+    app.conf.update(outage)
     try:
         with django_capture_on_commit_callbacks(execute=True):
             message = outbox.enqueue_email(key="test:outage", to=["a@example.org"], subject="S", body="B")
     finally:
-        app.conf.update({k: previous[k] for k in (
-            "task_always_eager", "broker_url", "broker_connection_retry",
-            "broker_connection_max_retries", "task_publish_retry")})
+        app.conf.update(previous)
+        app.pool.force_close_all()
     message.refresh_from_db()
     assert message.sent_at is None and mailoutbox == []
     assert outbox.deliver_pending() == 1
