@@ -14,6 +14,7 @@ urlpatterns = [
     path("reunions/<int:pk>/", views.reunion_detail, name="reunion"),
     path("reunions/<int:pk>/compte-rendu/", views.reunion_compte_rendu, name="compte-rendu"),
     path("reunions/<int:pk>/emargement/", views.reunion_emargement, name="emargement"),
+    path("reunions/<int:pk>/pieces/", views.reunion_piece_ajout, name="piece-ajout"),
     path("propositions/<int:pk>/action/", views.proposition_convert, name="proposition-convert"),
     path("pieces/<int:pk>/", views.piece_jointe, name="piece"),
 ]

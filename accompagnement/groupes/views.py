@@ -216,6 +216,23 @@ def reunion_compte_rendu(request, pk: int):
 
 @login_required
 @require_POST
+def reunion_piece_ajout(request, pk: int):
+    """Attach a document (agenda, slides, attendance scan) to a meeting."""
+    reunion = _reunion_for(request, pk)
+    fichier = request.FILES.get("fichier")
+
+    def do():
+        if fichier is None:
+            messages.error(request, _("Choisissez un fichier à joindre."))
+            return
+        services.add_piece_jointe(user=request.user, reunion=reunion, fichier=fichier)
+        messages.success(request, _("Pièce jointe ajoutée."))
+
+    return _lead_post(request, reunion.groupe, do, redirect("groupes:reunion", reunion.pk))
+
+
+@login_required
+@require_POST
 def reunion_emargement(request, pk: int):
     reunion = _reunion_for(request, pk)
     present = {int(v) for v in request.POST.getlist("structures") if v.isdigit()}

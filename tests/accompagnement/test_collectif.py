@@ -231,3 +231,33 @@ def test_proposals_rank_criteria_most_often_non_conform(network):
     assert [(p.code, p.count) for p in proposals] == [(c2.code, 2), (c1.code, 1)]
     services.create_action_collective(user=network.user("expert"), groupe=network.groupe, titre="x", criteres_codes=[c2.code])
     assert selectors.propose_collective_criteria(network.groupe)[0].deja_couvert is True
+
+
+@pytest.mark.parametrize("role, attached", [("expert", True), ("directeur", False), ("expert_autre", False)])
+def test_meeting_attachment_upload_page(network, client_for, role, attached):
+    reunion = _reunion(network, 3)
+    response = client_for(network.user(role)).post(
+        f"/groupes/reunions/{reunion.pk}/pieces/", {"fichier": pdf_file("ordre-du-jour.pdf")}
+    )
+    assert response.status_code == (302 if attached else 404)  # non-leaders: not found
+    assert reunion.pieces_jointes.filter(nom_original="ordre-du-jour.pdf").exists() is attached
+    if attached:
+        piece = reunion.pieces_jointes.get()
+        download = client_for(network.user("directeur")).get(f"/groupes/pieces/{piece.pk}/")
+        assert download.status_code == 200
+        assert b"".join(download.streaming_content).startswith(b"%PDF")
+        piece.fichier.delete(save=False)
+
+
+def test_meeting_attachment_refuses_a_disguised_file(network, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    reunion = _reunion(network, 3)
+    client = client_for(network.user("expert"))
+    response = client.post(
+        f"/groupes/reunions/{reunion.pk}/pieces/",
+        {"fichier": SimpleUploadedFile("script.pdf", b"#!/bin/sh\necho hi\n")}, follow=True,
+    )
+    assert response.status_code == 200
+    assert not reunion.pieces_jointes.exists()
+    assert any(m.level_tag == "error" for m in response.context["messages"])
