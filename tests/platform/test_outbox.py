@@ -46,7 +46,6 @@ def test_message_survives_a_broker_outage(db, django_capture_on_commit_callbacks
             message = outbox.enqueue_email(key="test:outage", to=["a@example.org"], subject="S", body="B")
     finally:
         app.conf.update(previous)
-        app.pool.force_close_all()
     message.refresh_from_db()
     assert message.sent_at is None and mailoutbox == []
     assert outbox.deliver_pending() == 1
