@@ -4,9 +4,9 @@ from enum import StrEnum
 
 
 class LivrableError(StrEnum):
-    TRANSITION_NOT_ALLOWED = "transition_not_allowed"
+    """Workflow codes (transition_not_allowed, comment_required) are platform.workflow.WorkflowError."""
+
     FORBIDDEN = "forbidden"
-    COMMENT_REQUIRED = "comment_required"
     FILE_TYPE = "file_type"
     FILE_TOO_LARGE = "file_too_large"
     FILE_EMPTY = "file_empty"

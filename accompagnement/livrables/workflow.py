@@ -7,28 +7,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accompagnement.livrables.errors import LivrableError
 from accompagnement.livrables.models import LivrableTransition, LivrableVersion
 from tenants import access
 
-from platform.errors import BusinessError
+from platform.workflow import Transition, allowed_moves, check_move
 
 Statut = LivrableVersion.Statut
-
-
-@dataclass(frozen=True)
-class Transition:
-    label: str
-    allowed: Callable  # (user, structure) -> bool, from tenants.access
-    comment_required: bool = False
 
 
 TRANSITIONS: dict[tuple[str, str], Transition] = {
@@ -42,31 +31,18 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
 
 def allowed_targets(version: LivrableVersion, user, structure) -> list[str]:
     """The moves this person may make on this version now."""
-    return [
-        target for (source, target), move in TRANSITIONS.items()
-        if source == version.statut and move.allowed(user, structure)
-    ]
+    return [target for target, _move in allowed_moves(TRANSITIONS, version.statut, user, structure)]
 
 
 @transaction.atomic
 def apply_transition(*, version: LivrableVersion, to: str, user, structure, commentaire: str = "") -> LivrableVersion:
     version = LivrableVersion.objects.select_for_update().select_related("livrable").get(pk=version.pk)
-    move = TRANSITIONS.get((version.statut, to))
-    if move is None:
-        raise BusinessError(
-            LivrableError.TRANSITION_NOT_ALLOWED,
-            _("Impossible de passer une version « %(from)s » à « %(to)s ».")
-            % {"from": version.get_statut_display(), "to": Statut(to).label if to in Statut.values else to},
-            status=409,
-        )
-    if not move.allowed(user, structure):
-        raise BusinessError(LivrableError.FORBIDDEN, _("Vous ne pouvez pas faire cette action."), status=403)
-    commentaire = (commentaire or "").strip()
-    if move.comment_required and not commentaire:
-        raise BusinessError(
-            LivrableError.COMMENT_REQUIRED, _("Un commentaire est obligatoire pour demander une reprise."),
-            field="commentaire",
-        )
+    commentaire = check_move(
+        TRANSITIONS, current=version.statut, to=to, user=user, structure=structure, commentaire=commentaire,
+        not_allowed_message=_("Impossible de passer une version « %(from)s » à « %(to)s ».")
+        % {"from": version.get_statut_display(), "to": Statut(to).label if to in Statut.values else to},
+        comment_message=_("Un commentaire est obligatoire pour demander une reprise."),
+    )
     source = version.statut
     now = timezone.now()
     version.statut = to

@@ -4,9 +4,9 @@ from enum import StrEnum
 
 
 class PlanError(StrEnum):
-    TRANSITION_NOT_ALLOWED = "transition_not_allowed"
+    """Workflow codes (transition_not_allowed, comment_required) are platform.workflow.WorkflowError."""
+
     FORBIDDEN = "forbidden"
-    COMMENT_REQUIRED = "comment_required"
     INVALID = "invalid"
     AXES_COUNT = "axes_count"
     IMPORT_INVALID = "import_invalid"

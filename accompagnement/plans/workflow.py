@@ -8,28 +8,17 @@ collective action reports its status to the group's public follow-up table.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accompagnement.plans.errors import PlanError
 from accompagnement.plans.models import Action, ActionTransition
 from tenants import access
 
-from platform.errors import BusinessError
+from platform.workflow import Transition, allowed_moves, check_move
 
 Statut = Action.Statut
-
-
-@dataclass(frozen=True)
-class Transition:
-    label: str
-    allowed: Callable  # (user, structure) -> bool, from tenants.access
-    comment_required: bool = False
 
 
 TRANSITIONS: dict[tuple[str, str], Transition] = {
@@ -46,10 +35,7 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
 
 def allowed_targets(action: Action, user, structure) -> list[tuple[str, str]]:
     """(target, label) of the moves this person may make on this action now."""
-    return [
-        (target, str(move.label)) for (source, target), move in TRANSITIONS.items()
-        if source == action.statut and move.allowed(user, structure)
-    ]
+    return [(target, str(move.label)) for target, move in allowed_moves(TRANSITIONS, action.statut, user, structure)]
 
 
 def report_to_collective(action: Action, structure) -> None:
@@ -73,19 +59,13 @@ def log_creation(action: Action, user) -> None:
 @transaction.atomic
 def apply_transition(*, action: Action, to: str, user, structure, commentaire: str = "", check_access: bool = True) -> Action:
     action = Action.objects.select_for_update().get(pk=action.pk)
-    move = TRANSITIONS.get((action.statut, to))
-    if move is None:
-        raise BusinessError(
-            PlanError.TRANSITION_NOT_ALLOWED,
-            _("Impossible de passer une action « %(from)s » à « %(to)s ».")
-            % {"from": action.get_statut_display(), "to": Statut(to).label if to in Statut.values else to},
-            field="statut", status=409,
-        )
-    if check_access and not move.allowed(user, structure):
-        raise BusinessError(PlanError.FORBIDDEN, _("Vous ne pouvez pas faire cette action."), status=403)
-    commentaire = (commentaire or "").strip()
-    if move.comment_required and not commentaire:
-        raise BusinessError(PlanError.COMMENT_REQUIRED, _("Un commentaire est obligatoire pour ce changement."), field="commentaire")
+    commentaire = check_move(
+        TRANSITIONS, current=action.statut, to=to, user=user, structure=structure, commentaire=commentaire,
+        not_allowed_message=_("Impossible de passer une action « %(from)s » à « %(to)s ».")
+        % {"from": action.get_statut_display(), "to": Statut(to).label if to in Statut.values else to},
+        comment_message=_("Un commentaire est obligatoire pour ce changement."),
+        check_access=check_access, field="statut",
+    )
     source = action.statut
     action.statut = to
     if to == Statut.FAIT:
