@@ -37,3 +37,12 @@ def test_structure_api_answers_404_json_for_another_structure(network, api_clien
 def test_anonymous_api_request_gets_a_structured_error(db, client):
     response = client.get("/s/alpha/api/v1/nothing-here/")
     assert response.status_code == 404
+
+
+def test_pages_are_french_by_default_and_english_on_request(db, client):
+    page = client.get("/compte/connexion/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Connexion" in page.content.decode() and page["Content-Language"] == "fr"
+    client.post("/i18n/setlang/", {"language": "en", "next": "/compte/connexion/"})
+    page = client.get("/compte/connexion/")
+    assert "Log in" in page.content.decode() or "Sign in" in page.content.decode()
+    assert page["Content-Language"] == "en"
