@@ -105,7 +105,7 @@ AUTH_USER_MODEL = "tenants.User"
 
 MIDDLEWARE = [
     "platform.middleware.HealthCheckMiddleware",
-    "django_tenants.middleware.subfolder.TenantSubfolderMiddleware",
+    "platform.middleware.StructureRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
