@@ -147,3 +147,11 @@ def test_service_and_ingress_route_to_the_web_pods():
     ingress = objects[("Ingress", "qualireseau")]
     backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
     assert backend["name"] == "qualireseau-web"
+
+
+def test_purge_of_deleted_structures_is_scheduled_nightly_once_at_a_time():
+    cronjob = yaml.safe_load((DEPLOY / "k8s" / "purge-cronjob.yaml").read_text())
+    assert cronjob["kind"] == "CronJob"
+    assert cronjob["spec"]["concurrencyPolicy"] == "Forbid"
+    container = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
+    assert container["command"][:3] == ["python", "manage.py", "purge_structures"]
