@@ -21,8 +21,10 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     structure = getattr(request, "tenant", None)
-    if structure is not None and connection.schema_name == "public":
-        structure = None
+    if structure is not None and (
+        connection.schema_name == "public" or not access.can_view_structure(user, structure)
+    ):
+        structure = None  # e.g. the 404 page of a structure one may not see shows nothing of it
     context = {
         "nav_items": _mark_active(hooks.network_menu(user), request.path),
         "current_structure": structure,

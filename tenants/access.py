@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext_lazy
 
 from tenants.models import (
     ExpertAffectation,
@@ -41,10 +42,10 @@ LECTEUR = Membership.Role.LECTEUR.value
 STAFF_WRITE_ROLES = frozenset({DIRECTEUR, REFERENT, CONTRIBUTEUR})
 STAFF_MANAGE_ROLES = frozenset({DIRECTEUR, REFERENT})
 ROLE_LABELS = {
-    FEDERATION: "Administration fédération",
-    PILOTE: "Pilote territorial",
-    EXPERT: "Expert-réseau",
-    **{role.value: str(role.label) for role in Membership.Role},
+    FEDERATION: gettext_lazy("Administration fédération"),
+    PILOTE: gettext_lazy("Pilote territorial"),
+    EXPERT: gettext_lazy("Expert-réseau"),
+    **{role.value: role.label for role in Membership.Role},
 }
 
 

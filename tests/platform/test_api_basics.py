@@ -46,3 +46,11 @@ def test_pages_are_french_by_default_and_english_on_request(db, client):
     page = client.get("/compte/connexion/")
     assert "Log in" in page.content.decode() or "Sign in" in page.content.decode()
     assert page["Content-Language"] == "en"
+
+
+def test_not_found_page_is_french_and_uses_the_layout(network, client_for):
+    page = client_for(network.user("directeur")).get("/s/beta/")
+    assert page.status_code == 404
+    html = page.content.decode()
+    assert "Page introuvable" in html and 'href="#contenu"' in html
+    assert "Structure Beta" not in html
