@@ -28,3 +28,22 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class TransitionLog(models.Model):
+    """One row per status change of a workflow: who, when, from, to, comment.
+
+    Abstract: each workflow's log adds the foreign key to the object it follows.
+    """
+
+    from_statut = models.CharField(max_length=20)
+    to_statut = models.CharField(max_length=20)
+    user = models.ForeignKey("tenants.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    commentaire = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.from_statut} → {self.to_statut}"

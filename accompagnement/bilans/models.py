@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from platform.models import TransitionLog
+
 # The 9 qualitative benefit headings of the structure form, in the form's order.
 BENEFICES = (
     ("benefice_efficience", _("Efficience de l'organisation")),
@@ -72,16 +74,8 @@ class BilanStructure(models.Model):
         return self.statut == self.Statut.SOUMIS
 
 
-class BilanStructureTransition(models.Model):
+class BilanStructureTransition(TransitionLog):
     bilan = models.ForeignKey(BilanStructure, on_delete=models.CASCADE, related_name="transitions")
-    from_statut = models.CharField(max_length=20)
-    to_statut = models.CharField(max_length=20)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    commentaire = models.TextField(blank=True)
 
     class Meta:
         ordering = ["bilan", "at"]
-
-    def __str__(self) -> str:
-        return f"{self.bilan_id}: {self.from_statut} → {self.to_statut}"

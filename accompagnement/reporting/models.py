@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from platform.errors import BusinessError, CommonError
+from platform.models import TransitionLog
 
 
 class Campagne(models.Model):
@@ -164,16 +165,8 @@ class BilanTerritoire(models.Model):
         return f"{self.campagne} — {self.territoire}"
 
 
-class BilanTerritoireTransition(models.Model):
+class BilanTerritoireTransition(TransitionLog):
     bilan = models.ForeignKey(BilanTerritoire, on_delete=models.CASCADE, related_name="transitions")
-    from_statut = models.CharField(max_length=20)
-    to_statut = models.CharField(max_length=20)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    commentaire = models.TextField(blank=True)
 
     class Meta:
         ordering = ["bilan", "at"]
-
-    def __str__(self) -> str:
-        return f"{self.bilan_id}: {self.from_statut} → {self.to_statut}"
