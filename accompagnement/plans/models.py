@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accompagnement.groupes.models import Priorite
+
 
 class PlanAction(models.Model):
     titre = models.CharField(_("titre"), max_length=255)
@@ -68,10 +70,8 @@ class Action(models.Model):
         FAIT = "fait", _("Fait")
         ABANDONNE = "abandonne", _("Abandonné")
 
-    class Priorite(models.TextChoices):
-        HAUTE = "haute", _("Haute")
-        MOYENNE = "moyenne", _("Moyenne")
-        BASSE = "basse", _("Basse")
+    # The same priorities as collective actions, whose copies land in each structure's plan.
+    Priorite = Priorite
 
     class Origine(models.TextChoices):
         AUTODIAGNOSTIC = "autodiagnostic", _("Autodiagnostic")
