@@ -13,7 +13,7 @@ def _pct(value):
     return None if value is None else round(value * 100, 1)
 
 
-def consolidation_xlsx(data: dict) -> bytes:
+def consolidation_xlsx(data: dict, rows: list[dict]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Structures"
@@ -22,7 +22,7 @@ def consolidation_xlsx(data: dict) -> bytes:
                   "Tous niveau 2", "Plan d'actions %", "Participation %", "Satisfaits %", "Réclamations",
                   "Mécontents %", "En retard", *[f"Thème {code} déclaré %" for code in theme_codes],
                   *[f"Critère {code}" for code in CRITERES_EFFECTIVITE]])
-    for row in data["structures"]:
+    for row in rows:
         sheet.append([
             row["structure_nom"], _pct(row["taux_declare"]), _pct(row["taux_confirme"]), _pct(row["ecart"]),
             row["tous_niveau1"], row["tous_niveau2"], _pct(row["taux_plan_actions"]),

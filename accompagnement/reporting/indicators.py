@@ -1,6 +1,9 @@
 """The deck's indicators as pure functions (no database): easy to test against an
 independent calculation. Rates are fractions between 0 and 1, ``None`` when there is
-nothing to measure (never 0 by default)."""
+nothing to measure (never 0 by default).
+
+Means and shares *over structures* (consolidation) are SQL aggregates over the snapshot
+store, with the same definitions: ``reporting.aggregates``."""
 
 from __future__ import annotations
 
@@ -93,18 +96,6 @@ def action_plan_completion(statuts: Iterable[str], *, done: str = "fait", droppe
     """Actions done / actions not abandoned."""
     kept = [statut for statut in statuts if statut != dropped]
     return sum(1 for statut in kept if statut == done) / len(kept) if kept else None
-
-
-def share_true(values: Iterable[bool | None]) -> float | None:
-    """Share of True among known values (e.g. % of structures with all level-1 satisfied)."""
-    known = [bool(value) for value in values if value is not None]
-    return sum(known) / len(known) if known else None
-
-
-def mean(values: Iterable[float | None]) -> float | None:
-    """Mean of the known values (``None`` when there is none)."""
-    kept = [value for value in values if value is not None]
-    return sum(kept) / len(kept) if kept else None
 
 
 def anonymised_median(values: Iterable[float | None], minimum: int = MEDIAN_MIN_STRUCTURES) -> float | None:

@@ -2,42 +2,26 @@
 tables of the public schema — never the structures' schemas. A bounded number of
 queries whatever the number of structures (see tests/bilans/test_consolidation.py).
 
-Aggregates are computed by the pure functions of ``reporting.indicators``.
+Means and shares over structures are SQL aggregates (``reporting.aggregates``); a single
+structure's figures come from the pure functions of ``reporting.indicators``.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+import json
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Func, IntegerField, JSONField, Q, QuerySet, Value
-from django.db.models.fields.json import KeyTransform
-from django.db.models.functions import Cast
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accompagnement.reporting import indicators
+from accompagnement.reporting import aggregates, indicators
 from accompagnement.reporting.models import BilanTerritoire, Campagne, InstantaneBilan
 from tenants import access
 from tenants.models import GroupeTravail, Structure, Territoire
 
-SNAPSHOT_COLUMNS = (
-    "structure_id", "structure_nom", "territoire_id", "groupe_ids", "soumis_le", "en_retard",
-    "taux_declare", "taux_confirme", "tous_niveau1", "tous_niveau2", "taux_plan_actions",
-    "taux_participation", "taux_satisfaits", "reclamations", "taux_mecontents",
-)
-
-
-def _consolidation_detail():
-    """Only the parts of the snapshot's detail that consolidation reads (themes and target
-    criteria), built by PostgreSQL: titles and levels are not shipped for every row."""
-    return Func(
-        Value("themes"), KeyTransform("themes", "indicateurs"),
-        Value("criteres_cibles"), KeyTransform("criteres_cibles", "indicateurs"),
-        function="jsonb_build_object", output_field=JSONField(),
-    )
 HEADLINE = ("taux_declare", "taux_confirme", "taux_plan_actions", "taux_participation", "taux_satisfaits",
             "taux_mecontents")
 
@@ -84,69 +68,54 @@ def bilans_territoire_visible_to(user) -> QuerySet[BilanTerritoire]:
     )
 
 
-def _row(snapshot: dict) -> dict:
-    detail = snapshot["detail"] or {}
-    return {
-        **{key: snapshot[key] for key in SNAPSHOT_COLUMNS},
-        "ecart": indicators.gap(snapshot["taux_declare"], snapshot["taux_confirme"]),
-        "themes": detail.get("themes", {}),
-        "criteres_cibles": detail.get("criteres_cibles") or {},
-    }
+def snapshot_rows_json(scope: Scope) -> str:
+    """The scope's rows (one per structure, by name: its snapshot's headline figures, gap,
+    theme rates and effectivité criteria) as JSON text, serialised by PostgreSQL."""
+    return aggregates.rows_json(scope.snapshots())
 
 
 def snapshot_rows(scope: Scope) -> list[dict]:
-    """The scope's snapshots, one dict per structure (one query)."""
-    queryset = scope.snapshots().annotate(detail=_consolidation_detail()).order_by("structure_nom")
-    return [_row(s) for s in queryset.values(*SNAPSHOT_COLUMNS, "detail")]
+    """The same rows as Python dicts (pages and exports)."""
+    return json.loads(snapshot_rows_json(scope))
 
 
-def consolidate(scope: Scope, rows: list[dict] | None = None) -> dict:
-    """Rates by structure and theme, the three indicator families, reviews submitted/late."""
-    rows = snapshot_rows(scope) if rows is None else rows
-    expected = list(scope.structures().values("pk", "nom", "phase").order_by("nom"))
-    submitted_ids = {row["structure_id"] for row in rows}
+def consolidate(scope: Scope) -> dict:
+    """The scope's figures: rates by theme, the three indicator families, reviews
+    submitted/late — SQL aggregates over the snapshot store (``reporting.aggregates``).
+    The per-structure rows are apart: ``snapshot_rows`` / ``snapshot_rows_json``."""
+    snapshots = scope.snapshots()
+    figures = aggregates.totals(snapshots)
+    expected = list(
+        scope.structures().annotate(soumis=Exists(snapshots.filter(structure=OuterRef("pk"))))
+        .values("nom", "phase", "soumis").order_by("nom")
+    )
     overdue = timezone.localdate() > scope.campagne.echeance
-    theme_codes = sorted({code for row in rows for code in row["themes"]})
     titles = (
-        scope.snapshots().exclude(indicateurs__themes_titres={})
+        snapshots.exclude(indicateurs__themes_titres={})
         .values_list("indicateurs__themes_titres", flat=True).first()
     ) or {}
-    themes = []
-    for code in theme_codes:
-        declared = indicators.mean(row["themes"].get(code, {}).get("declare") for row in rows)
-        confirmed = indicators.mean(row["themes"].get(code, {}).get("confirme") for row in rows)
-        themes.append({"code": code, "titre": titles.get(code, code), "declare": declared, "confirme": confirmed,
-                       "ecart": indicators.gap(declared, confirmed)})
-    module_declared = indicators.mean(row["taux_declare"] for row in rows)
-    module_confirmed = indicators.mean(row["taux_confirme"] for row in rows)
-    share_n1 = indicators.share_true(row["tous_niveau1"] for row in rows)
-    share_n2 = indicators.share_true(row["tous_niveau2"] for row in rows)
-    criteria = {
-        code: indicators.share_true(row["criteres_cibles"].get(code) for row in rows)
-        for code in indicators.CRITERES_EFFECTIVITE
-    }
-    all_eight = indicators.share_true(
-        (all(row["criteres_cibles"].get(code) for code in indicators.CRITERES_EFFECTIVITE)
-         if any(row["criteres_cibles"].get(code) is not None for code in indicators.CRITERES_EFFECTIVITE) else None)
-        for row in rows
-    )
+    themes = [
+        {"code": code, "titre": titles.get(code, code), "declare": declared, "confirme": confirmed,
+         "ecart": indicators.gap(declared, confirmed)}
+        for code, declared, confirmed in aggregates.theme_means(snapshots)
+    ]
+    module_declared, module_confirmed = figures["taux_declare"], figures["taux_confirme"]
     network = _network_counts(scope)
     return {
         "campagne": {"id": scope.campagne.pk, "libelle": scope.campagne.libelle,
                      "echeance": scope.campagne.echeance.isoformat()},
         "perimetre": {"territoire": scope.territoire.pk if scope.territoire else None,
                       "groupe": scope.groupe.pk if scope.groupe else None},
-        "structures": rows,
         "themes": themes,
         "module": {"declare": module_declared, "confirme": module_confirmed,
                    "ecart": indicators.gap(module_declared, module_confirmed)},
-        "part_tous_niveau1": share_n1,
-        "part_tous_niveau2": share_n2,
+        "part_tous_niveau1": figures["part_tous_niveau1"],
+        "part_tous_niveau2": figures["part_tous_niveau2"],
         "bilans": {
             "attendus": len(expected),
-            "soumis": len(rows),
-            "soumis_en_retard": sum(1 for row in rows if row["en_retard"]),
-            "manquants": [s["nom"] for s in expected if s["pk"] not in submitted_ids],
+            "soumis": figures["bilans"],
+            "soumis_en_retard": figures["soumis_en_retard"],
+            "manquants": [s["nom"] for s in expected if not s["soumis"]],
             "echeance_depassee": overdue,
         },
         "familles": {
@@ -155,25 +124,23 @@ def consolidate(scope: Scope, rows: list[dict] | None = None) -> dict:
                 "structures_deploiement": sum(1 for s in expected if s["phase"] == Structure.Phase.DEPLOIEMENT),
                 "pilotes": network["pilotes"],
                 "experts": network["experts"],
-                "part_diagnostic_realise": (
-                    sum(1 for row in rows if row["taux_declare"] is not None) / len(expected) if expected else None
-                ),
+                "part_diagnostic_realise": figures["diagnostics"] / len(expected) if expected else None,
                 "taux_conformite_declare": module_declared,
                 "taux_conformite_confirme": module_confirmed,
                 "reunions_collectives": network["reunions"],
-                "part_tous_niveau1": share_n1,
-                "part_tous_niveau2": share_n2,
+                "part_tous_niveau1": figures["part_tous_niveau1"],
+                "part_tous_niveau2": figures["part_tous_niveau2"],
             },
             "effectivite": {
-                "taux_participation": indicators.mean(row["taux_participation"] for row in rows),
-                "taux_plan_actions": indicators.mean(row["taux_plan_actions"] for row in rows),
-                "criteres": criteria,
-                "part_conformes_8_criteres": all_eight,
+                "taux_participation": figures["taux_participation"],
+                "taux_plan_actions": figures["taux_plan_actions"],
+                "criteres": figures["criteres"],
+                "part_conformes_8_criteres": figures["part_conformes_8_criteres"],
             },
             "impact": {
-                "taux_satisfaits": indicators.mean(row["taux_satisfaits"] for row in rows),
-                "reclamations": sum(row["reclamations"] or 0 for row in rows),
-                "taux_mecontents": indicators.mean(row["taux_mecontents"] for row in rows),
+                "taux_satisfaits": figures["taux_satisfaits"],
+                "reclamations": figures["reclamations"] or 0,
+                "taux_mecontents": figures["taux_mecontents"],
             },
         },
     }
@@ -204,53 +171,30 @@ def _network_counts(scope: Scope) -> dict:
     }
 
 
-def drill_down(scope: Scope, rows: list[dict] | None = None) -> list[dict]:
+def drill_down(scope: Scope) -> list[dict]:
     """One line per child of the scope (territories of the network, groups of a territory,
-    structures of a group) with its headline means — from the snapshot store only."""
-    rows = snapshot_rows(scope) if rows is None else rows
+    structures of a group) with its headline means — SQL aggregates over the store."""
+    snapshots = scope.snapshots()
     if scope.territoire is None:
         children = [(t.pk, t.nom, "territoire") for t in Territoire.objects.order_by("nom")]
-        members = defaultdict(list)
-        for row in rows:
-            members[row["territoire_id"]].append(row)
     elif scope.groupe is None:
         children = [(g.pk, g.nom, "groupe") for g in scope.territoire.groupes.order_by("nom")]
-        members = defaultdict(list)
-        for row in rows:
-            for groupe_id in row["groupe_ids"]:
-                members[groupe_id].append(row)
     else:
-        children = [(row["structure_id"], row["structure_nom"], "structure") for row in rows]
-        members = {row["structure_id"]: [row] for row in rows}
-    return [
-        {"id": pk, "nom": nom, "niveau": kind, "bilans": len(members.get(pk, [])),
-         **{key: indicators.mean(row[key] for row in members.get(pk, [])) for key in HEADLINE},
-         "part_tous_niveau1": indicators.share_true(row["tous_niveau1"] for row in members.get(pk, [])),
-         "part_tous_niveau2": indicators.share_true(row["tous_niveau2"] for row in members.get(pk, []))}
-        for pk, nom, kind in children
-    ]
+        children = [(pk, nom, "structure")
+                    for pk, nom in snapshots.order_by("structure_nom").values_list("structure_id", "structure_nom")]
+    figures = aggregates.headline_by(snapshots, children[0][2]) if children else {}
+    empty = {"bilans": 0, **dict.fromkeys(aggregates.HEADLINE_NAMES[1:])}
+    return [{"id": pk, "nom": nom, "niveau": kind, **figures.get(pk, empty)} for pk, nom, kind in children]
 
 
 def evolution(*, territoire: Territoire | None = None, limit: int = 8) -> list[dict]:
-    """Headline means per campaign (oldest first): one aggregate query on the store."""
-    queryset = InstantaneBilan.objects.all()
+    """Headline means per campaign, the last ``limit`` campaigns, oldest first."""
+    snapshots = InstantaneBilan.objects.all()
     if territoire is not None:
-        queryset = queryset.filter(territoire=territoire)
-    rows = (
-        queryset.values("campagne_id", "campagne__libelle", "campagne__annee", "campagne__semestre")
-        .annotate(
-            bilans=Count("pk"),
-            **{name: Avg(name) for name in HEADLINE},
-            part_tous_niveau1=Avg(Cast("tous_niveau1", IntegerField())),
-            part_tous_niveau2=Avg(Cast("tous_niveau2", IntegerField())),
-        )
-        .order_by("-campagne__annee", "-campagne__semestre", "-campagne_id")[:limit]
-    )
-    return [
-        {"campagne": row["campagne__libelle"], "bilans": row["bilans"],
-         **{name: row[name] for name in (*HEADLINE, "part_tous_niveau1", "part_tous_niveau2")}}
-        for row in reversed(list(rows))
-    ]
+        snapshots = snapshots.filter(territoire=territoire)
+    figures = aggregates.headline_by(snapshots, "campagne")
+    campagnes = Campagne.objects.filter(pk__in=list(figures)).order_by("-annee", "-semestre", "-pk")[:limit]
+    return [{"campagne": campagne.libelle, **figures[campagne.pk]} for campagne in reversed(campagnes)]
 
 
 def structure_benchmark(*, structure: Structure, campagne: Campagne) -> dict | None:

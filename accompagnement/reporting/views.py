@@ -71,9 +71,9 @@ def tableau_de_bord(request):
     scope = _scope_or_latest(request)
     if scope is None:
         return render(request, "reporting/tableau_de_bord.html", {"scope": None})
+    data = selectors.consolidate(scope)
     rows = selectors.snapshot_rows(scope)
-    data = selectors.consolidate(scope, rows)
-    detail = selectors.drill_down(scope, rows)
+    detail = selectors.drill_down(scope)
     evolution = selectors.evolution(territoire=scope.territoire)
     charts = {
         "themes": {"labels": [t["titre"] for t in data["themes"]],
@@ -84,7 +84,7 @@ def tableau_de_bord(request):
                       "confirme": [_pct(e["taux_confirme"]) for e in evolution]},
     }
     return render(request, "reporting/tableau_de_bord.html", {
-        "scope": scope, "data": data, "detail": detail, "evolution": evolution, "charts": charts,
+        "scope": scope, "data": data, "rows": rows, "detail": detail, "evolution": evolution, "charts": charts,
         "campagnes": selectors.campagnes_visible_to(request.user),
         "territoires": access.territoires_consolidated_for(request.user).order_by("nom"),
         "criteres": [(code, data["familles"]["effectivite"]["criteres"][code]) for code in CRITERES_EFFECTIVITE],
@@ -101,7 +101,7 @@ def consolidation_xlsx(request):
     scope = _scope_or_latest(request)
     if scope is None:
         raise Http404
-    response = HttpResponse(exports.consolidation_xlsx(selectors.consolidate(scope)),
+    response = HttpResponse(exports.consolidation_xlsx(selectors.consolidate(scope), selectors.snapshot_rows(scope)),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="consolidation-{scope.campagne.pk}.xlsx"'
     return response

@@ -21,6 +21,7 @@ from accompagnement.registres.registry import REGISTRES
 from accompagnement.reporting import selectors, services
 from api.bilans import serializers
 from api.permissions import StructureContributorOrReadOnly
+from api.renderers import JSONText, SplicingJSONRenderer
 from tenants import access
 
 
@@ -171,6 +172,7 @@ class ConsolidationView(APIView):
     from the snapshot store only."""
 
     permission_classes = [IsAuthenticated]
+    renderer_classes = [SplicingJSONRenderer]  # the per-structure rows come as JSON text from PostgreSQL
 
     @extend_schema(
         parameters=[
@@ -182,10 +184,10 @@ class ConsolidationView(APIView):
     )
     def get(self, request):
         scope = selectors.resolve_scope(request.user, request.query_params)
-        rows = selectors.snapshot_rows(scope)
-        data = selectors.consolidate(scope, rows)
-        data["detail"] = selectors.drill_down(scope, rows)
+        data = selectors.consolidate(scope)
+        data["detail"] = selectors.drill_down(scope)
         data["evolution"] = selectors.evolution(territoire=scope.territoire)
+        data["structures"] = JSONText(selectors.snapshot_rows_json(scope))
         return Response(data)
 
 

@@ -135,3 +135,145 @@ def test_consolidation_api_query_count_is_bounded(network, api_client_for, campa
     with django_assert_max_num_queries(22):
         response = client.get(API, {"campagne": campagne.pk, "territoire": network.territoire.pk})
     assert response.status_code == 200
+
+
+def _mean(values):
+    known = [value for value in values if value is not None]
+    return statistics.fmean(known) if known else None
+
+
+def _share(flags):
+    known = [bool(flag) for flag in flags if flag is not None]
+    return sum(known) / len(known) if known else None
+
+
+def _approx(value):
+    return None if value is None else pytest.approx(value)
+
+
+CODES = ("4.2.1", "4.2.9", "4.3.1", "4.3.2", "4.3.7", "4.6.2", "4.4.8", "4.4.9")
+
+
+def test_themes_criteria_and_the_eight_criteria_share_with_unknown_values(network, campagne):
+    """Themes missing from some snapshots, criteria unknown (None) or absent, and a
+    structure with none of the 8 known (left out of the 8-criteria share)."""
+    rng = random.Random(11)
+    structures = make_structures(network, 15)
+    rows = []
+    for i, structure in enumerate(structures):
+        themes = {code: {"declare": rng.random(), "confirme": rng.choice([None, rng.random()])}
+                  for code in ("4.1", "4.10", "4.2") if rng.random() < 0.7}
+        criteres = {} if i == 0 else {code: rng.choice([True, True, False, None]) for code in CODES
+                                      if rng.random() < 0.9}
+        if i == 1:
+            criteres = dict.fromkeys(CODES)
+        rows.append({"themes": themes, "criteres": criteres})
+        snapshot(campagne, structure, themes=themes, criteres=criteres, en_retard=i % 4 == 0,
+                 taux_declare=None if i % 5 == 0 else rng.random())
+    result = selectors.consolidate(selectors.Scope(campagne=campagne, territoire=network.territoire))
+    codes = sorted({code for row in rows for code in row["themes"]})
+    assert [theme["code"] for theme in result["themes"]] == codes  # "4.1" < "4.10" < "4.2", as Python sorts
+    for theme in result["themes"]:
+        declared = _mean(row["themes"].get(theme["code"], {}).get("declare") for row in rows)
+        confirmed = _mean(row["themes"].get(theme["code"], {}).get("confirme") for row in rows)
+        assert theme["declare"] == _approx(declared)
+        assert theme["confirme"] == _approx(confirmed)
+        assert theme["ecart"] == (None if confirmed is None else pytest.approx(declared - confirmed))
+    effectivite = result["familles"]["effectivite"]
+    for code in CODES:
+        assert effectivite["criteres"][code] == _approx(_share(row["criteres"].get(code) for row in rows))
+    eight = [all(row["criteres"].get(code) for code in CODES)
+             for row in rows if any(row["criteres"].get(code) is not None for code in CODES)]
+    assert len(eight) == 13  # the structure without criteria and the one with all unknown are left out
+    assert effectivite["part_conformes_8_criteres"] == pytest.approx(sum(eight) / len(eight))
+    assert result["bilans"]["soumis_en_retard"] == 4
+    assert result["familles"]["realisation"]["part_diagnostic_realise"] == pytest.approx(12 / 16)  # + alpha
+
+
+def test_an_empty_scope_gives_unknown_figures_not_zeros(network, campagne):
+    result = selectors.consolidate(selectors.Scope(campagne=campagne, territoire=network.territoire))
+    assert result["themes"] == []
+    assert result["module"] == {"declare": None, "confirme": None, "ecart": None}
+    assert result["part_tous_niveau1"] is None
+    assert result["familles"]["effectivite"]["criteres"] == dict.fromkeys(CODES)
+    assert result["familles"]["effectivite"]["part_conformes_8_criteres"] is None
+    assert result["familles"]["impact"]["reclamations"] == 0
+    assert result["bilans"]["soumis"] == 0
+    assert selectors.snapshot_rows(selectors.Scope(campagne=campagne, territoire=network.territoire)) == []
+
+
+def test_drill_down_at_each_level_matches_an_independent_calculation(network, campagne):
+    from tenants.models import GroupeTravail
+
+    second = GroupeTravail.objects.create(territoire=network.territoire, nom="Groupe B")
+    rng = random.Random(5)
+    here = make_structures(network, 6)
+    there = make_structures(network, 3, territoire=network.other_territoire, prefix="o")
+    figures = {}
+    for i, structure in enumerate(here + there):
+        groupes = [network.other_groupe.pk] if structure in there else (
+            [network.groupe.pk, second.pk] if i == 0 else [network.groupe.pk] if i % 2 else [second.pk])
+        row = {"taux_declare": rng.random(), "taux_satisfaits": rng.choice([None, rng.random()]),
+               "tous_niveau1": rng.choice([True, False, None]), "groupe_ids": groupes}
+        figures[structure.pk] = row
+        snapshot(campagne, structure, **row)
+
+    def expected(members):
+        return {"bilans": len(members), "taux_declare": _approx(_mean(m["taux_declare"] for m in members)),
+                "taux_satisfaits": _approx(_mean(m["taux_satisfaits"] for m in members)),
+                "part_tous_niveau1": _approx(_share(m["tous_niveau1"] for m in members))}
+
+    def picked(line):
+        return {key: line[key] for key in ("bilans", "taux_declare", "taux_satisfaits", "part_tous_niveau1")}
+
+    network_lines = {line["id"]: line for line in selectors.drill_down(selectors.Scope(campagne=campagne))}
+    assert picked(network_lines[network.territoire.pk]) == expected([figures[s.pk] for s in here])
+    assert picked(network_lines[network.other_territoire.pk]) == expected([figures[s.pk] for s in there])
+    territory = selectors.drill_down(selectors.Scope(campagne=campagne, territoire=network.territoire))
+    assert [line["nom"] for line in territory] == sorted(line["nom"] for line in territory)
+    for line in territory:
+        members = [row for row in figures.values() if line["id"] in row["groupe_ids"]]
+        assert picked(line) == expected(members)  # the structure in both groups counts in each
+    group = selectors.drill_down(selectors.Scope(campagne=campagne, territoire=network.territoire, groupe=second))
+    assert [line["niveau"] for line in group] == ["structure"] * 3  # s 000 (both groups), s 002, s 004
+    for line in group:
+        assert picked(line) == expected([figures[line["id"]]])
+
+
+def test_api_rows_carry_each_structure_figures_as_valid_json(network, api_client_for, campagne):
+    structures = make_structures(network, 3)
+    values = [(0.8, 0.6), (0.5, None), (None, None)]
+    for structure, (declared, confirmed) in zip(structures, values, strict=True):
+        snapshot(campagne, structure, taux_declare=declared, taux_confirme=confirmed, reclamations=2,
+                 themes={"4.2": {"declare": declared, "confirme": confirmed}}, criteres={"4.2.1": True})
+    response = api_client_for(network.user("pilote")).get(API, {"campagne": campagne.pk,
+                                                               "territoire": network.territoire.pk})
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert [row["structure_nom"] for row in body["structures"]] == ["s 000", "s 001", "s 002"]
+    first, second, third = body["structures"]
+    assert first["ecart"] == pytest.approx(0.2)
+    assert second["ecart"] is None and third["ecart"] is None
+    assert first["themes"] == {"4.2": {"declare": 0.8, "confirme": 0.6}}
+    assert first["criteres_cibles"] == {"4.2.1": True}
+    assert first["reclamations"] == 2 and first["territoire_id"] == network.territoire.pk
+    assert body["module"]["declare"] == pytest.approx(0.65)
+    assert {"campagne", "perimetre", "themes", "familles", "detail", "evolution"} <= body.keys()
+
+
+def test_evolution_lists_the_last_campaigns_oldest_first(network, campagne):
+    import datetime
+
+    from accompagnement.reporting.models import Campagne
+
+    older = Campagne.objects.create(libelle="S1 2015", semestre=1, annee=2015, echeance=datetime.date(2015, 7, 10))
+    structures = make_structures(network, 2)
+    for structure, value in zip(structures, (0.2, 0.4), strict=True):
+        snapshot(older, structure, taux_declare=value, tous_niveau1=True)
+        snapshot(campagne, structure, taux_declare=value + 0.4, tous_niveau1=structure is structures[0])
+    lines = selectors.evolution(territoire=network.territoire)
+    assert [line["campagne"] for line in lines] == ["S1 2015", campagne.libelle]
+    assert lines[0]["taux_declare"] == pytest.approx(0.3) and lines[0]["part_tous_niveau1"] == 1.0
+    assert lines[1]["taux_declare"] == pytest.approx(0.7) and lines[1]["part_tous_niveau1"] == 0.5
+    assert [line["campagne"] for line in selectors.evolution(territoire=network.territoire, limit=1)] == [
+        campagne.libelle]

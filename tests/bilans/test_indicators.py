@@ -86,10 +86,3 @@ def test_diagnosis_figures_against_independent_calculation(rows):
         retained = None if row is None else (row[3] or row[2])
         expected = None if retained is None or retained.exclue else retained.poids >= 1
         assert figures["criteres_cibles"][code] == expected
-
-
-@given(st.lists(st.one_of(st.none(), st.booleans()), max_size=20))
-def test_all_level_one_share_counts_known_structures(flags):
-    known = [f for f in flags if f is not None]
-    expected = None if not known else sum(known) / len(known)
-    assert indicators.share_true(flags) == expected

@@ -1,0 +1,121 @@
+"""Consolidation computed by PostgreSQL over the snapshot store (``InstantaneBilan``).
+
+Means, shares and the drill-down are SQL aggregates, and the per-structure rows are
+serialised to JSON text by PostgreSQL: Python never decodes the snapshots' details nor
+re-encodes a thousand rows. That is what keeps the network-wide consolidation of 1,000
+structures under 100 ms (``bench/consolidation.py``, docs/benchmarks.md).
+
+The definitions are those of ``reporting.indicators``:
+* a mean or a share is taken over the *known* values (SQL ``avg`` ignores NULL) and is
+  NULL when nothing is known — never 0 by default;
+* gap = declared − confirmed (NULL when either is unknown);
+* "conform on the 8 effectivité criteria": among structures with at least one of the 8
+  known, those whose 8 are all satisfied (an unknown one counts as not satisfied).
+``tests/bilans/test_consolidation.py`` checks each against an independent calculation.
+
+Every query reads the scope's snapshots through ``Scope.snapshots()`` (one definition of
+who is in the scope), embedded as a sub-query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import connection
+
+from accompagnement.reporting.indicators import CRITERES_EFFECTIVITE
+
+# The figures of a line of the drill-down (and of the whole scope).
+HEADLINE_SQL = """
+    count(*) AS bilans,
+    avg(s.taux_declare) AS taux_declare,
+    avg(s.taux_confirme) AS taux_confirme,
+    avg(s.taux_plan_actions) AS taux_plan_actions,
+    avg(s.taux_participation) AS taux_participation,
+    avg(s.taux_satisfaits) AS taux_satisfaits,
+    avg(s.taux_mecontents) AS taux_mecontents,
+    avg(s.tous_niveau1::int)::float8 AS part_tous_niveau1,
+    avg(s.tous_niveau2::int)::float8 AS part_tous_niveau2
+"""
+HEADLINE_NAMES = ("bilans", "taux_declare", "taux_confirme", "taux_plan_actions", "taux_participation",
+                  "taux_satisfaits", "taux_mecontents", "part_tous_niveau1", "part_tous_niveau2")
+
+# One structure's row, as the API returns it.
+ROW_COLUMNS_SQL = """
+    s.structure_id, s.structure_nom, s.territoire_id, s.groupe_ids, s.soumis_le, s.en_retard,
+    s.taux_declare, s.taux_confirme, s.tous_niveau1, s.tous_niveau2, s.taux_plan_actions,
+    s.taux_participation, s.taux_satisfaits, s.reclamations, s.taux_mecontents,
+    s.taux_declare - s.taux_confirme AS ecart,
+    COALESCE(s.indicateurs -> 'themes', '{}'::jsonb) AS themes,
+    COALESCE(s.indicateurs -> 'criteres_cibles', '{}'::jsonb) AS criteres_cibles
+"""
+
+
+def _fetch(snapshots, sql: str, params: Sequence = ()) -> list[tuple]:
+    """Runs ``WITH s AS (the scope's snapshots) {sql}``."""
+    scope_sql, scope_params = snapshots.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH s AS ({scope_sql}) {sql}", [*scope_params, *params])
+        return cursor.fetchall()
+
+
+def _named(cursor_row: tuple, names: Sequence[str]) -> dict:
+    return dict(zip(names, cursor_row, strict=True))
+
+
+def rows_json(snapshots) -> str:
+    """The scope's rows (one per structure, by name) as a JSON array, text ready to send."""
+    [(text,)] = _fetch(snapshots, f"""SELECT COALESCE(json_agg(r), '[]')::text
+                                     FROM (SELECT {ROW_COLUMNS_SQL} FROM s ORDER BY s.structure_nom) AS r""")
+    return text
+
+
+def totals(snapshots, codes: Sequence[str] = CRITERES_EFFECTIVITE) -> dict:
+    """The scope's headline figures, complaints, reviews late, diagnoses done, the share of
+    each effectivité criterion satisfied and of structures conform on all of them."""
+    criterion = "avg(((s.indicateurs -> 'criteres_cibles' ->> %s)::boolean)::int)::float8"
+    select = ", ".join([
+        HEADLINE_SQL,
+        "sum(s.reclamations) AS reclamations",
+        "count(*) FILTER (WHERE s.en_retard) AS soumis_en_retard",
+        "count(s.taux_declare) AS diagnostics",
+        "avg(CASE WHEN huit.connus > 0 THEN huit.tous::int END)::float8 AS part_conformes_8_criteres",
+        *[criterion for _ in codes],
+    ])
+    after = """
+        CROSS JOIN LATERAL (
+            SELECT count(v) AS connus, bool_and(COALESCE(v, false)) AS tous
+            FROM unnest(%s::text[]) AS code,
+                 LATERAL (SELECT (s.indicateurs -> 'criteres_cibles' ->> code)::boolean) AS x (v)
+        ) AS huit
+    """
+    [row] = _fetch(snapshots, f"SELECT {select} FROM s {after}", params=[*codes, list(codes)])
+    names = (*HEADLINE_NAMES, "reclamations", "soumis_en_retard", "diagnostics", "part_conformes_8_criteres")
+    result = _named(row[: len(names)], names)
+    result["criteres"] = dict(zip(codes, row[len(names):], strict=True))
+    return result
+
+
+def theme_means(snapshots) -> list[tuple[str, float | None, float | None]]:
+    """(theme code, mean declared rate, mean confirmed rate), by code."""
+    return _fetch(snapshots, """
+        SELECT t.key, avg((t.value ->> 'declare')::float8), avg((t.value ->> 'confirme')::float8)
+        FROM s CROSS JOIN LATERAL jsonb_each(COALESCE(s.indicateurs -> 'themes', '{}'::jsonb)) AS t
+        GROUP BY t.key ORDER BY t.key COLLATE "C"
+    """)
+
+
+_CHILDREN = {
+    "territoire": ("s.territoire_id", "", "GROUP BY s.territoire_id"),
+    "groupe": ("g.id::int", "CROSS JOIN LATERAL jsonb_array_elements_text(s.groupe_ids) AS g (id)", "GROUP BY g.id"),
+    "structure": ("s.structure_id", "", "GROUP BY s.structure_id"),
+    "campagne": ("s.campagne_id", "", "GROUP BY s.campagne_id"),
+}
+
+
+def headline_by(snapshots, key: str) -> dict[int, dict]:
+    """Headline figures per territory, per working group (a structure counts in each of
+    its groups), per structure or per campaign, keyed by the child's id."""
+    child, join, group = _CHILDREN[key]
+    rows = _fetch(snapshots, f"SELECT {child}, {HEADLINE_SQL} FROM s {join} {group}")
+    return {row[0]: _named(row[1:], HEADLINE_NAMES) for row in rows}
