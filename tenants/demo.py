@@ -34,10 +34,22 @@ class DemoNetwork:
     territoires: dict[str, Territoire] = field(default_factory=dict)
     groupes: dict[str, GroupeTravail] = field(default_factory=dict)
     structures: dict[str, Structure] = field(default_factory=dict)
+    # slug -> {email: role} of the structures with demo staff in the data file
+    staff: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def demo_structure(self) -> Structure:
         return self.structures[DEMO_STRUCTURE_SLUG]
+
+    @property
+    def staffed_structures(self) -> list[Structure]:
+        """Structures with demo staff: the ones whose quality work the demo fills in."""
+        return [self.structures[slug] for slug in self.staff]
+
+    def member(self, structure: Structure, role: str) -> User | None:
+        """The demo person holding ``role`` in ``structure`` (None when there is none)."""
+        email = next((email for email, held in self.staff.get(structure.slug, {}).items() if held == role), None)
+        return self.users.get(email) if email else None
 
 
 def load_network(*, password: str) -> DemoNetwork:
@@ -84,6 +96,8 @@ def load_network(*, password: str) -> DemoNetwork:
         network.structures[structure.slug] = structure
         for email, role in membres.items():
             services.set_membership(user=network.users[email], structure=structure, role=role)
+        if membres:
+            network.staff[structure.slug] = dict(membres)
     return network
 
 

@@ -1,19 +1,27 @@
-"""Demo data of the self-diagnosis: the demo structure's 2016 self-diagnosis on the
-published sample module, answered, submitted and partly confirmed by the demo expert,
-and a 2017 one in progress started from it. Idempotent; skipped when the sample module
-is not published (``referentiels/demo.py`` loads it first)."""
+"""Demo data of the self-diagnosis (idempotent; skipped when the sample module is not
+published — ``referentiels/demo.py`` loads it first).
+
+* The demo structure: its 2016 self-diagnosis answered, submitted and partly confirmed
+  by the demo expert, and a 2017 one in progress started from it.
+* The other structures with demo staff: a 2016 self-diagnosis answered by their director
+  (each with its own answers), submitted, fully confirmed by their group's expert (who
+  lowers some answers: structures overestimate themselves), confirmation closed.
+Everything goes through the services, as people would do it.
+"""
 
 from __future__ import annotations
 
-from django_tenants.utils import schema_context
+from django_tenants.utils import tenant_context
 
 from accompagnement.diagnostics import services
 from accompagnement.diagnostics.models import Autodiagnostic
 from referentiels.models import ReferentielVersion
+from tenants.models import Membership
 
 SAMPLE_CODE = "realisation-prestations"
 # Declared value by position in the frame (cycled), then what the expert changes.
 DECLARED = ["C", "C", "C", "PC", "C", "NC", "C", "NA", "C", "PC"]
+EXPERT_COMMENT = "Document présent mais non daté ni diffusé à l'équipe."
 
 
 def load_demo(network) -> None:
@@ -21,29 +29,59 @@ def load_demo(network) -> None:
         ReferentielVersion.objects.filter(referentiel__code=SAMPLE_CODE, statut=ReferentielVersion.Statut.PUBLIE)
         .order_by("-published_at").first()
     )
-    referent = network.users.get("referent@demo.test")
-    expert = network.users.get("expert@demo.test")
-    if version is None or referent is None:
+    if version is None:
         return
-    structure = network.demo_structure
-    with schema_context(structure.schema_name):
-        if Autodiagnostic.objects.filter(version=version).exists():
-            return
-        first = services.create_autodiagnostic(structure=structure, version=version, annee=2016, user=referent,
-                                               copy_previous=False)
-        reponses = list(first.reponses.select_related("critere").order_by("critere__ordre"))
-        for index, reponse in enumerate(reponses):
-            code = DECLARED[index % len(DECLARED)]
-            services.save_answer(reponse=reponse, valeur=code,
-                                 commentaire="Aucune procédure écrite à ce jour." if code == "NC" else "",
-                                 expected_revision=reponse.revision, user=referent)
-        services.submit_autodiagnostic(autodiagnostic=first, user=referent)
-        if expert is not None:
-            for index, reponse in enumerate(first.reponses.select_related("critere").order_by("critere__ordre")[:20]):
-                if index % 4 == 0 and reponse.valeur and reponse.valeur.code == "C":
-                    services.confirm_criterion(reponse=reponse, expert=expert, valeur="PC",
-                                               commentaire="Document présent mais non daté ni diffusé à l'équipe.")
-                else:
-                    services.confirm_criterion(reponse=reponse, expert=expert)
-        services.create_autodiagnostic(structure=structure, version=version, annee=2017, user=referent,
-                                       from_previous=first)
+    for position, structure in enumerate(network.staffed_structures):
+        demo = structure == network.demo_structure
+        author = network.member(structure, Membership.Role.REFERENT if demo else Membership.Role.DIRECTEUR)
+        groupe = structure.groupes.order_by("pk").first()
+        expert = groupe.experts.order_by("pk").first() if groupe else None
+        if author is None:
+            continue
+        with tenant_context(structure):
+            if Autodiagnostic.objects.filter(version=version).exists():
+                continue
+            if demo:
+                _demo_structure(structure, version, author, expert)
+            else:
+                _answered_and_confirmed(structure, version, author, expert, shift=position)
+
+
+def _answer_all(structure, version, user, *, shift: int = 0, level_one_done: bool = False) -> Autodiagnostic:
+    autodiagnostic = services.create_autodiagnostic(structure=structure, version=version, annee=2016, user=user,
+                                                    copy_previous=False)
+    for index, reponse in enumerate(autodiagnostic.reponses.select_related("critere").order_by("critere__ordre")):
+        code = "C" if level_one_done and reponse.critere.niveau == 1 else DECLARED[(index + shift) % len(DECLARED)]
+        services.save_answer(reponse=reponse, valeur=code,
+                             commentaire="Aucune procédure écrite à ce jour." if code == "NC" else "",
+                             expected_revision=reponse.revision, user=user)
+    services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=user)
+    return autodiagnostic
+
+
+def _demo_structure(structure, version, referent, expert) -> None:
+    first = _answer_all(structure, version, referent)
+    if expert is not None:
+        for index, reponse in enumerate(first.reponses.select_related("critere", "valeur")
+                                        .order_by("critere__ordre")[:20]):
+            if index % 4 == 0 and reponse.valeur and reponse.valeur.code == "C":
+                services.confirm_criterion(reponse=reponse, expert=expert, valeur="PC", commentaire=EXPERT_COMMENT)
+            else:
+                services.confirm_criterion(reponse=reponse, expert=expert)
+    services.create_autodiagnostic(structure=structure, version=version, annee=2017, user=referent,
+                                   from_previous=first)
+
+
+def _answered_and_confirmed(structure, version, director, expert, *, shift: int) -> None:
+    """One structure in three has every level-1 criterion satisfied (and confirmed so)."""
+    level_one_done = shift % 3 == 0
+    autodiagnostic = _answer_all(structure, version, director, shift=shift, level_one_done=level_one_done)
+    if expert is None:
+        return
+    for reponse in autodiagnostic.reponses.select_related("valeur", "critere").order_by("critere__ordre"):
+        keep = level_one_done and reponse.critere.niveau == 1
+        if not keep and reponse.valeur and reponse.valeur.code == "C" and (reponse.pk + shift) % (3 + shift % 3) == 0:
+            services.confirm_criterion(reponse=reponse, expert=expert, valeur="PC", commentaire=EXPERT_COMMENT)
+        else:
+            services.confirm_criterion(reponse=reponse, expert=expert)
+    services.finish_confirmation(autodiagnostic=autodiagnostic, user=expert)

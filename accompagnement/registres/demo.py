@@ -1,24 +1,39 @@
-"""Demo data of the registers in the demo structure (idempotent, pseudonymous references)."""
+"""Demo data of the registers (idempotent, pseudonymous references, never names): 2016
+clients, a satisfaction survey and complaints (one client complains twice) in every
+structure with demo staff, each with its own figures."""
 
 from __future__ import annotations
 
 import datetime
+import random
 
 from django_tenants.utils import schema_context
 
 from accompagnement.registres.models import EnqueteSatisfaction, NombreClients, Reclamation
 
+DEMO_COMPLAINTS = [(12, "orale", "C-0042"), (3, "ecrite", "C-0042"), (20, "orale", "C-0107")]
+
 
 def load_demo(network) -> None:
-    with schema_context(network.demo_structure.schema_name):
-        NombreClients.objects.get_or_create(annee=2016, defaults={"nombre": 140})
-        EnqueteSatisfaction.objects.get_or_create(
-            periode="2016", annee=2016,
-            defaults={"repondants": 90, "tres_satisfaits": 35, "satisfaits": 40, "peu_satisfaits": 10,
-                      "pas_satisfaits": 5},
-        )
-        for day, forme, reference in [(12, "orale", "C-0042"), (3, "ecrite", "C-0042"), (20, "orale", "C-0107")]:
-            Reclamation.objects.get_or_create(
-                date=datetime.date(2016, 3, day), client_reference=reference,
-                defaults={"forme": forme, "categorie": "planning", "description": "Retard d'intervention (démo)"},
+    for structure in network.staffed_structures:
+        demo = structure == network.demo_structure
+        rng = random.Random(structure.slug)  # the same figures at every load
+        clients = 140 if demo else rng.randrange(60, 260, 10)
+        survey = (35, 40, 10, 5) if demo else (rng.randint(15, 45), rng.randint(25, 50), rng.randint(3, 15),
+                                                rng.randint(0, 8))
+        complaints = DEMO_COMPLAINTS if demo else [
+            (rng.randint(1, 28), rng.choice(["orale", "ecrite"]), f"C-{rng.randint(1, 40):04}")
+            for _ in range(rng.randint(1, 6))
+        ]
+        with schema_context(structure.schema_name):
+            NombreClients.objects.get_or_create(annee=2016, defaults={"nombre": clients})
+            EnqueteSatisfaction.objects.get_or_create(
+                periode="2016", annee=2016,
+                defaults={"repondants": sum(survey), "tres_satisfaits": survey[0], "satisfaits": survey[1],
+                          "peu_satisfaits": survey[2], "pas_satisfaits": survey[3]},
             )
+            for month, (day, forme, reference) in enumerate(complaints, start=3):
+                Reclamation.objects.get_or_create(
+                    date=datetime.date(2016, month if not demo else 3, day), client_reference=reference,
+                    defaults={"forme": forme, "categorie": "planning", "description": "Retard d'intervention (démo)"},
+                )

@@ -1,15 +1,42 @@
-"""Demo data of reporting: an open network-wide campaign "S2 2016" (idempotent)."""
+"""Demo data of reporting (idempotent): the network-wide campaign "S2 2016", and the
+review of every staffed structure but the demo one, completed and submitted by its
+director through the services — so the snapshot store, the pilots' and the federation's
+dashboards have real figures, while the demo structure's own review is left for the demo
+référent to fill in and submit."""
 
 from __future__ import annotations
 
 import datetime
 
+from django_tenants.utils import tenant_context
+
+from accompagnement.bilans import services as bilans_services
+from accompagnement.bilans.models import BilanStructure
 from accompagnement.reporting.models import Campagne
+from tenants.models import Membership
+
+REVIEW_TEXTS = {
+    "lieu": "Siège de la structure",
+    "benefice_pratiques": "Les procédures d'accueil sont écrites et partagées par toute l'équipe.",
+    "benefice_tracabilite": "Les demandes et les réclamations sont enregistrées et suivies.",
+    "difficultes_interne": "Temps de travail de l'équipe à dégager pour la démarche qualité.",
+    "remarques": "Bilan de démonstration.",
+}
 
 
 def load_demo(network) -> None:
     admin = next((user for user in network.users.values() if user.is_federation_admin), None)
-    Campagne.objects.get_or_create(
+    campagne, _ = Campagne.objects.get_or_create(
         annee=2016, semestre=2, territoire=None,
         defaults={"libelle": "S2 2016", "echeance": datetime.date(2017, 1, 10), "ouverte_par": admin},
     )
+    for structure in network.staffed_structures:
+        director = network.member(structure, Membership.Role.DIRECTEUR)
+        if structure == network.demo_structure or director is None:
+            continue
+        with tenant_context(structure):
+            if BilanStructure.objects.filter(campagne=campagne, statut=BilanStructure.Statut.SOUMIS).exists():
+                continue
+            bilan = bilans_services.open_bilan(campagne=campagne, user=director)
+            bilans_services.update_bilan(bilan=bilan, user=director, data=REVIEW_TEXTS)
+            bilans_services.submit_bilan(bilan=bilan, user=director)

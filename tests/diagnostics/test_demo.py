@@ -1,10 +1,12 @@
-"""The demo loader builds a submitted, partly confirmed self-diagnosis, once."""
+"""The demo loader builds, once, the demo structure's submitted and partly confirmed
+self-diagnosis, and another staffed structure's fully confirmed one."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from types import SimpleNamespace
 
+from django.db.models import F
 from django_tenants.utils import schema_context
 
 from accompagnement.diagnostics import demo
@@ -14,11 +16,18 @@ from referentiels import services as referentiels_services
 SAMPLE = Path(__file__).resolve().parents[2] / "referentiels" / "data" / "realisation_prestations.yaml"
 
 
-def test_demo_is_idempotent_and_skips_without_the_sample(network):
-    fake = SimpleNamespace(
-        users={"referent@demo.test": network.user("referent"), "expert@demo.test": network.user("expert")},
+def _demo_network(network):
+    staff = {network.structure.slug: {"referent": network.user("referent")},
+             network.other_structure.slug: {"directeur": network.user("directeur_autre")}}
+    return SimpleNamespace(
         demo_structure=network.structure,
+        staffed_structures=[network.structure, network.other_structure],
+        member=lambda structure, role: staff[structure.slug].get(role),
     )
+
+
+def test_demo_is_idempotent_and_skips_without_the_sample(network):
+    fake = _demo_network(network)
     demo.load_demo(fake)  # sample not loaded yet: nothing
     with schema_context(network.structure.schema_name):
         assert not Autodiagnostic.objects.exists()
@@ -30,3 +39,9 @@ def test_demo_is_idempotent_and_skips_without_the_sample(network):
             (2016, "soumis"), (2017, "brouillon")]
         assert Confirmation.objects.count() == 20
         assert Autodiagnostic.objects.get(annee=2017).reponses.filter(valeur__isnull=False).count() == 49
+    with schema_context(network.other_structure.schema_name):
+        autodiagnostic = Autodiagnostic.objects.get()
+        assert (autodiagnostic.annee, autodiagnostic.statut) == (2016, "confirme")
+        assert Confirmation.objects.count() == 49
+        lowered = Confirmation.objects.exclude(valeur=F("reponse__valeur")).count()
+        assert 0 < lowered < 49  # the expert corrected some answers, not all

@@ -38,11 +38,34 @@ def test_demo_loader_is_idempotent(db, settings):
     assert len(network.structures) == 10
     assert len(network.territoires) == 3
     first = _counts()
-    demo_schema = network.demo_structure.schema_name
-    first_tenant = _tenant_counts(demo_schema)
+    schemas = [structure.schema_name for structure in network.staffed_structures]
+    first_tenant = {schema: _tenant_counts(schema) for schema in schemas}
     load_demo(password="demo-test-password")
     assert _counts() == first
-    assert _tenant_counts(demo_schema) == first_tenant
+    assert {schema: _tenant_counts(schema) for schema in schemas} == first_tenant
+
+
+def test_demo_network_has_submitted_reviews_with_figures(db, settings):
+    """Six staffed structures submitted their S2 2016 review through the services; the demo
+    structure's own review is left for the demo référent."""
+    from accompagnement.reporting import selectors
+    from accompagnement.reporting.models import Campagne, InstantaneBilan
+    from tenants.demo import load_demo
+
+    network = load_demo(password="demo-test-password")
+    campagne = Campagne.objects.get(libelle="S2 2016")
+    submitted = InstantaneBilan.objects.filter(campagne=campagne)
+    assert submitted.count() == 6
+    assert not submitted.filter(structure=network.demo_structure).exists()
+    result = selectors.consolidate(selectors.Scope(campagne=campagne))
+    module = result["module"]
+    assert 0 < module["confirme"] < module["declare"] < 1  # the experts lowered some answers
+    assert result["familles"]["impact"]["taux_satisfaits"] is not None
+    assert result["familles"]["impact"]["reclamations"] > 0
+    assert len(result["themes"]) == 6
+    assert result["part_tous_niveau1"] == 2 / 6  # Dunkerque and Toulouse
+    assert result["bilans"]["manquants"] == sorted(result["bilans"]["manquants"])
+    assert network.demo_structure.nom in result["bilans"]["manquants"]
 
 
 def test_demo_refused_in_production(db, settings):

@@ -10,6 +10,7 @@ DEMO_ACCOUNTS = [
     ("directeur@demo.test", "directeur — Aide à domicile de Lille"),
     ("referent@demo.test", "référente technique — Aide à domicile de Lille"),
     ("lecteur@demo.test", "lecteur — Aide à domicile de Lille"),
+    ("direction.<ville>@demo.test", "direction (ville : roubaix, tourcoing, dunkerque, brest, quimper, toulouse)"),
 ]
 
 
@@ -26,4 +27,4 @@ class Command(BaseCommand):
         ))
         self.stdout.write(f"Comptes de démonstration (mot de passe : {settings.DEMO_PASSWORD!r}) :")
         for email, label in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {email:<24} {label}")
+            self.stdout.write(f"  {email:<28} {label}")
