@@ -59,15 +59,21 @@ def _answer_all(structure, version, user, *, shift: int = 0, level_one_done: boo
     return autodiagnostic
 
 
+def _confirm(autodiagnostic, expert, *, lowered, limit: int | None = None) -> None:
+    """The expert confirms the first ``limit`` criteria (all by default), lowering a "C" to
+    "PC" where ``lowered(index, reponse)`` says so."""
+    reponses = autodiagnostic.reponses.select_related("critere", "valeur").order_by("critere__ordre")
+    for index, reponse in enumerate(reponses[:limit] if limit else reponses):
+        if reponse.valeur and reponse.valeur.code == "C" and lowered(index, reponse):
+            services.confirm_criterion(reponse=reponse, expert=expert, valeur="PC", commentaire=EXPERT_COMMENT)
+        else:
+            services.confirm_criterion(reponse=reponse, expert=expert)
+
+
 def _demo_structure(structure, version, referent, expert) -> None:
     first = _answer_all(structure, version, referent)
     if expert is not None:
-        for index, reponse in enumerate(first.reponses.select_related("critere", "valeur")
-                                        .order_by("critere__ordre")[:20]):
-            if index % 4 == 0 and reponse.valeur and reponse.valeur.code == "C":
-                services.confirm_criterion(reponse=reponse, expert=expert, valeur="PC", commentaire=EXPERT_COMMENT)
-            else:
-                services.confirm_criterion(reponse=reponse, expert=expert)
+        _confirm(first, expert, lowered=lambda index, reponse: index % 4 == 0, limit=20)
     services.create_autodiagnostic(structure=structure, version=version, annee=2017, user=referent,
                                    from_previous=first)
 
@@ -78,10 +84,7 @@ def _answered_and_confirmed(structure, version, director, expert, *, shift: int)
     autodiagnostic = _answer_all(structure, version, director, shift=shift, level_one_done=level_one_done)
     if expert is None:
         return
-    for reponse in autodiagnostic.reponses.select_related("valeur", "critere").order_by("critere__ordre"):
-        keep = level_one_done and reponse.critere.niveau == 1
-        if not keep and reponse.valeur and reponse.valeur.code == "C" and (reponse.pk + shift) % (3 + shift % 3) == 0:
-            services.confirm_criterion(reponse=reponse, expert=expert, valeur="PC", commentaire=EXPERT_COMMENT)
-        else:
-            services.confirm_criterion(reponse=reponse, expert=expert)
+    _confirm(autodiagnostic, expert, lowered=lambda index, reponse: (
+        not (level_one_done and reponse.critere.niveau == 1) and (reponse.pk + shift) % (3 + shift % 3) == 0
+    ))
     services.finish_confirmation(autodiagnostic=autodiagnostic, user=expert)

@@ -25,20 +25,17 @@ from django.db import connection
 
 from accompagnement.reporting.indicators import CRITERES_EFFECTIVITE
 
-# The figures of a line of the drill-down (and of the whole scope).
-HEADLINE_SQL = """
-    count(*) AS bilans,
-    avg(s.taux_declare) AS taux_declare,
-    avg(s.taux_confirme) AS taux_confirme,
-    avg(s.taux_plan_actions) AS taux_plan_actions,
-    avg(s.taux_participation) AS taux_participation,
-    avg(s.taux_satisfaits) AS taux_satisfaits,
-    avg(s.taux_mecontents) AS taux_mecontents,
-    avg(s.tous_niveau1::int)::float8 AS part_tous_niveau1,
-    avg(s.tous_niveau2::int)::float8 AS part_tous_niveau2
-"""
-HEADLINE_NAMES = ("bilans", "taux_declare", "taux_confirme", "taux_plan_actions", "taux_participation",
-                  "taux_satisfaits", "taux_mecontents", "part_tous_niveau1", "part_tous_niveau2")
+# The figures of a line of the drill-down (and of the whole scope): the mean of each
+# headline rate and the share of structures with all level-1 / level-2 criteria satisfied.
+HEADLINE_RATES = ("taux_declare", "taux_confirme", "taux_plan_actions", "taux_participation", "taux_satisfaits",
+                  "taux_mecontents")
+LEVEL_FLAGS = ("tous_niveau1", "tous_niveau2")
+HEADLINE_NAMES = ("bilans", *HEADLINE_RATES, *(f"part_{flag}" for flag in LEVEL_FLAGS))
+HEADLINE_SQL = ", ".join([
+    "count(*)",
+    *(f"avg(s.{rate})" for rate in HEADLINE_RATES),
+    *(f"avg(s.{flag}::int)::float8" for flag in LEVEL_FLAGS),
+])
 
 # One structure's row, as the API returns it.
 ROW_COLUMNS_SQL = """

@@ -22,9 +22,6 @@ from accompagnement.reporting.models import BilanTerritoire, Campagne, Instantan
 from tenants import access
 from tenants.models import GroupeTravail, Structure, Territoire
 
-HEADLINE = ("taux_declare", "taux_confirme", "taux_plan_actions", "taux_participation", "taux_satisfaits",
-            "taux_mecontents")
-
 
 @dataclass(frozen=True)
 class Scope:
@@ -200,7 +197,8 @@ def evolution(*, territoire: Territoire | None = None, limit: int = 8) -> list[d
 def structure_benchmark(*, structure: Structure, campagne: Campagne) -> dict | None:
     """The structure's own figures next to the ANONYMISED medians of its territory and of
     the network (a median over fewer than 3 structures is suppressed: ``None``)."""
-    rows = list(InstantaneBilan.objects.filter(campagne=campagne).values("structure_id", "territoire_id", *HEADLINE))
+    rows = list(InstantaneBilan.objects.filter(campagne=campagne)
+                .values("structure_id", "territoire_id", *aggregates.HEADLINE_RATES))
     own = next((row for row in rows if row["structure_id"] == structure.pk), None)
     territory = [row for row in rows if structure.territoire_id and row["territoire_id"] == structure.territoire_id]
     return {
@@ -212,7 +210,7 @@ def structure_benchmark(*, structure: Structure, campagne: Campagne) -> dict | N
                 "mediane_territoire": indicators.anonymised_median(row[key] for row in territory),
                 "mediane_reseau": indicators.anonymised_median(row[key] for row in rows),
             }
-            for key in HEADLINE
+            for key in aggregates.HEADLINE_RATES
         ],
         "structures_territoire": len(territory) >= indicators.MEDIAN_MIN_STRUCTURES,
         "structures_reseau": len(rows) >= indicators.MEDIAN_MIN_STRUCTURES,
