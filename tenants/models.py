@@ -17,6 +17,8 @@ from django_tenants.utils import schema_exists
 
 from tenants.validators import validate_finess, validate_siret
 
+from platform.models import TransitionLog
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -394,20 +396,15 @@ class ImportStructures(models.Model):
         return self.statut in (self.Statut.EN_ATTENTE, self.Statut.EN_COURS)
 
 
-class ImportTransition(models.Model):
+class ImportTransition(TransitionLog):
     """The log of an import's status changes (who, when, from, to, comment)."""
 
     import_structures = models.ForeignKey(
         ImportStructures, on_delete=models.CASCADE, related_name="transitions"
     )
-    de = models.CharField(max_length=20, blank=True)
-    vers = models.CharField(max_length=20)
-    par = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True)
-    commentaire = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["created_at", "pk"]
+        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.de or '∅'} → {self.vers}"
+        return f"{self.from_statut or '∅'} → {self.to_statut}"

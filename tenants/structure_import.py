@@ -303,7 +303,8 @@ def _transition(record: ImportStructures, to: str, *, by: User | None = None, co
     if to in (Statut.TERMINE, Statut.ECHOUE, Statut.REJETE):
         record.finished_at = timezone.now()
     record.save()
-    ImportTransition.objects.create(import_structures=record, de=current or "", vers=to, par=by, commentaire=comment)
+    ImportTransition.objects.create(import_structures=record, from_statut=current or "", to_statut=to, user=by,
+                                    commentaire=comment)
 
 
 # --- Services -----------------------------------------------------------------------------

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from platform.models import TransitionLog
+
 
 class Livrable(models.Model):
     type_livrable = models.ForeignKey(
@@ -56,15 +58,10 @@ class LivrableVersion(models.Model):
         return f"{self.livrable} v{self.numero}"
 
 
-class LivrableTransition(models.Model):
+class LivrableTransition(TransitionLog):
     """The log of every status change of a version (who, when, from, to, comment)."""
 
     version = models.ForeignKey(LivrableVersion, on_delete=models.CASCADE, related_name="transitions")
-    de = models.CharField(max_length=20, blank=True)
-    vers = models.CharField(max_length=20)
-    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    commentaire = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("changement de statut d'un livrable")
@@ -72,4 +69,4 @@ class LivrableTransition(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.version_id}: {self.de} → {self.vers}"
+        return f"{self.version_id}: {super().__str__()}"

@@ -20,7 +20,7 @@ def livrable_history(livrable: Livrable) -> QuerySet[LivrableVersion]:
     """Every version of a deliverable with its transitions (who, when, from, to, comment)."""
     return (
         livrable.versions.select_related("uploaded_by", "decided_by")
-        .prefetch_related(Prefetch("transitions", queryset=LivrableTransition.objects.select_related("par")))
+        .prefetch_related(Prefetch("transitions", queryset=LivrableTransition.objects.select_related("user")))
         .order_by("-numero")
     )
 

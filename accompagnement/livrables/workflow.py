@@ -55,5 +55,5 @@ def apply_transition(*, version: LivrableVersion, to: str, user, structure, comm
         version.commentaire_decision = commentaire
         fields = ["statut", "decided_at", "decided_by", "commentaire_decision"]
     version.save(update_fields=fields)
-    LivrableTransition.objects.create(version=version, de=source, vers=to, par=user, commentaire=commentaire)
+    LivrableTransition.objects.create(version=version, from_statut=source, to_statut=to, user=user, commentaire=commentaire)
     return version

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accompagnement.groupes.models import Priorite
 
+from platform.models import TransitionLog
+
 
 class PlanAction(models.Model):
     titre = models.CharField(_("titre"), max_length=255)
@@ -121,15 +123,10 @@ class Action(models.Model):
         return self.titre
 
 
-class ActionTransition(models.Model):
+class ActionTransition(TransitionLog):
     """The log of every status change of an action (who, when, from, to, comment)."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="transitions")
-    de = models.CharField(max_length=20, blank=True)
-    vers = models.CharField(max_length=20)
-    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    commentaire = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("changement de statut d'une action")
@@ -137,4 +134,4 @@ class ActionTransition(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.action_id}: {self.de} → {self.vers}"
+        return f"{self.action_id}: {super().__str__()}"

@@ -53,7 +53,7 @@ def report_to_collective(action: Action, structure) -> None:
 
 
 def log_creation(action: Action, user) -> None:
-    ActionTransition.objects.create(action=action, de="", vers=action.statut, par=user, commentaire=_("Création"))
+    ActionTransition.objects.create(action=action, from_statut="", to_statut=action.statut, user=user, commentaire=_("Création"))
 
 
 @transaction.atomic
@@ -74,6 +74,6 @@ def apply_transition(*, action: Action, to: str, user, structure, commentaire: s
     elif source == Statut.FAIT:
         action.done_at = None
     action.save(update_fields=["statut", "avancement", "done_at", "updated_at"])
-    ActionTransition.objects.create(action=action, de=source, vers=to, par=user, commentaire=commentaire)
+    ActionTransition.objects.create(action=action, from_statut=source, to_statut=to, user=user, commentaire=commentaire)
     report_to_collective(action, structure)
     return action

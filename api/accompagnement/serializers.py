@@ -26,6 +26,11 @@ class TypeLivrableSerializer(serializers.ModelSerializer):
 
 
 class LivrableTransitionSerializer(serializers.ModelSerializer):
+    # The API's names (de, vers, par) predate the shared TransitionLog fields.
+    de = serializers.CharField(source="from_statut", read_only=True)
+    vers = serializers.CharField(source="to_statut", read_only=True)
+    par = serializers.PrimaryKeyRelatedField(source="user", read_only=True)
+
     class Meta:
         model = LivrableTransition
         fields = ["de", "vers", "par", "at", "commentaire"]

@@ -89,7 +89,7 @@ def test_director_and_referent_submit(in_structure, network, types_livrable, rol
     with django_capture_on_commit_callbacks(execute=True):
         version = services.submit_version(structure=network.structure, user=network.user(role), version=version)
     assert version.statut == Statut.SOUMIS and version.submitted_at
-    log = list(LivrableTransition.objects.filter(version=version).values_list("de", "vers", "par"))
+    log = list(LivrableTransition.objects.filter(version=version).values_list("from_statut", "to_statut", "user"))
     assert log == [("brouillon", "soumis", network.user(role).pk)]
     assert [m.to for m in mailoutbox] == [[network.user("expert").email]]
     assert SoumissionLivrable.objects.get(version_id=version.pk).decided_at is None
@@ -174,7 +174,7 @@ def test_new_version_after_rework_and_history_is_kept(in_structure, network, typ
     assert error.value.code in {"not_latest", "transition_not_allowed"}
     services.submit_version(structure=network.structure, user=network.user("directeur"), version=v2)
     services.decide_version(structure=network.structure, user=network.user("expert"), version=v2, valide=True)
-    history = [(t.version.numero, t.de, t.vers) for t in LivrableTransition.objects.select_related("version").order_by("pk")]
+    history = [(t.version.numero, t.from_statut, t.to_statut) for t in LivrableTransition.objects.select_related("version").order_by("pk")]
     assert history == [(1, "brouillon", "soumis"), (1, "soumis", "a_reprendre"), (2, "brouillon", "soumis"), (2, "soumis", "valide")]
     assert [t["version"] for t in finalised_tools(network.structure)] == [2]
     assert Livrable.objects.count() == 1

@@ -27,7 +27,7 @@ def test_plan_writers_change_a_status_and_it_is_logged(in_structure, network, ro
     action = services.change_action_status(structure=network.structure, user=network.user(role), action=action, statut=Statut.EN_COURS)
     action = services.change_action_status(structure=network.structure, user=network.user(role), action=action, statut=Statut.FAIT)
     assert action.statut == Statut.FAIT and action.avancement == 100 and action.done_at
-    log = list(ActionTransition.objects.filter(action=action).order_by("pk").values_list("de", "vers"))
+    log = list(ActionTransition.objects.filter(action=action).order_by("pk").values_list("from_statut", "to_statut"))
     assert log == [("", "a_faire"), ("a_faire", "en_cours"), ("en_cours", "fait")]
 
 

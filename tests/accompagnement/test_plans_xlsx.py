@@ -63,7 +63,7 @@ def test_import_creates_actions_and_moves_statuses_through_the_workflow(in_struc
     assert (created.dimension, created.priorite, created.statut, created.echeance, created.responsable, created.origine) == (
         "culturelle", "basse", "en_cours", datetime.date(2026, 6, 15), network.user("directeur"), "expert")
     action.refresh_from_db()
-    assert action.statut == "fait" and action.transitions.filter(vers="fait", commentaire="Import XLSX").exists()
+    assert action.statut == "fait" and action.transitions.filter(to_statut="fait", commentaire="Import XLSX").exists()
 
 
 def test_import_reports_every_error_with_row_and_column_and_writes_nothing(in_structure, network):

@@ -45,7 +45,7 @@ def test_valid_csv_creates_every_structure_and_its_schema(network, django_captur
     assert un.phase == Structure.Phase.DEPLOIEMENT and un.date_engagement.isoformat() == "2024-02-01"
     assert _schema_exists("s_saad_import_un") and _schema_exists("s_ssiad_import_deux")
     assert AuditLog.objects.filter(action=AuditLog.Action.STRUCTURE_IMPORT, actor=network.user("federation")).exists()
-    assert [t.vers for t in record.transitions.all()] == ["en_attente", "en_cours", "termine"]
+    assert [t.to_statut for t in record.transitions.all()] == ["en_attente", "en_cours", "termine"]
 
 
 def test_every_error_is_reported_with_line_and_field_and_nothing_is_created(network):
