@@ -52,7 +52,7 @@ format: install
 	$(PY) -m ruff check --fix .
 
 bench: install ## benchmarks (figures recorded in docs/benchmarks.md)
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@for script in bench/[!_]*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 messages: install ## refresh and compile the translations (needs gettext)
 	$(PY) manage.py makemessages -l en -l fr --ignore=.venv

@@ -30,29 +30,10 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/qr_ben
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform.settings")
 os.environ.setdefault("AXES_ENABLED", "false")
 
+from _database import prepare_database  # noqa: E402 — bench/ is on sys.path when a script runs
+
 SLUG = "bench-diag"
 REFERENTIEL_CODE = "bench-diag-module"
-
-
-def ensure_database() -> None:
-    from urllib.parse import urlparse
-
-    import psycopg
-
-    url = urlparse(os.environ["DATABASE_URL"])
-    name = url.path.lstrip("/")
-    with psycopg.connect(f"postgresql://{url.username}@{url.hostname}:{url.port}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def setup():
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate_schemas", "--shared", verbosity=0)
 
 
 def build_world():
@@ -133,8 +114,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=100)
     args = parser.parse_args()
-    ensure_database()
-    setup()
+    prepare_database()
     structure, referent, autodiagnostic = build_world()
     from django.test import Client
     from rest_framework.authtoken.models import Token

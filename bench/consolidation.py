@@ -2,10 +2,10 @@
 structures' schemas, in one run.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/qr_bench_bil \
-        .venv/bin/python bench/consolidation.py [--structures 1000] [--naive 1000] [--fresh]
+        .venv/bin/python bench/consolidation.py [--structures 1000] [--naive 1000]
 
-Set-up (kept between runs unless ``--fresh``), on a dedicated database of the system
-PostgreSQL:
+Set-up (kept between runs; ``dropdb qr_bench_bil`` starts over), on a dedicated database
+of the system PostgreSQL:
 * one real structure ("bench-source") provisioned normally, filled with a 49-criteria
   self-diagnosis (answered and confirmed), complaints, surveys, clients, actions and
   validated deliverables;
@@ -40,6 +40,8 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/qr_ben
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform.settings")
 os.environ.setdefault("AXES_ENABLED", "false")
 
+from _database import prepare_database  # noqa: E402 — bench/ is on sys.path when a script runs
+
 NAIVE_TABLES = [
     "diagnostics_autodiagnostic", "diagnostics_reponse", "diagnostics_confirmation",
     "registres_reclamation", "registres_enquetesatisfaction", "registres_nombreclients",
@@ -53,27 +55,6 @@ THEME_TITLES = {  # as long as the sample frame's
     "4.5": "Fin de la prestation et continuité du parcours", "4.6": "Expression et participation des personnes",
 }
 CRITERES_CIBLES = ("4.2.1", "4.2.9", "4.3.1", "4.3.2", "4.3.7", "4.6.2", "4.4.8", "4.4.9")
-
-
-def ensure_database() -> None:
-    from urllib.parse import urlparse
-
-    import psycopg
-
-    url = urlparse(os.environ["DATABASE_URL"])
-    name = url.path.lstrip("/")
-    with psycopg.connect(f"postgresql://{url.username}@{url.hostname}:{url.port}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def setup_django():
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate_schemas", "--shared", verbosity=0)
 
 
 def build_frame():
@@ -287,12 +268,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--structures", type=int, default=1000)
     parser.add_argument("--naive", type=int, default=1000, help="schemas walked by the naive loop")
-    parser.add_argument("--fresh", action="store_true")
     args = parser.parse_args()
-    ensure_database()
-    if args.fresh:
-        print("--fresh: drop the database by hand (dropdb qr_bench_bil) and rerun")
-    setup_django()
+    prepare_database()
     version = build_frame()
     source = build_source(version)
     schemas = build_light_schemas(source, args.naive)
