@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.db import connection
 
+from core import hooks
 from tenants import access
-
-from platform import hooks
 
 
 def _mark_active(entries, path: str) -> list[dict]:

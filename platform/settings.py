@@ -45,7 +45,7 @@ RELEASE = os.environ.get("RELEASE", "")
 # Public schema: the network (users, territories, groups, structures, frames, reporting).
 SHARED_APPS = [
     "django_tenants",
-    "platform",
+    "core",
     "tenants",
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -126,7 +126,7 @@ MIDDLEWARE = [
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "platform" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -136,7 +136,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "platform.context_processors.navigation",
             ],
-            "builtins": ["platform.templatetags.platform_urls"],
+            "builtins": ["core.templatetags.routing_tags"],
         },
     }
 ]
@@ -152,6 +152,8 @@ else:
     DATABASES = {"default": devdb.django_database()}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES["default"].setdefault("TEST", {})
+if os.environ.get("TEST_DATABASE_NAME"):  # several suites side by side on one server
+    DATABASES["default"]["TEST"]["NAME"] = os.environ["TEST_DATABASE_NAME"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -----------------------------------------------------------------------
@@ -195,7 +197,6 @@ USE_TZ = True
 # --- Static and uploaded files --------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
-STATICFILES_DIRS = [BASE_DIR / "platform" / "static"]
 # Uploaded files (evidence, deliverables) live outside the web root and are served only
 # by views that check access (never by whitenoise or the web server).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
@@ -239,7 +240,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
-    "deliver-pending-outbox": {"task": "platform.tasks.deliver_pending_outbox", "schedule": 60.0},
+    "deliver-pending-outbox": {"task": "core.tasks.deliver_pending_outbox", "schedule": 60.0},
     # Review campaigns: reminders J-7 and J+1 to structures that have not submitted (idempotent).
     "campagnes-relances": {"task": "accompagnement.reporting.tasks.send_campaign_reminders", "schedule": 6 * 3600.0},
     # Reminders of the accompaniment (actions due/late, meetings coming, deliverables waiting).

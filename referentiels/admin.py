@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import BusinessError
 from referentiels import services
 from referentiels.models import (
     CorrespondanceCritere,
@@ -21,8 +22,6 @@ from referentiels.models import (
     ValeurEchelle,
     VersionTransition,
 )
-
-from platform.errors import BusinessError
 
 
 class GuardedAdmin(admin.ModelAdmin):

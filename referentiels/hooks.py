@@ -1,11 +1,10 @@
-"""Menu entry of the frames (see platform.hooks)."""
+"""Menu entry of the frames (see core.hooks)."""
 
 from django.utils.translation import gettext as _
 
+from core.hooks import MenuEntry
+from core.routing import network_url
 from tenants import access
-
-from platform.hooks import MenuEntry
-from platform.routing import network_url
 
 
 def network_menu(user):

@@ -17,10 +17,9 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import BusinessError
 from referentiels import purge
 from referentiels.errors import ReferentielError
-
-from platform.errors import BusinessError
 
 # Fields of a non-draft version that its workflow may still write (everything else is frozen).
 VERSION_LIFECYCLE_FIELDS = frozenset({"statut", "published_at", "archived_at", "utilisee"})

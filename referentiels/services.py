@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from core.errors import BusinessError
 from referentiels import purge, selectors, workflow
 from referentiels.errors import ReferentielError
 from referentiels.io import read_document, validate_document
@@ -32,8 +33,6 @@ from referentiels.models import (
     ValeurEchelle,
     immutable_error,
 )
-
-from platform.errors import BusinessError
 
 Statut = ReferentielVersion.Statut
 # Toolbox files: office documents, PDF, images, text.

@@ -11,12 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import BusinessError
 from referentiels import forms, selectors, services, workflow
 from referentiels.io import EXPORT_FORMATS, export_version
 from referentiels.models import Critere, DocumentOutil, DocumentOutilFichier
 from tenants import access
-
-from platform.errors import BusinessError
 
 
 def _require_manager(request) -> None:

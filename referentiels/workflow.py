@@ -13,10 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import BusinessError
 from referentiels.errors import ReferentielError
 from referentiels.models import Critere, EchelleCotation, ReferentielVersion, VersionTransition
-
-from platform.errors import BusinessError
 
 Statut = ReferentielVersion.Statut
 

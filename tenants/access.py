@@ -1,6 +1,6 @@
 """Who may see and do what: the one authorization module.
 
-Views (through ``platform.views.StructureViewMixin`` and ``StructureAccessMiddleware``)
+Views (through ``StructureAccessMiddleware`` and the views' own checks)
 and the API (through ``api.permissions``) call these functions; nothing else decides
 access. Each rule is stated in its docstring.
 

@@ -21,11 +21,10 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
+from core.errors import BusinessError
 from tenants import audit, invitations, services
 from tenants.forms import ActivationForm, OTPTokenForm, ProfileForm
 from tenants.models import AuditLog
-
-from platform.errors import BusinessError
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 

@@ -1,11 +1,10 @@
-"""The network's menu entries (see platform.hooks)."""
+"""The network's menu entries (see core.hooks)."""
 
 from django.utils.translation import gettext as _
 
+from core.hooks import MenuEntry
+from core.routing import network_url, structure_url
 from tenants import access
-
-from platform.hooks import MenuEntry
-from platform.routing import network_url, structure_url
 
 
 def network_menu(user):

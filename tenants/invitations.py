@@ -18,13 +18,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import outbox
+from core.errors import BusinessError
+from core.routing import network_url
 from tenants import access, audit, services
 from tenants.errors import TenantsError
 from tenants.models import AuditLog, GroupeTravail, Invitation, Structure, Territoire, User
-
-from platform import outbox
-from platform.errors import BusinessError
-from platform.routing import network_url
 
 INVITATION_DAYS = 7
 SALT = "tenants.invitation"

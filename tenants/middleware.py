@@ -57,7 +57,7 @@ class TwoFactorRequiredMiddleware:
         from django.shortcuts import redirect
         from django_otp import user_has_device
 
-        from platform.routing import network_url
+        from core.routing import network_url
 
         exempt = {network_url(name) for name in self.EXEMPT_NAMES}
         if request.path in exempt or request.path.startswith(settings.STATIC_URL):

@@ -15,9 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 from django_tenants.utils import schema_exists
 
+from core.models import TransitionLog
 from tenants.validators import validate_finess, validate_siret
-
-from platform.models import TransitionLog
 
 
 class UserManager(BaseUserManager):

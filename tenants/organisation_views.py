@@ -15,11 +15,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from core.errors import BusinessError
 from tenants import access, invitations, selectors, services, structure_import
 from tenants.forms import GroupeForm, ImportForm, InvitationForm, StructureForm, TerritoireForm
 from tenants.models import AuditLog, GroupeTravail, ImportStructures, Invitation, Territoire
-
-from platform.errors import BusinessError
 
 
 def _require(allowed: bool) -> None:

@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.errors import BusinessError
 from tenants import access, audit, services
 from tenants.errors import TenantsError
 from tenants.models import (
@@ -47,8 +48,6 @@ from tenants.models import (
     Territoire,
     User,
 )
-
-from platform.errors import BusinessError
 
 Statut = ImportStructures.Statut
 # The import's workflow, declared once: from → allowed targets.

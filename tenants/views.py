@@ -5,9 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from core import hooks
 from tenants import access, selectors
-
-from platform import hooks
 
 
 @login_required

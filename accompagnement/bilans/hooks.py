@@ -3,10 +3,9 @@
 from django.utils.translation import gettext as _
 
 from accompagnement.bilans import selectors
+from core.hooks import MenuEntry, Todo
+from core.routing import structure_url
 from tenants import access
-
-from platform.hooks import MenuEntry, Todo
-from platform.routing import structure_url
 
 
 def structure_menu(user, structure):

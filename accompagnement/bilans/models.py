@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from platform.models import TransitionLog
+from core.models import TransitionLog
 
 # The 9 qualitative benefit headings of the structure form, in the form's order.
 BENEFICES = (

@@ -18,10 +18,9 @@ from accompagnement.reporting import services as reporting_services
 from accompagnement.reporting import workflow
 from accompagnement.reporting.errors import ReportingError
 from accompagnement.reporting.models import Campagne
+from core.errors import BusinessError
 from tenants import access
 from tenants.models import Structure
-
-from platform.errors import BusinessError
 
 TEXT_FIELDS = (
     "date", "lieu", "auteur", "referent_nom", "referent_fonction", "referent_telephone",

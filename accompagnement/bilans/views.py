@@ -14,10 +14,9 @@ from accompagnement.bilans import selectors, services
 from accompagnement.bilans.forms import BilanStructureForm
 from accompagnement.bilans.models import BENEFICES
 from accompagnement.reporting.selectors import structure_benchmark
+from core.errors import BusinessError
+from core.routing import structure_url
 from tenants import access
-
-from platform.errors import BusinessError
-from platform.routing import structure_url
 
 
 def index(request):

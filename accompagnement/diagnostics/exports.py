@@ -22,9 +22,8 @@ from django.utils.translation import gettext as _
 from accompagnement.diagnostics import selectors, workflow
 from accompagnement.diagnostics.errors import DiagnosticError
 from accompagnement.diagnostics.models import Autodiagnostic, ExportAutodiagnostic, Reponse
+from core.errors import BusinessError
 from tenants import access
-
-from platform.errors import BusinessError
 
 # Frames up to this many criteria are exported inline (a 49-criteria PDF takes < 1 s).
 INLINE_LIMIT = 200

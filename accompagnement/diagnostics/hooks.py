@@ -1,4 +1,4 @@
-"""Self-diagnosis entries of the menus and home-page to-dos (see platform.hooks)."""
+"""Self-diagnosis entries of the menus and home-page to-dos (see core.hooks)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from django.utils.translation import ngettext
 
 from accompagnement.diagnostics import selectors
 from accompagnement.diagnostics.models import Autodiagnostic
+from core.hooks import MenuEntry, Todo
+from core.routing import structure_url
 from tenants import access
-
-from platform.hooks import MenuEntry, Todo
-from platform.routing import structure_url
 
 GROUP = "Autodiagnostic"
 

@@ -22,11 +22,10 @@ from accompagnement.diagnostics.models import Autodiagnostic, Confirmation, Preu
 from accompagnement.diagnostics.scoring import Cotation, CriterionInput, themes_all_satisfied
 from accompagnement.plans import services as plans_services
 from accompagnement.plans.models import Action, PlanAction
+from core.errors import BusinessError
 from referentiels.models import CorrespondanceCritere, Critere, ReferentielVersion, ValeurEchelle
 from tenants import access
 from tenants.models import Structure
-
-from platform.errors import BusinessError
 
 try:  # the frames' engineer provides it: a version with answers can never be deleted
     from referentiels.services import mark_version_used

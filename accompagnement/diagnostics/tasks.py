@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from platform.celery import app
+from celery import shared_task
 
 
-@app.task(bind=True, acks_late=True)
+@shared_task(bind=True, acks_late=True)
 def generate_export_task(self, export_id: int) -> int:
     """Build an export's file; idempotent (a ready export is not rebuilt)."""
     from accompagnement.diagnostics.exports import generate_export

@@ -23,10 +23,9 @@ from accompagnement.diagnostics.forms import (
     PreuveForm,
 )
 from accompagnement.diagnostics.models import Autodiagnostic, ExportAutodiagnostic, Preuve, Reponse
+from core.errors import BusinessError
+from core.routing import structure_url
 from tenants import access
-
-from platform.errors import BusinessError
-from platform.routing import structure_url
 
 
 def _structure():

@@ -26,10 +26,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accompagnement.diagnostics.errors import DiagnosticError
 from accompagnement.diagnostics.models import Autodiagnostic, AutodiagnosticTransition
+from core.errors import BusinessError
 from tenants import access
 from tenants.models import Structure
-
-from platform.errors import BusinessError
 
 Statut = Autodiagnostic.Statut
 

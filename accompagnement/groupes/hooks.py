@@ -6,10 +6,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accompagnement.groupes.selectors import review_queue
+from core.hooks import MenuEntry, Todo
+from core.routing import network_url
 from tenants import access
-
-from platform.hooks import MenuEntry, Todo
-from platform.routing import network_url
 
 
 def network_menu(user):

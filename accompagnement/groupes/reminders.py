@@ -14,10 +14,9 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from accompagnement.groupes.models import ReunionCollective, SoumissionLivrable
+from core.outbox import enqueue_email
 from tenants import access
 from tenants.models import Membership, Structure, User
-
-from platform.outbox import enqueue_email
 
 
 def _managers(structure: Structure) -> list[str]:

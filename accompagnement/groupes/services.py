@@ -28,10 +28,9 @@ from accompagnement.groupes.models import (
     TypeLivrable,
 )
 from accompagnement.livrables.files import check_document
+from core.errors import BusinessError
 from tenants import access
 from tenants.models import GroupeTravail, Structure, User
-
-from platform.errors import BusinessError
 
 TYPES_FILE = Path(__file__).parent / "data" / "types_livrable.yaml"
 

@@ -1,11 +1,11 @@
 """Periodic reminders (thin: the logic is in ``reminders``; idempotent by outbox keys)."""
 
+from celery import shared_task
+
 from accompagnement.groupes import reminders
 
-from platform.celery import app
 
-
-@app.task(bind=True)
+@shared_task(bind=True)
 def send_reminders(self) -> dict:
     return {
         "reunions": reminders.remind_meetings(),

@@ -22,10 +22,9 @@ from accompagnement.groupes.models import (
     ReunionCollective,
     TypeLivrable,
 )
+from core.errors import BusinessError
 from tenants import access
 from tenants.models import GroupeTravail
-
-from platform.errors import BusinessError
 
 
 def _int(value) -> int | None:

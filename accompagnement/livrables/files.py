@@ -12,8 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from accompagnement.livrables.errors import LivrableError
-
-from platform.errors import BusinessError
+from core.errors import BusinessError
 
 ZIP = b"PK\x03\x04"
 # extension -> (content type, accepted leading bytes)

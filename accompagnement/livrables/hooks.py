@@ -1,4 +1,4 @@
-"""Deliverables in the structure menu and the home-page to-dos (see platform.hooks)."""
+"""Deliverables in the structure menu and the home-page to-dos (see core.hooks)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accompagnement.livrables.models import LivrableVersion
+from core.hooks import MenuEntry, Todo
+from core.routing import structure_url
 from tenants import access
-
-from platform.hooks import MenuEntry, Todo
-from platform.routing import structure_url
 
 GROUP = "Livrables"
 

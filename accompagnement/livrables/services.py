@@ -1,7 +1,7 @@
 """Deliverables: writes (upload a version, submit it, decide on it).
 
 Every status change goes through ``workflow.apply_transition``; the public review index
-(``groupes.SoumissionLivrable``) and the emails (``platform.outbox``, sent once after
+(``groupes.SoumissionLivrable``) and the emails (``core.outbox``, sent once after
 commit, idempotency key per version and step) are written in the same transaction.
 """
 
@@ -18,12 +18,11 @@ from accompagnement.livrables import workflow
 from accompagnement.livrables.errors import LivrableError
 from accompagnement.livrables.files import check_document
 from accompagnement.livrables.models import Livrable, LivrableVersion
+from core.errors import BusinessError
+from core.outbox import enqueue_email
+from core.routing import structure_url
 from tenants import access
 from tenants.models import Membership, Structure, User
-
-from platform.errors import BusinessError
-from platform.outbox import enqueue_email
-from platform.routing import structure_url
 
 Statut = LivrableVersion.Statut
 

@@ -12,9 +12,8 @@ from django.views.decorators.http import require_POST
 from accompagnement.groupes.models import TypeLivrable
 from accompagnement.livrables import selectors, services, workflow
 from accompagnement.livrables.models import Livrable, LivrableVersion
+from core.errors import BusinessError
 from tenants import access
-
-from platform.errors import BusinessError
 
 
 def livrable_list(request):

@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accompagnement.livrables.models import LivrableTransition, LivrableVersion
+from core.workflow import Transition, allowed_moves, check_move
 from tenants import access
-
-from platform.workflow import Transition, allowed_moves, check_move
 
 Statut = LivrableVersion.Statut
 

@@ -4,7 +4,7 @@ from enum import StrEnum
 
 
 class PlanError(StrEnum):
-    """Workflow codes (transition_not_allowed, comment_required) are platform.workflow.WorkflowError."""
+    """Workflow codes (transition_not_allowed, comment_required) are core.workflow.WorkflowError."""
 
     FORBIDDEN = "forbidden"
     INVALID = "invalid"

@@ -8,10 +8,9 @@ from django.utils.translation import ngettext
 
 from accompagnement.plans.models import Action
 from accompagnement.plans.selectors import late_q
+from core.hooks import MenuEntry, Todo
+from core.routing import structure_url
 from tenants import access
-
-from platform.hooks import MenuEntry, Todo
-from platform.routing import structure_url
 
 
 def structure_menu(user, structure):

@@ -7,8 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accompagnement.groupes.models import Priorite
-
-from platform.models import TransitionLog
+from core.models import TransitionLog
 
 
 class PlanAction(models.Model):

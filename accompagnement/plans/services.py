@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 from accompagnement.plans import workflow
 from accompagnement.plans.errors import PlanError
 from accompagnement.plans.models import Action, AxePolitique, PlanAction, PolitiqueQualite
+from core.errors import BusinessError
 from tenants import access
 from tenants.models import Structure, User
-
-from platform.errors import BusinessError
 
 Statut = Action.Statut
 EDITABLE_FIELDS = (

@@ -13,10 +13,9 @@ from django.views.decorators.http import require_POST
 
 from accompagnement.plans import selectors, services, workflow, xlsx
 from accompagnement.plans.models import Action
+from core.errors import BusinessError
 from tenants import access
 from tenants.models import User
-
-from platform.errors import BusinessError
 
 
 def plan(request):

@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accompagnement.plans.models import Action, ActionTransition
+from core.workflow import Transition, allowed_moves, check_move
 from tenants import access
-
-from platform.workflow import Transition, allowed_moves, check_move
 
 Statut = Action.Statut
 

@@ -23,11 +23,10 @@ from openpyxl.utils.exceptions import InvalidFileException
 from accompagnement.plans import services, workflow
 from accompagnement.plans.errors import PlanError
 from accompagnement.plans.models import Action, AxePolitique
+from core.errors import BusinessError
 from referentiels.models import Critere, ReferentielVersion
 from tenants import access
 from tenants.models import Structure, User
-
-from platform.errors import BusinessError
 
 COLUMNS = [
     ("reference", "Référence"),

@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext as _
 
-from platform.hooks import MenuEntry
-from platform.routing import structure_url
+from core.hooks import MenuEntry
+from core.routing import structure_url
 
 
 def structure_menu(user, structure):

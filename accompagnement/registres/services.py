@@ -15,8 +15,7 @@ from accompagnement.registres import xlsx
 from accompagnement.registres.errors import RegistreError
 from accompagnement.registres.forms import form_class
 from accompagnement.registres.registry import Registre, field_label
-
-from platform.errors import BusinessError
+from core.errors import BusinessError
 
 logger = logging.getLogger("qualireseau.registres")
 

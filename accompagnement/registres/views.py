@@ -14,10 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accompagnement.registres import selectors, services, xlsx
 from accompagnement.registres.forms import form_class
 from accompagnement.registres.registry import REGISTRES, field_label, registre_by_slug
+from core.errors import BusinessError
+from core.routing import structure_url
 from tenants import access
-
-from platform.errors import BusinessError
-from platform.routing import structure_url
 
 
 def _require_contributor(request) -> None:

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from platform.errors import BusinessError, CommonError
-from platform.models import TransitionLog
+from core.errors import BusinessError, CommonError
+from core.models import TransitionLog
 
 
 class Campagne(models.Model):

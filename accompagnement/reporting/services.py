@@ -19,12 +19,11 @@ from accompagnement.reporting.models import (
     Campagne,
     InstantaneBilan,
 )
+from core.errors import BusinessError
+from core.outbox import enqueue_email
+from core.routing import structure_url
 from tenants import access
 from tenants.models import Membership, Structure, Territoire
-
-from platform.errors import BusinessError
-from platform.outbox import enqueue_email
-from platform.routing import structure_url
 
 logger = logging.getLogger("qualireseau.reporting")
 

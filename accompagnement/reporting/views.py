@@ -15,10 +15,9 @@ from accompagnement.reporting import exports, selectors, services
 from accompagnement.reporting.forms import BilanTerritoireForm, CampagneForm
 from accompagnement.reporting.indicators import CRITERES_EFFECTIVITE
 from accompagnement.reporting.services import TERRITOIRE_TEXT_FIELDS
+from core.errors import BusinessError
+from core.routing import network_url
 from tenants import access
-
-from platform.errors import BusinessError
-from platform.routing import network_url
 
 
 def _form_errors(form, error: BusinessError) -> None:

@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accompagnement.reporting.errors import ReportingError
-
-from platform.errors import BusinessError
+from core.errors import BusinessError
 
 BROUILLON = "brouillon"
 SOUMIS = "soumis"

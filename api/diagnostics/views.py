@@ -20,9 +20,8 @@ from accompagnement.diagnostics import exports, selectors, services
 from accompagnement.diagnostics.errors import DiagnosticError
 from accompagnement.diagnostics.models import Autodiagnostic, Preuve, Reponse
 from api.diagnostics import serializers
+from core.errors import BusinessError, CommonError
 from referentiels.models import ReferentielVersion
-
-from platform.errors import BusinessError, CommonError
 
 ERRORS = OpenApiResponse(serializers.ErrorsSerializer, description="Erreurs {code, message, field}.")
 

@@ -18,11 +18,10 @@ from rest_framework.response import Response
 
 from api.permissions import FederationAdminOrReadOnly
 from api.referentiels import serializers
+from core.errors import BusinessError
 from referentiels import selectors, services
 from referentiels.errors import ReferentielError
 from referentiels.io import EXPORT_FORMATS, export_version
-
-from platform.errors import BusinessError
 
 EXPORT_FORMAT_NAMES = list(EXPORT_FORMATS)
 ERRORS = OpenApiResponse(serializers.ErrorsSerializer, description="Erreurs (code, message, champ, ligne).")

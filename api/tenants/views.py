@@ -15,11 +15,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.tenants import serializers
+from core.errors import BusinessError
 from tenants import access, invitations, services
 from tenants.errors import TenantsError
 from tenants.models import GroupeTravail, Invitation
-
-from platform.errors import BusinessError
 
 
 def _forbidden():

@@ -8,9 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from core.errors import BusinessError
 from referentiels.errors import ReferentielError
-
-from platform.errors import BusinessError
 
 MAX_REPORTED_ERRORS = 200  # a junk file must not produce a million-line answer
 

@@ -40,12 +40,11 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from core.errors import BusinessError
 from tenants.models import Domain, ExpertAffectation, Membership, Structure
 from tenants.operations.errors import OperationError
 from tenants.operations.oplog import log_operation
 from tenants.operations.schema_migrations import migrate_one_schema, migrations_on_disk
-
-from platform.errors import BusinessError
 
 ARCHIVE_FORMAT = 1
 # Public relations never followed (ids that differ between databases and carry no data of ours).

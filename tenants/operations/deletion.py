@@ -15,12 +15,11 @@ import shutil
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.errors import BusinessError
 from tenants.models import Structure
 from tenants.operations.backup import media_dir
 from tenants.operations.errors import OperationError
 from tenants.operations.oplog import log_operation
-
-from platform.errors import BusinessError
 
 PURGE_DELAY_DAYS = 30
 

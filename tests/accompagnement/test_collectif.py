@@ -19,9 +19,8 @@ from accompagnement.groupes.models import AdhesionGroupe, ReunionCollective, Sui
 from accompagnement.livrables import services as livrable_services
 from accompagnement.plans import services as plan_services
 from accompagnement.plans.models import Action
+from core.errors import BusinessError
 from tests.accompagnement.conftest import pdf_file
-
-from platform.errors import BusinessError
 
 NOW = timezone.now()
 

@@ -10,10 +10,9 @@ from accompagnement.groupes.services import load_types_livrable
 from accompagnement.livrables import services, workflow
 from accompagnement.livrables.models import Livrable, LivrableTransition, LivrableVersion
 from accompagnement.livrables.selectors import finalised_tools
+from core.errors import BusinessError
+from core.models import OutboxMessage
 from tests.accompagnement.conftest import pdf_file
-
-from platform.errors import BusinessError
-from platform.models import OutboxMessage
 
 Statut = LivrableVersion.Statut
 
@@ -181,7 +180,7 @@ def test_new_version_after_rework_and_history_is_kept(in_structure, network, typ
 
 
 def test_a_retried_notification_is_not_sent_twice(in_structure, network, types_livrable, django_capture_on_commit_callbacks, mailoutbox):
-    from platform import outbox
+    from core import outbox
 
     _livrable, version = _draft(network, types_livrable)
     with django_capture_on_commit_callbacks(execute=True):

@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 
 from accompagnement.plans import scoring, selectors, services, workflow
 from accompagnement.plans.models import Action, ActionTransition
-
-from platform.errors import BusinessError
+from core.errors import BusinessError
 
 Statut = Action.Statut
 TODAY = datetime.date.today()

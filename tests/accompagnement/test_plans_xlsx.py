@@ -10,8 +10,7 @@ from openpyxl import Workbook, load_workbook
 
 from accompagnement.plans import selectors, services, xlsx
 from accompagnement.plans.models import Action
-
-from platform.errors import BusinessError
+from core.errors import BusinessError
 
 
 def _workbook(rows, header=None) -> bytes:

@@ -11,9 +11,8 @@ from django.db import connection
 from accompagnement.bilans import selectors, services
 from accompagnement.registres.models import EnqueteSatisfaction, NombreClients, Reclamation
 from accompagnement.reporting.models import InstantaneBilan
+from core.errors import BusinessError
 from tests.bilans.conftest import write_autodiagnostic
-
-from platform.errors import BusinessError
 
 
 def _registers_2016():

@@ -8,8 +8,7 @@ import pytest
 
 from accompagnement.reporting import services
 from accompagnement.reporting.models import BilanTerritoire, Campagne, InstantaneBilan
-
-from platform.errors import BusinessError
+from core.errors import BusinessError
 
 
 def test_pilot_opens_a_campaign_for_their_territory_only(network):

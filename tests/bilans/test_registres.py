@@ -12,8 +12,7 @@ from openpyxl import Workbook, load_workbook
 from accompagnement.registres.models import EnqueteSatisfaction, Reclamation
 from accompagnement.registres.registry import REGISTRES
 from accompagnement.registres.services import import_register, save_register_entry
-
-from platform.errors import BusinessError
+from core.errors import BusinessError
 
 BASE = "/s/alpha/registres"
 API = "/s/alpha/api/v1/registres"

@@ -10,8 +10,7 @@ from accompagnement.groupes.models import SoumissionLivrable, TypeLivrable
 from accompagnement.groupes.services import load_types_livrable
 from accompagnement.livrables import services
 from accompagnement.livrables.models import Livrable, LivrableVersion
-
-from platform.models import OutboxMessage
+from core.models import OutboxMessage
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -9,11 +9,10 @@ from accompagnement.diagnostics import selectors, services
 from accompagnement.diagnostics.errors import DiagnosticError
 from accompagnement.diagnostics.models import Autodiagnostic, AutodiagnosticTransition, Preuve
 from accompagnement.plans.models import Action, PlanAction
+from core.errors import BusinessError
 from referentiels.models import ReferentielVersion
 from tests.diagnostics.conftest import answer_all
 from tests.diagnostics.factories import build_frame, build_next_version
-
-from platform.errors import BusinessError
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -9,12 +9,11 @@ import os
 import pytest
 import yaml
 
+from core.errors import BusinessError
 from referentiels import services
 from referentiels.io import canonical_dump, export_version
 from referentiels.models import Critere, Noeud, Referentiel, ReferentielVersion
 from tests.referentiels.conftest import ESSMS, SAMPLE
-
-from platform.errors import BusinessError
 
 MINIMAL = {
     "format": "qualireseau-referentiel/1",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.errors import BusinessError
 from referentiels import selectors, services
 from referentiels.models import (
     CorrespondanceCritere,
@@ -14,8 +15,6 @@ from referentiels.models import (
     ValeurEchelle,
     VersionTransition,
 )
-
-from platform.errors import BusinessError
 
 
 def test_publish_logs_the_transition_and_freezes_the_version(draft_version, network):

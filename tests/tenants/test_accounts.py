@@ -14,11 +14,10 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
+from core.errors import BusinessError
 from tenants import invitations, services
 from tenants.models import AuditLog, ExpertAffectation, Invitation, Membership, User
 from tests.conftest import PASSWORD
-
-from platform.errors import BusinessError
 
 NEW_PASSWORD = "Un-mot-de-passe-solide-2024"
 

@@ -8,11 +8,10 @@ import pytest
 from django.db import connection
 from openpyxl import Workbook
 
+from core.errors import BusinessError
 from tenants import structure_import
 from tenants.models import AuditLog, ImportStructures, Structure
 from tenants.validators import luhn_complete
-
-from platform.errors import BusinessError
 
 HEADER = "Nom;Type;Territoire;FINESS;SIRET;Groupes;Phase;Date engagement;Directeur;Directeur email\n"
 

@@ -3,9 +3,8 @@ publish it); a version already loaded (same frame code and version number) is le
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.errors import BusinessError
 from referentiels import services
-
-from platform.errors import BusinessError
 
 
 class Command(BaseCommand):

@@ -7,10 +7,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from core.errors import BusinessError
 from tenants.models import Structure
 from tenants.operations.backup import backup_structure
-
-from platform.errors import BusinessError
 
 
 class Command(BaseCommand):

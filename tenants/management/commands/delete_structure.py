@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.errors import BusinessError
 from tenants.models import Structure
 from tenants.operations.deletion import PURGE_DELAY_DAYS, soft_delete_structure, undelete_structure
-
-from platform.errors import BusinessError
 
 
 class Command(BaseCommand):

@@ -6,9 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.errors import BusinessError
 from tenants.operations.backup import restore_structure
-
-from platform.errors import BusinessError
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
-"""Template tags ``{% network_url %}`` and ``{% structure_url %}`` (see platform.routing)."""
+"""Template tags ``{% network_url %}`` and ``{% structure_url %}`` (see core.routing)."""
 
 from django import template
 
-from platform import routing
+from core import routing
 
 register = template.Library()
 

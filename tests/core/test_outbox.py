@@ -1,8 +1,9 @@
 """The outbox: emails written with the change, sent once, never lost when the broker is down."""
 
-from platform import outbox
+from core import outbox
+from core.models import OutboxMessage
+
 from platform.celery import app
-from platform.models import OutboxMessage
 
 
 def test_email_is_sent_once_after_commit(db, django_capture_on_commit_callbacks, mailoutbox):

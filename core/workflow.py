@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from django.utils.translation import gettext as _
 
-from platform.errors import BusinessError
+from core.errors import BusinessError
 
 
 class WorkflowError(StrEnum):

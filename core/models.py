@@ -1,4 +1,4 @@
-"""Platform infrastructure tables (public schema)."""
+"""Kernel tables (public schema) and the abstract transition log every workflow writes."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(blank=True)
 
     class Meta:
+        # The table kept its name when the outbox moved from ``platform`` to ``core``.
+        db_table = "platform_outboxmessage"
         indexes = [models.Index(fields=["sent_at", "created_at"], name="outbox_pending_idx")]
 
     def __str__(self) -> str:

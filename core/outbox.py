@@ -15,7 +15,7 @@ from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.utils import timezone
 
-from platform.models import OutboxMessage
+from core.models import OutboxMessage
 
 logger = logging.getLogger("qualireseau.outbox")
 
@@ -44,7 +44,7 @@ def enqueue_email(*, key: str, to: list[str], subject: str, body: str) -> Outbox
 
 
 def _enqueue_delivery(message_id: int) -> None:
-    from platform.tasks import deliver_outbox_message
+    from core.tasks import deliver_outbox_message
 
     try:
         deliver_outbox_message.delay(message_id)
