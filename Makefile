@@ -40,15 +40,18 @@ browser: ## Debian's Chromium for the browser tests (no browser download)
 	    (apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)); \
 	  else echo "Installez le paquet Debian 'chromium' (sudo apt-get install chromium)"; exit 1; fi; }
 
-test: install browser ## the whole suite, against a real PostgreSQL
+test: install browser ## the whole suite, against a real PostgreSQL (with format, lint and migrations checks)
+	$(PY) -m ruff format --check .
 	$(PY) -m ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -q
 
 lint: install
 	$(PY) -m ruff check .
-	$(PY) -m ruff format --check . || true
+	$(PY) -m ruff format --check .
 
 format: install
+	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
 bench: install ## benchmarks (figures recorded in docs/benchmarks.md)

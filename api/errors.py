@@ -15,7 +15,11 @@ def _flatten(detail, field=None) -> list[dict]:
     if isinstance(detail, dict):
         errors = []
         for key, value in detail.items():
-            name = None if key in ("non_field_errors", "__all__") else (f"{field}.{key}" if field else key)
+            name = (
+                None
+                if key in ("non_field_errors", "__all__")
+                else (f"{field}.{key}" if field else key)
+            )
             errors += _flatten(value, name)
         return errors
     if isinstance(detail, list):
@@ -34,7 +38,9 @@ def exception_handler(exc, context):
     if isinstance(exc, BusinessError):
         return Response(exc.as_dict(), status=exc.status)
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         return Response({"errors": _flatten(detail)}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()

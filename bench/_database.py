@@ -16,7 +16,9 @@ def prepare_database() -> None:
 
     url = urlparse(os.environ["DATABASE_URL"])
     name = url.path.lstrip("/")
-    with psycopg.connect(f"postgresql://{url.username}@{url.hostname}:{url.port}/postgres", autocommit=True) as conn:
+    with psycopg.connect(
+        f"postgresql://{url.username}@{url.hostname}:{url.port}/postgres", autocommit=True
+    ) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
     django.setup()

@@ -48,33 +48,52 @@ def build_world():
     from tests.diagnostics.factories import MODULE_49, build_frame
 
     structure = Structure.objects.filter(slug=SLUG).first() or tenant_services.create_structure(
-        nom="Bench autodiagnostic", slug=SLUG, type=Structure.Type.SAAD)
-    referent, _ = User.objects.get_or_create(email="referent@bench-diag.test", defaults={"first_name": "Réf"})
-    expert, _ = User.objects.get_or_create(email="expert@bench-diag.test", defaults={"first_name": "Expert"})
-    Membership.objects.get_or_create(user=referent, structure=structure, defaults={"role": "referent"})
-    territoire, _ = Territoire.objects.get_or_create(code="ut-bench-diag", defaults={"nom": "UT bench"})
+        nom="Bench autodiagnostic", slug=SLUG, type=Structure.Type.SAAD
+    )
+    referent, _ = User.objects.get_or_create(
+        email="referent@bench-diag.test", defaults={"first_name": "Réf"}
+    )
+    expert, _ = User.objects.get_or_create(
+        email="expert@bench-diag.test", defaults={"first_name": "Expert"}
+    )
+    Membership.objects.get_or_create(
+        user=referent, structure=structure, defaults={"role": "referent"}
+    )
+    territoire, _ = Territoire.objects.get_or_create(
+        code="ut-bench-diag", defaults={"nom": "UT bench"}
+    )
     groupe, _ = GroupeTravail.objects.get_or_create(territoire=territoire, nom="Groupe bench diag")
     groupe.experts.add(expert)
     structure.groupes.add(groupe)
     referentiel = Referentiel.objects.filter(code=REFERENTIEL_CODE).first()
     if referentiel is None:
-        referentiel = Referentiel.objects.create(code=REFERENTIEL_CODE, titre="Module bench (49 critères)")
+        referentiel = Referentiel.objects.create(
+            code=REFERENTIEL_CODE, titre="Module bench (49 critères)"
+        )
         build_frame(MODULE_49, referentiel=referentiel)
     version = ReferentielVersion.objects.get(referentiel=referentiel)
     connection.set_tenant(structure)
     autodiagnostic = Autodiagnostic.objects.filter(version=version).first()
     if autodiagnostic is None:
-        autodiagnostic = services.create_autodiagnostic(structure=structure, version=version, annee=2016,
-                                                        user=referent, copy_previous=False)
+        autodiagnostic = services.create_autodiagnostic(
+            structure=structure, version=version, annee=2016, user=referent, copy_previous=False
+        )
         codes = ["C", "C", "PC", "NC", "C", "NA"]
         reponses = list(autodiagnostic.reponses.order_by("critere__ordre"))
         for index, reponse in enumerate(reponses):
             code = codes[index % len(codes)]
-            services.save_answer(reponse=reponse, valeur=code, commentaire="bench" if code == "NC" else "",
-                                 expected_revision=reponse.revision, user=referent)
+            services.save_answer(
+                reponse=reponse,
+                valeur=code,
+                commentaire="bench" if code == "NC" else "",
+                expected_revision=reponse.revision,
+                user=referent,
+            )
         services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=referent)
         for reponse in reponses[: len(reponses) // 2]:
-            services.confirm_criterion(reponse=reponse, expert=expert, valeur="PC", commentaire="bench")
+            services.confirm_criterion(
+                reponse=reponse, expert=expert, valeur="PC", commentaire="bench"
+            )
     connection.set_schema_to_public()
     return structure, referent, autodiagnostic
 
@@ -123,22 +142,30 @@ def main() -> None:
     page_client = Client()
     page_client.force_login(referent, backend="django.contrib.auth.backends.ModelBackend")
     api_client = APIClient()
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=referent)[0].key}")
+    api_client.credentials(
+        HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=referent)[0].key}"
+    )
     base = f"/s/{structure.slug}"
     page = measure(page_client, f"{base}/autodiagnostics/{autodiagnostic.pk}/", args.runs)
-    scores = measure(api_client, f"{base}/api/v1/autodiagnostics/{autodiagnostic.pk}/scores/", args.runs)
+    scores = measure(
+        api_client, f"{base}/api/v1/autodiagnostics/{autodiagnostic.pk}/scores/", args.runs
+    )
     if os.environ.get("BENCH_PROFILE"):
         import cProfile
         import pstats
 
         profiler = cProfile.Profile()
         profiler.runcall(page_client.get, f"{base}/autodiagnostics/{autodiagnostic.pk}/")
-        pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(25)
+        pstats.Stats(profiler).sort_stats(
+            os.environ.get("BENCH_PROFILE_SORT", "cumulative")
+        ).print_stats(25)
     print(f"machine load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     for label, figures in (("answer page (49 criteria)", page), ("scores endpoint (API)", scores)):
-        print(f"{label}: wall p50 {figures['p50']:.1f} ms, p95 {figures['p95']:.1f} ms; CPU of the Django "
-              f"process p50 {figures['cpu_p50']:.1f} ms, p95 {figures['cpu_p95']:.1f} ms over {args.runs} "
-              f"requests; {figures['queries']} SQL queries")
+        print(
+            f"{label}: wall p50 {figures['p50']:.1f} ms, p95 {figures['p95']:.1f} ms; CPU of the Django "
+            f"process p50 {figures['cpu_p50']:.1f} ms, p95 {figures['cpu_p95']:.1f} ms over {args.runs} "
+            f"requests; {figures['queries']} SQL queries"
+        )
 
 
 if __name__ == "__main__":

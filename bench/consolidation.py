@@ -43,16 +43,26 @@ os.environ.setdefault("AXES_ENABLED", "false")
 from _database import prepare_database  # noqa: E402 — bench/ is on sys.path when a script runs
 
 NAIVE_TABLES = [
-    "diagnostics_autodiagnostic", "diagnostics_reponse", "diagnostics_confirmation",
-    "registres_reclamation", "registres_enquetesatisfaction", "registres_nombreclients",
-    "livrables_livrable", "livrables_livrableversion", "plans_planaction", "plans_action",
+    "diagnostics_autodiagnostic",
+    "diagnostics_reponse",
+    "diagnostics_confirmation",
+    "registres_reclamation",
+    "registres_enquetesatisfaction",
+    "registres_nombreclients",
+    "livrables_livrable",
+    "livrables_livrableversion",
+    "plans_planaction",
+    "plans_action",
 ]
 SOURCE_SLUG = "bench-source"
 THEMES = ["4.1", "4.2", "4.3", "4.4", "4.5", "4.6"]
 THEME_TITLES = {  # as long as the sample frame's
-    "4.1": "Accueil et contact avec le public", "4.2": "Traitement de la demande et élaboration de l'offre",
-    "4.3": "Mise en œuvre et suivi de la prestation", "4.4": "Coordination avec les partenaires et l'entourage",
-    "4.5": "Fin de la prestation et continuité du parcours", "4.6": "Expression et participation des personnes",
+    "4.1": "Accueil et contact avec le public",
+    "4.2": "Traitement de la demande et élaboration de l'offre",
+    "4.3": "Mise en œuvre et suivi de la prestation",
+    "4.4": "Coordination avec les partenaires et l'entourage",
+    "4.5": "Fin de la prestation et continuité du parcours",
+    "4.6": "Expression et participation des personnes",
 }
 CRITERES_CIBLES = ("4.2.1", "4.2.9", "4.3.1", "4.3.2", "4.3.7", "4.6.2", "4.4.8", "4.4.9")
 
@@ -69,26 +79,44 @@ def build_frame():
         ValeurEchelle,
     )
 
-    referentiel, _ = Referentiel.objects.get_or_create(code="bench-module", defaults={"titre": "Module bench"})
+    referentiel, _ = Referentiel.objects.get_or_create(
+        code="bench-module", defaults={"titre": "Module bench"}
+    )
     version = ReferentielVersion.objects.filter(referentiel=referentiel).first()
     if version:
         return version
     version = ReferentielVersion.objects.create(referentiel=referentiel, numero="1")
     echelle = EchelleCotation.objects.create(version=version, code="c", libelle="c")
-    for i, (code, poids, exclue) in enumerate([("C", "1", False), ("PC", "0.5", False), ("NC", "0", False),
-                                                ("NA", "0", True)]):
-        ValeurEchelle.objects.create(echelle=echelle, code=code, libelle=code, poids=Decimal(poids), exclue=exclue,
-                                     ordre=i)
+    for i, (code, poids, exclue) in enumerate(
+        [("C", "1", False), ("PC", "0.5", False), ("NC", "0", False), ("NA", "0", True)]
+    ):
+        ValeurEchelle.objects.create(
+            echelle=echelle, code=code, libelle=code, poids=Decimal(poids), exclue=exclue, ordre=i
+        )
     ordre = 0
     for t, theme_code in enumerate(THEMES):
-        theme = Noeud.objects.create(version=version, type="theme", code=theme_code, titre=f"Thème {theme_code}",
-                                     urn=f"b:{theme_code}", ordre=t)
+        theme = Noeud.objects.create(
+            version=version,
+            type="theme",
+            code=theme_code,
+            titre=f"Thème {theme_code}",
+            urn=f"b:{theme_code}",
+            ordre=t,
+        )
         for n in range(1, 9 if t == 0 else 9):
             if ordre >= 49:
                 break
             code = f"{theme_code}.{n}"
-            Critere.objects.create(version=version, noeud=theme, theme=theme, code=code, titre=code,
-                                   niveau=1 if n <= 5 else 2, urn=f"b:{code}", ordre=ordre)
+            Critere.objects.create(
+                version=version,
+                noeud=theme,
+                theme=theme,
+                code=code,
+                titre=code,
+                niveau=1 if n <= 5 else 2,
+                urn=f"b:{code}",
+                ordre=ordre,
+            )
             ordre += 1
     return version
 
@@ -113,26 +141,44 @@ def build_source(version):
     if not Autodiagnostic.objects.exists():
         rng = random.Random(1)
         valeurs = list(ValeurEchelle.objects.filter(echelle__version=version))
-        autodiagnostic = Autodiagnostic.objects.create(version=version, annee=2016, statut="confirme")
+        autodiagnostic = Autodiagnostic.objects.create(
+            version=version, annee=2016, statut="confirme"
+        )
         for critere in version.criteres.all():
-            reponse = Reponse.objects.create(autodiagnostic=autodiagnostic, critere=critere,
-                                             valeur=rng.choice(valeurs))
+            reponse = Reponse.objects.create(
+                autodiagnostic=autodiagnostic, critere=critere, valeur=rng.choice(valeurs)
+            )
             Confirmation.objects.create(reponse=reponse, valeur=rng.choice(valeurs))
         for i in range(20):
-            Reclamation.objects.create(date=datetime.date(2016, 1 + i % 12, 1), forme=rng.choice(["orale", "ecrite"]),
-                                       client_reference=f"C-{rng.randint(1, 12):04}", description="bench")
-        EnqueteSatisfaction.objects.create(periode="2016", annee=2016, repondants=80, tres_satisfaits=30,
-                                           satisfaits=35, peu_satisfaits=10, pas_satisfaits=5)
+            Reclamation.objects.create(
+                date=datetime.date(2016, 1 + i % 12, 1),
+                forme=rng.choice(["orale", "ecrite"]),
+                client_reference=f"C-{rng.randint(1, 12):04}",
+                description="bench",
+            )
+        EnqueteSatisfaction.objects.create(
+            periode="2016",
+            annee=2016,
+            repondants=80,
+            tres_satisfaits=30,
+            satisfaits=35,
+            peu_satisfaits=10,
+            pas_satisfaits=5,
+        )
         NombreClients.objects.create(annee=2016, nombre=150)
         plan = PlanAction.objects.create(titre="Plan")
         for i in range(12):
-            Action.objects.create(plan=plan, titre=f"Action {i}", statut=rng.choice(["fait", "en_cours", "a_faire"]))
-        type_livrable, _ = TypeLivrable.objects.get_or_create(code="bench-livret",
-                                                              defaults={"libelle": "Livret", "critere_code": "4.2.9"})
+            Action.objects.create(
+                plan=plan, titre=f"Action {i}", statut=rng.choice(["fait", "en_cours", "a_faire"])
+            )
+        type_livrable, _ = TypeLivrable.objects.get_or_create(
+            code="bench-livret", defaults={"libelle": "Livret", "critere_code": "4.2.9"}
+        )
         for i in range(3):
             livrable = Livrable.objects.create(type_livrable=type_livrable, titre=f"Livrable {i}")
-            LivrableVersion.objects.create(livrable=livrable, numero=1, fichier="x.pdf", nom_original="x.pdf",
-                                           statut="valide")
+            LivrableVersion.objects.create(
+                livrable=livrable, numero=1, fichier="x.pdf", nom_original="x.pdf", statut="valide"
+            )
     connection.set_schema_to_public()
     return source
 
@@ -151,10 +197,16 @@ def build_light_schemas(source, count: int) -> list[str]:
                 continue
             statements = [f'CREATE SCHEMA "{name}"']
             for table in NAIVE_TABLES:
-                statements.append(f'CREATE TABLE "{name}".{table} (LIKE "{source.schema_name}".{table} INCLUDING ALL)')
-                statements.append(f'INSERT INTO "{name}".{table} SELECT * FROM "{source.schema_name}".{table}')
+                statements.append(
+                    f'CREATE TABLE "{name}".{table} (LIKE "{source.schema_name}".{table} INCLUDING ALL)'
+                )
+                statements.append(
+                    f'INSERT INTO "{name}".{table} SELECT * FROM "{source.schema_name}".{table}'
+                )
             cursor.execute(";".join(statements))
-    print(f"lightweight schemas: {count} ready ({time.perf_counter() - started:.1f} s to create the missing ones)")
+    print(
+        f"lightweight schemas: {count} ready ({time.perf_counter() - started:.1f} s to create the missing ones)"
+    )
     return names
 
 
@@ -164,63 +216,114 @@ def build_network(count: int, schemas: list[str], version):
     from accompagnement.reporting.models import Campagne, InstantaneBilan
     from tenants.models import GroupeTravail, Structure, Territoire, User
 
-    admin, _ = User.objects.get_or_create(email="bench-admin@bench.test", defaults={"is_federation_admin": True})
+    admin, _ = User.objects.get_or_create(
+        email="bench-admin@bench.test", defaults={"is_federation_admin": True}
+    )
     pilote, _ = User.objects.get_or_create(email="bench-pilote@bench.test")
     territoires = []
     for t in range(9):
-        territoire, _ = Territoire.objects.get_or_create(code=f"bench-ut-{t}", defaults={"nom": f"UT bench {t}"})
+        territoire, _ = Territoire.objects.get_or_create(
+            code=f"bench-ut-{t}", defaults={"nom": f"UT bench {t}"}
+        )
         territoires.append(territoire)
         for g in range(3):
             GroupeTravail.objects.get_or_create(territoire=territoire, nom=f"Groupe {t}-{g}")
     territoires[0].pilotes.add(pilote)
     groupes = {t.pk: list(t.groupes.order_by("pk")) for t in territoires}
     campagne, _ = Campagne.objects.get_or_create(
-        annee=2016, semestre=2, territoire=None,
-        defaults={"libelle": "S2 2016", "echeance": datetime.date(2017, 1, 10), "ouverte_par": admin},
+        annee=2016,
+        semestre=2,
+        territoire=None,
+        defaults={
+            "libelle": "S2 2016",
+            "echeance": datetime.date(2017, 1, 10),
+            "ouverte_par": admin,
+        },
     )
     existing = Structure.objects.filter(slug__startswith="bench-s-").count()
     if existing < count:
         rows = []
         for i in range(existing, count):
             schema = schemas[i] if i < len(schemas) else f"bench_virtuel_{i:04}"
-            rows.append(Structure(nom=f"Structure bench {i:04}", slug=f"bench-s-{i:04}", schema_name=schema,
-                                  territoire=territoires[i % 9]))
+            rows.append(
+                Structure(
+                    nom=f"Structure bench {i:04}",
+                    slug=f"bench-s-{i:04}",
+                    schema_name=schema,
+                    territoire=territoires[i % 9],
+                )
+            )
         Structure.objects.bulk_create(rows)
         through = Structure.groupes.through
-        through.objects.bulk_create([
-            through(structure_id=s.pk, groupetravail_id=groupes[s.territoire_id][i % 3].pk)
-            for i, s in enumerate(Structure.objects.filter(slug__startswith="bench-s-").order_by("pk"))
-            if not through.objects.filter(structure_id=s.pk).exists()
-        ])
-    for i, schema in enumerate(schemas[:count]):  # after a run with fewer --naive schemas than this one
-        Structure.objects.filter(slug=f"bench-s-{i:04}").exclude(schema_name=schema).update(schema_name=schema)
+        through.objects.bulk_create(
+            [
+                through(structure_id=s.pk, groupetravail_id=groupes[s.territoire_id][i % 3].pk)
+                for i, s in enumerate(
+                    Structure.objects.filter(slug__startswith="bench-s-").order_by("pk")
+                )
+                if not through.objects.filter(structure_id=s.pk).exists()
+            ]
+        )
+    for i, schema in enumerate(
+        schemas[:count]
+    ):  # after a run with fewer --naive schemas than this one
+        Structure.objects.filter(slug=f"bench-s-{i:04}").exclude(schema_name=schema).update(
+            schema_name=schema
+        )
     from django.db import connection
 
-    with connection.cursor() as cursor:  # rebuilt each run (the model refuses deletes: bench data only)
-        cursor.execute("DELETE FROM reporting_instantanebilan WHERE campagne_id = %s", [campagne.pk])
+    with (
+        connection.cursor() as cursor
+    ):  # rebuilt each run (the model refuses deletes: bench data only)
+        cursor.execute(
+            "DELETE FROM reporting_instantanebilan WHERE campagne_id = %s", [campagne.pk]
+        )
     rng = random.Random(2)
     snapshots = []
-    for structure in Structure.objects.filter(slug__startswith="bench-s-").prefetch_related("groupes"):
-        themes = {code: {"declare": round(rng.random(), 4), "confirme": round(rng.random(), 4)}
-                  for code in THEMES}
-        snapshots.append(InstantaneBilan(
-            campagne=campagne, structure=structure, structure_nom=structure.nom,
-            territoire_id=structure.territoire_id, groupe_ids=[g.pk for g in structure.groupes.all()],
-            soumis_le=timezone.now(), taux_declare=rng.random(), taux_confirme=rng.random(),
-            tous_niveau1=rng.random() < 0.4, tous_niveau2=rng.random() < 0.2, taux_plan_actions=rng.random(),
-            taux_participation=rng.random(), taux_satisfaits=rng.random(), reclamations=rng.randint(0, 30),
-            taux_mecontents=rng.random() / 5,
-            indicateurs={  # the shape ``reporting.services.snapshot_columns`` writes
-                "themes": themes,
-                "niveaux": {str(n): {"declare": rng.random(), "confirme": rng.random(),
-                                     "tous_satisfaits_declare": rng.random() < 0.5,
-                                     "tous_satisfaits_confirme": rng.random() < 0.4} for n in (1, 2)},
-                "criteres_cibles": {c: rng.random() < 0.7 for c in CRITERES_CIBLES},
-                "themes_titres": THEME_TITLES,
-            },
-            contenu={"remarques": "bench"},
-        ))
-    InstantaneBilan.objects.bulk_create(snapshots, batch_size=500)  # bench data only (no save() guard needed)
+    for structure in Structure.objects.filter(slug__startswith="bench-s-").prefetch_related(
+        "groupes"
+    ):
+        themes = {
+            code: {"declare": round(rng.random(), 4), "confirme": round(rng.random(), 4)}
+            for code in THEMES
+        }
+        snapshots.append(
+            InstantaneBilan(
+                campagne=campagne,
+                structure=structure,
+                structure_nom=structure.nom,
+                territoire_id=structure.territoire_id,
+                groupe_ids=[g.pk for g in structure.groupes.all()],
+                soumis_le=timezone.now(),
+                taux_declare=rng.random(),
+                taux_confirme=rng.random(),
+                tous_niveau1=rng.random() < 0.4,
+                tous_niveau2=rng.random() < 0.2,
+                taux_plan_actions=rng.random(),
+                taux_participation=rng.random(),
+                taux_satisfaits=rng.random(),
+                reclamations=rng.randint(0, 30),
+                taux_mecontents=rng.random() / 5,
+                indicateurs={  # the shape ``reporting.services.snapshot_columns`` writes
+                    "themes": themes,
+                    "niveaux": {
+                        str(n): {
+                            "declare": rng.random(),
+                            "confirme": rng.random(),
+                            "tous_satisfaits_declare": rng.random() < 0.5,
+                            "tous_satisfaits_confirme": rng.random() < 0.4,
+                        }
+                        for n in (1, 2)
+                    },
+                    "criteres_cibles": {c: rng.random() < 0.7 for c in CRITERES_CIBLES},
+                    "themes_titres": THEME_TITLES,
+                },
+                contenu={"remarques": "bench"},
+            )
+        )
+    InstantaneBilan.objects.bulk_create(
+        snapshots, batch_size=500
+    )  # bench data only (no save() guard needed)
     with connection.cursor() as cursor:
         # The rebuild above leaves dead rows that a real store (insert-only) never has:
         # vacuum them and refresh the planner's statistics, as autovacuum would.
@@ -241,9 +344,13 @@ def measure_endpoint(user, params: dict, runs: int = 15) -> dict:
         response = client.get("/api/v1/consolidation/", params)
         timings.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - started_cpu) * 1000)
-    return {"wall": statistics.median(timings), "p95": statistics.quantiles(timings, n=20)[18],
-            "cpu": statistics.median(cpu), "rows": len(response.json()["structures"]),
-            "size": len(response.content)}
+    return {
+        "wall": statistics.median(timings),
+        "p95": statistics.quantiles(timings, n=20)[18],
+        "cpu": statistics.median(cpu),
+        "rows": len(response.json()["structures"]),
+        "size": len(response.content),
+    }
 
 
 def measure_naive(campagne, count: int) -> float:
@@ -279,14 +386,19 @@ def main() -> None:
     territory = measure_endpoint(pilote, {"campagne": campagne.pk, "territoire": territoire.pk})
     print(f"machine load average at start: {load:.1f} on {os.cpu_count()} CPUs")
     for label, figures in (("network", network), ("one territory", territory)):
-        print(f"consolidation endpoint, {label} ({figures['rows']} structures, {figures['size'] / 1000:.0f} kB): "
-              f"{figures['wall']:.1f} ms wall (p95 {figures['p95']:.1f} ms), {figures['cpu']:.1f} ms CPU "
-              f"of the Django process (medians of 15)", flush=True)
+        print(
+            f"consolidation endpoint, {label} ({figures['rows']} structures, {figures['size'] / 1000:.0f} kB): "
+            f"{figures['wall']:.1f} ms wall (p95 {figures['p95']:.1f} ms), {figures['cpu']:.1f} ms CPU "
+            f"of the Django process (medians of 15)",
+            flush=True,
+        )
     naive_ms = measure_naive(campagne, args.naive)
     naive_full = naive_ms * args.structures / args.naive
     extrapolated = " (extrapolated linearly)" if args.naive != args.structures else ""
-    print(f"naive loop over {args.naive} schemas: {naive_ms:.0f} ms -> {args.structures} structures: "
-          f"{naive_full:.0f} ms{extrapolated}")
+    print(
+        f"naive loop over {args.naive} schemas: {naive_ms:.0f} ms -> {args.structures} structures: "
+        f"{naive_full:.0f} ms{extrapolated}"
+    )
     print(f"speed-up (network): {naive_full / network['wall']:.0f}x")
 
 

@@ -38,7 +38,9 @@ def build_csv(count: int) -> bytes:
     lines = ["nom;type;territoire;finess;ville;directeur_email"]
     for index in range(count):
         finess = luhn_complete(f"97{index:06d}")
-        lines.append(f"{PREFIX} {index:04d};SAAD;{TERRITOIRE};{finess};Lille;dir{index}@example.test")
+        lines.append(
+            f"{PREFIX} {index:04d};SAAD;{TERRITOIRE};{finess};Lille;dir{index}@example.test"
+        )
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -47,7 +49,10 @@ def clean_up() -> None:
         structure.groupes.clear()
         structure.delete(force_drop=True)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", [f"s_{PREFIX.replace('-', '_')}%"])
+        cursor.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s",
+            [f"s_{PREFIX.replace('-', '_')}%"],
+        )
         for (schema,) in cursor.fetchall():
             cursor.execute(f'DROP SCHEMA "{schema}" CASCADE')
     ImportStructures.objects.filter(fichier_nom__startswith=PREFIX).delete()
@@ -63,7 +68,9 @@ def main() -> None:
     provisioning.ensure_template_current()
     Territoire.objects.create(code=TERRITOIRE, nom="UT Bench import")
     # Kept between runs: deleting a person would touch every structure's schema.
-    admin = User.objects.filter(email="bench-import@example.test").first() or User.objects.create_user(
+    admin = User.objects.filter(
+        email="bench-import@example.test"
+    ).first() or User.objects.create_user(
         email="bench-import@example.test", is_federation_admin=True
     )
     try:
@@ -76,14 +83,18 @@ def main() -> None:
         # The page's path: validation again, then the task (eager without a broker; with a
         # broker, run the import's service directly so the figure is the same work).
         start_all = time.perf_counter()
-        record = structure_import.start_structure_import(name=f"{PREFIX}.csv", content=content, user=admin)
+        record = structure_import.start_structure_import(
+            name=f"{PREFIX}.csv", content=content, user=admin
+        )
         record = structure_import.run_structure_import(import_id=record.pk)
         done = time.perf_counter()
         assert record.statut == "termine", record.message
         print(f"import of {args.n} structures (CSV):")
         print(f"  validation of every row: {validated - start:.1f} s")
-        print(f"  whole import (validation + provisioning): {done - start_all:.1f} s "
-              f"({(done - start_all) / args.n * 1000:.0f} ms per structure)  (target < 300 s)")
+        print(
+            f"  whole import (validation + provisioning): {done - start_all:.1f} s "
+            f"({(done - start_all) / args.n * 1000:.0f} ms per structure)  (target < 300 s)"
+        )
     finally:
         clean_up()
 

@@ -32,7 +32,7 @@ PYTHON = sys.executable
 TEMPLATE_SLUG = "bench-modele"
 TEMPLATE_SCHEMA = "s_bench_modele"
 
-EXTRA_APP_MIGRATION = '''
+EXTRA_APP_MIGRATION = """
 from django.db import migrations
 
 
@@ -45,19 +45,24 @@ class Migration(migrations.Migration):
             "DROP TABLE opsbench_marqueur",
         ),
     ]
-'''
-EXTRA_SETTINGS = '''
+"""
+EXTRA_SETTINGS = """
 from platform.settings import *  # noqa: F403
 
 TENANT_APPS = [*TENANT_APPS, "opsbench"]  # noqa: F405
 INSTALLED_APPS = [*INSTALLED_APPS, "opsbench"]  # noqa: F405
-'''
+"""
 
 
 def run(command: list[str], env: dict, *, quiet: bool = True, stdin: str | None = None) -> float:
     started = time.perf_counter()
     subprocess.run(
-        command, cwd=ROOT, env=env, check=True, input=stdin, text=True,
+        command,
+        cwd=ROOT,
+        env=env,
+        check=True,
+        input=stdin,
+        text=True,
         stdout=subprocess.DEVNULL if quiet else None,
     )
     return time.perf_counter() - started
@@ -73,7 +78,10 @@ def manage(args: list[str], env: dict, *, label: str = "") -> float:
 def psql(url: str, sql: str, *, database: str | None = None) -> str:
     target = url if database is None else url.rsplit("/", 1)[0] + "/" + database
     result = subprocess.run(
-        ["psql", "-qAtX", "-v", "ON_ERROR_STOP=1", target], input=sql, text=True, capture_output=True,
+        ["psql", "-qAtX", "-v", "ON_ERROR_STOP=1", target],
+        input=sql,
+        text=True,
+        capture_output=True,
     )
     if result.returncode:
         raise SystemExit(f"psql: {result.stderr[-2000:]}")
@@ -88,39 +96,66 @@ def prepare_database(url: str, tenants: int, fresh: bool, env: dict) -> None:
     name = urlparse(url).path.lstrip("/")
     exists = psql(url, f"SELECT 1 FROM pg_database WHERE datname = '{name}';", database="postgres")
     if exists and not fresh and count_structures(url) >= tenants:
-        print(f"Base {name} : {count_structures(url)} structures déjà là (--fresh pour refaire).", flush=True)
+        print(
+            f"Base {name} : {count_structures(url)} structures déjà là (--fresh pour refaire).",
+            flush=True,
+        )
         return
-    psql(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE); CREATE DATABASE "{name}";', database="postgres")
+    psql(
+        url,
+        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE); CREATE DATABASE "{name}";',
+        database="postgres",
+    )
     started = time.perf_counter()
     manage(["migrate_schemas", "--shared", "-v", "0"], env)
-    manage(["shell", "-c", (
-        "from tenants import services;"
-        f"services.create_structure(nom='Modèle', slug='{TEMPLATE_SLUG}')"
-    )], env)
+    manage(
+        [
+            "shell",
+            "-c",
+            (
+                "from tenants import services;"
+                f"services.create_structure(nom='Modèle', slug='{TEMPLATE_SLUG}')"
+            ),
+        ],
+        env,
+    )
     dump = subprocess.run(
         ["pg_dump", "--no-owner", "--no-privileges", "--schema", TEMPLATE_SCHEMA, url],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     # Recent pg_dump guards its script with \restrict/\unrestrict: not repeatable in one session.
-    dump = "\n".join(line for line in dump.splitlines() if not line.startswith(("\\restrict", "\\unrestrict")))
+    dump = "\n".join(
+        line for line in dump.splitlines() if not line.startswith(("\\restrict", "\\unrestrict"))
+    )
     dump += "\n"
     batch = 20  # one transaction per batch: each schema takes ~60 locks
     for start in range(1, tenants, batch):
         names = [f"s_bench_{i:05d}" for i in range(start, min(start + batch, tenants))]
         script = "BEGIN;\n" + "".join(dump.replace(TEMPLATE_SCHEMA, n) for n in names) + "COMMIT;\n"
         psql(url, script)
-    manage(["shell", "-c", (
-        "from tenants.models import Structure, Domain\n"
-        f"rows = [Structure(nom=f'Bench {{i}}', slug=f'bench-{{i:05d}}', schema_name=f's_bench_{{i:05d}}') for i in range(1, {tenants})]\n"
-        "Structure.objects.bulk_create(rows, batch_size=500)\n"
-        "ids = dict(Structure.objects.filter(slug__startswith='bench-0').values_list('slug', 'id'))\n"
-        "Domain.objects.bulk_create([Domain(domain=s, tenant_id=i, is_primary=True) for s, i in ids.items()], batch_size=500)\n"
-    )], env)
+    manage(
+        [
+            "shell",
+            "-c",
+            (
+                "from tenants.models import Structure, Domain\n"
+                f"rows = [Structure(nom=f'Bench {{i}}', slug=f'bench-{{i:05d}}', schema_name=f's_bench_{{i:05d}}') for i in range(1, {tenants})]\n"
+                "Structure.objects.bulk_create(rows, batch_size=500)\n"
+                "ids = dict(Structure.objects.filter(slug__startswith='bench-0').values_list('slug', 'id'))\n"
+                "Domain.objects.bulk_create([Domain(domain=s, tenant_id=i, is_primary=True) for s, i in ids.items()], batch_size=500)\n"
+            ),
+        ],
+        env,
+    )
     print(f"{count_structures(url)} structures créées en {time.perf_counter() - started:.1f} s.")
 
 
 def undo_extra_migration(url: str) -> None:
-    psql(url, """
+    psql(
+        url,
+        """
 DO $$
 DECLARE s text;
 BEGIN
@@ -128,7 +163,8 @@ BEGIN
     EXECUTE format('DROP TABLE IF EXISTS %I.opsbench_marqueur', s);
     EXECUTE format('DELETE FROM %I.django_migrations WHERE app = ''opsbench''', s);
   END LOOP;
-END $$;""")
+END $$;""",
+    )
 
 
 def main() -> None:
@@ -138,8 +174,13 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true")
     options = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/qr_bench_ops")
-    env = {**os.environ, "DATABASE_URL": url, "PYTHONDONTWRITEBYTECODE": "1", "LOG_LEVEL": "WARNING",
-           "OPS_LOG_DIR": tempfile.mkdtemp(prefix="ops-bench-")}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "LOG_LEVEL": "WARNING",
+        "OPS_LOG_DIR": tempfile.mkdtemp(prefix="ops-bench-"),
+    }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     prepare_database(url, options.tenants, options.fresh, env)
     tenants = count_structures(url)
@@ -147,9 +188,14 @@ def main() -> None:
 
     undo_extra_migration(url)  # in case an earlier run was interrupted
     manage(["migrate_fast", "-v", "0", *workers], env)  # start from an up-to-date state
-    idle_fast = manage(["migrate_fast", "-v", "0", *workers], env, label="rien à migrer, migrate_fast")
-    idle_classic = manage(["migrate_schemas", "--tenant", "-v", "0"], env,
-                          label="rien à migrer, migrate_schemas --tenant")
+    idle_fast = manage(
+        ["migrate_fast", "-v", "0", *workers], env, label="rien à migrer, migrate_fast"
+    )
+    idle_classic = manage(
+        ["migrate_schemas", "--tenant", "-v", "0"],
+        env,
+        label="rien à migrer, migrate_schemas --tenant",
+    )
 
     with tempfile.TemporaryDirectory() as folder:
         app = Path(folder) / "opsbench"
@@ -159,19 +205,29 @@ def main() -> None:
         (app / "migrations" / "0001_initial.py").write_text(EXTRA_APP_MIGRATION)
         (Path(folder) / "opsbench_settings.py").write_text(EXTRA_SETTINGS)
         extra_env = {**env, "PYTHONPATH": folder, "DJANGO_SETTINGS_MODULE": "opsbench_settings"}
-        one_fast = manage(["migrate_fast", "-v", "0", *workers], extra_env,
-                          label="une migration, migrate_fast")
+        one_fast = manage(
+            ["migrate_fast", "-v", "0", *workers], extra_env, label="une migration, migrate_fast"
+        )
         undo_extra_migration(url)
-        one_classic = manage(["migrate_schemas", "--tenant", "-v", "0"], extra_env,
-                             label="une migration, migrate_schemas --tenant")
+        one_classic = manage(
+            ["migrate_schemas", "--tenant", "-v", "0"],
+            extra_env,
+            label="une migration, migrate_schemas --tenant",
+        )
         undo_extra_migration(url)
 
-    print(f"\nmigrate_fast vs migrate_schemas --tenant, {tenants} structures, {options.workers} workers, "
-          f"{os.cpu_count()} CPU")
+    print(
+        f"\nmigrate_fast vs migrate_schemas --tenant, {tenants} structures, {options.workers} workers, "
+        f"{os.cpu_count()} CPU"
+    )
     print("| cas | migrate_schemas --tenant | migrate_fast | rapport |")
     print("| --- | ---: | ---: | ---: |")
-    print(f"| rien à migrer | {idle_classic:.1f} s | {idle_fast:.1f} s | {idle_classic / idle_fast:.0f}× |")
-    print(f"| une migration nouvelle | {one_classic:.1f} s | {one_fast:.1f} s | {one_classic / one_fast:.1f}× |")
+    print(
+        f"| rien à migrer | {idle_classic:.1f} s | {idle_fast:.1f} s | {idle_classic / idle_fast:.0f}× |"
+    )
+    print(
+        f"| une migration nouvelle | {one_classic:.1f} s | {one_fast:.1f} s | {one_classic / one_fast:.1f}× |"
+    )
 
 
 if __name__ == "__main__":

@@ -38,7 +38,8 @@ def remove_bench_structures() -> None:
         structure.delete(force_drop=True)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", [f"s_{PREFIX.replace('-', '_')}%"]
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s",
+            [f"s_{PREFIX.replace('-', '_')}%"],
         )
         for (schema,) in cursor.fetchall():
             cursor.execute(f'DROP SCHEMA "{schema}" CASCADE')

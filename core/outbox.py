@@ -49,7 +49,9 @@ def _enqueue_delivery(message_id: int) -> None:
     try:
         deliver_outbox_message.delay(message_id)
     except Exception:  # broker down: the periodic task will deliver it
-        logger.warning("outbox: broker unavailable, message %s left for the periodic task", message_id)
+        logger.warning(
+            "outbox: broker unavailable, message %s left for the periodic task", message_id
+        )
 
 
 def deliver(message_id: int) -> bool:
@@ -66,13 +68,17 @@ def deliver(message_id: int) -> bool:
         payload = message.payload
         try:
             EmailMessage(
-                subject=payload["subject"], body=payload["body"],
-                from_email=settings.DEFAULT_FROM_EMAIL, to=payload["to"],
+                subject=payload["subject"],
+                body=payload["body"],
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=payload["to"],
             ).send()
         except Exception as error:
             message.last_error = type(error).__name__
             message.save(update_fields=["attempts", "last_error"])
-            logger.warning("outbox: delivery of message %s failed (%s)", message.pk, type(error).__name__)
+            logger.warning(
+                "outbox: delivery of message %s failed (%s)", message.pk, type(error).__name__
+            )
             return False
         message.sent_at = timezone.now()
         message.save(update_fields=["attempts", "sent_at", "last_error"])

@@ -13,7 +13,9 @@ from django.urls import reverse
 
 def network_url(name: str, *args, **kwargs) -> str:
     """A network-level URL, whichever schema the current request is in."""
-    return reverse(name, urlconf=settings.PUBLIC_SCHEMA_URLCONF, args=args or None, kwargs=kwargs or None)
+    return reverse(
+        name, urlconf=settings.PUBLIC_SCHEMA_URLCONF, args=args or None, kwargs=kwargs or None
+    )
 
 
 def structure_url(structure, name: str, *args, **kwargs) -> str:

@@ -35,7 +35,8 @@ def allowed_moves(
 ) -> list[tuple[str, Transition]]:
     """(target, transition) of the moves this person may make from ``current`` now."""
     return [
-        (target, move) for (source, target), move in transitions.items()
+        (target, move)
+        for (source, target), move in transitions.items()
         if source == current and move.allowed(user, structure)
     ]
 
@@ -57,9 +58,13 @@ def check_move(
     Returns the cleaned comment."""
     move = transitions.get((current, to))
     if move is None:
-        raise BusinessError(WorkflowError.TRANSITION_NOT_ALLOWED, not_allowed_message, field=field, status=409)
+        raise BusinessError(
+            WorkflowError.TRANSITION_NOT_ALLOWED, not_allowed_message, field=field, status=409
+        )
     if check_access and not move.allowed(user, structure):
-        raise BusinessError(WorkflowError.FORBIDDEN, _("Vous ne pouvez pas faire cette action."), status=403)
+        raise BusinessError(
+            WorkflowError.FORBIDDEN, _("Vous ne pouvez pas faire cette action."), status=403
+        )
     commentaire = (commentaire or "").strip()
     if move.comment_required and not commentaire:
         raise BusinessError(WorkflowError.COMMENT_REQUIRED, comment_message, field="commentaire")

@@ -28,8 +28,15 @@ def _load_stdlib_platform():
 
 _stdlib_platform = _load_stdlib_platform()
 _OWN_NAMES = {
-    "__name__", "__file__", "__path__", "__spec__", "__loader__",
-    "__package__", "__builtins__", "__doc__", "__cached__",
+    "__name__",
+    "__file__",
+    "__path__",
+    "__spec__",
+    "__loader__",
+    "__package__",
+    "__builtins__",
+    "__doc__",
+    "__cached__",
 }
 globals().update(
     {name: value for name, value in vars(_stdlib_platform).items() if name not in _OWN_NAMES}

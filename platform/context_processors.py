@@ -10,7 +10,11 @@ from tenants import access
 
 def _mark_active(entries, path: str) -> list[dict]:
     return [
-        {"label": e.label, "url": e.url, "active": path == e.url or (e.url not in ("/",) and path.startswith(e.url))}
+        {
+            "label": e.label,
+            "url": e.url,
+            "active": path == e.url or (e.url not in ("/",) and path.startswith(e.url)),
+        }
         for e in entries
     ]
 
@@ -31,5 +35,7 @@ def navigation(request):
     }
     if structure is not None:
         context["structure_roles"] = access.roles_in_structure(user, structure)
-        context["structure_nav_items"] = _mark_active(hooks.structure_menu(user, structure), request.path)
+        context["structure_nav_items"] = _mark_active(
+            hooks.structure_menu(user, structure), request.path
+        )
     return context

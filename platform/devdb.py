@@ -65,7 +65,9 @@ def _bin_dir() -> Path:
     if not (target / "pgserver" / "pginstall" / "bin" / "postgres").exists():
         ROOT_BASE.mkdir(mode=0o755, parents=True, exist_ok=True)
         tmp = ROOT_BASE / f".pgserver-{os.getpid()}"
-        shutil.copytree(site / "pgserver" / "pginstall", tmp / "pgserver" / "pginstall", symlinks=True)
+        shutil.copytree(
+            site / "pgserver" / "pginstall", tmp / "pgserver" / "pginstall", symlinks=True
+        )
         shutil.copytree(site / "pgserver.libs", tmp / "pgserver.libs", symlinks=True)
         for folder in (tmp, tmp / "pgserver"):
             os.chmod(folder, 0o755)
@@ -119,12 +121,33 @@ def ensure_running() -> Path:
             if _running_as_root():
                 entry = pwd.getpwnam("nobody")
                 os.chown(pgdata, entry.pw_uid, entry.pw_gid)
-            _run([str(bin_dir / "initdb"), "-D", str(pgdata), "-U", SUPERUSER,
-                  "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8"])
-        _run([str(bin_dir / "pg_ctl"), "-D", str(pgdata), "-w", "-t", "30",
-              "-l", str(pgdata / "server.log"),
-              "-o", f"-c listen_addresses='' -k {pgdata} -c max_connections=200 -c fsync=off",
-              "start"])
+            _run(
+                [
+                    str(bin_dir / "initdb"),
+                    "-D",
+                    str(pgdata),
+                    "-U",
+                    SUPERUSER,
+                    "--auth=trust",
+                    "--encoding=UTF8",
+                    "--locale=C.UTF-8",
+                ]
+            )
+        _run(
+            [
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(pgdata),
+                "-w",
+                "-t",
+                "30",
+                "-l",
+                str(pgdata / "server.log"),
+                "-o",
+                f"-c listen_addresses='' -k {pgdata} -c max_connections=200 -c fsync=off",
+                "start",
+            ]
+        )
         for _ in range(100):
             if _is_running(pgdata):
                 break
@@ -136,8 +159,12 @@ def ensure_running() -> Path:
 def _ensure_database(pgdata: Path) -> None:
     import psycopg
 
-    with psycopg.connect(host=str(pgdata), user=SUPERUSER, dbname="postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone()
+    with psycopg.connect(
+        host=str(pgdata), user=SUPERUSER, dbname="postgres", autocommit=True
+    ) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
+        ).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
 

@@ -93,7 +93,7 @@ class StructureRoutingMiddleware(TenantSubfolderMiddleware):
                 raise self.TENANT_NOT_FOUND_EXCEPTION("Unable to find public tenant") from error
             self.setup_url_routing(request, force_public=True)
         else:
-            subfolder = request.path[len(prefix):].split("/")[0]
+            subfolder = request.path[len(prefix) :].split("/")[0]
             domain_model = get_tenant_domain_model()
             try:
                 tenant = self.get_tenant(domain_model=domain_model, hostname=subfolder)

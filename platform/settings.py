@@ -167,7 +167,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -224,7 +227,9 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Qualiréseau <ne-pas-repondre@qualireseau.fr>")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Qualiréseau <ne-pas-repondre@qualireseau.fr>"
+)
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 
 # --- Celery -------------------------------------------------------------------------------
@@ -242,9 +247,15 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "deliver-pending-outbox": {"task": "core.tasks.deliver_pending_outbox", "schedule": 60.0},
     # Review campaigns: reminders J-7 and J+1 to structures that have not submitted (idempotent).
-    "campagnes-relances": {"task": "accompagnement.reporting.tasks.send_campaign_reminders", "schedule": 6 * 3600.0},
+    "campagnes-relances": {
+        "task": "accompagnement.reporting.tasks.send_campaign_reminders",
+        "schedule": 6 * 3600.0,
+    },
     # Reminders of the accompaniment (actions due/late, meetings coming, deliverables waiting).
-    "accompagnement-rappels": {"task": "accompagnement.groupes.tasks.send_reminders", "schedule": 6 * 3600.0},
+    "accompagnement-rappels": {
+        "task": "accompagnement.groupes.tasks.send_reminders",
+        "schedule": 6 * 3600.0,
+    },
 }
 
 # Reminders (days): deliverables waiting for the expert, meetings coming, actions due soon.

@@ -13,7 +13,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(patterns=schema_patterns()), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("referentiels/", include(("referentiels.urls", "referentiels"))),
-    path("autodiagnostics/", include(("accompagnement.diagnostics.urls_network", "diagnostics-network"))),
+    path(
+        "autodiagnostics/",
+        include(("accompagnement.diagnostics.urls_network", "diagnostics-network")),
+    ),
     path("groupes/", include(("accompagnement.groupes.urls", "groupes"))),
     path("reporting/", include(("accompagnement.reporting.urls", "reporting"))),
     path("", include("tenants.urls")),

@@ -47,7 +47,12 @@ class GuardedAdmin(admin.ModelAdmin):
         # Django's collector would look for the structures' answers (tenant tables) in the
         # public schema; drafts are never answered, see ``referentiels.purge``.
         objs = list(objs)
-        return [str(obj) for obj in objs], {self.model._meta.verbose_name_plural: len(objs)}, set(), []
+        return (
+            [str(obj) for obj in objs],
+            {self.model._meta.verbose_name_plural: len(objs)},
+            set(),
+            [],
+        )
 
     def delete_queryset(self, request, queryset):
         # One by one, so each object's guard runs (a bulk delete would bypass it).

@@ -32,7 +32,8 @@ def immutable_error(version_label: str = "") -> BusinessError:
         _(
             "La version%(label)s est publiée ou archivée : elle ne peut plus être modifiée ni "
             "supprimée. Créez une nouvelle version à partir de celle-ci pour la faire évoluer."
-        ) % {"label": label},
+        )
+        % {"label": label},
         status=409,
     )
 
@@ -48,7 +49,9 @@ class VersionContentMixin:
         version_id = self._version_id_for_guard()
         if version_id is None:
             return
-        row = ReferentielVersion.objects.filter(pk=version_id).values_list("statut", "numero").first()
+        row = (
+            ReferentielVersion.objects.filter(pk=version_id).values_list("statut", "numero").first()
+        )
         if row and row[0] != ReferentielVersion.Statut.BROUILLON:
             raise immutable_error(row[1])
 
@@ -94,9 +97,12 @@ class ReferentielVersion(models.Model):
     referentiel = models.ForeignKey(Referentiel, on_delete=models.PROTECT, related_name="versions")
     numero = models.CharField(_("numéro de version"), max_length=50)
     libelle = models.CharField(_("libellé"), max_length=255, blank=True)
-    statut = models.CharField(_("statut"), max_length=20, choices=Statut.choices, default=Statut.BROUILLON)
+    statut = models.CharField(
+        _("statut"), max_length=20, choices=Statut.choices, default=Statut.BROUILLON
+    )
     echantillon = models.BooleanField(
-        _("échantillon"), default=False,
+        _("échantillon"),
+        default=False,
         help_text=_("Texte rédigé pour la plateforme, pas le texte officiel."),
     )
     avertissement = models.TextField(_("avertissement"), blank=True)
@@ -105,13 +111,20 @@ class ReferentielVersion(models.Model):
     # The shape of the tree above criteria, e.g. ["theme", "objectif"] or ["chapitre", "thematique", "objectif"]
     types_noeuds = models.JSONField(_("types de nœuds"), default=list, blank=True)
     copiee_de = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
         verbose_name=_("copiée de"),
     )
     utilisee = models.BooleanField(
-        _("utilisée par des structures"), default=False,
-        help_text=_("Vrai dès qu'une structure a ouvert un autodiagnostic sur cette version "
-                    "(voir referentiels.services.mark_version_used) : elle ne peut plus être supprimée."),
+        _("utilisée par des structures"),
+        default=False,
+        help_text=_(
+            "Vrai dès qu'une structure a ouvert un autodiagnostic sur cette version "
+            "(voir referentiels.services.mark_version_used) : elle ne peut plus être supprimée."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -130,7 +143,11 @@ class ReferentielVersion(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            stored = ReferentielVersion.objects.filter(pk=self.pk).values_list("statut", flat=True).first()
+            stored = (
+                ReferentielVersion.objects.filter(pk=self.pk)
+                .values_list("statut", flat=True)
+                .first()
+            )
             update_fields = kwargs.get("update_fields")
             if (
                 stored is not None
@@ -142,11 +159,17 @@ class ReferentielVersion(models.Model):
 
     def delete(self, *args, **kwargs):
         if self.pk is not None:
-            stored = ReferentielVersion.objects.filter(pk=self.pk).values_list("statut", "utilisee").first()
+            stored = (
+                ReferentielVersion.objects.filter(pk=self.pk)
+                .values_list("statut", "utilisee")
+                .first()
+            )
             if stored and stored[1]:
                 raise BusinessError(
                     ReferentielError.VERSION_USED,
-                    _("Des structures ont répondu à cette version : elle ne peut jamais être supprimée."),
+                    _(
+                        "Des structures ont répondu à cette version : elle ne peut jamais être supprimée."
+                    ),
                     status=409,
                 )
             if stored and stored[0] != self.Statut.BROUILLON:
@@ -173,7 +196,9 @@ class ReferentielVersion(models.Model):
 class EchelleCotation(VersionContentMixin, models.Model):
     """The scoring scale of a version."""
 
-    version = models.OneToOneField(ReferentielVersion, on_delete=models.CASCADE, related_name="echelle")
+    version = models.OneToOneField(
+        ReferentielVersion, on_delete=models.CASCADE, related_name="echelle"
+    )
     code = models.SlugField(_("code"), max_length=50)
     libelle = models.CharField(_("libellé"), max_length=255)
 
@@ -205,7 +230,9 @@ class ValeurEchelle(VersionContentMixin, models.Model):
         ordering = ["echelle", "ordre"]
         constraints = [
             models.UniqueConstraint(fields=["echelle", "code"], name="valeur_code_unique"),
-            models.CheckConstraint(condition=models.Q(poids__gte=0, poids__lte=1), name="valeur_poids_0_1"),
+            models.CheckConstraint(
+                condition=models.Q(poids__gte=0, poids__lte=1), name="valeur_poids_0_1"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -215,7 +242,11 @@ class ValeurEchelle(VersionContentMixin, models.Model):
         return lambda: purge.valeurs([self.pk])
 
     def _version_id_for_guard(self) -> int | None:
-        return EchelleCotation.objects.filter(pk=self.echelle_id).values_list("version_id", flat=True).first()
+        return (
+            EchelleCotation.objects.filter(pk=self.echelle_id)
+            .values_list("version_id", flat=True)
+            .first()
+        )
 
 
 class Noeud(VersionContentMixin, models.Model):
@@ -237,7 +268,9 @@ class Noeud(VersionContentMixin, models.Model):
         verbose_name = _("nœud de référentiel")
         verbose_name_plural = _("nœuds de référentiel")
         ordering = ["version", "ordre"]
-        constraints = [models.UniqueConstraint(fields=["version", "code"], name="noeud_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="noeud_code_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.titre}"
@@ -250,7 +283,9 @@ class Critere(VersionContentMixin, models.Model):
     """A criterion (a leaf of the tree). ``theme`` is its top-level ancestor (theme or
     chapter), kept for fast per-theme scoring."""
 
-    version = models.ForeignKey(ReferentielVersion, on_delete=models.CASCADE, related_name="criteres")
+    version = models.ForeignKey(
+        ReferentielVersion, on_delete=models.CASCADE, related_name="criteres"
+    )
     noeud = models.ForeignKey(Noeud, on_delete=models.CASCADE, related_name="criteres")
     theme = models.ForeignKey(Noeud, on_delete=models.CASCADE, related_name="criteres_du_theme")
     code = models.CharField(_("code"), max_length=50)
@@ -272,7 +307,9 @@ class Critere(VersionContentMixin, models.Model):
         verbose_name = _("critère")
         verbose_name_plural = _("critères")
         ordering = ["version", "ordre"]
-        constraints = [models.UniqueConstraint(fields=["version", "code"], name="critere_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="critere_code_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.titre[:80]}"
@@ -287,20 +324,28 @@ class Critere(VersionContentMixin, models.Model):
 class CorrespondanceCritere(VersionContentMixin, models.Model):
     """Old criterion → new criterion, so a self-diagnosis can start from earlier answers."""
 
-    ancien = models.ForeignKey(Critere, on_delete=models.CASCADE, related_name="correspondances_suivantes")
-    nouveau = models.ForeignKey(Critere, on_delete=models.CASCADE, related_name="correspondances_precedentes")
+    ancien = models.ForeignKey(
+        Critere, on_delete=models.CASCADE, related_name="correspondances_suivantes"
+    )
+    nouveau = models.ForeignKey(
+        Critere, on_delete=models.CASCADE, related_name="correspondances_precedentes"
+    )
 
     class Meta:
         verbose_name = _("correspondance de critères")
         verbose_name_plural = _("correspondances de critères")
-        constraints = [models.UniqueConstraint(fields=["ancien", "nouveau"], name="correspondance_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["ancien", "nouveau"], name="correspondance_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.ancien_id} → {self.nouveau_id}"
 
     def _version_id_for_guard(self) -> int | None:
         """A mapping belongs to the new version: frozen once that version is published."""
-        return Critere.objects.filter(pk=self.nouveau_id).values_list("version_id", flat=True).first()
+        return (
+            Critere.objects.filter(pk=self.nouveau_id).values_list("version_id", flat=True).first()
+        )
 
 
 class DocumentOutil(VersionContentMixin, models.Model):
@@ -315,14 +360,22 @@ class DocumentOutil(VersionContentMixin, models.Model):
         FICHE = "fiche", _("Fiche pratique")
         RECOMMANDATION = "recommandation", _("Recommandation aux experts")
 
-    version = models.ForeignKey(ReferentielVersion, on_delete=models.CASCADE, related_name="documents")
-    noeud = models.ForeignKey(Noeud, on_delete=models.CASCADE, null=True, blank=True, related_name="documents")
-    critere = models.ForeignKey(Critere, on_delete=models.CASCADE, null=True, blank=True, related_name="documents")
+    version = models.ForeignKey(
+        ReferentielVersion, on_delete=models.CASCADE, related_name="documents"
+    )
+    noeud = models.ForeignKey(
+        Noeud, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+    )
+    critere = models.ForeignKey(
+        Critere, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+    )
     type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.GUIDE)
     titre = models.CharField(_("titre"), max_length=255)
     texte = models.TextField(_("texte"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("document de la boîte à outils")
@@ -345,11 +398,17 @@ class DocumentOutilFichier(models.Model):
     nom_original = models.CharField(max_length=255)
     taille = models.PositiveBigIntegerField(default=0)
     uploaded_at = models.DateTimeField(auto_now_add=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["document", "-numero"]
-        constraints = [models.UniqueConstraint(fields=["document", "numero"], name="outil_fichier_numero_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "numero"], name="outil_fichier_numero_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.nom_original} (v{self.numero})"
@@ -358,10 +417,18 @@ class DocumentOutilFichier(models.Model):
 class VersionTransition(models.Model):
     """The log of a version's workflow: who moved it from which status to which, when."""
 
-    version = models.ForeignKey(ReferentielVersion, on_delete=models.CASCADE, related_name="transitions")
-    from_statut = models.CharField(_("de"), max_length=20, choices=ReferentielVersion.Statut.choices)
-    to_statut = models.CharField(_("vers"), max_length=20, choices=ReferentielVersion.Statut.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    version = models.ForeignKey(
+        ReferentielVersion, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_statut = models.CharField(
+        _("de"), max_length=20, choices=ReferentielVersion.Statut.choices
+    )
+    to_statut = models.CharField(
+        _("vers"), max_length=20, choices=ReferentielVersion.Statut.choices
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
     at = models.DateTimeField(auto_now_add=True)
     commentaire = models.TextField(_("commentaire"), blank=True)
 

@@ -42,9 +42,15 @@ def noeuds(ids: Iterable[int]) -> None:
     subtree = set(ids)
     frontier = set(subtree)
     while frontier:
-        frontier = set(Noeud.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - subtree
+        frontier = (
+            set(Noeud.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - subtree
+        )
         subtree |= frontier
-    criteres(Critere.objects.filter(Q(noeud_id__in=subtree) | Q(theme_id__in=subtree)).values_list("pk", flat=True))
+    criteres(
+        Critere.objects.filter(Q(noeud_id__in=subtree) | Q(theme_id__in=subtree)).values_list(
+            "pk", flat=True
+        )
+    )
     documents(DocumentOutil.objects.filter(noeud_id__in=subtree).values_list("pk", flat=True))
     _raw_delete(Noeud.objects.filter(pk__in=subtree))
 

@@ -39,9 +39,12 @@ def referentiels_with_versions(user) -> list[Referentiel]:
     versions = versions_visible_to(user).order_by("-created_at")
     frames = (
         Referentiel.objects.filter(versions__in=versions).distinct().order_by("titre")
-        if not access.can_manage_referentiels(user) else Referentiel.objects.order_by("titre")
+        if not access.can_manage_referentiels(user)
+        else Referentiel.objects.order_by("titre")
     )
-    return list(frames.prefetch_related(Prefetch("versions", queryset=versions, to_attr="visible_versions")))
+    return list(
+        frames.prefetch_related(Prefetch("versions", queryset=versions, to_attr="visible_versions"))
+    )
 
 
 def version_for(user, version_id) -> ReferentielVersion:
@@ -87,7 +90,9 @@ def build_tree(version: ReferentielVersion) -> list[TreeNode]:
     nodes = {noeud.pk: TreeNode(noeud) for noeud in version.noeuds.all()}
     roots: list[TreeNode] = []
     for item in nodes.values():
-        (nodes[item.noeud.parent_id].enfants if item.noeud.parent_id in nodes else roots).append(item)
+        (nodes[item.noeud.parent_id].enfants if item.noeud.parent_id in nodes else roots).append(
+            item
+        )
     for critere in version.criteres.all():
         if critere.noeud_id in nodes:
             nodes[critere.noeud_id].criteres.append(critere)
@@ -99,14 +104,21 @@ def build_tree(version: ReferentielVersion) -> list[TreeNode]:
 
 def search_criteres(version: ReferentielVersion, query: str) -> QuerySet[Critere]:
     """Criteria whose code starts with ``query`` or whose texts contain every word of it."""
-    criteres = Critere.objects.filter(version=version).select_related("noeud", "theme").order_by("ordre")
+    criteres = (
+        Critere.objects.filter(version=version).select_related("noeud", "theme").order_by("ordre")
+    )
     query = (query or "").strip()
     if not query:
         return criteres.none()
     condition = Q(code__istartswith=query)
     words = Q()
     for word in query.split()[:8]:
-        words &= Q(titre__icontains=word) | Q(explication__icontains=word) | Q(contenu_attendu__icontains=word) | Q(exemples__icontains=word)
+        words &= (
+            Q(titre__icontains=word)
+            | Q(explication__icontains=word)
+            | Q(contenu_attendu__icontains=word)
+            | Q(exemples__icontains=word)
+        )
     return criteres.filter(condition | words)
 
 
@@ -115,7 +127,10 @@ def critere_detail(version: ReferentielVersion, code: str) -> Critere:
         Critere.objects.filter(version=version, code=code)
         .select_related("noeud", "theme", "noeud__parent")
         .prefetch_related(
-            Prefetch("documents", queryset=DocumentOutil.objects.order_by("titre").prefetch_related("fichiers")),
+            Prefetch(
+                "documents",
+                queryset=DocumentOutil.objects.order_by("titre").prefetch_related("fichiers"),
+            ),
             "correspondances_precedentes__ancien__version",
         )
         .first()
@@ -126,14 +141,26 @@ def critere_detail(version: ReferentielVersion, code: str) -> Critere:
 
 
 def last_published(referentiel: Referentiel) -> ReferentielVersion | None:
-    return referentiel.versions.filter(statut=Statut.PUBLIE).order_by("-published_at", "-pk").first()
+    return (
+        referentiel.versions.filter(statut=Statut.PUBLIE).order_by("-published_at", "-pk").first()
+    )
 
 
 # --- Diff ----------------------------------------------------------------------------------
 
 DIFF_FIELDS = (
-    "code", "titre", "niveau", "explication", "exemples", "contenu_attendu", "sources", "preuves",
-    "type_livrable", "imperatif", "indicateur_effectivite", "applicabilite",
+    "code",
+    "titre",
+    "niveau",
+    "explication",
+    "exemples",
+    "contenu_attendu",
+    "sources",
+    "preuves",
+    "type_livrable",
+    "imperatif",
+    "indicateur_effectivite",
+    "applicabilite",
 )
 
 
@@ -160,7 +187,10 @@ class VersionDiff:
 
 
 def _criteria_by_urn(version: ReferentielVersion) -> dict[str, Critere]:
-    return {c.urn: c for c in Critere.objects.filter(version=version).select_related("noeud").order_by("ordre")}
+    return {
+        c.urn: c
+        for c in Critere.objects.filter(version=version).select_related("noeud").order_by("ordre")
+    }
 
 
 def diff_versions(ancienne: ReferentielVersion, nouvelle: ReferentielVersion) -> VersionDiff:

@@ -16,7 +16,9 @@ urlpatterns = [
     path("versions/<int:pk>/documents/", views.add_document, name="add-document"),
     path("versions/<int:pk>/criteres/ajouter/", views.edit_critere, name="add-critere"),
     path("versions/<int:pk>/criteres/<str:code>/", views.critere_detail, name="critere"),
-    path("versions/<int:pk>/criteres/<str:code>/modifier/", views.edit_critere, name="edit-critere"),
+    path(
+        "versions/<int:pk>/criteres/<str:code>/modifier/", views.edit_critere, name="edit-critere"
+    ),
     path("documents/<int:pk>/fichiers/", views.add_document_file, name="add-document-file"),
     path("fichiers/<int:pk>/", views.download_file, name="download"),
 ]

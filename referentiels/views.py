@@ -31,10 +31,14 @@ def _to_version(version):
 
 @login_required
 def referentiel_list(request):
-    return render(request, "referentiels/list.html", {
-        "referentiels": selectors.referentiels_with_versions(request.user),
-        "can_manage": access.can_manage_referentiels(request.user),
-    })
+    return render(
+        request,
+        "referentiels/list.html",
+        {
+            "referentiels": selectors.referentiels_with_versions(request.user),
+            "can_manage": access.can_manage_referentiels(request.user),
+        },
+    )
 
 
 @login_required
@@ -46,16 +50,22 @@ def version_detail(request, pk: int):
     if request.htmx and request.htmx.target == "resultats":
         return render(request, "referentiels/_search_results.html", context)
     can_manage = access.can_manage_referentiels(request.user)
-    context.update({
-        "tree": selectors.build_tree(version),
-        "can_manage": can_manage,
-        "targets": workflow.allowed_targets(version) if can_manage else [],
-        "export_formats": list(EXPORT_FORMATS),
-        "other_versions": version.referentiel.versions.exclude(pk=version.pk) if can_manage else [],
-        "documents": [d for d in version.documents.all() if not d.noeud_id and not d.critere_id],
-        "next_form": forms.NextVersionForm(),
-        "document_form": forms.DocumentForm(),
-    })
+    context.update(
+        {
+            "tree": selectors.build_tree(version),
+            "can_manage": can_manage,
+            "targets": workflow.allowed_targets(version) if can_manage else [],
+            "export_formats": list(EXPORT_FORMATS),
+            "other_versions": version.referentiel.versions.exclude(pk=version.pk)
+            if can_manage
+            else [],
+            "documents": [
+                d for d in version.documents.all() if not d.noeud_id and not d.critere_id
+            ],
+            "next_form": forms.NextVersionForm(),
+            "document_form": forms.DocumentForm(),
+        }
+    )
     return render(request, "referentiels/version.html", context)
 
 
@@ -63,10 +73,15 @@ def version_detail(request, pk: int):
 def critere_detail(request, pk: int, code: str):
     version = selectors.version_for(request.user, pk)
     critere = selectors.critere_detail(version, code)
-    return render(request, "referentiels/critere.html", {
-        "version": version, "critere": critere,
-        "can_edit": access.can_manage_referentiels(request.user) and version.is_editable,
-    })
+    return render(
+        request,
+        "referentiels/critere.html",
+        {
+            "version": version,
+            "critere": critere,
+            "can_edit": access.can_manage_referentiels(request.user) and version.is_editable,
+        },
+    )
 
 
 @login_required
@@ -86,9 +101,17 @@ def diff(request, pk: int):
     other_id = request.GET.get("other", "")
     result = None
     if other_id.isdigit():
-        result = selectors.diff_versions(selectors.version_for(request.user, int(other_id)), version)
-    others = selectors.versions_visible_to(request.user).filter(referentiel=version.referentiel).exclude(pk=version.pk)
-    return render(request, "referentiels/diff.html", {"version": version, "diff": result, "others": others})
+        result = selectors.diff_versions(
+            selectors.version_for(request.user, int(other_id)), version
+        )
+    others = (
+        selectors.versions_visible_to(request.user)
+        .filter(referentiel=version.referentiel)
+        .exclude(pk=version.pk)
+    )
+    return render(
+        request, "referentiels/diff.html", {"version": version, "diff": result, "others": others}
+    )
 
 
 @login_required
@@ -98,14 +121,22 @@ def create_draft(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            referentiel = data["referentiel"] or services.create_referentiel(code=data["code"], titre=data["titre"])
-            version = services.create_draft(referentiel=referentiel, numero=data["numero"], libelle=data["libelle"])
+            referentiel = data["referentiel"] or services.create_referentiel(
+                code=data["code"], titre=data["titre"]
+            )
+            version = services.create_draft(
+                referentiel=referentiel, numero=data["numero"], libelle=data["libelle"]
+            )
         except BusinessError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, _("Brouillon créé."))
             return _to_version(version)
-    return render(request, "referentiels/form.html", {"form": form, "title": _("Nouvelle version (brouillon)")})
+    return render(
+        request,
+        "referentiels/form.html",
+        {"form": form, "title": _("Nouvelle version (brouillon)")},
+    )
 
 
 @login_required
@@ -117,14 +148,20 @@ def import_file(request):
         upload = form.cleaned_data["fichier"]
         try:
             services.check_import_size(upload.size)
-            version = services.import_version(content=upload.read(), filename=upload.name, user=request.user)
+            version = services.import_version(
+                content=upload.read(), filename=upload.name, user=request.user
+            )
         except BusinessError as error:
             errors = error.errors
         else:
-            messages.success(request, _("Version importée en brouillon : vérifiez-la puis publiez-la."))
+            messages.success(
+                request, _("Version importée en brouillon : vérifiez-la puis publiez-la.")
+            )
             return _to_version(version)
     status = 400 if errors else 200
-    return render(request, "referentiels/import.html", {"form": form, "import_errors": errors}, status=status)
+    return render(
+        request, "referentiels/import.html", {"form": form, "import_errors": errors}, status=status
+    )
 
 
 def _version_action(request, pk: int, action) -> HttpResponse:
@@ -145,6 +182,7 @@ def publish(request, pk: int):
         services.publish_version(version=version, user=request.user)
         messages.success(request, _("Version publiée : elle ne peut plus être modifiée."))
         return _to_version(version)
+
     return _version_action(request, pk, run)
 
 
@@ -155,6 +193,7 @@ def archive(request, pk: int):
         services.archive_version(version=version, user=request.user)
         messages.success(request, _("Version archivée."))
         return _to_version(version)
+
     return _version_action(request, pk, run)
 
 
@@ -165,6 +204,7 @@ def delete_draft(request, pk: int):
         services.delete_draft(version=version)
         messages.success(request, _("Brouillon supprimé."))
         return redirect("referentiels:list")
+
     return _version_action(request, pk, run)
 
 
@@ -176,9 +216,15 @@ def next_version(request, pk: int):
         if not form.is_valid():
             messages.error(request, _("Indiquez le numéro de la nouvelle version."))
             return _to_version(version)
-        new = services.create_next_version(referentiel=version.referentiel, numero=form.cleaned_data["numero"], user=request.user)
-        messages.success(request, _("Nouvelle version créée en brouillon à partir de la dernière version publiée."))
+        new = services.create_next_version(
+            referentiel=version.referentiel, numero=form.cleaned_data["numero"], user=request.user
+        )
+        messages.success(
+            request,
+            _("Nouvelle version créée en brouillon à partir de la dernière version publiée."),
+        )
         return _to_version(new)
+
     return _version_action(request, pk, run)
 
 
@@ -189,8 +235,15 @@ def edit_critere(request, pk: int, code: str | None = None):
     critere = get_object_or_404(Critere, version=version, code=code) if code else None
     initial = None
     if critere is not None:
-        initial = {name: getattr(critere, name) for name in forms.CritereForm.base_fields if hasattr(critere, name)}
-        initial["sources"], initial["preuves"] = "\n".join(critere.sources), "\n".join(critere.preuves)
+        initial = {
+            name: getattr(critere, name)
+            for name in forms.CritereForm.base_fields
+            if hasattr(critere, name)
+        }
+        initial["sources"], initial["preuves"] = (
+            "\n".join(critere.sources),
+            "\n".join(critere.preuves),
+        )
     form = forms.CritereForm(request.POST or None, initial=initial, version=version)
     if request.method == "POST" and form.is_valid():
         data = form.service_fields()
@@ -204,7 +257,9 @@ def edit_critere(request, pk: int, code: str | None = None):
 
             return redirect(reverse("referentiels:critere", args=[version.pk, saved.code]))
     title = _("Modifier le critère %s") % code if code else _("Ajouter un critère")
-    return render(request, "referentiels/form.html", {"form": form, "title": title, "version": version})
+    return render(
+        request, "referentiels/form.html", {"form": form, "title": title, "version": version}
+    )
 
 
 @login_required
@@ -213,16 +268,28 @@ def add_document(request, pk: int):
     def run(version):
         form = forms.DocumentForm(request.POST, request.FILES)
         if not form.is_valid():
-            messages.error(request, _("Le document n'a pas été ajouté : titre et type sont obligatoires."))
+            messages.error(
+                request, _("Le document n'a pas été ajouté : titre et type sont obligatoires.")
+            )
             return _to_version(version)
         data = form.cleaned_data
-        critere = Critere.objects.filter(version=version, code=data["critere_code"]).first() if data["critere_code"] else None
+        critere = (
+            Critere.objects.filter(version=version, code=data["critere_code"]).first()
+            if data["critere_code"]
+            else None
+        )
         services.add_document(
-            version=version, titre=data["titre"], type=data["type"], texte=data["texte"], critere=critere,
-            fichier=data["fichier"], user=request.user,
+            version=version,
+            titre=data["titre"],
+            type=data["type"],
+            texte=data["texte"],
+            critere=critere,
+            fichier=data["fichier"],
+            user=request.user,
         )
         messages.success(request, _("Document ajouté à la boîte à outils."))
         return _to_version(version)
+
     return _version_action(request, pk, run)
 
 
@@ -234,7 +301,9 @@ def add_document_file(request, pk: int):
     form = forms.DocumentFileForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.add_document_file(document=document, fichier=form.cleaned_data["fichier"], user=request.user)
+            services.add_document_file(
+                document=document, fichier=form.cleaned_data["fichier"], user=request.user
+            )
             messages.success(request, _("Nouvelle version du fichier ajoutée."))
         except BusinessError as error:
             messages.error(request, error.message)
@@ -247,6 +316,6 @@ def download_file(request, pk: int):
     fichier = DocumentOutilFichier.objects.select_related("document__version").filter(pk=pk).first()
     if fichier is None or not access.can_download_document_outil(request.user, fichier.document):
         raise Http404
-    return FileResponse(fichier.fichier.open("rb"), as_attachment=True, filename=fichier.nom_original)
-
-
+    return FileResponse(
+        fichier.fichier.open("rb"), as_attachment=True, filename=fichier.nom_original
+    )

@@ -23,11 +23,20 @@ Statut = ReferentielVersion.Statut
 def _guard_publishable(version: ReferentielVersion) -> None:
     echelle = EchelleCotation.objects.filter(version=version).first()
     if echelle is None or not echelle.valeurs.exists():
-        raise BusinessError(ReferentielError.NO_SCALE, _("La version n'a pas d'échelle de cotation : ajoutez-en une avant de publier."))
+        raise BusinessError(
+            ReferentielError.NO_SCALE,
+            _("La version n'a pas d'échelle de cotation : ajoutez-en une avant de publier."),
+        )
     if not echelle.valeurs.filter(exclue=False).exists():
-        raise BusinessError(ReferentielError.NO_SCALE, _("Au moins une valeur de l'échelle doit compter dans le taux."))
+        raise BusinessError(
+            ReferentielError.NO_SCALE,
+            _("Au moins une valeur de l'échelle doit compter dans le taux."),
+        )
     if not Critere.objects.filter(version=version).exists():
-        raise BusinessError(ReferentielError.NO_CRITERION, _("La version n'a aucun critère : ajoutez-en au moins un avant de publier."))
+        raise BusinessError(
+            ReferentielError.NO_CRITERION,
+            _("La version n'a aucun critère : ajoutez-en au moins un avant de publier."),
+        )
 
 
 @dataclass(frozen=True)
@@ -48,7 +57,9 @@ def allowed_targets(version: ReferentielVersion) -> list[str]:
 
 
 @transaction.atomic
-def apply_transition(*, version: ReferentielVersion, to: str, user=None, commentaire: str = "") -> ReferentielVersion:
+def apply_transition(
+    *, version: ReferentielVersion, to: str, user=None, commentaire: str = ""
+) -> ReferentielVersion:
     version = ReferentielVersion.objects.select_for_update().get(pk=version.pk)
     move = TRANSITIONS.get((version.statut, to))
     if move is None:
@@ -67,5 +78,7 @@ def apply_transition(*, version: ReferentielVersion, to: str, user=None, comment
         setattr(version, move.stamp, timezone.now())
         fields.append(move.stamp)
     version.save(update_fields=fields)
-    VersionTransition.objects.create(version=version, from_statut=source, to_statut=to, user=user, commentaire=commentaire)
+    VersionTransition.objects.create(
+        version=version, from_statut=source, to_statut=to, user=user, commentaire=commentaire
+    )
     return version

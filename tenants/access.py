@@ -75,6 +75,7 @@ def _active(user) -> bool:
 
 # --- Network-level roles -------------------------------------------------------------------
 
+
 def is_federation_admin(user) -> bool:
     """A federation admin is an active user flagged ``is_federation_admin``."""
     return _active(user) and bool(user.is_federation_admin)
@@ -109,18 +110,26 @@ def network_roles(user) -> frozenset[str]:
         User.objects.filter(pk=user.pk)
         .annotate(
             is_pilote=Exists(Territoire.pilotes.through.objects.filter(user_id=OuterRef("pk"))),
-            is_group_expert=Exists(GroupeTravail.experts.through.objects.filter(user_id=OuterRef("pk"))),
+            is_group_expert=Exists(
+                GroupeTravail.experts.through.objects.filter(user_id=OuterRef("pk"))
+            ),
             is_assigned_expert=Exists(ExpertAffectation.objects.filter(expert_id=OuterRef("pk"))),
             is_staff_member=Exists(
-                Membership.objects.filter(user_id=OuterRef("pk"), structure__deleted_at__isnull=True)
+                Membership.objects.filter(
+                    user_id=OuterRef("pk"), structure__deleted_at__isnull=True
+                )
             ),
             is_manager=Exists(
                 Membership.objects.filter(
-                    user_id=OuterRef("pk"), structure__deleted_at__isnull=True, role__in=STAFF_MANAGE_ROLES
+                    user_id=OuterRef("pk"),
+                    structure__deleted_at__isnull=True,
+                    role__in=STAFF_MANAGE_ROLES,
                 )
             ),
         )
-        .values("is_pilote", "is_group_expert", "is_assigned_expert", "is_staff_member", "is_manager")
+        .values(
+            "is_pilote", "is_group_expert", "is_assigned_expert", "is_staff_member", "is_manager"
+        )
         .first()
     ) or {}
     roles = set()
@@ -151,7 +160,9 @@ def territoires_visible_to(user) -> QuerySet[Territoire]:
     if is_federation_admin(user):
         return Territoire.objects.all()
     return Territoire.objects.filter(
-        Exists(Territoire.pilotes.through.objects.filter(territoire_id=OuterRef("pk"), user_id=user.pk))
+        Exists(
+            Territoire.pilotes.through.objects.filter(territoire_id=OuterRef("pk"), user_id=user.pk)
+        )
         | Exists(GroupeTravail.objects.filter(territoire_id=OuterRef("pk"), experts=user))
     )
 
@@ -164,8 +175,16 @@ def groupes_visible_to(user) -> QuerySet[GroupeTravail]:
     if is_federation_admin(user):
         return GroupeTravail.objects.all()
     return GroupeTravail.objects.filter(
-        Exists(Territoire.pilotes.through.objects.filter(territoire_id=OuterRef("territoire_id"), user_id=user.pk))
-        | Exists(GroupeTravail.experts.through.objects.filter(groupetravail_id=OuterRef("pk"), user_id=user.pk))
+        Exists(
+            Territoire.pilotes.through.objects.filter(
+                territoire_id=OuterRef("territoire_id"), user_id=user.pk
+            )
+        )
+        | Exists(
+            GroupeTravail.experts.through.objects.filter(
+                groupetravail_id=OuterRef("pk"), user_id=user.pk
+            )
+        )
         | Exists(
             GroupeTravail.structures.through.objects.filter(
                 groupetravail_id=OuterRef("pk"),
@@ -201,6 +220,7 @@ def can_lead_groupe(user, groupe: GroupeTravail) -> bool:
 
 # --- Structures ----------------------------------------------------------------------------
 
+
 def structures_visible_to(user) -> QuerySet[Structure]:
     """The structures a person may open.
 
@@ -214,7 +234,11 @@ def structures_visible_to(user) -> QuerySet[Structure]:
         return structures
     return structures.filter(
         Exists(Membership.objects.filter(structure_id=OuterRef("pk"), user_id=user.pk))
-        | Exists(Territoire.pilotes.through.objects.filter(territoire_id=OuterRef("territoire_id"), user_id=user.pk))
+        | Exists(
+            Territoire.pilotes.through.objects.filter(
+                territoire_id=OuterRef("territoire_id"), user_id=user.pk
+            )
+        )
         | Exists(
             GroupeTravail.structures.through.objects.filter(
                 structure_id=OuterRef("pk"), groupetravail__experts=user
@@ -252,7 +276,9 @@ def roles_in_structure(user, structure: Structure) -> StructureRoles:
         Structure.objects.filter(pk=structure.pk)
         .annotate(
             member_role=Subquery(
-                Membership.objects.filter(structure_id=OuterRef("pk"), user_id=user.pk).values("role")[:1]
+                Membership.objects.filter(structure_id=OuterRef("pk"), user_id=user.pk).values(
+                    "role"
+                )[:1]
             ),
             is_pilote=Exists(
                 Territoire.pilotes.through.objects.filter(
@@ -323,6 +349,7 @@ def can_edit_structure_profile(user, structure: Structure) -> bool:
 
 # --- People and organisation (issue: network organisation) ----------------------------------
 
+
 def can_create_structure(user, territoire: Territoire | None) -> bool:
     """The federation admin creates structures anywhere; a pilot only in a territory they pilot."""
     if is_federation_admin(user):
@@ -351,21 +378,35 @@ def users_visible_to(user) -> QuerySet:
         return User.objects.none()
     if is_federation_admin(user):
         return User.objects.all()
-    managed = Membership.objects.filter(user=user, role__in=STAFF_MANAGE_ROLES).values("structure_id")
+    managed = Membership.objects.filter(user=user, role__in=STAFF_MANAGE_ROLES).values(
+        "structure_id"
+    )
     piloted = Territoire.pilotes.through.objects.filter(user_id=user.pk).values("territoire_id")
     return User.objects.filter(
         Q(pk=user.pk)
-        | Exists(Membership.objects.filter(
-            user_id=OuterRef("pk"), structure__deleted_at__isnull=True,
-        ).filter(Q(structure__territoire_id__in=piloted) | Q(structure_id__in=managed)))
-        | Exists(GroupeTravail.experts.through.objects.filter(
-            user_id=OuterRef("pk"), groupetravail__territoire_id__in=piloted,
-        ))
+        | Exists(
+            Membership.objects.filter(
+                user_id=OuterRef("pk"),
+                structure__deleted_at__isnull=True,
+            ).filter(Q(structure__territoire_id__in=piloted) | Q(structure_id__in=managed))
+        )
+        | Exists(
+            GroupeTravail.experts.through.objects.filter(
+                user_id=OuterRef("pk"),
+                groupetravail__territoire_id__in=piloted,
+            )
+        )
     )
 
 
-def can_invite(user, *, role: str, structure: Structure | None = None,
-               territoire: Territoire | None = None, groupe: GroupeTravail | None = None) -> bool:
+def can_invite(
+    user,
+    *,
+    role: str,
+    structure: Structure | None = None,
+    territoire: Territoire | None = None,
+    groupe: GroupeTravail | None = None,
+) -> bool:
     """Who may invite whom:
 
     * the federation admin: anyone, any role;
@@ -414,6 +455,7 @@ def can_view_audit_log(user) -> bool:
 
 # --- Référentiels (issue: reference frames) -----------------------------------------------
 
+
 def can_manage_referentiels(user) -> bool:
     """Reference frames are created, imported, published and archived by federation admins."""
     return is_federation_admin(user)
@@ -438,6 +480,7 @@ def can_download_document_outil(user, document) -> bool:
 
 
 # --- Self-diagnosis and confirmation (issue: autodiagnostic) -------------------------------
+
 
 def can_view_autodiagnostic(user, structure: Structure) -> bool:
     """Anyone with a role toward the structure reads its self-diagnoses, scores, evidence
@@ -475,8 +518,8 @@ def can_propose_actions(user, structure: Structure) -> bool:
     return can_act_as_expert(user, structure) or can_manage_structure(user, structure)
 
 
-
 # --- Deliverables, action plans, collective work (issue: accompagnement) --------------------
+
 
 def can_upload_livrable(user, structure: Structure) -> bool:
     """Directors, référents and contributors upload deliverable versions (drafts)."""
@@ -511,8 +554,8 @@ def can_view_groupe(user, groupe: GroupeTravail) -> bool:
     return groupes_visible_to(user).filter(pk=groupe.pk).exists()
 
 
-
 # --- Registers, reviews, campaigns, consolidation (issue: bilans) ---------------------------
+
 
 def can_write_registers(user, structure: Structure) -> bool:
     """Quality registers (complaints, adverse events, surveys, clients) are written by
@@ -535,7 +578,9 @@ def can_open_campagne(user, territoire: Territoire | None) -> bool:
     opens them for a territory they pilot only."""
     if is_federation_admin(user):
         return True
-    return territoire is not None and _active(user) and territoire.pilotes.filter(pk=user.pk).exists()
+    return (
+        territoire is not None and _active(user) and territoire.pilotes.filter(pk=user.pk).exists()
+    )
 
 
 def territoires_consolidated_for(user) -> QuerySet[Territoire]:
@@ -562,7 +607,6 @@ def can_edit_bilan_territoire(user, territoire: Territoire) -> bool:
     """The territorial review is written and submitted by the territory's pilots (and the
     federation admin)."""
     return can_view_consolidation(user, territoire)
-
 
 
 # --- Operations (issue: deployment) --------------------------------------------------------

@@ -41,25 +41,35 @@ def invitation_accept(request, token: str):
     try:
         invitation = invitations.invitation_from_token(token)
     except BusinessError as error:
-        return render(request, "tenants/invitation_invalid.html", {"message": error.message}, status=400)
+        return render(
+            request, "tenants/invitation_invalid.html", {"message": error.message}, status=400
+        )
     known = invitations.account_exists(invitation)
     form = None if known else ActivationForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and (known or form.is_valid()):
         data = form.cleaned_data if form else {}
         try:
             user = invitations.accept_invitation(
-                token=token, password=data.get("password1"),
-                first_name=data.get("first_name", ""), last_name=data.get("last_name", ""),
+                token=token,
+                password=data.get("password1"),
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
             )
         except BusinessError as error:
-            return render(request, "tenants/invitation_invalid.html", {"message": error.message}, status=400)
+            return render(
+                request, "tenants/invitation_invalid.html", {"message": error.message}, status=400
+            )
         if known and request.user != user:
             messages.success(request, _("Invitation acceptée : connectez-vous pour continuer."))
             return redirect("login")
         login(request, user, backend=MODEL_BACKEND)
         messages.success(request, _("Bienvenue ! Votre compte est actif."))
         return redirect("home")
-    return render(request, "tenants/invitation_accept.html", {"invitation": invitation, "form": form, "known": known})
+    return render(
+        request,
+        "tenants/invitation_accept.html",
+        {"invitation": invitation, "form": form, "known": known},
+    )
 
 
 @login_required
@@ -69,12 +79,16 @@ def profile(request):
         form.save()
         messages.success(request, _("Profil enregistré."))
         return redirect("profile")
-    return render(request, "tenants/profile.html", {
-        "form": form,
-        "token": Token.objects.filter(user=request.user).first(),
-        "new_token": request.session.pop("new_token", None),
-        "otp_enabled": user_has_device(request.user),
-    })
+    return render(
+        request,
+        "tenants/profile.html",
+        {
+            "form": form,
+            "token": Token.objects.filter(user=request.user).first(),
+            "new_token": request.session.pop("new_token", None),
+            "otp_enabled": user_has_device(request.user),
+        },
+    )
 
 
 @login_required
@@ -87,7 +101,9 @@ def profile_token(request):
     else:
         token = services.create_personal_token(user=request.user)
         request.session["new_token"] = token.key  # shown once, on the next page
-        messages.success(request, _("Nouveau jeton créé : copiez-le maintenant, il ne sera plus affiché."))
+        messages.success(
+            request, _("Nouveau jeton créé : copiez-le maintenant, il ne sera plus affiché.")
+        )
     return redirect("profile")
 
 
@@ -103,17 +119,31 @@ def otp_setup(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            audit.record(action=AuditLog.Action.OTP_ENABLED, actor=request.user, target_user=request.user, request=request)
+            audit.record(
+                action=AuditLog.Action.OTP_ENABLED,
+                actor=request.user,
+                target_user=request.user,
+                request=request,
+            )
             messages.success(request, _("Double authentification activée."))
             return redirect(_next_url(request))
-        form.add_error("token", _("Code incorrect ou expiré : réessayez avec le code affiché par l'application."))
+        form.add_error(
+            "token",
+            _("Code incorrect ou expiré : réessayez avec le code affiché par l'application."),
+        )
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
     buffer = io.BytesIO()
     image.save(buffer)
-    return render(request, "tenants/otp_setup.html", {
-        "form": form, "qr_svg": buffer.getvalue().decode(), "secret": device.config_url,
-        "next": _next_url(request, ""),
-    })
+    return render(
+        request,
+        "tenants/otp_setup.html",
+        {
+            "form": form,
+            "qr_svg": buffer.getvalue().decode(),
+            "secret": device.config_url,
+            "next": _next_url(request, ""),
+        },
+    )
 
 
 @login_required
@@ -125,9 +155,16 @@ def otp_verify(request):
         if device is not None:
             otp_login(request, device)
             return redirect(_next_url(request))
-        audit.record(action=AuditLog.Action.OTP_FAILURE, actor=request.user, target_user=request.user, request=request)
+        audit.record(
+            action=AuditLog.Action.OTP_FAILURE,
+            actor=request.user,
+            target_user=request.user,
+            request=request,
+        )
         form.add_error("token", _("Code incorrect ou expiré."))
-    return render(request, "tenants/otp_verify.html", {"form": form, "next": _next_url(request, "")})
+    return render(
+        request, "tenants/otp_verify.html", {"form": form, "next": _next_url(request, "")}
+    )
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -139,7 +176,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("password_reset_done")
 
     def form_valid(self, form):
-        audit.record(action=AuditLog.Action.PASSWORD_RESET, identifier=form.cleaned_data["email"], request=self.request)
+        audit.record(
+            action=AuditLog.Action.PASSWORD_RESET,
+            identifier=form.cleaned_data["email"],
+            request=self.request,
+        )
         return super().form_valid(form)
 
 

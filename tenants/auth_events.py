@@ -17,13 +17,17 @@ from tenants.models import AuditLog
 
 @receiver(user_logged_in, dispatch_uid="tenants.audit.login_success")
 def _login_success(sender, request, user, **kwargs):
-    audit.record(action=AuditLog.Action.LOGIN_SUCCESS, actor=user, target_user=user, request=request)
+    audit.record(
+        action=AuditLog.Action.LOGIN_SUCCESS, actor=user, target_user=user, request=request
+    )
 
 
 @receiver(user_login_failed, dispatch_uid="tenants.audit.login_failure")
 def _login_failure(sender, credentials, request=None, **kwargs):
     audit.record(
-        action=AuditLog.Action.LOGIN_FAILURE, identifier=str(credentials.get("username", "")), request=request
+        action=AuditLog.Action.LOGIN_FAILURE,
+        identifier=str(credentials.get("username", "")),
+        request=request,
     )
 
 

@@ -48,7 +48,10 @@ class DemoNetwork:
 
     def member(self, structure: Structure, role: str) -> User | None:
         """The demo person holding ``role`` in ``structure`` (None when there is none)."""
-        email = next((email for email, held in self.staff.get(structure.slug, {}).items() if held == role), None)
+        email = next(
+            (email for email, held in self.staff.get(structure.slug, {}).items() if held == role),
+            None,
+        )
         return self.users.get(email) if email else None
 
 
@@ -67,12 +70,16 @@ def load_network(*, password: str) -> DemoNetwork:
                 user.save(update_fields=["is_federation_admin", "is_staff", "is_superuser"])
             network.users[user.email] = user
         for item in data["territoires"]:
-            territoire, _ = Territoire.objects.get_or_create(code=item["code"], defaults={"nom": item["nom"]})
+            territoire, _ = Territoire.objects.get_or_create(
+                code=item["code"], defaults={"nom": item["nom"]}
+            )
             network.territoires[territoire.code] = territoire
             for email in item["pilotes"]:
                 services.add_pilote(territoire=territoire, user=network.users[email])
             for groupe_data in item["groupes"]:
-                groupe, _ = GroupeTravail.objects.get_or_create(territoire=territoire, nom=groupe_data["nom"])
+                groupe, _ = GroupeTravail.objects.get_or_create(
+                    territoire=territoire, nom=groupe_data["nom"]
+                )
                 for email in groupe_data["experts"]:
                     services.add_group_expert(groupe=groupe, user=network.users[email])
                 network.groupes[groupe.nom] = groupe
@@ -90,7 +97,9 @@ def load_network(*, password: str) -> DemoNetwork:
                 territoire=network.territoires[item.pop("territoire")],
                 groupes=groupes,
                 date_engagement=engaged,
-                date_deploiement=datetime.date(2016, 1, 15) if item.get("phase") == "deploiement" else None,
+                date_deploiement=datetime.date(2016, 1, 15)
+                if item.get("phase") == "deploiement"
+                else None,
                 **item,
             )
         network.structures[structure.slug] = structure

@@ -14,9 +14,15 @@ class ActivationForm(forms.Form):
 
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
     last_name = forms.CharField(label=_("Nom"), max_length=150)
-    password1 = forms.CharField(label=_("Mot de passe"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                                help_text=_("Au moins 10 caractères, pas uniquement des chiffres."))
-    password2 = forms.CharField(label=_("Confirmation du mot de passe"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label=_("Mot de passe"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Au moins 10 caractères, pas uniquement des chiffres."),
+    )
+    password2 = forms.CharField(
+        label=_("Confirmation du mot de passe"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def __init__(self, *args, email: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -29,8 +35,12 @@ class ActivationForm(forms.Form):
         elif data.get("password1"):
             try:
                 password_validation.validate_password(
-                    data["password1"], User(email=self.email, first_name=data.get("first_name", ""),
-                                            last_name=data.get("last_name", "")),
+                    data["password1"],
+                    User(
+                        email=self.email,
+                        first_name=data.get("first_name", ""),
+                        last_name=data.get("last_name", ""),
+                    ),
                 )
             except forms.ValidationError as error:
                 self.add_error("password1", error)
@@ -45,7 +55,8 @@ class ProfileForm(forms.ModelForm):
 
 class OTPTokenForm(forms.Form):
     token = forms.CharField(
-        label=_("Code à 6 chiffres"), max_length=8,
+        label=_("Code à 6 chiffres"),
+        max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
@@ -54,9 +65,23 @@ class StructureForm(forms.ModelForm):
     class Meta:
         model = Structure
         fields = [
-            "nom", "slug", "type", "finess", "siret", "adresse", "code_postal", "ville", "territoire",
-            "groupes", "phase", "date_engagement", "date_deploiement", "directeur_nom",
-            "directeur_email", "referent_nom", "referent_email",
+            "nom",
+            "slug",
+            "type",
+            "finess",
+            "siret",
+            "adresse",
+            "code_postal",
+            "ville",
+            "territoire",
+            "groupes",
+            "phase",
+            "date_engagement",
+            "date_deploiement",
+            "directeur_nom",
+            "directeur_email",
+            "referent_nom",
+            "referent_email",
         ]
         widgets = {
             "date_engagement": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -74,7 +99,9 @@ class StructureForm(forms.ModelForm):
         self.fields["slug"].required = False
         if territoires is not None:
             self.fields["territoire"].queryset = territoires
-            self.fields["groupes"].queryset = GroupeTravail.objects.filter(territoire__in=territoires)
+            self.fields["groupes"].queryset = GroupeTravail.objects.filter(
+                territoire__in=territoires
+            )
         if self.instance.pk:
             self.fields["slug"].disabled = True
 
@@ -83,7 +110,10 @@ class StructureForm(forms.ModelForm):
         territoire = data.get("territoire")
         for groupe in data.get("groupes") or []:
             if groupe.territoire_id != getattr(territoire, "pk", None):
-                self.add_error("groupes", _("Un groupe de travail doit appartenir au territoire de la structure."))
+                self.add_error(
+                    "groupes",
+                    _("Un groupe de travail doit appartenir au territoire de la structure."),
+                )
                 break
         return data
 
@@ -109,7 +139,10 @@ class GroupeForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    fichier = forms.FileField(label=_("Fichier CSV ou XLSX"), help_text=_("Une ligne par structure ; voir le modèle de colonnes."))
+    fichier = forms.FileField(
+        label=_("Fichier CSV ou XLSX"),
+        help_text=_("Une ligne par structure ; voir le modèle de colonnes."),
+    )
 
 
 class InvitationForm(forms.ModelForm):

@@ -27,25 +27,46 @@ from tenants.models import AuditLog, GroupeTravail, Invitation, Structure, Terri
 
 INVITATION_DAYS = 7
 SALT = "tenants.invitation"
-STAFF_ROLES = {Invitation.Role.DIRECTEUR, Invitation.Role.REFERENT, Invitation.Role.CONTRIBUTEUR, Invitation.Role.LECTEUR}
+STAFF_ROLES = {
+    Invitation.Role.DIRECTEUR,
+    Invitation.Role.REFERENT,
+    Invitation.Role.CONTRIBUTEUR,
+    Invitation.Role.LECTEUR,
+}
 
 
 @transaction.atomic
 def invite(
-    *, by: User, email: str, role: str, structure: Structure | None = None,
-    territoire: Territoire | None = None, groupe: GroupeTravail | None = None,
+    *,
+    by: User,
+    email: str,
+    role: str,
+    structure: Structure | None = None,
+    territoire: Territoire | None = None,
+    groupe: GroupeTravail | None = None,
 ) -> Invitation:
     """Invite ``email`` with ``role`` (in a structure, a territory or a group); send the link."""
     email = email.strip().lower()
     _check_scope(role=role, structure=structure, territoire=territoire, groupe=groupe)
-    if not access.can_invite(by, role=role, structure=structure, territoire=territoire, groupe=groupe):
-        raise BusinessError(TenantsError.FORBIDDEN, _("Vous ne pouvez pas inviter à ce rôle ici."), status=403)
+    if not access.can_invite(
+        by, role=role, structure=structure, territoire=territoire, groupe=groupe
+    ):
+        raise BusinessError(
+            TenantsError.FORBIDDEN, _("Vous ne pouvez pas inviter à ce rôle ici."), status=403
+        )
     invitation = Invitation.objects.create(
-        email=email, role=role, structure=structure, territoire=territoire, groupe=groupe,
-        invited_by=by, nonce=secrets.token_hex(16),
+        email=email,
+        role=role,
+        structure=structure,
+        territoire=territoire,
+        groupe=groupe,
+        invited_by=by,
+        nonce=secrets.token_hex(16),
         expires_at=timezone.now() + datetime.timedelta(days=INVITATION_DAYS),
     )
-    link = settings.SITE_URL.rstrip("/") + network_url("invitation-accept", token=invitation_token(invitation))
+    link = settings.SITE_URL.rstrip("/") + network_url(
+        "invitation-accept", token=invitation_token(invitation)
+    )
     scope = structure or territoire or groupe
     outbox.enqueue_email(
         key=f"invitation:{invitation.pk}",
@@ -55,13 +76,20 @@ def invite(
             "Bonjour,\n\n%(qui)s vous invite à rejoindre Qualiréseau comme %(role)s%(ou)s.\n\n"
             "Pour activer votre compte, ouvrez ce lien (valable %(jours)s jours, une seule fois) :\n"
             "%(lien)s\n\nSi vous n'attendiez pas cette invitation, ignorez ce message."
-        ) % {
-            "qui": by.get_full_name() or by.email, "role": invitation.get_role_display(),
-            "ou": f" ({scope})" if scope else "", "jours": INVITATION_DAYS, "lien": link,
+        )
+        % {
+            "qui": by.get_full_name() or by.email,
+            "role": invitation.get_role_display(),
+            "ou": f" ({scope})" if scope else "",
+            "jours": INVITATION_DAYS,
+            "lien": link,
         },
     )
     audit.record(
-        action=AuditLog.Action.INVITATION_SENT, actor=by, structure=structure, identifier=email,
+        action=AuditLog.Action.INVITATION_SENT,
+        actor=by,
+        structure=structure,
+        identifier=email,
         details={"role": role, "invitation": invitation.pk},
     )
     return invitation
@@ -77,7 +105,9 @@ def _check_scope(*, role, structure, territoire, groupe) -> None:
         raise BusinessError(TenantsError.INVITATION_SCOPE, _("Rôle inconnu."), field="role")
     if role in needed and needed[role][1] is None:
         field = needed[role][0]
-        raise BusinessError(TenantsError.INVITATION_SCOPE, _("Précisez le périmètre de ce rôle."), field=field)
+        raise BusinessError(
+            TenantsError.INVITATION_SCOPE, _("Précisez le périmètre de ce rôle."), field=field
+        )
 
 
 def invitation_token(invitation: Invitation) -> str:
@@ -89,17 +119,25 @@ def invitation_from_token(token: str, *, for_update: bool = False) -> Invitation
     try:
         data = signing.loads(token, salt=SALT, max_age=datetime.timedelta(days=INVITATION_DAYS))
     except signing.SignatureExpired as error:
-        raise BusinessError(TenantsError.INVITATION_EXPIRED, _("Cette invitation a expiré.")) from error
+        raise BusinessError(
+            TenantsError.INVITATION_EXPIRED, _("Cette invitation a expiré.")
+        ) from error
     except signing.BadSignature as error:
-        raise BusinessError(TenantsError.INVITATION_INVALID, _("Ce lien d'invitation n'est pas valide."), status=404) from error
+        raise BusinessError(
+            TenantsError.INVITATION_INVALID, _("Ce lien d'invitation n'est pas valide."), status=404
+        ) from error
     queryset = Invitation.objects.select_related("structure", "territoire", "groupe", "invited_by")
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
     invitation = queryset.filter(pk=data.get("i"), nonce=data.get("n")).first()
     if invitation is None:
-        raise BusinessError(TenantsError.INVITATION_INVALID, _("Ce lien d'invitation n'est pas valide."), status=404)
+        raise BusinessError(
+            TenantsError.INVITATION_INVALID, _("Ce lien d'invitation n'est pas valide."), status=404
+        )
     if invitation.accepted_at is not None:
-        raise BusinessError(TenantsError.INVITATION_USED, _("Cette invitation a déjà été utilisée."))
+        raise BusinessError(
+            TenantsError.INVITATION_USED, _("Cette invitation a déjà été utilisée.")
+        )
     if invitation.is_expired:
         raise BusinessError(TenantsError.INVITATION_EXPIRED, _("Cette invitation a expiré."))
     return invitation
@@ -118,7 +156,9 @@ def accept_invitation(
     user = User.objects.filter(email=invitation.email).first()
     if user is None or not user.has_usable_password() or not user.is_active:
         if not password:
-            raise BusinessError(TenantsError.MISSING_FIELD, _("Choisissez un mot de passe."), field="password")
+            raise BusinessError(
+                TenantsError.MISSING_FIELD, _("Choisissez un mot de passe."), field="password"
+            )
         if user is None:
             user = User(email=invitation.email)
         user.first_name = first_name or user.first_name
@@ -132,8 +172,11 @@ def accept_invitation(
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     audit.record(
-        action=AuditLog.Action.INVITATION_ACCEPTED, actor=user, target_user=user,
-        structure=invitation.structure, details={"role": invitation.role, "invitation": invitation.pk},
+        action=AuditLog.Action.INVITATION_ACCEPTED,
+        actor=user,
+        target_user=user,
+        structure=invitation.structure,
+        details={"role": invitation.role, "invitation": invitation.pk},
     )
     return user
 

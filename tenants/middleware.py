@@ -25,7 +25,7 @@ class StructureAccessMiddleware:
         tenant = getattr(request, "tenant", None)
         if tenant is not None and connection.schema_name != "public":
             prefix = f"/{settings.TENANT_SUBFOLDER_PREFIX}/{tenant.slug}"
-            is_api = request.path[len(prefix):].startswith(self.api_marker)
+            is_api = request.path[len(prefix) :].startswith(self.api_marker)
             if tenant.deleted_at is not None:
                 raise Http404
             if not is_api:
@@ -64,7 +64,15 @@ class TwoFactorRequiredMiddleware:
             return self.get_response(request)
         if self._is_api(request.path):
             return JsonResponse(
-                {"errors": [{"code": "otp_required", "message": "Double authentification requise.", "field": None}]},
+                {
+                    "errors": [
+                        {
+                            "code": "otp_required",
+                            "message": "Double authentification requise.",
+                            "field": None,
+                        }
+                    ]
+                },
                 status=403,
             )
         target = "otp-verify" if user_has_device(user) else "otp-setup"

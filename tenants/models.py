@@ -103,7 +103,9 @@ class GroupeTravail(models.Model):
         verbose_name_plural = _("groupes de travail")
         ordering = ["territoire__nom", "nom"]
         constraints = [
-            models.UniqueConstraint(fields=["territoire", "nom"], name="groupe_nom_unique_par_territoire")
+            models.UniqueConstraint(
+                fields=["territoire", "nom"], name="groupe_nom_unique_par_territoire"
+            )
         ]
 
     def __str__(self) -> str:
@@ -137,13 +139,19 @@ class Structure(TenantMixin):
     nom = models.CharField(_("nom"), max_length=200)
     slug = models.SlugField(_("identifiant d'adresse"), max_length=63, unique=True)
     type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.SAAD)
-    finess = models.CharField(_("n° FINESS"), max_length=9, blank=True, validators=[validate_finess])
+    finess = models.CharField(
+        _("n° FINESS"), max_length=9, blank=True, validators=[validate_finess]
+    )
     siret = models.CharField(_("n° SIRET"), max_length=14, blank=True, validators=[validate_siret])
     adresse = models.CharField(_("adresse"), max_length=300, blank=True)
     code_postal = models.CharField(_("code postal"), max_length=10, blank=True)
     ville = models.CharField(_("ville"), max_length=120, blank=True)
     territoire = models.ForeignKey(
-        Territoire, on_delete=models.PROTECT, related_name="structures", null=True, blank=True,
+        Territoire,
+        on_delete=models.PROTECT,
+        related_name="structures",
+        null=True,
+        blank=True,
         verbose_name=_("territoire"),
     )
     groupes = models.ManyToManyField(
@@ -235,7 +243,9 @@ class ExpertAffectation(models.Model):
     """A direct assignment of an expert to a structure (besides their groups')."""
 
     expert = models.ForeignKey(User, on_delete=models.CASCADE, related_name="affectations_expert")
-    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="affectations_expert")
+    structure = models.ForeignKey(
+        Structure, on_delete=models.CASCADE, related_name="affectations_expert"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -268,15 +278,27 @@ class Invitation(models.Model):
     email = models.EmailField(_("adresse e-mail"))
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
     structure = models.ForeignKey(
-        Structure, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations",
+        Structure,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
         verbose_name=_("structure"),
     )
     territoire = models.ForeignKey(
-        Territoire, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations",
+        Territoire,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
         verbose_name=_("territoire"),
     )
     groupe = models.ForeignKey(
-        GroupeTravail, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations",
+        GroupeTravail,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
         verbose_name=_("groupe de travail"),
     )
     invited_by = models.ForeignKey(
@@ -324,16 +346,28 @@ class AuditLog(models.Model):
 
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)
     actor = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_actions",
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_actions",
         verbose_name=_("auteur"),
     )
     target_user = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries",
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
         verbose_name=_("personne concernée"),
     )
     identifier = models.CharField(_("identifiant saisi"), max_length=254, blank=True)
     structure = models.ForeignKey(
-        Structure, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries",
+        Structure,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
         verbose_name=_("structure"),
     )
     details = models.JSONField(_("détails"), default=dict, blank=True)

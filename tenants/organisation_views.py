@@ -38,24 +38,35 @@ def _can_organise(user) -> bool:
 
 # --- Structures ---------------------------------------------------------------------------
 
+
 @login_required
 def structure_list(request):
     _require(_can_organise(request.user))
-    return render(request, "tenants/structure_list.html", {
-        "structures": selectors.structures_for_person(request.user),
-        "can_import": access.can_import_structures(request.user),
-    })
+    return render(
+        request,
+        "tenants/structure_list.html",
+        {
+            "structures": selectors.structures_for_person(request.user),
+            "can_import": access.can_import_structures(request.user),
+        },
+    )
 
 
 @login_required
 def structure_detail(request, slug: str):
     structure = get_object_or_404(selectors.structures_for_person(request.user), slug=slug)
     _require(access.can_pilot_structure(request.user, structure))
-    return render(request, "tenants/structure_detail.html", {
-        "structure": structure,
-        "memberships": structure.memberships.select_related("user").order_by("role", "user__email"),
-        "can_edit": access.can_edit_structure_profile(request.user, structure),
-    })
+    return render(
+        request,
+        "tenants/structure_detail.html",
+        {
+            "structure": structure,
+            "memberships": structure.memberships.select_related("user").order_by(
+                "role", "user__email"
+            ),
+            "can_edit": access.can_edit_structure_profile(request.user, structure),
+        },
+    )
 
 
 @login_required
@@ -66,10 +77,14 @@ def structure_form(request, slug: str | None = None):
         _require(access.can_edit_structure_profile(request.user, structure))
     else:
         _require(_can_organise(request.user))
-    form = StructureForm(request.POST or None, instance=structure, territoires=_managed_territoires(request.user))
+    form = StructureForm(
+        request.POST or None, instance=structure, territoires=_managed_territoires(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}
-        if structure is None and not access.can_create_structure(request.user, data.get("territoire")):
+        if structure is None and not access.can_create_structure(
+            request.user, data.get("territoire")
+        ):
             form.add_error("territoire", _("Choisissez un territoire que vous pilotez."))
             return render(request, "tenants/structure_form.html", {"form": form, "structure": None})
         try:
@@ -90,6 +105,7 @@ def structure_form(request, slug: str | None = None):
 
 # --- Bulk import --------------------------------------------------------------------------
 
+
 @login_required
 def structure_import_form(request):
     _require(access.can_import_structures(request.user))
@@ -104,7 +120,11 @@ def structure_import_form(request):
             form.add_error("fichier", error.message)
         else:
             return redirect("organisation:import-detail", pk=record.pk)
-    return render(request, "tenants/import_form.html", {"form": form, "columns": structure_import.REQUIRED + structure_import.OPTIONAL})
+    return render(
+        request,
+        "tenants/import_form.html",
+        {"form": form, "columns": structure_import.REQUIRED + structure_import.OPTIONAL},
+    )
 
 
 @login_required
@@ -123,13 +143,19 @@ def _imports_visible_to(user):
 
 # --- Territories and groups ---------------------------------------------------------------
 
+
 @login_required
 def territoire_list(request):
     _require(_can_organise(request.user))
     territoires = access.territoires_visible_to(request.user).prefetch_related("pilotes", "groupes")
-    return render(request, "tenants/territoire_list.html", {
-        "territoires": territoires, "can_create": access.can_manage_network(request.user),
-    })
+    return render(
+        request,
+        "tenants/territoire_list.html",
+        {
+            "territoires": territoires,
+            "can_create": access.can_manage_network(request.user),
+        },
+    )
 
 
 @login_required
@@ -145,9 +171,14 @@ def territoire_form(request, pk: int | None = None):
         form.save()
         messages.success(request, _("Territoire enregistré."))
         return redirect("organisation:territoires")
-    return render(request, "tenants/simple_form.html", {
-        "form": form, "title": _("Territoire") if territoire else _("Nouveau territoire"),
-    })
+    return render(
+        request,
+        "tenants/simple_form.html",
+        {
+            "form": form,
+            "title": _("Territoire") if territoire else _("Nouveau territoire"),
+        },
+    )
 
 
 @login_required
@@ -158,17 +189,25 @@ def groupe_form(request, pk: int | None = None):
         _require(access.can_edit_groupe(request.user, groupe))
     else:
         _require(_can_organise(request.user))
-    form = GroupeForm(request.POST or None, instance=groupe, territoires=_managed_territoires(request.user))
+    form = GroupeForm(
+        request.POST or None, instance=groupe, territoires=_managed_territoires(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Groupe de travail enregistré."))
         return redirect("organisation:territoires")
-    return render(request, "tenants/simple_form.html", {
-        "form": form, "title": _("Groupe de travail") if groupe else _("Nouveau groupe de travail"),
-    })
+    return render(
+        request,
+        "tenants/simple_form.html",
+        {
+            "form": form,
+            "title": _("Groupe de travail") if groupe else _("Nouveau groupe de travail"),
+        },
+    )
 
 
 # --- People -------------------------------------------------------------------------------
+
 
 @login_required
 def invitation_list(request):
@@ -177,7 +216,9 @@ def invitation_list(request):
     _require(access.can_invite_someone(user))
     structures = access.structures_visible_to(user)
     form = InvitationForm(
-        request.POST or None, structures=structures, territoires=_managed_territoires(user),
+        request.POST or None,
+        structures=structures,
+        territoires=_managed_territoires(user),
         groupes=GroupeTravail.objects.filter(territoire__in=_managed_territoires(user)),
     )
     if request.method == "POST" and form.is_valid():
@@ -191,7 +232,9 @@ def invitation_list(request):
     sent = Invitation.objects.select_related("structure", "territoire", "groupe", "invited_by")
     if not access.is_federation_admin(user):
         sent = sent.filter(invited_by=user)
-    return render(request, "tenants/invitation_list.html", {"form": form, "invitations": sent[:200]})
+    return render(
+        request, "tenants/invitation_list.html", {"form": form, "invitations": sent[:200]}
+    )
 
 
 @login_required
@@ -202,6 +245,12 @@ def audit_log(request):
     if action:
         entries = entries.filter(action=action)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "tenants/audit_log.html", {
-        "page_obj": page, "actions": AuditLog.Action.choices, "current": action,
-    })
+    return render(
+        request,
+        "tenants/audit_log.html",
+        {
+            "page_obj": page,
+            "actions": AuditLog.Action.choices,
+            "current": action,
+        },
+    )

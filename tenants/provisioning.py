@@ -113,6 +113,7 @@ def latest_migrations() -> frozenset[tuple[str, str]]:
 
 # --- Reading the template's definition ------------------------------------------------------
 
+
 def template_ddl(applied: frozenset) -> TemplateDDL | None:
     """The template's DDL for its current migrations (read once per process and state), or
     None when the template holds objects the copy does not handle."""
@@ -166,7 +167,9 @@ def _read_template_ddl() -> TemplateDDL | None:
                 params,
             )
             for table, name, definition, _kind in cursor.fetchall():
-                statements.append(f'ALTER TABLE {{schema}}."{table}" ADD CONSTRAINT "{name}" {definition}')
+                statements.append(
+                    f'ALTER TABLE {{schema}}."{table}" ADD CONSTRAINT "{name}" {definition}'
+                )
             cursor.execute(
                 "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
                 "WHERE c.relnamespace = %(ns)s::regnamespace "
@@ -176,7 +179,9 @@ def _read_template_ddl() -> TemplateDDL | None:
             )
             pattern = re.compile(rf' ON (ONLY )?"?{TEMPLATE_SCHEMA}"?\.')
             for (definition,) in cursor.fetchall():
-                statements.append(pattern.sub(lambda m: f" ON {m.group(1) or ''}{{schema}}.", definition, count=1))
+                statements.append(
+                    pattern.sub(lambda m: f" ON {m.group(1) or ''}{{schema}}.", definition, count=1)
+                )
             for table in tables:
                 cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{TEMPLATE_SCHEMA}"."{table}")')
                 if not cursor.fetchone()[0]:

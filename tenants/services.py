@@ -70,10 +70,16 @@ def get_or_create_user(*, email: str, password: str | None = None, **fields) -> 
 
 
 @transaction.atomic
-def set_membership(*, user: User, structure: Structure, role: str, by: User | None = None) -> Membership:
+def set_membership(
+    *, user: User, structure: Structure, role: str, by: User | None = None
+) -> Membership:
     """Give ``user`` the staff ``role`` in ``structure`` (replacing a previous one); audited
     when something changes (so repeating it, e.g. the demo loader, writes nothing)."""
-    previous = Membership.objects.filter(user=user, structure=structure).values_list("role", flat=True).first()
+    previous = (
+        Membership.objects.filter(user=user, structure=structure)
+        .values_list("role", flat=True)
+        .first()
+    )
     membership, _created = Membership.objects.update_or_create(
         user=user, structure=structure, defaults={"role": role}
     )
@@ -90,8 +96,12 @@ def remove_membership(*, user: User, structure: Structure, by: User | None = Non
 
 
 @transaction.atomic
-def assign_expert(*, expert: User, structure: Structure, by: User | None = None) -> ExpertAffectation:
-    affectation, created = ExpertAffectation.objects.get_or_create(expert=expert, structure=structure)
+def assign_expert(
+    *, expert: User, structure: Structure, by: User | None = None
+) -> ExpertAffectation:
+    affectation, created = ExpertAffectation.objects.get_or_create(
+        expert=expert, structure=structure
+    )
     if created:
         _audit_role(by, expert, AuditLog.Action.ROLE_GRANTED, role="expert", structure=structure)
     return affectation
@@ -137,11 +147,14 @@ def set_federation_admin(*, user: User, value: bool, by: User | None = None) -> 
     return user
 
 
-def _audit_role(by: User | None, user: User, action: str, *, structure: Structure | None = None, **details) -> None:
+def _audit_role(
+    by: User | None, user: User, action: str, *, structure: Structure | None = None, **details
+) -> None:
     audit.record(action=action, actor=by, target_user=user, structure=structure, details=details)
 
 
 # --- Personal API tokens (one per person) ------------------------------------------------------
+
 
 @transaction.atomic
 def create_personal_token(*, user: User) -> Token:

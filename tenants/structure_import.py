@@ -59,19 +59,43 @@ TRANSITIONS: dict[str | None, set[str]] = {
 
 REQUIRED = ("nom", "type", "territoire")
 OPTIONAL = (
-    "slug", "finess", "siret", "adresse", "code_postal", "ville", "groupes", "phase",
-    "date_engagement", "directeur_nom", "directeur_email", "referent_nom", "referent_email",
+    "slug",
+    "finess",
+    "siret",
+    "adresse",
+    "code_postal",
+    "ville",
+    "groupes",
+    "phase",
+    "date_engagement",
+    "directeur_nom",
+    "directeur_email",
+    "referent_nom",
+    "referent_email",
 )
 HEADER_ALIASES = {
-    "raison_sociale": "nom", "nom_de_la_structure": "nom", "structure": "nom",
-    "n_finess": "finess", "numero_finess": "finess", "n_siret": "siret", "numero_siret": "siret",
-    "ut": "territoire", "union_territoriale": "territoire", "groupe": "groupes",
-    "groupes_de_travail": "groupes", "identifiant": "slug", "cp": "code_postal",
-    "directeur": "directeur_nom", "directrice": "directeur_nom", "referent": "referent_nom",
-    "referent_technique": "referent_nom", "engagement": "date_engagement",
+    "raison_sociale": "nom",
+    "nom_de_la_structure": "nom",
+    "structure": "nom",
+    "n_finess": "finess",
+    "numero_finess": "finess",
+    "n_siret": "siret",
+    "numero_siret": "siret",
+    "ut": "territoire",
+    "union_territoriale": "territoire",
+    "groupe": "groupes",
+    "groupes_de_travail": "groupes",
+    "identifiant": "slug",
+    "cp": "code_postal",
+    "directeur": "directeur_nom",
+    "directrice": "directeur_nom",
+    "referent": "referent_nom",
+    "referent_technique": "referent_nom",
+    "engagement": "date_engagement",
 }
 PHASES = {
-    "preparatoire": Structure.Phase.PREPARATOIRE, "phase_preparatoire": Structure.Phase.PREPARATOIRE,
+    "preparatoire": Structure.Phase.PREPARATOIRE,
+    "phase_preparatoire": Structure.Phase.PREPARATOIRE,
     "deploiement": Structure.Phase.DEPLOIEMENT,
 }
 XLSX_TYPES = (".xlsx",)
@@ -92,19 +116,28 @@ class Validation:
     erreurs: list[dict[str, Any]] = field(default_factory=list)
 
     def error(self, ligne: int, champ: str, code: str, message: str) -> None:
-        self.erreurs.append({"ligne": ligne, "field": champ, "code": str(code), "message": str(message)})
+        self.erreurs.append(
+            {"ligne": ligne, "field": champ, "code": str(code), "message": str(message)}
+        )
 
 
 # --- Parsing ------------------------------------------------------------------------------
 
+
 def parse_file(*, name: str, content: bytes) -> ParsedFile:
     """Read a CSV (``;`` or ``,``, UTF-8 or Windows-1252) or XLSX file into rows."""
     if len(content) > settings.MAX_UPLOAD_SIZE:
-        raise BusinessError(TenantsError.IMPORT_FORMAT, _("Le fichier est trop volumineux."), field="fichier")
+        raise BusinessError(
+            TenantsError.IMPORT_FORMAT, _("Le fichier est trop volumineux."), field="fichier"
+        )
     lowered = name.lower()
     if lowered.endswith(XLSX_TYPES):
         if not content.startswith(b"PK"):
-            raise BusinessError(TenantsError.IMPORT_FORMAT, _("Ce fichier n'est pas un classeur XLSX."), field="fichier")
+            raise BusinessError(
+                TenantsError.IMPORT_FORMAT,
+                _("Ce fichier n'est pas un classeur XLSX."),
+                field="fichier",
+            )
         table = _read_xlsx(content)
     elif lowered.endswith(CSV_TYPES):
         table = _read_csv(content)
@@ -118,7 +151,16 @@ def parse_file(*, name: str, content: bytes) -> ParsedFile:
     columns = [_column_name(cell) for cell in table[0]]
     rows = []
     for number, cells in enumerate(table[1:], start=2):
-        rows.append((number, {col: (cells[i].strip() if i < len(cells) else "") for i, col in enumerate(columns) if col}))
+        rows.append(
+            (
+                number,
+                {
+                    col: (cells[i].strip() if i < len(cells) else "")
+                    for i, col in enumerate(columns)
+                    if col
+                },
+            )
+        )
     return ParsedFile(rows=rows, columns=[c for c in columns if c])
 
 
@@ -168,12 +210,18 @@ def _column_name(header: str) -> str:
 
 # --- Validation ---------------------------------------------------------------------------
 
+
 def validate_rows(parsed: ParsedFile, *, user: User) -> Validation:
     """Check every row; return the rows ready to create and every error (line, field)."""
     result = Validation()
     for column in REQUIRED:
         if column not in parsed.columns:
-            result.error(1, column, TenantsError.MISSING_FIELD, _("Colonne obligatoire absente : %(col)s.") % {"col": column})
+            result.error(
+                1,
+                column,
+                TenantsError.MISSING_FIELD,
+                _("Colonne obligatoire absente : %(col)s.") % {"col": column},
+            )
     if result.erreurs:
         return result
     territoires = _territoires_by_key()
@@ -181,10 +229,16 @@ def validate_rows(parsed: ParsedFile, *, user: User) -> Validation:
     slugs = [r.get("slug") or slugify(r.get("nom", ""))[:63] for _, r in parsed.rows]
     finesses = [r.get("finess", "").replace(" ", "").upper() for _, r in parsed.rows]
     taken_slugs = set(Structure.objects.filter(slug__in=slugs).values_list("slug", flat=True))
-    taken_schemas = set(Structure.objects.values_list("schema_name", flat=True).filter(
-        schema_name__in=[services.schema_name_for(s) for s in slugs]
-    ))
-    taken_finess = set(Structure.objects.filter(finess__in=[f for f in finesses if f]).values_list("finess", flat=True))
+    taken_schemas = set(
+        Structure.objects.values_list("schema_name", flat=True).filter(
+            schema_name__in=[services.schema_name_for(s) for s in slugs]
+        )
+    )
+    taken_finess = set(
+        Structure.objects.filter(finess__in=[f for f in finesses if f]).values_list(
+            "finess", flat=True
+        )
+    )
     seen_slugs: dict[str, int] = {}
     seen_finess: dict[str, int] = {}
     managed: dict[int, bool] = {}
@@ -192,47 +246,89 @@ def validate_rows(parsed: ParsedFile, *, user: User) -> Validation:
         before = len(result.erreurs)
         for column in REQUIRED:
             if not row.get(column):
-                result.error(line, column, TenantsError.MISSING_FIELD, _("Champ obligatoire vide : %(col)s.") % {"col": column})
+                result.error(
+                    line,
+                    column,
+                    TenantsError.MISSING_FIELD,
+                    _("Champ obligatoire vide : %(col)s.") % {"col": column},
+                )
         territoire = None
         if row.get("territoire"):
             territoire = territoires.get(_key(row["territoire"]))
             if territoire is None:
-                result.error(line, "territoire", TenantsError.UNKNOWN_TERRITOIRE,
-                             _("Territoire inconnu : « %(t)s ».") % {"t": row["territoire"]})
+                result.error(
+                    line,
+                    "territoire",
+                    TenantsError.UNKNOWN_TERRITOIRE,
+                    _("Territoire inconnu : « %(t)s ».") % {"t": row["territoire"]},
+                )
             else:
                 if territoire.pk not in managed:
                     managed[territoire.pk] = access.can_manage_territoire(user, territoire)
                 if not managed[territoire.pk]:
-                    result.error(line, "territoire", TenantsError.FORBIDDEN,
-                                 _("Vous ne pouvez pas créer de structure dans ce territoire."))
+                    result.error(
+                        line,
+                        "territoire",
+                        TenantsError.FORBIDDEN,
+                        _("Vous ne pouvez pas créer de structure dans ce territoire."),
+                    )
         groupe_ids = []
         for name in filter(None, (n.strip() for n in row.get("groupes", "").split(";"))):
             groupe = groupes.get((territoire.pk if territoire else None, _key(name)))
             if groupe is None:
-                result.error(line, "groupes", TenantsError.UNKNOWN_GROUPE,
-                             _("Groupe de travail inconnu dans ce territoire : « %(g)s ».") % {"g": name})
+                result.error(
+                    line,
+                    "groupes",
+                    TenantsError.UNKNOWN_GROUPE,
+                    _("Groupe de travail inconnu dans ce territoire : « %(g)s ».") % {"g": name},
+                )
             else:
                 groupe_ids.append(groupe.pk)
         if slug in seen_slugs:
-            result.error(line, "slug", TenantsError.DUPLICATE,
-                         _("Identifiant « %(s)s » déjà utilisé ligne %(l)s.") % {"s": slug, "l": seen_slugs[slug]})
+            result.error(
+                line,
+                "slug",
+                TenantsError.DUPLICATE,
+                _("Identifiant « %(s)s » déjà utilisé ligne %(l)s.")
+                % {"s": slug, "l": seen_slugs[slug]},
+            )
         elif slug in taken_slugs or services.schema_name_for(slug) in taken_schemas:
-            result.error(line, "slug", TenantsError.DUPLICATE,
-                         _("Une structure du réseau a déjà l'identifiant « %(s)s ».") % {"s": slug})
+            result.error(
+                line,
+                "slug",
+                TenantsError.DUPLICATE,
+                _("Une structure du réseau a déjà l'identifiant « %(s)s ».") % {"s": slug},
+            )
         seen_slugs.setdefault(slug, line)
         if finess:
             if finess in seen_finess:
-                result.error(line, "finess", TenantsError.DUPLICATE,
-                             _("FINESS %(f)s déjà présent ligne %(l)s.") % {"f": finess, "l": seen_finess[finess]})
+                result.error(
+                    line,
+                    "finess",
+                    TenantsError.DUPLICATE,
+                    _("FINESS %(f)s déjà présent ligne %(l)s.")
+                    % {"f": finess, "l": seen_finess[finess]},
+                )
             elif finess in taken_finess:
-                result.error(line, "finess", TenantsError.DUPLICATE,
-                             _("Une structure du réseau a déjà le FINESS %(f)s.") % {"f": finess})
+                result.error(
+                    line,
+                    "finess",
+                    TenantsError.DUPLICATE,
+                    _("Une structure du réseau a déjà le FINESS %(f)s.") % {"f": finess},
+                )
             seen_finess.setdefault(finess, line)
         fields = _model_fields(row, line, result)
-        fields.update(nom=row.get("nom", ""), slug=slug, finess=finess, territoire_id=territoire.pk if territoire else None)
+        fields.update(
+            nom=row.get("nom", ""),
+            slug=slug,
+            finess=finess,
+            territoire_id=territoire.pk if territoire else None,
+        )
         candidate = Structure(schema_name=services.schema_name_for(slug), **fields)
         try:
-            candidate.full_clean(exclude=["territoire"], validate_unique=False, validate_constraints=False)
+            candidate.full_clean(
+                exclude=["territoire"], validate_unique=False, validate_constraints=False
+            )
         except ValidationError as error:
             for champ, messages in error.message_dict.items():
                 if champ in REQUIRED and not row.get(champ):
@@ -246,23 +342,39 @@ def validate_rows(parsed: ParsedFile, *, user: User) -> Validation:
 
 def _model_fields(row: dict[str, str], line: int, result: Validation) -> dict[str, Any]:
     fields: dict[str, Any] = {
-        name: row.get(name, "") for name in (
-            "siret", "adresse", "code_postal", "ville", "directeur_nom", "directeur_email",
-            "referent_nom", "referent_email",
+        name: row.get(name, "")
+        for name in (
+            "siret",
+            "adresse",
+            "code_postal",
+            "ville",
+            "directeur_nom",
+            "directeur_email",
+            "referent_nom",
+            "referent_email",
         )
     }
     fields["siret"] = fields["siret"].replace(" ", "")
     fields["type"] = row.get("type", "").upper()
     phase = _key(row.get("phase", ""))
     if phase and phase not in PHASES:
-        result.error(line, "phase", TenantsError.INVALID_VALUE, _("Phase inconnue (préparatoire ou déploiement)."))
+        result.error(
+            line,
+            "phase",
+            TenantsError.INVALID_VALUE,
+            _("Phase inconnue (préparatoire ou déploiement)."),
+        )
     fields["phase"] = PHASES.get(phase, Structure.Phase.PREPARATOIRE)
     fields["date_engagement"] = None
     if row.get("date_engagement"):
         fields["date_engagement"] = _parse_date(row["date_engagement"])
         if fields["date_engagement"] is None:
-            result.error(line, "date_engagement", TenantsError.INVALID_VALUE,
-                         _("Date invalide (JJ/MM/AAAA attendu)."))
+            result.error(
+                line,
+                "date_engagement",
+                TenantsError.INVALID_VALUE,
+                _("Date invalide (JJ/MM/AAAA attendu)."),
+            )
     return fields
 
 
@@ -294,30 +406,46 @@ def _territoires_by_key() -> dict[str, Territoire]:
 
 # --- Workflow -----------------------------------------------------------------------------
 
-def _transition(record: ImportStructures, to: str, *, by: User | None = None, comment: str = "") -> None:
+
+def _transition(
+    record: ImportStructures, to: str, *, by: User | None = None, comment: str = ""
+) -> None:
     current = record.statut or None
     if to not in TRANSITIONS.get(current, set()):
-        raise BusinessError(TenantsError.IMPORT_TRANSITION, _("Transition d'import impossible."), status=409)
+        raise BusinessError(
+            TenantsError.IMPORT_TRANSITION, _("Transition d'import impossible."), status=409
+        )
     record.statut = to
     if to in (Statut.TERMINE, Statut.ECHOUE, Statut.REJETE):
         record.finished_at = timezone.now()
     record.save()
-    ImportTransition.objects.create(import_structures=record, from_statut=current or "", to_statut=to, user=by,
-                                    commentaire=comment)
+    ImportTransition.objects.create(
+        import_structures=record,
+        from_statut=current or "",
+        to_statut=to,
+        user=by,
+        commentaire=comment,
+    )
 
 
 # --- Services -----------------------------------------------------------------------------
+
 
 @transaction.atomic
 def start_structure_import(*, name: str, content: bytes, user: User) -> ImportStructures:
     """Validate the file; if it is clean, queue its import (Celery, after commit)."""
     if not (access.is_federation_admin(user) or access.is_pilote(user)):
-        raise BusinessError(TenantsError.FORBIDDEN, _("Import réservé à la fédération et aux pilotes."), status=403)
+        raise BusinessError(
+            TenantsError.FORBIDDEN, _("Import réservé à la fédération et aux pilotes."), status=403
+        )
     parsed = parse_file(name=name, content=content)
     validation = validate_rows(parsed, user=user)
     record = ImportStructures(
-        fichier_nom=name[:255], auteur=user, lignes=[] if validation.erreurs else validation.lignes,
-        erreurs=validation.erreurs, total=0 if validation.erreurs else len(validation.lignes),
+        fichier_nom=name[:255],
+        auteur=user,
+        lignes=[] if validation.erreurs else validation.lignes,
+        erreurs=validation.erreurs,
+        total=0 if validation.erreurs else len(validation.lignes),
     )
     _transition(record, Statut.REJETE if validation.erreurs else Statut.EN_ATTENTE, by=user)
     if not validation.erreurs:
@@ -342,13 +470,16 @@ def run_structure_import(*, import_id: int) -> ImportStructures:
             with transaction.atomic():
                 structure = services.create_structure(**fields)
             created.append(structure.pk)
-            ImportStructures.objects.filter(pk=record.pk).update(faits=index, structures_creees=created)
+            ImportStructures.objects.filter(pk=record.pk).update(
+                faits=index, structures_creees=created
+            )
     except Exception as error:  # noqa: BLE001 - any failure undoes the whole import
         _remove_structures(created)
         record.faits = 0
         record.structures_creees = []
         record.message = _("Échec ligne %(l)s : %(e)s. Aucune structure n'a été créée.") % {
-            "l": ligne.get("ligne"), "e": error,
+            "l": ligne.get("ligne"),
+            "e": error,
         }
         _transition(record, Statut.ECHOUE, comment=record.message)
         return record
@@ -356,7 +487,8 @@ def run_structure_import(*, import_id: int) -> ImportStructures:
     record.structures_creees = created
     _transition(record, Statut.TERMINE)
     audit.record(
-        action=AuditLog.Action.STRUCTURE_IMPORT, actor=record.auteur,
+        action=AuditLog.Action.STRUCTURE_IMPORT,
+        actor=record.auteur,
         details={"import": record.pk, "structures": len(created), "fichier": record.fichier_nom},
     )
     return record

@@ -7,12 +7,20 @@ organisation_patterns = [
     path("structures/", organisation_views.structure_list, name="structures"),
     path("structures/nouvelle/", organisation_views.structure_form, name="structure-create"),
     path("structures/import/", organisation_views.structure_import_form, name="import"),
-    path("structures/import/<int:pk>/", organisation_views.structure_import_detail, name="import-detail"),
+    path(
+        "structures/import/<int:pk>/",
+        organisation_views.structure_import_detail,
+        name="import-detail",
+    ),
     path("structures/<slug:slug>/", organisation_views.structure_detail, name="structure-detail"),
-    path("structures/<slug:slug>/modifier/", organisation_views.structure_form, name="structure-edit"),
+    path(
+        "structures/<slug:slug>/modifier/", organisation_views.structure_form, name="structure-edit"
+    ),
     path("territoires/", organisation_views.territoire_list, name="territoires"),
     path("territoires/nouveau/", organisation_views.territoire_form, name="territoire-create"),
-    path("territoires/<int:pk>/modifier/", organisation_views.territoire_form, name="territoire-edit"),
+    path(
+        "territoires/<int:pk>/modifier/", organisation_views.territoire_form, name="territoire-edit"
+    ),
     path("groupes/nouveau/", organisation_views.groupe_form, name="groupe-create"),
     path("groupes/<int:pk>/modifier/", organisation_views.groupe_form, name="groupe-edit"),
     path("invitations/", organisation_views.invitation_list, name="invitations"),
@@ -25,16 +33,24 @@ urlpatterns = [
     path("reseau/", include((organisation_patterns, "organisation"))),
     path(
         "compte/connexion/",
-        auth_views.LoginView.as_view(template_name="tenants/login.html", redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            template_name="tenants/login.html", redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("compte/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
-    path("compte/invitation/<str:token>/", account_views.invitation_accept, name="invitation-accept"),
+    path(
+        "compte/invitation/<str:token>/", account_views.invitation_accept, name="invitation-accept"
+    ),
     path("compte/profil/", account_views.profile, name="profile"),
     path("compte/profil/jeton/", account_views.profile_token, name="profile-token"),
     path("compte/double-authentification/", account_views.otp_setup, name="otp-setup"),
     path("compte/double-authentification/verifier/", account_views.otp_verify, name="otp-verify"),
-    path("compte/mot-de-passe/oubli/", account_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "compte/mot-de-passe/oubli/",
+        account_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path(
         "compte/mot-de-passe/oubli/envoye/",
         auth_views.PasswordResetDoneView.as_view(template_name="tenants/password_reset_done.html"),
@@ -47,12 +63,16 @@ urlpatterns = [
     ),
     path(
         "compte/mot-de-passe/modifie/",
-        auth_views.PasswordResetCompleteView.as_view(template_name="tenants/password_reset_complete.html"),
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="tenants/password_reset_complete.html"
+        ),
         name="password_reset_complete",
     ),
     path(
         "compte/mot-de-passe/changer/",
-        auth_views.PasswordChangeView.as_view(template_name="tenants/password_change.html", success_url="/compte/profil/"),
+        auth_views.PasswordChangeView.as_view(
+            template_name="tenants/password_change.html", success_url="/compte/profil/"
+        ),
         name="password_change",
     ),
 ]

@@ -17,7 +17,9 @@ def home(request):
         "tenants/home.html",
         {
             "todos": hooks.todos_for(request.user),
-            "role_labels": [access.ROLE_LABELS[r] for r in sorted(roles) if r in access.ROLE_LABELS],
+            "role_labels": [
+                access.ROLE_LABELS[r] for r in sorted(roles) if r in access.ROLE_LABELS
+            ],
             "structures": selectors.structures_for_person(request.user)[:10],
         },
     )
@@ -42,6 +44,8 @@ def structure_home(request):
         {
             "structure": structure,
             "todos": hooks.structure_todos(request.user, structure),
-            "role_labels": [access.ROLE_LABELS[r] for r in sorted(roles.roles) if r in access.ROLE_LABELS],
+            "role_labels": [
+                access.ROLE_LABELS[r] for r in sorted(roles.roles) if r in access.ROLE_LABELS
+            ],
         },
     )

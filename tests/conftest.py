@@ -27,12 +27,16 @@ PASSWORD = "mot-de-passe-de-test-42"
 def _ensure_structure(slug: str, nom: str, finess: str) -> Structure:
     structure = Structure.objects.filter(slug=slug).first()
     if structure is None:
-        structure = services.create_structure(nom=nom, slug=slug, type=Structure.Type.SAAD, finess=finess)
+        structure = services.create_structure(
+            nom=nom, slug=slug, type=Structure.Type.SAAD, finess=finess
+        )
     return structure
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(request, django_test_environment, django_db_blocker, django_db_keepdb, django_db_createdb):
+def django_db_setup(
+    request, django_test_environment, django_db_blocker, django_db_keepdb, django_db_createdb
+):
     """pytest-django's set-up, for the default database whatever tests were collected
     (browser tests use committed data and no ``db`` fixture), plus the two structures."""
     from django.test.utils import setup_databases, teardown_databases
@@ -80,8 +84,17 @@ class Network:
 
 # Roles the isolation tests walk through; "directeur_autre" is staff of other_structure.
 ROLES = [
-    "federation", "pilote", "expert", "directeur", "referent", "contributeur", "lecteur",
-    "directeur_autre", "expert_autre", "pilote_autre", "sans_role",
+    "federation",
+    "pilote",
+    "expert",
+    "directeur",
+    "referent",
+    "contributeur",
+    "lecteur",
+    "directeur_autre",
+    "expert_autre",
+    "pilote_autre",
+    "sans_role",
 ]
 
 
@@ -103,7 +116,9 @@ def network(db) -> Network:
     users = {}
     for role in ROLES:
         users[role] = User.objects.create_user(
-            email=f"{role}@test.example", password=PASSWORD, first_name=role.capitalize(),
+            email=f"{role}@test.example",
+            password=PASSWORD,
+            first_name=role.capitalize(),
             is_federation_admin=(role == "federation"),
         )
     territoire.pilotes.add(users["pilote"])

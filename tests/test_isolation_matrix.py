@@ -69,17 +69,25 @@ SKIPPED_NETWORK_PREFIXES = ("admin/", "api/schema/", "api/docs/")  # + the API d
 # Patterns served from the OpenAPI document instead of the resolver walk.
 API_PREFIX = "api/v1/"
 GENERIC_PAYLOAD = {
-    "nom": "pirate", "titre": "pirate", "statut": "valide", "commentaire": "pirate",
-    "role": "directeur", "email": "pirate@example.test", "structure": "beta", "valeur": "1",
+    "nom": "pirate",
+    "titre": "pirate",
+    "statut": "valide",
+    "commentaire": "pirate",
+    "role": "directeur",
+    "email": "pirate@example.test",
+    "structure": "beta",
+    "valeur": "1",
 }
 
 
 # --- Seeding marker rows, generically -------------------------------------------------------
 
+
 def _tenant_app_labels() -> set[str]:
     shared = set(settings.SHARED_APPS)
     return {
-        config.label for config in apps.get_app_configs()
+        config.label
+        for config in apps.get_app_configs()
         if config.name in settings.TENANT_APPS and config.name not in shared
     }
 
@@ -102,8 +110,10 @@ def _field_value(field: models.Field, marker: str, serial: int):
     if isinstance(field, models.UUIDField):
         return uuid.uuid4()
     if isinstance(field, models.CharField):
-        return text[: field.max_length] if field.max_length and field.max_length >= len(marker) else (
-            "Z" * (field.max_length or 1)
+        return (
+            text[: field.max_length]
+            if field.max_length and field.max_length >= len(marker)
+            else ("Z" * (field.max_length or 1))
         )
     if isinstance(field, models.TextField):
         return text
@@ -133,7 +143,9 @@ def _field_value(field: models.Field, marker: str, serial: int):
 class MarkerSeeder:
     """Create one row per model, with every field filled and text carrying a marker."""
 
-    def __init__(self, *, marker: str, structure: Structure, person: User, side: dict | None = None):
+    def __init__(
+        self, *, marker: str, structure: Structure, person: User, side: dict | None = None
+    ):
         self.marker = marker
         self.structure = structure
         self.person = person
@@ -156,7 +168,9 @@ class MarkerSeeder:
         # Network-wide reference rows (a type of deliverable, a frame…) belong to nobody:
         # they carry a neutral marker, only the structure's own rows carry its marker.
         owned = model._meta.label_lower in _tenant_models() or any(
-            field.is_relation and field.related_model is not None and issubclass(field.related_model, Structure)
+            field.is_relation
+            and field.related_model is not None
+            and issubclass(field.related_model, Structure)
             for field in model._meta.concrete_fields
         )
         marker = self.marker if owned else NEUTRAL_MARKER
@@ -199,8 +213,10 @@ def _public_models_pointing_at_structures() -> list[tuple[type[models.Model], st
         if model._meta.label_lower in _tenant_models() or issubclass(model, Structure):
             continue
         for field in model._meta.concrete_fields:
-            if field.is_relation and field.related_model is not None and issubclass(
-                field.related_model, Structure
+            if (
+                field.is_relation
+                and field.related_model is not None
+                and issubclass(field.related_model, Structure)
             ):
                 found.append((model, field.name))
     return found
@@ -222,6 +238,7 @@ def seed_markers(structure: Structure, *, marker: str, person: User, side: dict)
 
 # --- Fingerprint of a structure ---------------------------------------------------------------
 
+
 def fingerprint(structure: Structure) -> dict[str, str]:
     """A hash per table of the structure's schema and per public model pointing at it."""
     prints: dict[str, str] = {}
@@ -235,7 +252,7 @@ def fingerprint(structure: Structure) -> dict[str, str]:
         if tables:
             union = " UNION ALL ".join(
                 f"SELECT '{table}', count(*)::text || ':' || coalesce(md5(string_agg(t::text, ',' "
-                f"ORDER BY t::text)), '') FROM \"{structure.schema_name}\".\"{table}\" t"
+                f'ORDER BY t::text)), \'\') FROM "{structure.schema_name}"."{table}" t'
                 for table in tables
             )
             cursor.execute(union)
@@ -252,6 +269,7 @@ def fingerprint(structure: Structure) -> dict[str, str]:
 
 
 # --- Generating the matrix ------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Target:
@@ -331,7 +349,9 @@ def _route_of(pattern) -> tuple[str | None, dict[str, str]]:
     return route, params
 
 
-def _fill(template: str, params: dict[str, str], ids: Ids, *, in_structure: bool = False) -> list[str]:
+def _fill(
+    template: str, params: dict[str, str], ids: Ids, *, in_structure: bool = False
+) -> list[str]:
     """Fill path parameters; several candidates per parameter are walked in step (not as a
     cartesian product) to keep the matrix small. Inside a structure a generic id is 1: the
     structure's own rows, beta's being unreachable whatever the id."""
@@ -358,7 +378,7 @@ def page_targets(alpha: Ids, beta: Ids) -> list[Target]:
         if template.startswith(SKIPPED_NETWORK_PREFIXES) or template.startswith(API_PREFIX):
             continue
         # Without parameters: requested once; with parameters: filled with beta's ids.
-        for ids, is_beta in (((beta, True),) if params else ((alpha, False),)):
+        for ids, is_beta in ((beta, True),) if params else ((alpha, False),):
             for path in _fill(template, params, ids):
                 methods = ("get", *PAGE_UNSAFE_METHODS) if is_beta else ("get",)
                 targets.append(Target(f"page {template}", "/" + path, methods, is_beta, False))
@@ -369,7 +389,13 @@ def page_targets(alpha: Ids, beta: Ids) -> list[Target]:
             for path in _fill(template, params, ids, in_structure=True):
                 methods = ("get", *PAGE_UNSAFE_METHODS) if is_beta else ("get",)
                 targets.append(
-                    Target(f"page /s/<slug>/{template}", f"/s/{ids.slug}/{path}", methods, is_beta, True)
+                    Target(
+                        f"page /s/<slug>/{template}",
+                        f"/s/{ids.slug}/{path}",
+                        methods,
+                        is_beta,
+                        True,
+                    )
                 )
     targets.append(Target("admin index", "/admin/", ("get",), False, False))
     return targets
@@ -386,23 +412,30 @@ def api_targets(alpha: Ids, beta: Ids) -> list[Target]:
                 if parameter.get("in") == "path":
                     kind = parameter.get("schema", {}).get("type", "string")
                     fmt = parameter.get("schema", {}).get("format", "")
-                    params[parameter["name"]] = "int" if kind == "integer" else ("uuid" if fmt == "uuid" else "str")
+                    params[parameter["name"]] = (
+                        "int" if kind == "integer" else ("uuid" if fmt == "uuid" else "str")
+                    )
         for name in re.findall(r"{(\w+)}", template):
             params.setdefault(name, "str")
         structure_scoped = template.startswith("/s/{structure}/")
-        sides = ((alpha, False), (beta, True)) if structure_scoped else (
-            ((beta, True),) if params else ((alpha, False),)
+        sides = (
+            ((alpha, False), (beta, True))
+            if structure_scoped
+            else (((beta, True),) if params else ((alpha, False),))
         )
         filled_params = {name: kind for name, kind in params.items() if name != "structure"}
         for ids, is_beta in sides:
             base = template.replace("{structure}", ids.slug)
             chosen = methods if is_beta else tuple(m for m in methods if m == "get")
-            for path in _fill(base, filled_params, ids, in_structure=structure_scoped) if chosen else []:
+            for path in (
+                _fill(base, filled_params, ids, in_structure=structure_scoped) if chosen else []
+            ):
                 targets.append(Target(f"api {template}", path, chosen, is_beta, structure_scoped))
     return targets
 
 
 # --- Running it -----------------------------------------------------------------------------
+
 
 def _body(response) -> str:
     if getattr(response, "streaming", False):
@@ -433,12 +466,24 @@ def seeded(network):
     director_beta = network.user("directeur_autre")
     director_beta.last_name = f"{BETA_MARKER}-personne"
     director_beta.save(update_fields=["last_name"])
-    seed_markers(alpha, marker=ALPHA_MARKER, person=network.user("directeur"), side={
-        Territoire: network.territoire, GroupeTravail: network.groupe,
-    })
-    seeded_beta = seed_markers(beta, marker=BETA_MARKER, person=director_beta, side={
-        Territoire: network.other_territoire, GroupeTravail: network.other_groupe,
-    })
+    seed_markers(
+        alpha,
+        marker=ALPHA_MARKER,
+        person=network.user("directeur"),
+        side={
+            Territoire: network.territoire,
+            GroupeTravail: network.groupe,
+        },
+    )
+    seeded_beta = seed_markers(
+        beta,
+        marker=BETA_MARKER,
+        person=director_beta,
+        side={
+            Territoire: network.other_territoire,
+            GroupeTravail: network.other_groupe,
+        },
+    )
     connection.set_schema_to_public()
     return network, seeded_beta
 
@@ -446,9 +491,14 @@ def seeded(network):
 def test_nothing_of_another_structure_is_ever_returned_or_changed(seeded):
     network, seeded_beta = seeded
     alpha, beta = network.structure, network.other_structure
-    alpha_ids = Ids(alpha.slug, alpha.pk, network.territoire.pk, network.groupe.pk, network.user("directeur").pk)
+    alpha_ids = Ids(
+        alpha.slug, alpha.pk, network.territoire.pk, network.groupe.pk, network.user("directeur").pk
+    )
     beta_ids = Ids(
-        beta.slug, beta.pk, network.other_territoire.pk, network.other_groupe.pk,
+        beta.slug,
+        beta.pk,
+        network.other_territoire.pk,
+        network.other_groupe.pk,
         network.user("directeur_autre").pk,
     )
     targets = page_targets(alpha_ids, beta_ids) + api_targets(alpha_ids, beta_ids)
@@ -478,12 +528,20 @@ def test_nothing_of_another_structure_is_ever_returned_or_changed(seeded):
                     where = f"{role} {method.upper()} {target.path} ({target.source})"
                     body = _body(response)
                     if BETA_MARKER.lower() in body.lower():
-                        problems.append(f"LEAK {where}: beta's data in the response ({response.status_code})")
-                    if target.structure_scoped and target.belongs_to_beta and not (
-                        response.status_code in DENIED_STATUSES or _is_login_redirect(response)
+                        problems.append(
+                            f"LEAK {where}: beta's data in the response ({response.status_code})"
+                        )
+                    if (
+                        target.structure_scoped
+                        and target.belongs_to_beta
+                        and not (
+                            response.status_code in DENIED_STATUSES or _is_login_redirect(response)
+                        )
                     ):
                         problems.append(f"OPEN {where}: answered {response.status_code}")
-                    refused = response.status_code in DENIED_STATUSES or _is_login_redirect(response)
+                    refused = response.status_code in DENIED_STATUSES or _is_login_redirect(
+                        response
+                    )
                     if method != "get" and not refused:
                         connection.set_schema_to_public()
                         try:

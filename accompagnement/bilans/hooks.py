@@ -15,9 +15,17 @@ def structure_menu(user, structure):
 def structure_todos(user, structure):
     if not access.can_edit_bilan_structure(user, structure):
         return
-    submitted = set(selectors.bilans_of_structure().filter(statut="soumis").values_list("campagne_id", flat=True))
+    submitted = set(
+        selectors.bilans_of_structure()
+        .filter(statut="soumis")
+        .values_list("campagne_id", flat=True)
+    )
     pending = selectors.campagnes_for_structure(structure).exclude(pk__in=submitted).count()
     if pending:
-        yield Todo(_("%(n)s bilan(s) semestriel(s) à remettre") % {"n": pending},
-                   structure_url(structure, "bilans:index"), count=pending, kind="warning",
-                   group=_("Bilans semestriels"))
+        yield Todo(
+            _("%(n)s bilan(s) semestriel(s) à remettre") % {"n": pending},
+            structure_url(structure, "bilans:index"),
+            count=pending,
+            kind="warning",
+            group=_("Bilans semestriels"),
+        )

@@ -14,8 +14,14 @@ from core.models import TransitionLog
 BENEFICES = (
     ("benefice_efficience", _("Efficience de l'organisation")),
     ("benefice_relations_usagers", _("Bonnes relations avec les usagers")),
-    ("benefice_information_usagers", _("Pertinence et clarté des informations données aux usagers")),
-    ("benefice_missions_personnel", _("Clarification des missions et responsabilités du personnel")),
+    (
+        "benefice_information_usagers",
+        _("Pertinence et clarté des informations données aux usagers"),
+    ),
+    (
+        "benefice_missions_personnel",
+        _("Clarification des missions et responsabilités du personnel"),
+    ),
     ("benefice_pratiques", _("Harmonisation des pratiques professionnelles")),
     ("benefice_qualite_service", _("Qualité du service")),
     ("benefice_tracabilite", _("Meilleure traçabilité")),
@@ -30,14 +36,18 @@ class BilanStructure(models.Model):
         SOUMIS = "soumis", _("Soumis")
 
     campagne = models.ForeignKey("reporting.Campagne", on_delete=models.PROTECT, related_name="+")
-    statut = models.CharField(_("statut"), max_length=20, choices=Statut.choices, default=Statut.BROUILLON)
+    statut = models.CharField(
+        _("statut"), max_length=20, choices=Statut.choices, default=Statut.BROUILLON
+    )
     date = models.DateField(_("date"), null=True, blank=True)
     lieu = models.CharField(_("lieu"), max_length=200, blank=True)
     auteur = models.CharField(_("rédigé par"), max_length=200, blank=True)
     referent_nom = models.CharField(_("nom du référent technique"), max_length=200, blank=True)
     referent_fonction = models.CharField(_("fonction"), max_length=200, blank=True)
     referent_telephone = models.CharField(_("téléphone"), max_length=30, blank=True)
-    dispositions_organisationnelles = models.TextField(_("dispositions organisationnelles mises en place"), blank=True)
+    dispositions_organisationnelles = models.TextField(
+        _("dispositions organisationnelles mises en place"), blank=True
+    )
     outils_finalises = models.TextField(_("outils finalisés (livrables à enregistrer)"), blank=True)
     benefice_efficience = models.TextField(BENEFICES[0][1], blank=True)
     benefice_relations_usagers = models.TextField(BENEFICES[1][1], blank=True)
@@ -64,7 +74,9 @@ class BilanStructure(models.Model):
         verbose_name = _("bilan semestriel de la structure")
         verbose_name_plural = _("bilans semestriels de la structure")
         ordering = ["-campagne__annee", "-campagne__semestre"]
-        constraints = [models.UniqueConstraint(fields=["campagne"], name="bilan_structure_unique_par_campagne")]
+        constraints = [
+            models.UniqueConstraint(fields=["campagne"], name="bilan_structure_unique_par_campagne")
+        ]
 
     def __str__(self) -> str:
         return f"Bilan {self.campagne_id}"

@@ -42,7 +42,9 @@ def bilans_of_structure():
 
 def campagnes_for_structure(structure: Structure):
     """Campaigns that concern the structure: network-wide ones and its territory's."""
-    return Campagne.objects.filter(Q(territoire__isnull=True) | Q(territoire_id=structure.territoire_id))
+    return Campagne.objects.filter(
+        Q(territoire__isnull=True) | Q(territoire_id=structure.territoire_id)
+    )
 
 
 def semester_bounds(campagne: Campagne) -> tuple[datetime.date, datetime.date]:
@@ -53,9 +55,13 @@ def semester_bounds(campagne: Campagne) -> tuple[datetime.date, datetime.date]:
 
 def _autodiagnostics_by_year(max_year: int) -> dict[int, Autodiagnostic]:
     chosen: dict[int, Autodiagnostic] = {}
-    for autodiagnostic in Autodiagnostic.objects.filter(annee__lte=max_year).order_by("-created_at"):
+    for autodiagnostic in Autodiagnostic.objects.filter(annee__lte=max_year).order_by(
+        "-created_at"
+    ):
         current = chosen.get(autodiagnostic.annee)
-        if current is None or _STATUS_RANK.get(autodiagnostic.statut, 9) < _STATUS_RANK.get(current.statut, 9):
+        if current is None or _STATUS_RANK.get(autodiagnostic.statut, 9) < _STATUS_RANK.get(
+            current.statut, 9
+        ):
             chosen[autodiagnostic.annee] = autodiagnostic
     return chosen
 
@@ -64,21 +70,25 @@ def _cotation(valeur) -> Cotation | None:
     return None if valeur is None else Cotation(poids=float(valeur.poids), exclue=valeur.exclue)
 
 
-def diagnosis_items(autodiagnostics: list[Autodiagnostic], structure_type: str) -> dict[int, list[CriterionInput]]:
+def diagnosis_items(
+    autodiagnostics: list[Autodiagnostic], structure_type: str
+) -> dict[int, list[CriterionInput]]:
     """Per self-diagnosis id: every applicable criterion of its frame version with the
     declared and confirmed values (criteria left unanswered count as unanswered)."""
     if not autodiagnostics:
         return {}
     version_ids = {a.version_id for a in autodiagnostics}
     criteres = defaultdict(list)
-    for critere in Critere.objects.filter(version_id__in=version_ids).select_related("theme").order_by("ordre"):
+    for critere in (
+        Critere.objects.filter(version_id__in=version_ids).select_related("theme").order_by("ordre")
+    ):
         if critere.applies_to(structure_type):
             criteres[critere.version_id].append(critere)
     answers: dict[tuple[int, int], Reponse] = {
         (r.autodiagnostic_id, r.critere_id): r
-        for r in Reponse.objects.filter(autodiagnostic__in=[a.pk for a in autodiagnostics]).select_related(
-            "valeur", "confirmation__valeur"
-        )
+        for r in Reponse.objects.filter(
+            autodiagnostic__in=[a.pk for a in autodiagnostics]
+        ).select_related("valeur", "confirmation__valeur")
     }
     result = {}
     for autodiagnostic in autodiagnostics:
@@ -86,11 +96,15 @@ def diagnosis_items(autodiagnostics: list[Autodiagnostic], structure_type: str) 
         for critere in criteres[autodiagnostic.version_id]:
             reponse = answers.get((autodiagnostic.pk, critere.pk))
             confirmation = getattr(reponse, "confirmation", None) if reponse else None
-            items.append(CriterionInput(
-                critere=critere.code, theme=critere.theme.code, niveau=critere.niveau,
-                declared=_cotation(reponse.valeur) if reponse else None,
-                confirmed=_cotation(confirmation.valeur) if confirmation else None,
-            ))
+            items.append(
+                CriterionInput(
+                    critere=critere.code,
+                    theme=critere.theme.code,
+                    niveau=critere.niveau,
+                    declared=_cotation(reponse.valeur) if reponse else None,
+                    confirmed=_cotation(confirmation.valeur) if confirmation else None,
+                )
+            )
         result[autodiagnostic.pk] = items
     return result
 
@@ -100,7 +114,9 @@ def theme_titles(autodiagnostics: list[Autodiagnostic]) -> dict[str, str]:
 
     version_ids = {a.version_id for a in autodiagnostics}
     return dict(
-        Noeud.objects.filter(version_id__in=version_ids, parent__isnull=True).values_list("code", "titre")
+        Noeud.objects.filter(version_id__in=version_ids, parent__isnull=True).values_list(
+            "code", "titre"
+        )
     )
 
 
@@ -115,9 +131,13 @@ def _register_years(max_year: int) -> dict[int, dict]:
         )
     )
     for row in complaints:
-        years[row["date__year"]].update(reclamations_orales=row["orales"], reclamations_ecrites=row["ecrites"])
+        years[row["date__year"]].update(
+            reclamations_orales=row["orales"], reclamations_ecrites=row["ecrites"]
+        )
     complainers = defaultdict(list)
-    for year, reference in Reclamation.objects.filter(date__year__lte=max_year).values_list("date__year", "client_reference"):
+    for year, reference in Reclamation.objects.filter(date__year__lte=max_year).values_list(
+        "date__year", "client_reference"
+    ):
         complainers[year].append(reference)
     clients = dict(NombreClients.objects.filter(annee__lte=max_year).values_list("annee", "nombre"))
     surveys = defaultdict(list)
@@ -132,7 +152,9 @@ def _register_years(max_year: int) -> dict[int, dict]:
         entry["reclamations"] = entry["reclamations_orales"] + entry["reclamations_ecrites"]
         entry["clients"] = clients.get(year)
         entry["clients_mecontents"] = len(set(complainers.get(year, [])))
-        entry["taux_mecontents"] = indicators.unhappy_rate(complainers.get(year, []), clients.get(year))
+        entry["taux_mecontents"] = indicators.unhappy_rate(
+            complainers.get(year, []), clients.get(year)
+        )
         entry["taux_satisfaits"] = indicators.satisfaction_rate(surveys.get(year, []))
     return years
 
@@ -153,7 +175,9 @@ def validated_tools() -> list[dict]:
             "titre": version.livrable.titre,
             "type": type_livrable.libelle,
             "critere": type_livrable.critere_code,
-            "theme": ".".join(type_livrable.critere_code.split(".")[:2]) if type_livrable.critere_code else "",
+            "theme": ".".join(type_livrable.critere_code.split(".")[:2])
+            if type_livrable.critere_code
+            else "",
             "version": version.numero,
         }
     return sorted(seen.values(), key=lambda tool: (tool["critere"], tool["titre"]))
@@ -174,13 +198,19 @@ def participation_rate(structure: Structure, campagne: Campagne) -> float | None
         meetings[groupe_id].append((mid, timezone.localtime(moment).date()))
     if not meetings:
         return None
-    joined = dict(AdhesionGroupe.objects.filter(structure=structure).values_list("groupe_id", "date_entree"))
-    attended = set(Emargement.objects.filter(structure=structure, reunion__groupe_id__in=meetings).values_list(
-        "reunion_id", flat=True
-    ))
+    joined = dict(
+        AdhesionGroupe.objects.filter(structure=structure).values_list("groupe_id", "date_entree")
+    )
+    attended = set(
+        Emargement.objects.filter(structure=structure, reunion__groupe_id__in=meetings).values_list(
+            "reunion_id", flat=True
+        )
+    )
     return group_participation(
         structure_participation(
-            meetings=items, joined=joined.get(groupe_id, structure.date_engagement), attended_ids=attended
+            meetings=items,
+            joined=joined.get(groupe_id, structure.date_engagement),
+            attended_ids=attended,
         )
         for groupe_id, items in meetings.items()
     ).rate
@@ -194,14 +224,19 @@ def review_figures(structure: Structure, campagne: Campagne) -> dict:
     registers = _register_years(year)
     years = sorted(set(chosen) | set(registers) | {year})[-YEARS_SHOWN:]
     per_year = {}
-    figures_by_year = {annee: indicators.diagnosis_figures(items_by_diag[a.pk]) for annee, a in chosen.items()}
+    figures_by_year = {
+        annee: indicators.diagnosis_figures(items_by_diag[a.pk]) for annee, a in chosen.items()
+    }
     for annee in years:
         figures = figures_by_year.get(annee)
         per_year[str(annee)] = {
             "taux_declare": figures["declare"] if figures else None,
             "taux_confirme": figures["confirme"] if figures else None,
             **dict.fromkeys(("taux_satisfaits", "taux_mecontents", "clients")),
-            "reclamations_orales": 0, "reclamations_ecrites": 0, "reclamations": 0, "clients_mecontents": 0,
+            "reclamations_orales": 0,
+            "reclamations_ecrites": 0,
+            "reclamations": 0,
+            "clients_mecontents": 0,
             **registers.get(annee, {}),
         }
     # The campaign's year's self-diagnosis, else the latest before it.
@@ -213,7 +248,9 @@ def review_figures(structure: Structure, campagne: Campagne) -> dict:
         "diagnostic": diagnostic,
         "themes_titres": theme_titles(list(chosen.values())),
         "taux_plan_actions": indicators.action_plan_completion(statut for _, statut in actions),
-        "actions_faites": sorted(titre for titre, statut in actions if statut == Action.Statut.FAIT),
+        "actions_faites": sorted(
+            titre for titre, statut in actions if statut == Action.Statut.FAIT
+        ),
         "outils_finalises": validated_tools(),
         "taux_participation": participation_rate(structure, campagne),
     }
@@ -225,6 +262,7 @@ def snapshot_figures(structure: Structure, bilan: BilanStructure) -> dict | None
 
     contenu = (
         InstantaneBilan.objects.filter(campagne_id=bilan.campagne_id, structure=structure)
-        .values_list("contenu", flat=True).first()
+        .values_list("contenu", flat=True)
+        .first()
     )
     return (contenu or {}).get("figures")

@@ -23,9 +23,20 @@ from tenants import access
 from tenants.models import Structure
 
 TEXT_FIELDS = (
-    "date", "lieu", "auteur", "referent_nom", "referent_fonction", "referent_telephone",
-    "dispositions_organisationnelles", "outils_finalises", *(name for name, _label in BENEFICES),
-    "livrables_par_theme", "difficultes_territoire", "difficultes_structures", "difficultes_interne", "remarques",
+    "date",
+    "lieu",
+    "auteur",
+    "referent_nom",
+    "referent_fonction",
+    "referent_telephone",
+    "dispositions_organisationnelles",
+    "outils_finalises",
+    *(name for name, _label in BENEFICES),
+    "livrables_par_theme",
+    "difficultes_territoire",
+    "difficultes_structures",
+    "difficultes_interne",
+    "remarques",
 )
 
 
@@ -34,7 +45,9 @@ def _structure() -> Structure:
 
 
 def _forbidden() -> BusinessError:
-    return BusinessError(ReportingError.FORBIDDEN, _("Vous n'avez pas accès à cette action."), status=403)
+    return BusinessError(
+        ReportingError.FORBIDDEN, _("Vous n'avez pas accès à cette action."), status=403
+    )
 
 
 def prefill(*, structure: Structure, figures: dict, user) -> dict[str, Any]:
@@ -42,14 +55,22 @@ def prefill(*, structure: Structure, figures: dict, user) -> dict[str, Any]:
     tools = figures["outils_finalises"]
     by_theme: dict[str, list[str]] = {}
     for tool in tools:
-        by_theme.setdefault(tool["theme"] or _("Autres"), []).append(f"{tool['titre']} ({tool['type']})")
+        by_theme.setdefault(tool["theme"] or _("Autres"), []).append(
+            f"{tool['titre']} ({tool['type']})"
+        )
     return {
         "date": timezone.localdate(),
         "auteur": user.get_full_name() or user.email,
         "referent_nom": structure.referent_nom,
-        "dispositions_organisationnelles": "\n".join(f"- {titre}" for titre in figures["actions_faites"]),
-        "outils_finalises": "\n".join(f"- {tool['titre']} ({tool['critere'] or tool['type']})" for tool in tools),
-        "livrables_par_theme": "\n".join(f"{theme} : {', '.join(items)}" for theme, items in sorted(by_theme.items())),
+        "dispositions_organisationnelles": "\n".join(
+            f"- {titre}" for titre in figures["actions_faites"]
+        ),
+        "outils_finalises": "\n".join(
+            f"- {tool['titre']} ({tool['critere'] or tool['type']})" for tool in tools
+        ),
+        "livrables_par_theme": "\n".join(
+            f"{theme} : {', '.join(items)}" for theme, items in sorted(by_theme.items())
+        ),
     }
 
 
@@ -60,12 +81,17 @@ def open_bilan(*, campagne: Campagne, user) -> BilanStructure:
     if not access.can_edit_bilan_structure(user, structure):
         raise _forbidden()
     if not selectors.campagnes_for_structure(structure).filter(pk=campagne.pk).exists():
-        raise BusinessError(ReportingError.CAMPAGNE_OUT_OF_SCOPE, _("Cette campagne ne concerne pas la structure."),
-                            status=404)
+        raise BusinessError(
+            ReportingError.CAMPAGNE_OUT_OF_SCOPE,
+            _("Cette campagne ne concerne pas la structure."),
+            status=404,
+        )
     bilan = BilanStructure.objects.filter(campagne=campagne).first()
     if bilan is None:
         figures = selectors.review_figures(structure, campagne)
-        bilan = BilanStructure.objects.create(campagne=campagne, **prefill(structure=structure, figures=figures, user=user))
+        bilan = BilanStructure.objects.create(
+            campagne=campagne, **prefill(structure=structure, figures=figures, user=user)
+        )
     return bilan
 
 
@@ -75,8 +101,11 @@ def update_bilan(*, bilan: BilanStructure, user, data: dict[str, Any]) -> BilanS
         raise _forbidden()
     bilan = BilanStructure.objects.select_for_update().get(pk=bilan.pk)
     if bilan.is_submitted:
-        raise BusinessError(ReportingError.IMMUTABLE, _("Ce bilan est soumis : il ne peut plus être modifié."),
-                            status=409)
+        raise BusinessError(
+            ReportingError.IMMUTABLE,
+            _("Ce bilan est soumis : il ne peut plus être modifié."),
+            status=409,
+        )
     for name in TEXT_FIELDS:
         if name in data:
             setattr(bilan, name, data[name])
@@ -92,13 +121,25 @@ def submit_bilan(*, bilan: BilanStructure, user, commentaire: str = "") -> Bilan
     if not access.can_submit_bilan_structure(user, structure):
         raise _forbidden()
     bilan = BilanStructure.objects.select_for_update().select_related("campagne").get(pk=bilan.pk)
-    workflow.apply_transition(obj=bilan, to=workflow.SOUMIS, user=user, log_model=BilanStructureTransition,
-                              commentaire=commentaire)
+    workflow.apply_transition(
+        obj=bilan,
+        to=workflow.SOUMIS,
+        user=user,
+        log_model=BilanStructureTransition,
+        commentaire=commentaire,
+    )
     figures = selectors.review_figures(structure, bilan.campagne)
-    contenu = {name: (value.isoformat() if hasattr(value, "isoformat") else value)
-               for name in TEXT_FIELDS for value in [getattr(bilan, name)]}
+    contenu = {
+        name: (value.isoformat() if hasattr(value, "isoformat") else value)
+        for name in TEXT_FIELDS
+        for value in [getattr(bilan, name)]
+    }
     reporting_services.record_snapshot(
-        campagne=bilan.campagne, structure=structure, user=user, figures=figures, contenu=contenu,
+        campagne=bilan.campagne,
+        structure=structure,
+        user=user,
+        figures=figures,
+        contenu=contenu,
         soumis_le=bilan.submitted_at,
     )
     return bilan

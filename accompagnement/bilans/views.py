@@ -22,10 +22,18 @@ from tenants import access
 def index(request):
     structure = request.tenant
     bilans = {bilan.campagne_id: bilan for bilan in selectors.bilans_of_structure()}
-    campagnes = [(campagne, bilans.get(campagne.pk)) for campagne in selectors.campagnes_for_structure(structure)]
-    return render(request, "bilans/index.html", {
-        "campagnes": campagnes, "can_edit": access.can_edit_bilan_structure(request.user, structure),
-    })
+    campagnes = [
+        (campagne, bilans.get(campagne.pk))
+        for campagne in selectors.campagnes_for_structure(structure)
+    ]
+    return render(
+        request,
+        "bilans/index.html",
+        {
+            "campagnes": campagnes,
+            "can_edit": access.can_edit_bilan_structure(request.user, structure),
+        },
+    )
 
 
 @require_POST
@@ -45,7 +53,9 @@ def _context(request, bilan) -> dict:
     frozen = selectors.snapshot_figures(structure, bilan) if bilan.is_submitted else None
     figures = frozen or selectors.review_figures(structure, bilan.campagne)
     return {
-        "bilan": bilan, "structure": structure, "figures": figures,
+        "bilan": bilan,
+        "structure": structure,
+        "figures": figures,
         "annees": sorted(figures["annees"].items()),
         "comparaison": structure_benchmark(structure=structure, campagne=bilan.campagne),
         "benefices": [(label, getattr(bilan, name)) for name, label in BENEFICES],
@@ -70,17 +80,24 @@ def detail(request, pk: int):
                 services.update_bilan(bilan=bilan, user=request.user, data=form.cleaned_data)
                 if "soumettre" in request.POST:
                     services.submit_bilan(bilan=bilan, user=request.user)
-                    messages.success(request, _("Bilan soumis : il est transmis au pilote et figé."))
+                    messages.success(
+                        request, _("Bilan soumis : il est transmis au pilote et figé.")
+                    )
                 else:
                     messages.success(request, _("Bilan enregistré."))
             except BusinessError as error:
                 form.add_error(None, error.message)
             else:
                 return redirect(structure_url(structure, "bilans:detail", bilan.pk))
-    return render(request, "bilans/detail.html", {
-        **_context(request, bilan), "form": form,
-        "can_submit": editable and access.can_submit_bilan_structure(request.user, structure),
-    })
+    return render(
+        request,
+        "bilans/detail.html",
+        {
+            **_context(request, bilan),
+            "form": form,
+            "can_submit": editable and access.can_submit_bilan_structure(request.user, structure),
+        },
+    )
 
 
 def pdf(request, pk: int):
@@ -90,5 +107,7 @@ def pdf(request, pk: int):
     bilan = _bilan(request, pk)
     html = render_to_string("bilans/pdf.html", _context(request, bilan), request=request)
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="bilan-{request.tenant.slug}-{bilan.campagne_id}.pdf"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="bilan-{request.tenant.slug}-{bilan.campagne_id}.pdf"'
+    )
     return response

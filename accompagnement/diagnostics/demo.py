@@ -26,14 +26,19 @@ EXPERT_COMMENT = "Document présent mais non daté ni diffusé à l'équipe."
 
 def load_demo(network) -> None:
     version = (
-        ReferentielVersion.objects.filter(referentiel__code=SAMPLE_CODE, statut=ReferentielVersion.Statut.PUBLIE)
-        .order_by("-published_at").first()
+        ReferentielVersion.objects.filter(
+            referentiel__code=SAMPLE_CODE, statut=ReferentielVersion.Statut.PUBLIE
+        )
+        .order_by("-published_at")
+        .first()
     )
     if version is None:
         return
     for position, structure in enumerate(network.staffed_structures):
         demo = structure == network.demo_structure
-        author = network.member(structure, Membership.Role.REFERENT if demo else Membership.Role.DIRECTEUR)
+        author = network.member(
+            structure, Membership.Role.REFERENT if demo else Membership.Role.DIRECTEUR
+        )
         groupe = structure.groupes.order_by("pk").first()
         expert = groupe.experts.order_by("pk").first() if groupe else None
         if author is None:
@@ -47,14 +52,27 @@ def load_demo(network) -> None:
                 _answered_and_confirmed(structure, version, author, expert, shift=position)
 
 
-def _answer_all(structure, version, user, *, shift: int = 0, level_one_done: bool = False) -> Autodiagnostic:
-    autodiagnostic = services.create_autodiagnostic(structure=structure, version=version, annee=2016, user=user,
-                                                    copy_previous=False)
-    for index, reponse in enumerate(autodiagnostic.reponses.select_related("critere").order_by("critere__ordre")):
-        code = "C" if level_one_done and reponse.critere.niveau == 1 else DECLARED[(index + shift) % len(DECLARED)]
-        services.save_answer(reponse=reponse, valeur=code,
-                             commentaire="Aucune procédure écrite à ce jour." if code == "NC" else "",
-                             expected_revision=reponse.revision, user=user)
+def _answer_all(
+    structure, version, user, *, shift: int = 0, level_one_done: bool = False
+) -> Autodiagnostic:
+    autodiagnostic = services.create_autodiagnostic(
+        structure=structure, version=version, annee=2016, user=user, copy_previous=False
+    )
+    for index, reponse in enumerate(
+        autodiagnostic.reponses.select_related("critere").order_by("critere__ordre")
+    ):
+        code = (
+            "C"
+            if level_one_done and reponse.critere.niveau == 1
+            else DECLARED[(index + shift) % len(DECLARED)]
+        )
+        services.save_answer(
+            reponse=reponse,
+            valeur=code,
+            commentaire="Aucune procédure écrite à ce jour." if code == "NC" else "",
+            expected_revision=reponse.revision,
+            user=user,
+        )
     services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=user)
     return autodiagnostic
 
@@ -62,10 +80,14 @@ def _answer_all(structure, version, user, *, shift: int = 0, level_one_done: boo
 def _confirm(autodiagnostic, expert, *, lowered, limit: int | None = None) -> None:
     """The expert confirms the first ``limit`` criteria (all by default), lowering a "C" to
     "PC" where ``lowered(index, reponse)`` says so."""
-    reponses = autodiagnostic.reponses.select_related("critere", "valeur").order_by("critere__ordre")
+    reponses = autodiagnostic.reponses.select_related("critere", "valeur").order_by(
+        "critere__ordre"
+    )
     for index, reponse in enumerate(reponses[:limit] if limit else reponses):
         if reponse.valeur and reponse.valeur.code == "C" and lowered(index, reponse):
-            services.confirm_criterion(reponse=reponse, expert=expert, valeur="PC", commentaire=EXPERT_COMMENT)
+            services.confirm_criterion(
+                reponse=reponse, expert=expert, valeur="PC", commentaire=EXPERT_COMMENT
+            )
         else:
             services.confirm_criterion(reponse=reponse, expert=expert)
 
@@ -74,17 +96,25 @@ def _demo_structure(structure, version, referent, expert) -> None:
     first = _answer_all(structure, version, referent)
     if expert is not None:
         _confirm(first, expert, lowered=lambda index, reponse: index % 4 == 0, limit=20)
-    services.create_autodiagnostic(structure=structure, version=version, annee=2017, user=referent,
-                                   from_previous=first)
+    services.create_autodiagnostic(
+        structure=structure, version=version, annee=2017, user=referent, from_previous=first
+    )
 
 
 def _answered_and_confirmed(structure, version, director, expert, *, shift: int) -> None:
     """One structure in three has every level-1 criterion satisfied (and confirmed so)."""
     level_one_done = shift % 3 == 0
-    autodiagnostic = _answer_all(structure, version, director, shift=shift, level_one_done=level_one_done)
+    autodiagnostic = _answer_all(
+        structure, version, director, shift=shift, level_one_done=level_one_done
+    )
     if expert is None:
         return
-    _confirm(autodiagnostic, expert, lowered=lambda index, reponse: (
-        not (level_one_done and reponse.critere.niveau == 1) and (reponse.pk + shift) % (3 + shift % 3) == 0
-    ))
+    _confirm(
+        autodiagnostic,
+        expert,
+        lowered=lambda index, reponse: (
+            not (level_one_done and reponse.critere.niveau == 1)
+            and (reponse.pk + shift) % (3 + shift % 3) == 0
+        ),
+    )
     services.finish_confirmation(autodiagnostic=autodiagnostic, user=expert)

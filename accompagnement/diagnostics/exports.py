@@ -32,16 +32,26 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
 }
 XLSX_COLUMNS = [
-    "Code", "Intitulé", "Thème", "Niveau", "Cotation déclarée", "Cotation confirmée",
-    "Commentaire", "Commentaire de l'expert", "Nombre de preuves",
+    "Code",
+    "Intitulé",
+    "Thème",
+    "Niveau",
+    "Cotation déclarée",
+    "Cotation confirmée",
+    "Commentaire",
+    "Commentaire de l'expert",
+    "Nombre de preuves",
 ]
 
 
 def fingerprint(autodiagnostic: Autodiagnostic) -> str:
     """What the export depends on: status, answers and confirmations (one query)."""
     row = Reponse.objects.filter(autodiagnostic=autodiagnostic).aggregate(
-        n=Count("pk"), updated=Max("updated_at"), confirmations=Count("confirmation"),
-        confirmed=Max("confirmation__confirmed_at"), preuves=Count("preuves"),
+        n=Count("pk"),
+        updated=Max("updated_at"),
+        confirmations=Count("confirmation"),
+        confirmed=Max("confirmation__confirmed_at"),
+        preuves=Count("preuves"),
     )
     raw = f"{autodiagnostic.statut}|{row['n']}|{row['updated']}|{row['confirmations']}|{row['confirmed']}|{row['preuves']}"
     return hashlib.sha256(raw.encode()).hexdigest()
@@ -54,12 +64,19 @@ def _rows(autodiagnostic: Autodiagnostic) -> tuple[selectors.ScoresView, list[li
     for r in view.reponses:
         confirmation = selectors.confirmation_of(r)
         theme = themes.get(r.critere.theme_id)
-        rows.append([
-            r.critere.code, r.critere.titre, f"{theme.code} {theme.titre}" if theme else "",
-            r.critere.niveau, r.valeur.libelle if r.valeur else "",
-            confirmation.valeur.libelle if confirmation else "", r.commentaire,
-            confirmation.commentaire if confirmation else "", len(r.preuves.all()),
-        ])
+        rows.append(
+            [
+                r.critere.code,
+                r.critere.titre,
+                f"{theme.code} {theme.titre}" if theme else "",
+                r.critere.niveau,
+                r.valeur.libelle if r.valeur else "",
+                confirmation.valeur.libelle if confirmation else "",
+                r.commentaire,
+                confirmation.commentaire if confirmation else "",
+                len(r.preuves.all()),
+            ]
+        )
     return view, rows
 
 
@@ -93,13 +110,25 @@ def _bars(items: list[tuple[str, float | None, float | None]]) -> dict:
     rows = []
     for index, (label, declared, confirmed) in enumerate(items):
         y = index * (2 * bar_h + gap)
-        rows.append({
-            "label": label, "y": y, "y2": y + bar_h, "text_y": y + bar_h + 3,
-            "declared": declared, "confirmed": confirmed,
-            "declared_w": (declared or 0) * width / 100, "confirmed_w": (confirmed or 0) * width / 100,
-        })
-    return {"rows": rows, "height": max(len(items), 1) * (2 * bar_h + gap), "label_w": label_w,
-            "width": width, "total_w": label_w + width + 50}
+        rows.append(
+            {
+                "label": label,
+                "y": y,
+                "y2": y + bar_h,
+                "text_y": y + bar_h + 3,
+                "declared": declared,
+                "confirmed": confirmed,
+                "declared_w": (declared or 0) * width / 100,
+                "confirmed_w": (confirmed or 0) * width / 100,
+            }
+        )
+    return {
+        "rows": rows,
+        "height": max(len(items), 1) * (2 * bar_h + gap),
+        "label_w": label_w,
+        "width": width,
+        "total_w": label_w + width + 50,
+    }
 
 
 def build_pdf(autodiagnostic: Autodiagnostic) -> bytes:
@@ -107,21 +136,40 @@ def build_pdf(autodiagnostic: Autodiagnostic) -> bytes:
 
     view, rows = _rows(autodiagnostic)
     payload = selectors.scores_payload(view)
-    themes_chart = _bars([
-        (f"{t['code']} {t['titre']}"[:34], (t["declare"] or {}).get("taux"), (t["confirme"] or {}).get("taux"))
-        for t in payload["themes"]
-    ])
-    levels_chart = _bars([
-        (_("Niveau %(n)s") % {"n": n["niveau"]}, (n["declare"] or {}).get("taux"), (n["confirme"] or {}).get("taux"))
-        for n in payload["niveaux"]
-    ])
+    themes_chart = _bars(
+        [
+            (
+                f"{t['code']} {t['titre']}"[:34],
+                (t["declare"] or {}).get("taux"),
+                (t["confirme"] or {}).get("taux"),
+            )
+            for t in payload["themes"]
+        ]
+    )
+    levels_chart = _bars(
+        [
+            (
+                _("Niveau %(n)s") % {"n": n["niveau"]},
+                (n["declare"] or {}).get("taux"),
+                (n["confirme"] or {}).get("taux"),
+            )
+            for n in payload["niveaux"]
+        ]
+    )
     history = selectors.history()
     history_chart = _bars([(str(h["annee"]), h["declare"], h["confirme"]) for h in history])
-    html = render_to_string("diagnostics/rapport_pdf.html", {
-        "autodiagnostic": autodiagnostic, "payload": payload, "rows": rows,
-        "themes_chart": themes_chart, "levels_chart": levels_chart, "history_chart": history_chart,
-        "generated_at": timezone.now(),
-    })
+    html = render_to_string(
+        "diagnostics/rapport_pdf.html",
+        {
+            "autodiagnostic": autodiagnostic,
+            "payload": payload,
+            "rows": rows,
+            "themes_chart": themes_chart,
+            "levels_chart": levels_chart,
+            "history_chart": history_chart,
+            "generated_at": timezone.now(),
+        },
+    )
     return HTML(string=html).write_pdf()
 
 
@@ -130,41 +178,64 @@ BUILDERS = {"xlsx": build_xlsx, "pdf": build_pdf}
 
 def generate_export(*, export_id: int) -> ExportAutodiagnostic:
     """Build the file of an export row (idempotent: a ready export is left as is)."""
-    export = ExportAutodiagnostic.objects.select_related("autodiagnostic__version__referentiel").get(pk=export_id)
+    export = ExportAutodiagnostic.objects.select_related(
+        "autodiagnostic__version__referentiel"
+    ).get(pk=export_id)
     if export.etat == ExportAutodiagnostic.Etat.PRET:
         return export
-    ExportAutodiagnostic.objects.filter(pk=export.pk).update(etat=ExportAutodiagnostic.Etat.EN_COURS, progression=10)
+    ExportAutodiagnostic.objects.filter(pk=export.pk).update(
+        etat=ExportAutodiagnostic.Etat.EN_COURS, progression=10
+    )
     try:
         content = BUILDERS[export.format](export.autodiagnostic)
     except Exception as error:  # the row tells the page; the task log keeps the traceback
         ExportAutodiagnostic.objects.filter(pk=export.pk).update(
-            etat=ExportAutodiagnostic.Etat.ECHEC, erreur=type(error).__name__, finished_at=timezone.now(),
+            etat=ExportAutodiagnostic.Etat.ECHEC,
+            erreur=type(error).__name__,
+            finished_at=timezone.now(),
         )
         raise
     name = f"autodiagnostic-{export.autodiagnostic.annee}-{export.pk}.{export.format}"
     export.fichier.save(name, ContentFile(content), save=False)
-    export.etat, export.progression, export.finished_at = ExportAutodiagnostic.Etat.PRET, 100, timezone.now()
+    export.etat, export.progression, export.finished_at = (
+        ExportAutodiagnostic.Etat.PRET,
+        100,
+        timezone.now(),
+    )
     export.save(update_fields=["fichier", "etat", "progression", "finished_at"])
     return export
 
 
-def request_export(*, autodiagnostic: Autodiagnostic, fmt: str, user, inline: bool | None = None) -> ExportAutodiagnostic:
+def request_export(
+    *, autodiagnostic: Autodiagnostic, fmt: str, user, inline: bool | None = None
+) -> ExportAutodiagnostic:
     """The export of the current data in ``fmt`` (xlsx or pdf), created if needed.
     Small frames are generated inline; larger ones by a Celery task after commit."""
     if not access.can_view_autodiagnostic(user, workflow.current_structure()):
-        raise BusinessError(DiagnosticError.FORBIDDEN, _("Vous n'avez pas le droit de faire cette action."), status=403)
+        raise BusinessError(
+            DiagnosticError.FORBIDDEN,
+            _("Vous n'avez pas le droit de faire cette action."),
+            status=403,
+        )
     if fmt not in BUILDERS:
-        raise BusinessError(DiagnosticError.EXPORT_FORMAT, _("Format d'export inconnu : xlsx ou pdf."), field="format")
+        raise BusinessError(
+            DiagnosticError.EXPORT_FORMAT,
+            _("Format d'export inconnu : xlsx ou pdf."),
+            field="format",
+        )
     with transaction.atomic():
         export, created = ExportAutodiagnostic.objects.get_or_create(
-            autodiagnostic=autodiagnostic, format=fmt, empreinte=fingerprint(autodiagnostic),
+            autodiagnostic=autodiagnostic,
+            format=fmt,
+            empreinte=fingerprint(autodiagnostic),
             defaults={"created_by": user},
         )
         if not created and export.etat != ExportAutodiagnostic.Etat.ECHEC:
             return export
         if not created:  # a failed export is retried
-            ExportAutodiagnostic.objects.filter(pk=export.pk).update(etat=ExportAutodiagnostic.Etat.EN_ATTENTE,
-                                                                    progression=0, erreur="")
+            ExportAutodiagnostic.objects.filter(pk=export.pk).update(
+                etat=ExportAutodiagnostic.Etat.EN_ATTENTE, progression=0, erreur=""
+            )
         if inline is None:
             inline = autodiagnostic.reponses.count() <= INLINE_LIMIT
         if not inline:

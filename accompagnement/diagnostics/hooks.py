@@ -23,20 +23,43 @@ def structure_todos(user, structure):
     latest = Autodiagnostic.objects.order_by("-annee", "-created_at").first()
     if latest is None:
         if access.can_manage_autodiagnostic(user, structure):
-            yield Todo(_("Ouvrir le premier autodiagnostic"), structure_url(structure, "diagnostics:list"),
-                       group=_(GROUP))
+            yield Todo(
+                _("Ouvrir le premier autodiagnostic"),
+                structure_url(structure, "diagnostics:list"),
+                group=_(GROUP),
+            )
         return
-    if latest.statut == Autodiagnostic.Statut.BROUILLON and access.can_answer_autodiagnostic(user, structure):
+    if latest.statut == Autodiagnostic.Statut.BROUILLON and access.can_answer_autodiagnostic(
+        user, structure
+    ):
         missing = latest.reponses.filter(valeur__isnull=True).count()
         if missing:
-            yield Todo(ngettext("%(n)s critère à renseigner", "%(n)s critères à renseigner", missing) % {"n": missing},
-                       structure_url(structure, "diagnostics:answer", latest.pk), count=missing, group=_(GROUP))
-    if latest.statut == Autodiagnostic.Statut.SOUMIS and access.can_confirm_autodiagnostic(user, structure):
-        yield Todo(_("Autodiagnostic %(annee)s à confirmer") % {"annee": latest.annee},
-                   structure_url(structure, "diagnostics:confirmation", latest.pk), kind="warning", group=_(GROUP))
-    if latest.statut == Autodiagnostic.Statut.REOUVERTURE_DEMANDEE and access.can_reopen_autodiagnostic(user, structure):
-        yield Todo(_("Réouverture demandée (autodiagnostic %(annee)s)") % {"annee": latest.annee},
-                   structure_url(structure, "diagnostics:answer", latest.pk), kind="warning", group=_(GROUP))
+            yield Todo(
+                ngettext("%(n)s critère à renseigner", "%(n)s critères à renseigner", missing)
+                % {"n": missing},
+                structure_url(structure, "diagnostics:answer", latest.pk),
+                count=missing,
+                group=_(GROUP),
+            )
+    if latest.statut == Autodiagnostic.Statut.SOUMIS and access.can_confirm_autodiagnostic(
+        user, structure
+    ):
+        yield Todo(
+            _("Autodiagnostic %(annee)s à confirmer") % {"annee": latest.annee},
+            structure_url(structure, "diagnostics:confirmation", latest.pk),
+            kind="warning",
+            group=_(GROUP),
+        )
+    if (
+        latest.statut == Autodiagnostic.Statut.REOUVERTURE_DEMANDEE
+        and access.can_reopen_autodiagnostic(user, structure)
+    ):
+        yield Todo(
+            _("Réouverture demandée (autodiagnostic %(annee)s)") % {"annee": latest.annee},
+            structure_url(structure, "diagnostics:answer", latest.pk),
+            kind="warning",
+            group=_(GROUP),
+        )
 
 
 def todos_for(user):
@@ -44,11 +67,24 @@ def todos_for(user):
     if not access.is_expert(user):
         return
     for entry in selectors.expert_queue(user):
-        name = "diagnostics:confirmation" if entry.statut == Autodiagnostic.Statut.SOUMIS else "diagnostics:answer"
+        name = (
+            "diagnostics:confirmation"
+            if entry.statut == Autodiagnostic.Statut.SOUMIS
+            else "diagnostics:answer"
+        )
         yield Todo(
-            _("%(structure)s : autodiagnostic %(annee)s — %(statut)s (%(faits)s/%(total)s confirmés)") % {
-                "structure": entry.structure.nom, "annee": entry.annee, "statut": entry.statut_label,
-                "faits": entry.nb_confirmes, "total": entry.nb_criteres,
+            _(
+                "%(structure)s : autodiagnostic %(annee)s — %(statut)s (%(faits)s/%(total)s confirmés)"
+            )
+            % {
+                "structure": entry.structure.nom,
+                "annee": entry.annee,
+                "statut": entry.statut_label,
+                "faits": entry.nb_confirmes,
+                "total": entry.nb_criteres,
             },
-            structure_url(entry.structure, name, entry.autodiagnostic_id), count=1, kind="warning", group=_(GROUP),
+            structure_url(entry.structure, name, entry.autodiagnostic_id),
+            count=1,
+            kind="warning",
+            group=_(GROUP),
         )

@@ -16,28 +16,44 @@ class Autodiagnostic(models.Model):
         CONFIRME = "confirme", _("Confirmé par l'expert")
 
     version = models.ForeignKey(
-        "referentiels.ReferentielVersion", on_delete=models.PROTECT, related_name="+",
+        "referentiels.ReferentielVersion",
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("version du référentiel"),
     )
     annee = models.PositiveSmallIntegerField(_("année"))
-    statut = models.CharField(_("statut"), max_length=30, choices=Statut.choices, default=Statut.BROUILLON)
+    statut = models.CharField(
+        _("statut"), max_length=30, choices=Statut.choices, default=Statut.BROUILLON
+    )
     precedent = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="suivants",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suivants",
         verbose_name=_("autodiagnostic précédent"),
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     confirmed_at = models.DateTimeField(null=True, blank=True)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("autodiagnostic")
         verbose_name_plural = _("autodiagnostics")
         ordering = ["-annee", "-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "annee"], name="autodiagnostic_unique_version_annee")
+            models.UniqueConstraint(
+                fields=["version", "annee"], name="autodiagnostic_unique_version_annee"
+            )
         ]
 
     def __str__(self) -> str:
@@ -53,22 +69,32 @@ class Reponse(models.Model):
     """The structure's declared answer to one criterion. ``revision`` is the version token
     for optimistic concurrency: a save based on a stale revision is refused."""
 
-    autodiagnostic = models.ForeignKey(Autodiagnostic, on_delete=models.CASCADE, related_name="reponses")
+    autodiagnostic = models.ForeignKey(
+        Autodiagnostic, on_delete=models.CASCADE, related_name="reponses"
+    )
     critere = models.ForeignKey("referentiels.Critere", on_delete=models.PROTECT, related_name="+")
     valeur = models.ForeignKey(
-        "referentiels.ValeurEchelle", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "referentiels.ValeurEchelle",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("cotation déclarée"),
     )
     commentaire = models.TextField(_("commentaire"), blank=True)
     revision = models.PositiveIntegerField(default=0)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("réponse")
         verbose_name_plural = _("réponses")
         constraints = [
-            models.UniqueConstraint(fields=["autodiagnostic", "critere"], name="reponse_unique_par_critere")
+            models.UniqueConstraint(
+                fields=["autodiagnostic", "critere"], name="reponse_unique_par_critere"
+            )
         ]
 
     def __str__(self) -> str:
@@ -83,7 +109,9 @@ class Preuve(models.Model):
     nom_original = models.CharField(_("nom du fichier"), max_length=255)
     content_type = models.CharField(max_length=100, blank=True)
     taille = models.PositiveBigIntegerField(default=0)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -100,12 +128,16 @@ class Confirmation(models.Model):
 
     reponse = models.OneToOneField(Reponse, on_delete=models.CASCADE, related_name="confirmation")
     valeur = models.ForeignKey(
-        "referentiels.ValeurEchelle", on_delete=models.PROTECT, related_name="+",
+        "referentiels.ValeurEchelle",
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("cotation confirmée"),
     )
     commentaire = models.TextField(_("commentaire de l'expert"), blank=True)
     preuves_examinees = models.ManyToManyField(Preuve, blank=True, related_name="confirmations")
-    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     confirmed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -120,11 +152,17 @@ class AutodiagnosticTransition(models.Model):
     """The log of a self-diagnosis' workflow (see ``workflow.py``): who moved it, when, from
     which status to which, with an optional comment."""
 
-    autodiagnostic = models.ForeignKey(Autodiagnostic, on_delete=models.CASCADE, related_name="transitions")
+    autodiagnostic = models.ForeignKey(
+        Autodiagnostic, on_delete=models.CASCADE, related_name="transitions"
+    )
     transition = models.CharField(_("transition"), max_length=30)
-    from_statut = models.CharField(_("de"), max_length=30, choices=Autodiagnostic.Statut.choices, blank=True)
+    from_statut = models.CharField(
+        _("de"), max_length=30, choices=Autodiagnostic.Statut.choices, blank=True
+    )
     to_statut = models.CharField(_("vers"), max_length=30, choices=Autodiagnostic.Statut.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
     commentaire = models.TextField(_("commentaire"), blank=True)
 
@@ -153,14 +191,18 @@ class ExportAutodiagnostic(models.Model):
         PRET = "pret", _("Prêt")
         ECHEC = "echec", _("Échec")
 
-    autodiagnostic = models.ForeignKey(Autodiagnostic, on_delete=models.CASCADE, related_name="exports")
+    autodiagnostic = models.ForeignKey(
+        Autodiagnostic, on_delete=models.CASCADE, related_name="exports"
+    )
     format = models.CharField(_("format"), max_length=10, choices=Format.choices)
     empreinte = models.CharField(max_length=64)
     etat = models.CharField(_("état"), max_length=20, choices=Etat.choices, default=Etat.EN_ATTENTE)
     progression = models.PositiveSmallIntegerField(_("progression (%)"), default=0)
     fichier = models.FileField(_("fichier"), upload_to="exports/", blank=True)
     erreur = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -169,8 +211,12 @@ class ExportAutodiagnostic(models.Model):
         verbose_name_plural = _("exports d'autodiagnostic")
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["autodiagnostic", "format", "empreinte"], name="export_unique_empreinte"),
-            models.CheckConstraint(condition=models.Q(progression__lte=100), name="export_progression_max_100"),
+            models.UniqueConstraint(
+                fields=["autodiagnostic", "format", "empreinte"], name="export_unique_empreinte"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progression__lte=100), name="export_progression_max_100"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -89,7 +89,9 @@ class SideScores:
     module: Rate = field(default_factory=Rate)
     by_theme: dict[Hashable, Rate] = field(default_factory=lambda: defaultdict(Rate))
     by_level: dict[int | None, Rate] = field(default_factory=lambda: defaultdict(Rate))
-    by_theme_level: dict[tuple[Hashable, int | None], Rate] = field(default_factory=lambda: defaultdict(Rate))
+    by_theme_level: dict[tuple[Hashable, int | None], Rate] = field(
+        default_factory=lambda: defaultdict(Rate)
+    )
     all_level_satisfied: dict[int | None, bool] = field(default_factory=dict)
 
     def all_satisfied(self, niveau: int) -> bool:
@@ -113,14 +115,21 @@ class Scores:
         return _gap(self.declared.module.rate, self.confirmed.module.rate)
 
     def gap_theme(self, theme: Hashable) -> float | None:
-        return _gap(_rate_of(self.declared.by_theme, theme), _rate_of(self.confirmed.by_theme, theme))
+        return _gap(
+            _rate_of(self.declared.by_theme, theme), _rate_of(self.confirmed.by_theme, theme)
+        )
 
     def gap_level(self, niveau: int | None) -> float | None:
-        return _gap(_rate_of(self.declared.by_level, niveau), _rate_of(self.confirmed.by_level, niveau))
+        return _gap(
+            _rate_of(self.declared.by_level, niveau), _rate_of(self.confirmed.by_level, niveau)
+        )
 
     def gap_theme_level(self, theme: Hashable, niveau: int | None) -> float | None:
         key = (theme, niveau)
-        return _gap(_rate_of(self.declared.by_theme_level, key), _rate_of(self.confirmed.by_theme_level, key))
+        return _gap(
+            _rate_of(self.declared.by_theme_level, key),
+            _rate_of(self.confirmed.by_theme_level, key),
+        )
 
 
 def _rate_of(rates: dict, key) -> float | None:
@@ -142,7 +151,9 @@ def _side(items: list[CriterionInput], attribute: str) -> SideScores:
             state[0] = False
         if cotation is not None and cotation.satisfied:
             state[1] = True
-    side.all_level_satisfied = {niveau: ok and any_ok for niveau, (ok, any_ok) in level_state.items()}
+    side.all_level_satisfied = {
+        niveau: ok and any_ok for niveau, (ok, any_ok) in level_state.items()
+    }
     side.by_theme = dict(side.by_theme)
     side.by_level = dict(side.by_level)
     side.by_theme_level = dict(side.by_theme_level)
@@ -166,7 +177,9 @@ def compute_scores(items: Iterable[CriterionInput]) -> Scores:
     )
 
 
-def themes_all_satisfied(items: Iterable[CriterionInput], *, niveau: int, side: str = "confirmed") -> set:
+def themes_all_satisfied(
+    items: Iterable[CriterionInput], *, niveau: int, side: str = "confirmed"
+) -> set:
     """Themes whose level-``niveau`` criteria are all satisfied (or excluded) on ``side``,
     at least one satisfied — the level ladder's condition to open the next level."""
     state: dict[Hashable, list[bool]] = {}

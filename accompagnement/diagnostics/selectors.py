@@ -41,18 +41,24 @@ def autodiagnostics_list():
 def autodiagnostic_by_id(pk) -> Autodiagnostic:
     """One self-diagnosis of the current structure (raises DoesNotExist otherwise: the
     schema scopes it to the structure, access to the structure is checked upstream)."""
-    return Autodiagnostic.objects.select_related("version__referentiel", "version__echelle").get(pk=pk)
+    return Autodiagnostic.objects.select_related("version__referentiel", "version__echelle").get(
+        pk=pk
+    )
 
 
 @lru_cache(maxsize=64)
 def _frozen_scale(version_id: int) -> tuple[ValeurEchelle, ...]:
-    return tuple(ValeurEchelle.objects.filter(echelle__version_id=version_id).order_by("ordre", "pk"))
+    return tuple(
+        ValeurEchelle.objects.filter(echelle__version_id=version_id).order_by("ordre", "pk")
+    )
 
 
 @lru_cache(maxsize=64)
 def _frozen_documents(version_id: int) -> dict[int, tuple[DocumentOutil, ...]]:
     documents: dict[int, list[DocumentOutil]] = defaultdict(list)
-    for document in DocumentOutil.objects.filter(version_id=version_id, critere__isnull=False).order_by("titre"):
+    for document in DocumentOutil.objects.filter(
+        version_id=version_id, critere__isnull=False
+    ).order_by("titre"):
         documents[document.critere_id].append(document)
     return {critere_id: tuple(docs) for critere_id, docs in documents.items()}
 
@@ -83,7 +89,9 @@ def _cotation(valeur: ValeurEchelle | None) -> Cotation | None:
 def _reponses(autodiagnostic: Autodiagnostic, *, with_details: bool = False):
     queryset = (
         Reponse.objects.filter(autodiagnostic=autodiagnostic)
-        .select_related("critere", "valeur", "confirmation__valeur", "confirmation__expert", "updated_by")
+        .select_related(
+            "critere", "valeur", "confirmation__valeur", "confirmation__expert", "updated_by"
+        )
         .order_by("critere__ordre", "critere__pk")
     )
     if with_details:
@@ -102,7 +110,9 @@ def answer_rows(autodiagnostic: Autodiagnostic) -> list[Reponse]:
 def _items(reponses: list[Reponse]) -> list[CriterionInput]:
     return [
         CriterionInput(
-            critere=r.critere_id, theme=r.critere.theme_id, niveau=r.critere.niveau,
+            critere=r.critere_id,
+            theme=r.critere.theme_id,
+            niveau=r.critere.niveau,
             declared=_cotation(r.valeur),
             confirmed=_cotation(r.confirmation.valeur) if confirmation_of(r) else None,
         )
@@ -171,10 +181,18 @@ def answer_page(autodiagnostic: Autodiagnostic) -> AnswerPage:
         block = blocks.get(critere.theme_id)
         if block is None:
             block = blocks[critere.theme_id] = ThemeBlock(theme=critere.theme)
-        locked = open_themes is not None and (critere.niveau or 1) >= 2 and critere.theme_id not in open_themes
+        locked = (
+            open_themes is not None
+            and (critere.niveau or 1) >= 2
+            and critere.theme_id not in open_themes
+        )
         block.levels.setdefault(critere.niveau, []).append(
-            Row(reponse=reponse, confirmation=confirmation_of(reponse), documents=list(documents.get(critere.pk, ())),
-                locked=locked)
+            Row(
+                reponse=reponse,
+                confirmation=confirmation_of(reponse),
+                documents=list(documents.get(critere.pk, ())),
+                locked=locked,
+            )
         )
         for progress in (block.progress, overall):
             progress.total += 1
@@ -188,7 +206,9 @@ def answer_page(autodiagnostic: Autodiagnostic) -> AnswerPage:
 def progress_of(autodiagnostic: Autodiagnostic) -> tuple[Progress, dict[int, Progress]]:
     """Overall and per-theme progress (for the out-of-band update after a save): 1 query."""
     overall, by_theme = Progress(), defaultdict(Progress)
-    rows = Reponse.objects.filter(autodiagnostic=autodiagnostic).values_list("critere__theme_id", "valeur_id")
+    rows = Reponse.objects.filter(autodiagnostic=autodiagnostic).values_list(
+        "critere__theme_id", "valeur_id"
+    )
     for theme_id, valeur_id in rows:
         for progress in (overall, by_theme[theme_id]):
             progress.total += 1
@@ -197,6 +217,7 @@ def progress_of(autodiagnostic: Autodiagnostic) -> tuple[Progress, dict[int, Pro
 
 
 # --- Scores -------------------------------------------------------------------------------
+
 
 @dataclass
 class ScoresView:
@@ -223,20 +244,28 @@ def scores_payload(view: ScoresView) -> dict:
     def rate(r) -> dict | None:
         if r is None:
             return None
-        return {"taux": r.percent, "evalues": r.scored, "exclus": r.excluded, "sans_reponse": r.unanswered,
-                "total": r.total}
+        return {
+            "taux": r.percent,
+            "evalues": r.scored,
+            "exclus": r.excluded,
+            "sans_reponse": r.unanswered,
+            "total": r.total,
+        }
 
     def points(gap: float | None) -> float | None:
         return None if gap is None else round(gap * 100, 1)
 
     return {
         "module": {
-            "declare": rate(scores.declared.module), "confirme": rate(scores.confirmed.module),
+            "declare": rate(scores.declared.module),
+            "confirme": rate(scores.confirmed.module),
             "ecart": points(scores.gap_module),
         },
         "themes": [
             {
-                "id": theme.pk, "code": theme.code, "titre": theme.titre,
+                "id": theme.pk,
+                "code": theme.code,
+                "titre": theme.titre,
                 "declare": rate(scores.declared.by_theme.get(theme.pk)),
                 "confirme": rate(scores.confirmed.by_theme.get(theme.pk)),
                 "ecart": points(scores.gap_theme(theme.pk)),
@@ -247,7 +276,8 @@ def scores_payload(view: ScoresView) -> dict:
                         "confirme": rate(scores.confirmed.by_theme_level.get((theme.pk, niveau))),
                         "ecart": points(scores.gap_theme_level(theme.pk, niveau)),
                     }
-                    for niveau in view.niveaux if (theme.pk, niveau) in scores.declared.by_theme_level
+                    for niveau in view.niveaux
+                    if (theme.pk, niveau) in scores.declared.by_theme_level
                 ],
             }
             for theme in view.themes
@@ -265,7 +295,8 @@ def scores_payload(view: ScoresView) -> dict:
         ],
         "criteres": [
             {
-                "id": r.critere_id, "code": r.critere.code,
+                "id": r.critere_id,
+                "code": r.critere.code,
                 "declare": r.valeur.code if r.valeur else None,
                 "confirme": c.valeur.code if (c := confirmation_of(r)) else None,
                 "ecart": points(scores.gap_by_criterion.get(r.critere_id)),
@@ -281,26 +312,41 @@ def history() -> list[dict]:
     autodiagnostics = {a.pk: a for a in Autodiagnostic.objects.all()}
     grouped: dict[int, list[CriterionInput]] = defaultdict(list)
     rows = Reponse.objects.values_list(
-        "autodiagnostic_id", "critere_id", "critere__theme_id", "critere__niveau",
-        "valeur__poids", "valeur__exclue", "confirmation__valeur__poids", "confirmation__valeur__exclue",
+        "autodiagnostic_id",
+        "critere_id",
+        "critere__theme_id",
+        "critere__niveau",
+        "valeur__poids",
+        "valeur__exclue",
+        "confirmation__valeur__poids",
+        "confirmation__valeur__exclue",
     )
     for ad_id, critere, theme, niveau, d_poids, d_exclue, c_poids, c_exclue in rows:
-        grouped[ad_id].append(CriterionInput(
-            critere=critere, theme=theme, niveau=niveau,
-            declared=None if d_poids is None else Cotation(float(d_poids), bool(d_exclue)),
-            confirmed=None if c_poids is None else Cotation(float(c_poids), bool(c_exclue)),
-        ))
+        grouped[ad_id].append(
+            CriterionInput(
+                critere=critere,
+                theme=theme,
+                niveau=niveau,
+                declared=None if d_poids is None else Cotation(float(d_poids), bool(d_exclue)),
+                confirmed=None if c_poids is None else Cotation(float(c_poids), bool(c_exclue)),
+            )
+        )
     result = []
     for ad in sorted(autodiagnostics.values(), key=lambda a: (a.annee, a.created_at)):
         scores = compute_scores(grouped.get(ad.pk, []))
-        result.append({
-            "id": ad.pk, "annee": ad.annee,
-            "declare": scores.declared.module.percent, "confirme": scores.confirmed.module.percent,
-        })
+        result.append(
+            {
+                "id": ad.pk,
+                "annee": ad.annee,
+                "declare": scores.declared.module.percent,
+                "confirme": scores.confirmed.module.percent,
+            }
+        )
     return result
 
 
 # --- The expert's queue -------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class QueueEntry:
@@ -327,11 +373,18 @@ def expert_queue(user) -> list[QueueEntry]:
     for structure in access.structures_of_expert(user).order_by("nom"):
         with schema_context(structure.schema_name):
             for ad in autodiagnostics_list().filter(statut__in=QUEUE_STATUSES):
-                entries.append(QueueEntry(
-                    structure=structure, autodiagnostic_id=ad.pk, annee=ad.annee, statut=ad.statut,
-                    statut_label=ad.get_statut_display(), submitted_at=ad.submitted_at,
-                    nb_criteres=ad.nb_criteres, nb_confirmes=ad.nb_confirmes,
-                ))
+                entries.append(
+                    QueueEntry(
+                        structure=structure,
+                        autodiagnostic_id=ad.pk,
+                        annee=ad.annee,
+                        statut=ad.statut,
+                        statut_label=ad.get_statut_display(),
+                        submitted_at=ad.submitted_at,
+                        nb_criteres=ad.nb_criteres,
+                        nb_confirmes=ad.nb_confirmes,
+                    )
+                )
     return entries
 
 

@@ -30,8 +30,10 @@ from tenants.models import Structure
 try:  # the frames' engineer provides it: a version with answers can never be deleted
     from referentiels.services import mark_version_used
 except ImportError:  # pragma: no cover - older referentiels
+
     def mark_version_used(version: ReferentielVersion) -> None:
         return None
+
 
 Statut = Autodiagnostic.Statut
 
@@ -60,14 +62,21 @@ def _structure() -> Structure:
 
 
 def _forbidden() -> BusinessError:
-    return BusinessError(DiagnosticError.FORBIDDEN, _("Vous n'avez pas le droit de faire cette action."), status=403)
+    return BusinessError(
+        DiagnosticError.FORBIDDEN, _("Vous n'avez pas le droit de faire cette action."), status=403
+    )
 
 
 def _locked_autodiagnostic(autodiagnostic_id: int) -> Autodiagnostic:
-    return Autodiagnostic.objects.select_for_update().select_related("version").get(pk=autodiagnostic_id)
+    return (
+        Autodiagnostic.objects.select_for_update()
+        .select_related("version")
+        .get(pk=autodiagnostic_id)
+    )
 
 
 # --- Creation -----------------------------------------------------------------------------
+
 
 def _latest_autodiagnostic() -> Autodiagnostic | None:
     return Autodiagnostic.objects.order_by("-annee", "-created_at").first()
@@ -77,14 +86,20 @@ def _criteria_mapping(previous: Autodiagnostic, version: ReferentielVersion) -> 
     """Old criterion id -> new criterion id (same version: identity; else the version
     mapping, completed by stable urns)."""
     if previous.version_id == version.pk:
-        return {pk: pk for pk in Critere.objects.filter(version=version).values_list("pk", flat=True)}
+        return {
+            pk: pk for pk in Critere.objects.filter(version=version).values_list("pk", flat=True)
+        }
     mapping = dict(
-        CorrespondanceCritere.objects.filter(ancien__version_id=previous.version_id, nouveau__version=version)
+        CorrespondanceCritere.objects.filter(
+            ancien__version_id=previous.version_id, nouveau__version=version
+        )
         .order_by("-ancien__ordre")
         .values_list("ancien_id", "nouveau_id")
     )
     new_by_urn = dict(Critere.objects.filter(version=version).values_list("urn", "pk"))
-    for old_pk, urn in Critere.objects.filter(version_id=previous.version_id).values_list("pk", "urn"):
+    for old_pk, urn in Critere.objects.filter(version_id=previous.version_id).values_list(
+        "pk", "urn"
+    ):
         if old_pk not in mapping and urn in new_by_urn:
             mapping[old_pk] = new_by_urn[urn]
     return mapping
@@ -92,8 +107,13 @@ def _criteria_mapping(previous: Autodiagnostic, version: ReferentielVersion) -> 
 
 @transaction.atomic
 def create_autodiagnostic(
-    *, structure: Structure, version: ReferentielVersion, annee: int, user,
-    from_previous: Autodiagnostic | None = None, copy_previous: bool = True,
+    *,
+    structure: Structure,
+    version: ReferentielVersion,
+    annee: int,
+    user,
+    from_previous: Autodiagnostic | None = None,
+    copy_previous: bool = True,
 ) -> Autodiagnostic:
     """Open a self-diagnosis on a published frame version for a year, with one answer per
     criterion that applies to the structure's type. Answers start from ``from_previous``
@@ -104,36 +124,53 @@ def create_autodiagnostic(
     if not access.can_manage_autodiagnostic(user, structure):
         raise _forbidden()
     if version.statut != ReferentielVersion.Statut.PUBLIE:
-        raise BusinessError(DiagnosticError.VERSION_NOT_PUBLISHED,
-                            _("Choisissez une version publiée du référentiel."), field="version")
+        raise BusinessError(
+            DiagnosticError.VERSION_NOT_PUBLISHED,
+            _("Choisissez une version publiée du référentiel."),
+            field="version",
+        )
     if Autodiagnostic.objects.filter(version=version, annee=annee).exists():
-        raise BusinessError(DiagnosticError.ALREADY_EXISTS,
-                            _("Un autodiagnostic existe déjà pour %(annee)s sur cette version.") % {"annee": annee},
-                            field="annee", status=409)
+        raise BusinessError(
+            DiagnosticError.ALREADY_EXISTS,
+            _("Un autodiagnostic existe déjà pour %(annee)s sur cette version.") % {"annee": annee},
+            field="annee",
+            status=409,
+        )
     if from_previous is None and copy_previous:
         from_previous = _latest_autodiagnostic()
     autodiagnostic = Autodiagnostic.objects.create(
-        version=version, annee=annee, precedent=from_previous, created_by=user,
+        version=version,
+        annee=annee,
+        precedent=from_previous,
+        created_by=user,
     )
-    criteres = [c for c in Critere.objects.filter(version=version).only("pk", "applicabilite")
-                if c.applies_to(structure.type)]
+    criteres = [
+        c
+        for c in Critere.objects.filter(version=version).only("pk", "applicabilite")
+        if c.applies_to(structure.type)
+    ]
     previous_answers: dict[int, tuple[int | None, str]] = {}
     if from_previous is not None:
         mapping = _criteria_mapping(from_previous, version)
-        new_values = dict(ValeurEchelle.objects.filter(echelle__version=version).values_list("code", "pk"))
+        new_values = dict(
+            ValeurEchelle.objects.filter(echelle__version=version).values_list("code", "pk")
+        )
         for old in from_previous.reponses.select_related("valeur"):
             if old.critere_id in mapping:
                 valeur_id = new_values.get(old.valeur.code) if old.valeur else None
                 previous_answers[mapping[old.critere_id]] = (valeur_id, old.commentaire)
-    Reponse.objects.bulk_create([
-        Reponse(
-            autodiagnostic=autodiagnostic, critere_id=critere.pk,
-            valeur_id=previous_answers.get(critere.pk, (None, ""))[0],
-            commentaire=previous_answers.get(critere.pk, (None, ""))[1],
-            updated_by=user if critere.pk in previous_answers else None,
-        )
-        for critere in criteres
-    ])
+    Reponse.objects.bulk_create(
+        [
+            Reponse(
+                autodiagnostic=autodiagnostic,
+                critere_id=critere.pk,
+                valeur_id=previous_answers.get(critere.pk, (None, ""))[0],
+                commentaire=previous_answers.get(critere.pk, (None, ""))[1],
+                updated_by=user if critere.pk in previous_answers else None,
+            )
+            for critere in criteres
+        ]
+    )
     mark_version_used(version)
     workflow.log_creation(autodiagnostic=autodiagnostic, user=user)
     return autodiagnostic
@@ -141,20 +178,30 @@ def create_autodiagnostic(
 
 # --- Answers ------------------------------------------------------------------------------
 
-def resolve_valeur(version_id: int, valeur: ValeurEchelle | str | int | None) -> ValeurEchelle | None:
+
+def resolve_valeur(
+    version_id: int, valeur: ValeurEchelle | str | int | None
+) -> ValeurEchelle | None:
     """The scale value of ``version_id`` given as an object, a code or an id; refused when
     it is not on that scale."""
     if valeur is None or valeur == "":
         return None
     if isinstance(valeur, ValeurEchelle):
-        candidate = ValeurEchelle.objects.filter(pk=valeur.pk, echelle__version_id=version_id).first()
+        candidate = ValeurEchelle.objects.filter(
+            pk=valeur.pk, echelle__version_id=version_id
+        ).first()
     elif isinstance(valeur, int):
         candidate = ValeurEchelle.objects.filter(pk=valeur, echelle__version_id=version_id).first()
     else:
-        candidate = ValeurEchelle.objects.filter(code=str(valeur), echelle__version_id=version_id).first()
+        candidate = ValeurEchelle.objects.filter(
+            code=str(valeur), echelle__version_id=version_id
+        ).first()
     if candidate is None:
-        raise BusinessError(DiagnosticError.VALUE_NOT_ON_SCALE,
-                            _("Cette cotation ne fait pas partie de l'échelle du référentiel."), field="valeur")
+        raise BusinessError(
+            DiagnosticError.VALUE_NOT_ON_SCALE,
+            _("Cette cotation ne fait pas partie de l'échelle du référentiel."),
+            field="valeur",
+        )
     return candidate
 
 
@@ -165,24 +212,36 @@ def comment_required(version: ReferentielVersion, valeur: ValeurEchelle | None) 
         return False
     if valeur.commentaire_obligatoire:
         return True
-    return bool(version.options.get("commentaire_obligatoire_non_conforme")) and not valeur.exclue and valeur.poids == 0
+    return (
+        bool(version.options.get("commentaire_obligatoire_non_conforme"))
+        and not valeur.exclue
+        and valeur.poids == 0
+    )
 
 
 def level_one_satisfied_themes(autodiagnostic: Autodiagnostic) -> set:
     """Themes whose level-1 criteria are all confirmed satisfied (level ladder)."""
-    rows = (
-        Reponse.objects.filter(autodiagnostic=autodiagnostic, critere__niveau=1)
-        .values_list("critere_id", "critere__theme_id", "confirmation__valeur__poids", "confirmation__valeur__exclue")
+    rows = Reponse.objects.filter(autodiagnostic=autodiagnostic, critere__niveau=1).values_list(
+        "critere_id",
+        "critere__theme_id",
+        "confirmation__valeur__poids",
+        "confirmation__valeur__exclue",
     )
     items = [
-        CriterionInput(critere=pk, theme=theme, niveau=1,
-                       confirmed=None if poids is None else Cotation(float(poids), bool(exclue)))
+        CriterionInput(
+            critere=pk,
+            theme=theme,
+            niveau=1,
+            confirmed=None if poids is None else Cotation(float(poids), bool(exclue)),
+        )
         for pk, theme, poids, exclue in rows
     ]
     return themes_all_satisfied(items, niveau=1, side="confirmed")
 
 
-def is_level_locked(autodiagnostic: Autodiagnostic, critere: Critere, open_themes: set | None = None) -> bool:
+def is_level_locked(
+    autodiagnostic: Autodiagnostic, critere: Critere, open_themes: set | None = None
+) -> bool:
     """With the frame option ``echelle_par_niveau``, a level-2 criterion stays locked until
     every level-1 criterion of its theme is confirmed satisfied."""
     if not autodiagnostic.version.level_ladder or (critere.niveau or 1) < 2:
@@ -195,8 +254,10 @@ def is_level_locked(autodiagnostic: Autodiagnostic, critere: Critere, open_theme
 def _level_locked_error() -> BusinessError:
     return BusinessError(
         DiagnosticError.LEVEL_LOCKED,
-        _("Ce critère de niveau 2 s'ouvrira quand tous les critères de niveau 1 du thème auront été "
-          "confirmés satisfaits par l'expert."),
+        _(
+            "Ce critère de niveau 2 s'ouvrira quand tous les critères de niveau 1 du thème auront été "
+            "confirmés satisfaits par l'expert."
+        ),
         status=409,
     )
 
@@ -208,15 +269,21 @@ def answer_snapshot(reponse: Reponse) -> dict:
         "valeur": reponse.valeur.code if reponse.valeur else None,
         "valeur_libelle": reponse.valeur.libelle if reponse.valeur else "",
         "commentaire": reponse.commentaire,
-        "updated_by": (reponse.updated_by.get_full_name() or reponse.updated_by.email) if reponse.updated_by else "",
+        "updated_by": (reponse.updated_by.get_full_name() or reponse.updated_by.email)
+        if reponse.updated_by
+        else "",
         "updated_at": reponse.updated_at.isoformat() if reponse.updated_at else None,
     }
 
 
 @transaction.atomic
 def save_answer(
-    *, reponse: Reponse, valeur: ValeurEchelle | str | int | None, commentaire: str,
-    expected_revision: int, user,
+    *,
+    reponse: Reponse,
+    valeur: ValeurEchelle | str | int | None,
+    commentaire: str,
+    expected_revision: int,
+    user,
 ) -> Reponse:
     """Save the structure's answer to one criterion, based on revision ``expected_revision``.
 
@@ -233,28 +300,37 @@ def save_answer(
     )
     autodiagnostic = current.autodiagnostic
     if autodiagnostic.is_locked:
-        raise BusinessError(DiagnosticError.LOCKED,
-                            _("L'autodiagnostic est soumis : les réponses ne peuvent plus être modifiées."),
-                            status=409)
+        raise BusinessError(
+            DiagnosticError.LOCKED,
+            _("L'autodiagnostic est soumis : les réponses ne peuvent plus être modifiées."),
+            status=409,
+        )
     if is_level_locked(autodiagnostic, current.critere):
         raise _level_locked_error()
     if current.revision != expected_revision:
         snapshot = answer_snapshot(current)
         raise BusinessError(
             DiagnosticError.STALE_ANSWER,
-            _("%(qui)s a enregistré une autre réponse entre-temps (%(valeur)s). Vérifiez-la avant "
-              "d'enregistrer la vôtre.") % {
+            _(
+                "%(qui)s a enregistré une autre réponse entre-temps (%(valeur)s). Vérifiez-la avant "
+                "d'enregistrer la vôtre."
+            )
+            % {
                 "qui": snapshot["updated_by"] or _("Quelqu'un"),
                 "valeur": snapshot["valeur_libelle"] or _("sans cotation"),
             },
-            status=409, details={"current": snapshot},
+            status=409,
+            details={"current": snapshot},
         )
     new_valeur = resolve_valeur(autodiagnostic.version_id, valeur)
     commentaire = (commentaire or "").strip()
     if comment_required(autodiagnostic.version, new_valeur) and not commentaire:
-        raise BusinessError(DiagnosticError.COMMENT_REQUIRED,
-                            _("Un commentaire est obligatoire pour la cotation « %(valeur)s ».")
-                            % {"valeur": new_valeur.libelle}, field="commentaire")
+        raise BusinessError(
+            DiagnosticError.COMMENT_REQUIRED,
+            _("Un commentaire est obligatoire pour la cotation « %(valeur)s ».")
+            % {"valeur": new_valeur.libelle},
+            field="commentaire",
+        )
     if new_valeur != current.valeur:
         Confirmation.objects.filter(reponse=current).delete()
     current.valeur = new_valeur
@@ -268,20 +344,31 @@ def save_answer(
 def _check_evidence_file(fichier: UploadedFile) -> str:
     extension = PurePath(fichier.name or "").suffix.lower().lstrip(".")
     if extension not in EVIDENCE_SIGNATURES:
-        raise BusinessError(DiagnosticError.FILE_TYPE,
-                            _("Type de fichier refusé : PDF, images, documents Word/Excel/PowerPoint ou "
-                              "OpenDocument uniquement."), field="fichier")
+        raise BusinessError(
+            DiagnosticError.FILE_TYPE,
+            _(
+                "Type de fichier refusé : PDF, images, documents Word/Excel/PowerPoint ou "
+                "OpenDocument uniquement."
+            ),
+            field="fichier",
+        )
     if fichier.size > settings.MAX_UPLOAD_SIZE:
-        raise BusinessError(DiagnosticError.FILE_TOO_LARGE,
-                            _("Fichier trop volumineux (%(taille)s Mo au maximum).")
-                            % {"taille": settings.MAX_UPLOAD_SIZE // (1024 * 1024)}, field="fichier")
+        raise BusinessError(
+            DiagnosticError.FILE_TOO_LARGE,
+            _("Fichier trop volumineux (%(taille)s Mo au maximum).")
+            % {"taille": settings.MAX_UPLOAD_SIZE // (1024 * 1024)},
+            field="fichier",
+        )
     fichier.seek(0)
     head = fichier.read(8)
     fichier.seek(0)
     if not head.startswith(EVIDENCE_SIGNATURES[extension]):
-        raise BusinessError(DiagnosticError.FILE_TYPE,
-                            _("Le contenu du fichier ne correspond pas à son extension « .%(ext)s ».")
-                            % {"ext": extension}, field="fichier")
+        raise BusinessError(
+            DiagnosticError.FILE_TYPE,
+            _("Le contenu du fichier ne correspond pas à son extension « .%(ext)s ».")
+            % {"ext": extension},
+            field="fichier",
+        )
     return extension
 
 
@@ -293,12 +380,18 @@ def add_preuve(*, reponse: Reponse, fichier: UploadedFile, user) -> Preuve:
         raise _forbidden()
     autodiagnostic = _locked_autodiagnostic(reponse.autodiagnostic_id)
     if autodiagnostic.is_locked:
-        raise BusinessError(DiagnosticError.LOCKED,
-                            _("L'autodiagnostic est soumis : les preuves ne peuvent plus être modifiées."), status=409)
+        raise BusinessError(
+            DiagnosticError.LOCKED,
+            _("L'autodiagnostic est soumis : les preuves ne peuvent plus être modifiées."),
+            status=409,
+        )
     extension = _check_evidence_file(fichier)
     preuve = Preuve(
-        reponse=reponse, nom_original=PurePath(fichier.name).name[:255],
-        content_type=(getattr(fichier, "content_type", "") or "")[:100], taille=fichier.size, uploaded_by=user,
+        reponse=reponse,
+        nom_original=PurePath(fichier.name).name[:255],
+        content_type=(getattr(fichier, "content_type", "") or "")[:100],
+        taille=fichier.size,
+        uploaded_by=user,
     )
     preuve.fichier.save(f"{uuid.uuid4().hex}.{extension}", fichier, save=False)
     preuve.save()
@@ -311,8 +404,11 @@ def delete_preuve(*, preuve: Preuve, user) -> None:
         raise _forbidden()
     autodiagnostic = _locked_autodiagnostic(preuve.reponse.autodiagnostic_id)
     if autodiagnostic.is_locked:
-        raise BusinessError(DiagnosticError.LOCKED,
-                            _("L'autodiagnostic est soumis : les preuves ne peuvent plus être modifiées."), status=409)
+        raise BusinessError(
+            DiagnosticError.LOCKED,
+            _("L'autodiagnostic est soumis : les preuves ne peuvent plus être modifiées."),
+            status=409,
+        )
     name, storage = preuve.fichier.name, preuve.fichier.storage
     preuve.delete()
     transaction.on_commit(lambda: storage.delete(name))
@@ -320,11 +416,13 @@ def delete_preuve(*, preuve: Preuve, user) -> None:
 
 # --- Workflow -----------------------------------------------------------------------------
 
+
 def _open_reponses(autodiagnostic: Autodiagnostic):
     """The answers not locked by the level ladder."""
     reponses = list(
-        Reponse.objects.filter(autodiagnostic=autodiagnostic)
-        .select_related("critere", "confirmation")
+        Reponse.objects.filter(autodiagnostic=autodiagnostic).select_related(
+            "critere", "confirmation"
+        )
     )
     if not autodiagnostic.version.level_ladder:
         return reponses
@@ -333,46 +431,64 @@ def _open_reponses(autodiagnostic: Autodiagnostic):
 
 
 @transaction.atomic
-def submit_autodiagnostic(*, autodiagnostic: Autodiagnostic, user, commentaire: str = "") -> Autodiagnostic:
+def submit_autodiagnostic(
+    *, autodiagnostic: Autodiagnostic, user, commentaire: str = ""
+) -> Autodiagnostic:
     """Submit to the expert once every open criterion is answered; answers are then locked."""
     autodiagnostic = _locked_autodiagnostic(autodiagnostic.pk)
     missing = [r.critere.code for r in _open_reponses(autodiagnostic) if r.valeur_id is None]
     if missing and access.can_manage_autodiagnostic(user, _structure()):
         raise BusinessError(
             DiagnosticError.INCOMPLETE,
-            _("%(n)s critère(s) sans réponse : %(codes)s.") % {"n": len(missing), "codes": ", ".join(missing[:10])},
+            _("%(n)s critère(s) sans réponse : %(codes)s.")
+            % {"n": len(missing), "codes": ", ".join(missing[:10])},
             details={"criteres": missing},
         )
-    return workflow.apply_transition(autodiagnostic=autodiagnostic, name="submit", user=user, commentaire=commentaire)
+    return workflow.apply_transition(
+        autodiagnostic=autodiagnostic, name="submit", user=user, commentaire=commentaire
+    )
 
 
 @transaction.atomic
-def request_reopen(*, autodiagnostic: Autodiagnostic, user, commentaire: str = "") -> Autodiagnostic:
+def request_reopen(
+    *, autodiagnostic: Autodiagnostic, user, commentaire: str = ""
+) -> Autodiagnostic:
     autodiagnostic = _locked_autodiagnostic(autodiagnostic.pk)
-    return workflow.apply_transition(autodiagnostic=autodiagnostic, name="request_reopen", user=user,
-                                     commentaire=commentaire)
+    return workflow.apply_transition(
+        autodiagnostic=autodiagnostic, name="request_reopen", user=user, commentaire=commentaire
+    )
 
 
 @transaction.atomic
 def refuse_reopen(*, autodiagnostic: Autodiagnostic, user, commentaire: str = "") -> Autodiagnostic:
     autodiagnostic = _locked_autodiagnostic(autodiagnostic.pk)
-    return workflow.apply_transition(autodiagnostic=autodiagnostic, name="refuse_reopen", user=user,
-                                     commentaire=commentaire)
+    return workflow.apply_transition(
+        autodiagnostic=autodiagnostic, name="refuse_reopen", user=user, commentaire=commentaire
+    )
 
 
 @transaction.atomic
-def reopen_autodiagnostic(*, autodiagnostic: Autodiagnostic, user, commentaire: str = "") -> Autodiagnostic:
+def reopen_autodiagnostic(
+    *, autodiagnostic: Autodiagnostic, user, commentaire: str = ""
+) -> Autodiagnostic:
     """Back to "in progress" (expert or federation). Confirmations are kept; an answer
     whose value then changes loses its confirmation."""
     autodiagnostic = _locked_autodiagnostic(autodiagnostic.pk)
-    return workflow.apply_transition(autodiagnostic=autodiagnostic, name="reopen", user=user, commentaire=commentaire)
+    return workflow.apply_transition(
+        autodiagnostic=autodiagnostic, name="reopen", user=user, commentaire=commentaire
+    )
 
 
 # --- Confirmation -------------------------------------------------------------------------
 
+
 @transaction.atomic
 def confirm_criterion(
-    *, reponse: Reponse, expert, valeur: ValeurEchelle | str | int | None = None, commentaire: str = "",
+    *,
+    reponse: Reponse,
+    expert,
+    valeur: ValeurEchelle | str | int | None = None,
+    commentaire: str = "",
     preuves_examinees: list[Preuve] | None = None,
 ) -> Confirmation:
     """The expert confirms the declared value (``valeur`` None or equal) or sets another
@@ -383,36 +499,59 @@ def confirm_criterion(
     reponse = Reponse.objects.select_related("critere", "valeur").get(pk=reponse.pk)
     autodiagnostic = _locked_autodiagnostic(reponse.autodiagnostic_id)
     if autodiagnostic.statut != Statut.SOUMIS:
-        raise BusinessError(DiagnosticError.NOT_UNDER_REVIEW,
-                            _("Seul un autodiagnostic soumis peut être confirmé."), status=409)
+        raise BusinessError(
+            DiagnosticError.NOT_UNDER_REVIEW,
+            _("Seul un autodiagnostic soumis peut être confirmé."),
+            status=409,
+        )
     if is_level_locked(autodiagnostic, reponse.critere):
         raise _level_locked_error()
-    confirmed = resolve_valeur(autodiagnostic.version_id, valeur) if valeur not in (None, "") else reponse.valeur
+    confirmed = (
+        resolve_valeur(autodiagnostic.version_id, valeur)
+        if valeur not in (None, "")
+        else reponse.valeur
+    )
     if confirmed is None:
-        raise BusinessError(DiagnosticError.VALUE_NOT_ON_SCALE,
-                            _("Choisissez la cotation confirmée."), field="valeur")
+        raise BusinessError(
+            DiagnosticError.VALUE_NOT_ON_SCALE,
+            _("Choisissez la cotation confirmée."),
+            field="valeur",
+        )
     commentaire = (commentaire or "").strip()
     if confirmed != reponse.valeur and not commentaire:
-        raise BusinessError(DiagnosticError.COMMENT_REQUIRED,
-                            _("Expliquez en commentaire pourquoi la cotation confirmée diffère de la cotation "
-                              "déclarée."), field="commentaire")
+        raise BusinessError(
+            DiagnosticError.COMMENT_REQUIRED,
+            _(
+                "Expliquez en commentaire pourquoi la cotation confirmée diffère de la cotation "
+                "déclarée."
+            ),
+            field="commentaire",
+        )
     preuves = list(preuves_examinees or [])
     if any(p.reponse_id != reponse.pk for p in preuves):
-        raise BusinessError(DiagnosticError.EVIDENCE_NOT_OF_ANSWER,
-                            _("Ces preuves ne sont pas celles de ce critère."), field="preuves_examinees")
+        raise BusinessError(
+            DiagnosticError.EVIDENCE_NOT_OF_ANSWER,
+            _("Ces preuves ne sont pas celles de ce critère."),
+            field="preuves_examinees",
+        )
     confirmation, _created = Confirmation.objects.update_or_create(
-        reponse=reponse, defaults={"valeur": confirmed, "commentaire": commentaire, "expert": expert},
+        reponse=reponse,
+        defaults={"valeur": confirmed, "commentaire": commentaire, "expert": expert},
     )
     confirmation.preuves_examinees.set(preuves)
     return confirmation
 
 
 @transaction.atomic
-def finish_confirmation(*, autodiagnostic: Autodiagnostic, user, commentaire: str = "") -> Autodiagnostic:
+def finish_confirmation(
+    *, autodiagnostic: Autodiagnostic, user, commentaire: str = ""
+) -> Autodiagnostic:
     """Close the confirmation once every open criterion is confirmed."""
     autodiagnostic = _locked_autodiagnostic(autodiagnostic.pk)
     if access.can_confirm_autodiagnostic(user, _structure()):
-        missing = [r.critere.code for r in _open_reponses(autodiagnostic) if not hasattr(r, "confirmation")]
+        missing = [
+            r.critere.code for r in _open_reponses(autodiagnostic) if not hasattr(r, "confirmation")
+        ]
         if missing:
             raise BusinessError(
                 DiagnosticError.INCOMPLETE,
@@ -420,11 +559,16 @@ def finish_confirmation(*, autodiagnostic: Autodiagnostic, user, commentaire: st
                 % {"n": len(missing), "codes": ", ".join(missing[:10])},
                 details={"criteres": missing},
             )
-    return workflow.apply_transition(autodiagnostic=autodiagnostic, name="finish_confirmation", user=user,
-                                     commentaire=commentaire)
+    return workflow.apply_transition(
+        autodiagnostic=autodiagnostic,
+        name="finish_confirmation",
+        user=user,
+        commentaire=commentaire,
+    )
 
 
 # --- Action plan --------------------------------------------------------------------------
+
 
 @transaction.atomic
 def propose_actions_from_nonconformities(*, autodiagnostic: Autodiagnostic, user) -> list[Action]:
@@ -437,38 +581,55 @@ def propose_actions_from_nonconformities(*, autodiagnostic: Autodiagnostic, user
     autodiagnostic = _locked_autodiagnostic(autodiagnostic.pk)
     reponses = (
         Reponse.objects.filter(
-            autodiagnostic=autodiagnostic, confirmation__valeur__exclue=False, confirmation__valeur__poids__lt=1,
+            autodiagnostic=autodiagnostic,
+            confirmation__valeur__exclue=False,
+            confirmation__valeur__poids__lt=1,
         )
         .select_related("critere__theme", "confirmation__valeur")
         .order_by("critere__ordre")
     )
     done = {
-        ref.get("critere") for ref in Action.objects.filter(
-            origine=Action.Origine.AUTODIAGNOSTIC, origine_ref__autodiagnostic=autodiagnostic.pk,
+        ref.get("critere")
+        for ref in Action.objects.filter(
+            origine=Action.Origine.AUTODIAGNOSTIC,
+            origine_ref__autodiagnostic=autodiagnostic.pk,
         ).values_list("origine_ref", flat=True)
     }
     todo = [r for r in reponses if r.critere_id not in done]
     if not todo:
         return []
     if not PlanAction.objects.exists():
-        PlanAction.objects.create(titre=_("Plan d'actions %(annee)s") % {"annee": autodiagnostic.annee})
+        PlanAction.objects.create(
+            titre=_("Plan d'actions %(annee)s") % {"annee": autodiagnostic.annee}
+        )
     created = []
     for reponse in todo:
         critere, confirmation = reponse.critere, reponse.confirmation
         # The plan's own service: its log and the collective plan see the action too.
         # Access was checked above (the expert proposes without editing the plan).
-        created.append(plans_services.create_action(
-            structure=_structure(), user=user, check_access=False,
-            titre=f"{critere.code} — {critere.titre}"[:255],
-            criteres=[critere],
-            description=_("Critère confirmé « %(valeur)s » par l'expert le %(date)s.%(commentaire)s") % {
-                "valeur": confirmation.valeur.libelle,
-                "date": date_format(confirmation.confirmed_at, "SHORT_DATE_FORMAT"),
-                "commentaire": f"\n{confirmation.commentaire}" if confirmation.commentaire else "",
-            },
-            theme=critere.theme,
-            origine=Action.Origine.AUTODIAGNOSTIC,
-            origine_ref={"autodiagnostic": autodiagnostic.pk, "critere": critere.pk},
-            priorite=Action.Priorite.HAUTE if confirmation.valeur.poids == 0 else Action.Priorite.MOYENNE,
-        ))
+        created.append(
+            plans_services.create_action(
+                structure=_structure(),
+                user=user,
+                check_access=False,
+                titre=f"{critere.code} — {critere.titre}"[:255],
+                criteres=[critere],
+                description=_(
+                    "Critère confirmé « %(valeur)s » par l'expert le %(date)s.%(commentaire)s"
+                )
+                % {
+                    "valeur": confirmation.valeur.libelle,
+                    "date": date_format(confirmation.confirmed_at, "SHORT_DATE_FORMAT"),
+                    "commentaire": f"\n{confirmation.commentaire}"
+                    if confirmation.commentaire
+                    else "",
+                },
+                theme=critere.theme,
+                origine=Action.Origine.AUTODIAGNOSTIC,
+                origine_ref={"autodiagnostic": autodiagnostic.pk, "critere": critere.pk},
+                priorite=Action.Priorite.HAUTE
+                if confirmation.valeur.poids == 0
+                else Action.Priorite.MOYENNE,
+            )
+        )
     return created

@@ -40,7 +40,11 @@ def _autodiagnostic(pk: int) -> Autodiagnostic:
 
 
 def _reponse(autodiagnostic: Autodiagnostic, reponse_pk: int) -> Reponse:
-    reponse = Reponse.objects.filter(autodiagnostic=autodiagnostic, pk=reponse_pk).select_related("critere").first()
+    reponse = (
+        Reponse.objects.filter(autodiagnostic=autodiagnostic, pk=reponse_pk)
+        .select_related("critere")
+        .first()
+    )
     if reponse is None:
         raise Http404
     return reponse
@@ -65,6 +69,7 @@ def _rights(user, autodiagnostic: Autodiagnostic | None = None) -> dict:
 
 # --- List and creation --------------------------------------------------------------------
 
+
 @login_required
 def autodiagnostic_list(request):
     form = AutodiagnosticCreateForm(request.POST or None)
@@ -75,39 +80,59 @@ def autodiagnostic_list(request):
         if form.is_valid():
             try:
                 autodiagnostic = services.create_autodiagnostic(
-                    structure=_structure(), version=form.cleaned_data["version"], annee=form.cleaned_data["annee"],
-                    user=request.user, copy_previous=form.cleaned_data["reprendre_precedent"],
+                    structure=_structure(),
+                    version=form.cleaned_data["version"],
+                    annee=form.cleaned_data["annee"],
+                    user=request.user,
+                    copy_previous=form.cleaned_data["reprendre_precedent"],
                 )
             except BusinessError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
-                messages.success(request, _("Autodiagnostic %(annee)s ouvert.") % {"annee": autodiagnostic.annee})
+                messages.success(
+                    request, _("Autodiagnostic %(annee)s ouvert.") % {"annee": autodiagnostic.annee}
+                )
                 return redirect(_url("answer", autodiagnostic.pk))
-    return render(request, "diagnostics/list.html", {
-        "autodiagnostics": selectors.autodiagnostics_list(), "form": form, "history": selectors.history(),
-        **rights,
-    })
+    return render(
+        request,
+        "diagnostics/list.html",
+        {
+            "autodiagnostics": selectors.autodiagnostics_list(),
+            "form": form,
+            "history": selectors.history(),
+            **rights,
+        },
+    )
 
 
 # --- Answer page --------------------------------------------------------------------------
+
 
 @login_required
 def answer(request, pk: int):
     autodiagnostic = _autodiagnostic(pk)
     page = selectors.answer_page(autodiagnostic)
-    return render(request, "diagnostics/answer.html", {
-        "page": page, "autodiagnostic": autodiagnostic, "transitions": workflow.allowed_transitions(
-            autodiagnostic, request.user),
-        **_rights(request.user, autodiagnostic),
-        "editable": access.can_answer_autodiagnostic(request.user, _structure()) and not autodiagnostic.is_locked,
-    })
+    return render(
+        request,
+        "diagnostics/answer.html",
+        {
+            "page": page,
+            "autodiagnostic": autodiagnostic,
+            "transitions": workflow.allowed_transitions(autodiagnostic, request.user),
+            **_rights(request.user, autodiagnostic),
+            "editable": access.can_answer_autodiagnostic(request.user, _structure())
+            and not autodiagnostic.is_locked,
+        },
+    )
 
 
 @login_required
 def transition_log(request, pk: int):
     """The workflow's history (loaded on demand by the answer page)."""
     autodiagnostic = _autodiagnostic(pk)
-    return render(request, "diagnostics/_log.html", {"log": selectors.transitions_of(autodiagnostic)})
+    return render(
+        request, "diagnostics/_log.html", {"log": selectors.transitions_of(autodiagnostic)}
+    )
 
 
 def _row(autodiagnostic: Autodiagnostic, reponse_pk: int) -> selectors.Row:
@@ -122,13 +147,22 @@ def _row(autodiagnostic: Autodiagnostic, reponse_pk: int) -> selectors.Row:
 
 def _criterion_response(request, autodiagnostic, row, **extra) -> HttpResponse:
     overall, by_theme = selectors.progress_of(autodiagnostic)
-    return render(request, "diagnostics/_criterion_saved.html", {
-        "autodiagnostic": autodiagnostic, "row": row, "valeurs": selectors.scale_values(autodiagnostic.version),
-        "overall": overall, "theme_progress": by_theme.get(row.reponse.critere.theme_id),
-        "theme_key": f"theme-{row.reponse.critere.theme_id}", **_rights(request.user, autodiagnostic),
-        "editable": access.can_answer_autodiagnostic(request.user, _structure()) and not autodiagnostic.is_locked,
-        **extra,
-    })
+    return render(
+        request,
+        "diagnostics/_criterion_saved.html",
+        {
+            "autodiagnostic": autodiagnostic,
+            "row": row,
+            "valeurs": selectors.scale_values(autodiagnostic.version),
+            "overall": overall,
+            "theme_progress": by_theme.get(row.reponse.critere.theme_id),
+            "theme_key": f"theme-{row.reponse.critere.theme_id}",
+            **_rights(request.user, autodiagnostic),
+            "editable": access.can_answer_autodiagnostic(request.user, _structure())
+            and not autodiagnostic.is_locked,
+            **extra,
+        },
+    )
 
 
 @login_required
@@ -139,15 +173,20 @@ def save_answer(request, pk: int, reponse_pk: int):
     autodiagnostic = _autodiagnostic(pk)
     reponse = _reponse(autodiagnostic, reponse_pk)
     form = AnswerForm(request.POST)
-    typed = {"valeur": request.POST.get("valeur", ""), "commentaire": request.POST.get("commentaire", "")}
+    typed = {
+        "valeur": request.POST.get("valeur", ""),
+        "commentaire": request.POST.get("commentaire", ""),
+    }
     state, error, conflict, status = "saved", None, None, 200
     if not form.is_valid():
         state, error, status = "error", _("Réponse illisible : rechargez la page."), 400
     else:
         try:
             services.save_answer(
-                reponse=reponse, valeur=form.cleaned_data["valeur"] or None,
-                commentaire=form.cleaned_data["commentaire"], expected_revision=form.cleaned_data["revision"],
+                reponse=reponse,
+                valeur=form.cleaned_data["valeur"] or None,
+                commentaire=form.cleaned_data["commentaire"],
+                expected_revision=form.cleaned_data["revision"],
                 user=request.user,
             )
         except BusinessError as exc:
@@ -158,8 +197,15 @@ def save_answer(request, pk: int, reponse_pk: int):
         if error:
             messages.error(request, error)
         return redirect(f"{_url('answer', pk)}#critere-{reponse.pk}")
-    response = _criterion_response(request, autodiagnostic, row, state=state, error=error, conflict=conflict,
-                                   typed=typed if state == "error" else None)
+    response = _criterion_response(
+        request,
+        autodiagnostic,
+        row,
+        state=state,
+        error=error,
+        conflict=conflict,
+        typed=typed if state == "error" else None,
+    )
     if status != 200:
         # htmx swaps 2xx only by default: keep 200 for the swap, tell the status in a header.
         response["X-Business-Status"] = str(status)
@@ -175,7 +221,9 @@ def upload_preuve(request, pk: int, reponse_pk: int):
     error = None
     if form.is_valid():
         try:
-            services.add_preuve(reponse=reponse, fichier=form.cleaned_data["fichier"], user=request.user)
+            services.add_preuve(
+                reponse=reponse, fichier=form.cleaned_data["fichier"], user=request.user
+            )
         except BusinessError as exc:
             error = exc.message
     else:
@@ -185,8 +233,15 @@ def upload_preuve(request, pk: int, reponse_pk: int):
             messages.error(request, error)
         return redirect(f"{_url('answer', pk)}#critere-{reponse.pk}")
     row = _row(autodiagnostic, reponse.pk)
-    return _criterion_response(request, autodiagnostic, row, state="error" if error else "file_saved",
-                               error=error, conflict=None, typed=None)
+    return _criterion_response(
+        request,
+        autodiagnostic,
+        row,
+        state="error" if error else "file_saved",
+        error=error,
+        conflict=None,
+        typed=None,
+    )
 
 
 @login_required
@@ -204,7 +259,11 @@ def download_preuve(request, pk: int, preuve_pk: int):
 @login_required
 @require_POST
 def delete_preuve(request, pk: int, preuve_pk: int):
-    preuve = Preuve.objects.filter(pk=preuve_pk, reponse__autodiagnostic_id=pk).select_related("reponse").first()
+    preuve = (
+        Preuve.objects.filter(pk=preuve_pk, reponse__autodiagnostic_id=pk)
+        .select_related("reponse")
+        .first()
+    )
     if preuve is None:
         raise Http404
     try:
@@ -233,15 +292,26 @@ def transition(request, pk: int, name: str):
     if service is None:
         raise Http404
     try:
-        service(autodiagnostic=autodiagnostic, user=request.user, commentaire=request.POST.get("commentaire", ""))
+        service(
+            autodiagnostic=autodiagnostic,
+            user=request.user,
+            commentaire=request.POST.get("commentaire", ""),
+        )
     except BusinessError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("C'est fait : %(action)s.") % {"action": workflow.TRANSITIONS[name].label})
-    return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/") else _url("answer", pk))
+        messages.success(
+            request, _("C'est fait : %(action)s.") % {"action": workflow.TRANSITIONS[name].label}
+        )
+    return redirect(
+        request.POST.get("next")
+        if request.POST.get("next", "").startswith("/")
+        else _url("answer", pk)
+    )
 
 
 # --- Scores -------------------------------------------------------------------------------
+
 
 @login_required
 def scores(request, pk: int):
@@ -259,23 +329,37 @@ def scores(request, pk: int):
         "annees_declare": [h["declare"] for h in history],
         "annees_confirme": [h["confirme"] for h in history],
     }
-    return render(request, "diagnostics/scores.html", {
-        "autodiagnostic": autodiagnostic, "payload": payload, "history": history,
-        "chart_data": json.dumps(chart_data), **_rights(request.user, autodiagnostic),
-    })
+    return render(
+        request,
+        "diagnostics/scores.html",
+        {
+            "autodiagnostic": autodiagnostic,
+            "payload": payload,
+            "history": history,
+            "chart_data": json.dumps(chart_data),
+            **_rights(request.user, autodiagnostic),
+        },
+    )
 
 
 # --- Confirmation (expert) ----------------------------------------------------------------
+
 
 @login_required
 def confirmation(request, pk: int):
     if not access.can_confirm_autodiagnostic(request.user, _structure()):
         raise Http404
     autodiagnostic = _autodiagnostic(pk)
-    return render(request, "diagnostics/confirmation.html", {
-        "page": selectors.answer_page(autodiagnostic), "autodiagnostic": autodiagnostic,
-        "transitions": workflow.allowed_transitions(autodiagnostic, request.user), **_rights(request.user, autodiagnostic),
-    })
+    return render(
+        request,
+        "diagnostics/confirmation.html",
+        {
+            "page": selectors.answer_page(autodiagnostic),
+            "autodiagnostic": autodiagnostic,
+            "transitions": workflow.allowed_transitions(autodiagnostic, request.user),
+            **_rights(request.user, autodiagnostic),
+        },
+    )
 
 
 @login_required
@@ -289,7 +373,9 @@ def confirm(request, pk: int, reponse_pk: int):
     if form.is_valid():
         try:
             services.confirm_criterion(
-                reponse=reponse, expert=request.user, valeur=form.cleaned_data["valeur"] or None,
+                reponse=reponse,
+                expert=request.user,
+                valeur=form.cleaned_data["valeur"] or None,
                 commentaire=form.cleaned_data["commentaire"],
                 preuves_examinees=list(Preuve.objects.filter(pk__in=form.cleaned_data["preuves"])),
             )
@@ -301,11 +387,19 @@ def confirm(request, pk: int, reponse_pk: int):
         if error:
             messages.error(request, error)
         return redirect(f"{_url('confirmation', pk)}#critere-{reponse.pk}")
-    return render(request, "diagnostics/_confirm_row.html", {
-        "autodiagnostic": autodiagnostic, "row": _row(autodiagnostic, reponse.pk),
-        "valeurs": selectors.scale_values(autodiagnostic.version), "error": error,
-        "typed": request.POST if error else None, "state": "error" if error else "saved", **_rights(request.user, autodiagnostic),
-    })
+    return render(
+        request,
+        "diagnostics/_confirm_row.html",
+        {
+            "autodiagnostic": autodiagnostic,
+            "row": _row(autodiagnostic, reponse.pk),
+            "valeurs": selectors.scale_values(autodiagnostic.version),
+            "error": error,
+            "typed": request.POST if error else None,
+            "state": "error" if error else "saved",
+            **_rights(request.user, autodiagnostic),
+        },
+    )
 
 
 @login_required
@@ -313,18 +407,30 @@ def confirm(request, pk: int, reponse_pk: int):
 def propose_actions(request, pk: int):
     autodiagnostic = _autodiagnostic(pk)
     try:
-        created = services.propose_actions_from_nonconformities(autodiagnostic=autodiagnostic, user=request.user)
+        created = services.propose_actions_from_nonconformities(
+            autodiagnostic=autodiagnostic, user=request.user
+        )
     except BusinessError as exc:
         messages.error(request, exc.message)
     else:
         if created:
-            messages.success(request, _("%(n)s action(s) ajoutée(s) au plan d'actions.") % {"n": len(created)})
+            messages.success(
+                request, _("%(n)s action(s) ajoutée(s) au plan d'actions.") % {"n": len(created)}
+            )
         else:
-            messages.info(request, _("Aucune nouvelle action : chaque non-conformité confirmée a déjà la sienne."))
-    return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/") else _url("scores", pk))
+            messages.info(
+                request,
+                _("Aucune nouvelle action : chaque non-conformité confirmée a déjà la sienne."),
+            )
+    return redirect(
+        request.POST.get("next")
+        if request.POST.get("next", "").startswith("/")
+        else _url("scores", pk)
+    )
 
 
 # --- Exports ------------------------------------------------------------------------------
+
 
 @login_required
 @require_POST
@@ -339,7 +445,9 @@ def request_export(request, pk: int, fmt: str):
 
 
 def _export(export_pk: int) -> ExportAutodiagnostic:
-    export = ExportAutodiagnostic.objects.select_related("autodiagnostic").filter(pk=export_pk).first()
+    export = (
+        ExportAutodiagnostic.objects.select_related("autodiagnostic").filter(pk=export_pk).first()
+    )
     if export is None:
         raise Http404
     return export
@@ -360,6 +468,9 @@ def export_download(request, export_pk: int):
     export = _export(export_pk)
     if export.etat != ExportAutodiagnostic.Etat.PRET:
         raise Http404
-    return FileResponse(export.fichier.open("rb"), as_attachment=True,
-                        filename=f"autodiagnostic-{export.autodiagnostic.annee}.{export.format}",
-                        content_type=exports.CONTENT_TYPES[export.format])
+    return FileResponse(
+        export.fichier.open("rb"),
+        as_attachment=True,
+        filename=f"autodiagnostic-{export.autodiagnostic.annee}.{export.format}",
+        content_type=exports.CONTENT_TYPES[export.format],
+    )

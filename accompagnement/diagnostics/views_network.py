@@ -15,4 +15,6 @@ def expert_queue(request):
     """Submitted self-diagnoses of the structures the expert reviews (404 for non-experts)."""
     if not access.is_expert(request.user):
         raise Http404
-    return render(request, "diagnostics/queue.html", {"entries": selectors.expert_queue(request.user)})
+    return render(
+        request, "diagnostics/queue.html", {"entries": selectors.expert_queue(request.user)}
+    )

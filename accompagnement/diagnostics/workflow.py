@@ -45,16 +45,41 @@ class Transition:
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in [
-        Transition("submit", frozenset({Statut.BROUILLON}), Statut.SOUMIS,
-                   access.can_manage_autodiagnostic, _("Soumettre à l'expert")),
-        Transition("request_reopen", frozenset({Statut.SOUMIS, Statut.CONFIRME}), Statut.REOUVERTURE_DEMANDEE,
-                   access.can_manage_autodiagnostic, _("Demander la réouverture")),
-        Transition("refuse_reopen", frozenset({Statut.REOUVERTURE_DEMANDEE}), Statut.SOUMIS,
-                   access.can_reopen_autodiagnostic, _("Refuser la réouverture")),
-        Transition("reopen", frozenset({Statut.SOUMIS, Statut.REOUVERTURE_DEMANDEE, Statut.CONFIRME}),
-                   Statut.BROUILLON, access.can_reopen_autodiagnostic, _("Rouvrir")),
-        Transition("finish_confirmation", frozenset({Statut.SOUMIS}), Statut.CONFIRME,
-                   access.can_confirm_autodiagnostic, _("Terminer la confirmation")),
+        Transition(
+            "submit",
+            frozenset({Statut.BROUILLON}),
+            Statut.SOUMIS,
+            access.can_manage_autodiagnostic,
+            _("Soumettre à l'expert"),
+        ),
+        Transition(
+            "request_reopen",
+            frozenset({Statut.SOUMIS, Statut.CONFIRME}),
+            Statut.REOUVERTURE_DEMANDEE,
+            access.can_manage_autodiagnostic,
+            _("Demander la réouverture"),
+        ),
+        Transition(
+            "refuse_reopen",
+            frozenset({Statut.REOUVERTURE_DEMANDEE}),
+            Statut.SOUMIS,
+            access.can_reopen_autodiagnostic,
+            _("Refuser la réouverture"),
+        ),
+        Transition(
+            "reopen",
+            frozenset({Statut.SOUMIS, Statut.REOUVERTURE_DEMANDEE, Statut.CONFIRME}),
+            Statut.BROUILLON,
+            access.can_reopen_autodiagnostic,
+            _("Rouvrir"),
+        ),
+        Transition(
+            "finish_confirmation",
+            frozenset({Statut.SOUMIS}),
+            Statut.CONFIRME,
+            access.can_confirm_autodiagnostic,
+            _("Terminer la confirmation"),
+        ),
     ]
 }
 
@@ -78,17 +103,24 @@ def allowed_transitions(autodiagnostic: Autodiagnostic, user) -> list[Transition
     """Transitions this person may apply now (for the buttons of the pages)."""
     structure = current_structure()
     return [
-        t for t in TRANSITIONS.values()
+        t
+        for t in TRANSITIONS.values()
         if autodiagnostic.statut in t.sources and t.guard(user, structure)
     ]
 
 
-def apply_transition(*, autodiagnostic: Autodiagnostic, name: str, user, commentaire: str = "") -> Autodiagnostic:
+def apply_transition(
+    *, autodiagnostic: Autodiagnostic, name: str, user, commentaire: str = ""
+) -> Autodiagnostic:
     """Move ``autodiagnostic`` along transition ``name`` (call inside a transaction, with
     the row locked). Raises ``BusinessError`` when not allowed."""
     transition = TRANSITIONS[name]
     if not transition.guard(user, current_structure()):
-        raise BusinessError(DiagnosticError.FORBIDDEN, _("Vous n'avez pas le droit de faire cette action."), status=403)
+        raise BusinessError(
+            DiagnosticError.FORBIDDEN,
+            _("Vous n'avez pas le droit de faire cette action."),
+            status=403,
+        )
     if autodiagnostic.statut not in transition.sources:
         raise BusinessError(
             DiagnosticError.TRANSITION_NOT_ALLOWED,
@@ -106,14 +138,21 @@ def apply_transition(*, autodiagnostic: Autodiagnostic, name: str, user, comment
         fields += [at_field, by_field]
     autodiagnostic.save(update_fields=fields)
     AutodiagnosticTransition.objects.create(
-        autodiagnostic=autodiagnostic, transition=name, from_statut=previous,
-        to_statut=transition.target, user=user, commentaire=commentaire,
+        autodiagnostic=autodiagnostic,
+        transition=name,
+        from_statut=previous,
+        to_statut=transition.target,
+        user=user,
+        commentaire=commentaire,
     )
     return autodiagnostic
 
 
 def log_creation(*, autodiagnostic: Autodiagnostic, user) -> None:
     AutodiagnosticTransition.objects.create(
-        autodiagnostic=autodiagnostic, transition="create", from_statut="",
-        to_statut=autodiagnostic.statut, user=user,
+        autodiagnostic=autodiagnostic,
+        transition="create",
+        from_statut="",
+        to_statut=autodiagnostic.statut,
+        user=user,
     )

@@ -22,33 +22,65 @@ def load_demo(network) -> None:
         return
     if not PlanningTheme.objects.filter(groupe=groupe).exists():
         start = datetime.date(2016, 1, 4)
-        for code, titre in (("4.1", "Accueil et contact avec le public"), ("4.2", "Traitement de la demande"),
-                            ("4.3", "Contractualisation")):
-            services.plan_theme(user=expert, groupe=groupe, theme_code=code, theme_titre=titre,
-                                date_debut=start, date_fin=start + datetime.timedelta(days=105))
+        for code, titre in (
+            ("4.1", "Accueil et contact avec le public"),
+            ("4.2", "Traitement de la demande"),
+            ("4.3", "Contractualisation"),
+        ):
+            services.plan_theme(
+                user=expert,
+                groupe=groupe,
+                theme_code=code,
+                theme_titre=titre,
+                date_debut=start,
+                date_fin=start + datetime.timedelta(days=105),
+            )
             start += datetime.timedelta(days=112)
     if ReunionCollective.objects.filter(groupe=groupe).exists():
         return
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     held = services.create_reunion(
-        user=expert, groupe=groupe, date=now - datetime.timedelta(days=21), lieu="Maison des associations, Lille",
-        theme="Contractualisation", ordre_du_jour="1. Tour de table\n2. Le devis et le contrat de prestation\n3. Plan d'actions",
+        user=expert,
+        groupe=groupe,
+        date=now - datetime.timedelta(days=21),
+        lieu="Maison des associations, Lille",
+        theme="Contractualisation",
+        ordre_du_jour="1. Tour de table\n2. Le devis et le contrat de prestation\n3. Plan d'actions",
     )
     services.create_reunion(
-        user=expert, groupe=groupe, date=now + datetime.timedelta(days=5), lieu="SSIAD de Roubaix",
-        theme="Contractualisation (suite)", ordre_du_jour="Retour sur les modèles de devis",
+        user=expert,
+        groupe=groupe,
+        date=now + datetime.timedelta(days=5),
+        lieu="SSIAD de Roubaix",
+        theme="Contractualisation (suite)",
+        ordre_du_jour="Retour sur les modèles de devis",
     )
     services.save_compte_rendu(
-        user=expert, reunion=held, compte_rendu="Les structures ont comparé leurs devis et contrats.",
-        questions=["Comment harmoniser nos devis ?", "Que doit contenir le contrat de prestation ?"],
-        idees=[{"texte": "Un modèle de devis commun au groupe", "occurrences": 3},
-               {"texte": "Une grille tarifaire lisible", "occurrences": 2}],
-        propositions=[{"texte": "Rédiger un modèle commun de devis", "priorite": "haute",
-                       "faisabilite": "Facile : s'appuyer sur le devis de Lille", "horizon": "court"}],
+        user=expert,
+        reunion=held,
+        compte_rendu="Les structures ont comparé leurs devis et contrats.",
+        questions=[
+            "Comment harmoniser nos devis ?",
+            "Que doit contenir le contrat de prestation ?",
+        ],
+        idees=[
+            {"texte": "Un modèle de devis commun au groupe", "occurrences": 3},
+            {"texte": "Une grille tarifaire lisible", "occurrences": 2},
+        ],
+        propositions=[
+            {
+                "texte": "Rédiger un modèle commun de devis",
+                "priorite": "haute",
+                "faisabilite": "Facile : s'appuyer sur le devis de Lille",
+                "horizon": "court",
+            }
+        ],
     )
     for slug in ("aide-domicile-lille", "ssiad-roubaix"):
         structure = network.structures.get(slug)
         if structure is not None:
-            services.record_emargement(user=expert, reunion=held, structure=structure, participants="Référent·e technique")
+            services.record_emargement(
+                user=expert, reunion=held, structure=structure, participants="Référent·e technique"
+            )
     if not ActionCollective.objects.filter(groupe=groupe).exists():
         services.convert_proposition(user=expert, proposition=held.propositions.first())

@@ -25,5 +25,10 @@ def todos_for(user):
         return
     n = review_queue(user).count()
     if n:
-        yield Todo(ngettext("%(n)s livrable à valider", "%(n)s livrables à valider", n) % {"n": n},
-                   network_url("groupes:revue"), count=n, kind="warning", group=_("Livrables"))
+        yield Todo(
+            ngettext("%(n)s livrable à valider", "%(n)s livrables à valider", n) % {"n": n},
+            network_url("groupes:revue"),
+            count=n,
+            kind="warning",
+            group=_("Livrables"),
+        )

@@ -24,7 +24,12 @@ def meetings_calendar(groupe: GroupeTravail, reunions: list[ReunionCollective]) 
         event.add("uid", f"reunion-{reunion.pk}@{host}")
         event.add("dtstamp", reunion.created_at.astimezone(datetime.UTC))
         event.add("dtstart", reunion.date.astimezone(datetime.UTC))
-        event.add("dtend", (reunion.date + datetime.timedelta(minutes=reunion.duree_minutes)).astimezone(datetime.UTC))
+        event.add(
+            "dtend",
+            (reunion.date + datetime.timedelta(minutes=reunion.duree_minutes)).astimezone(
+                datetime.UTC
+            ),
+        )
         event.add("summary", f"{groupe.nom} : {reunion.theme}" if reunion.theme else groupe.nom)
         event.add("location", reunion.lieu)
         if reunion.ordre_du_jour:

@@ -69,9 +69,13 @@ class SoumissionLivrable(models.Model):
         verbose_name_plural = _("livrables soumis (index)")
         ordering = ["submitted_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["structure", "version_id"], name="soumission_livrable_unique"),
+            models.UniqueConstraint(
+                fields=["structure", "version_id"], name="soumission_livrable_unique"
+            ),
         ]
-        indexes = [models.Index(fields=["decided_at", "submitted_at"], name="soumission_attente_idx")]
+        indexes = [
+            models.Index(fields=["decided_at", "submitted_at"], name="soumission_attente_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.structure_id} · {self.titre} v{self.numero}"
@@ -83,14 +87,18 @@ class AdhesionGroupe(models.Model):
     Without a row, the structure's ``date_engagement`` is used.
     """
 
-    groupe = models.ForeignKey("tenants.GroupeTravail", on_delete=models.CASCADE, related_name="adhesions")
+    groupe = models.ForeignKey(
+        "tenants.GroupeTravail", on_delete=models.CASCADE, related_name="adhesions"
+    )
     structure = models.ForeignKey("tenants.Structure", on_delete=models.CASCADE, related_name="+")
     date_entree = models.DateField(_("membre depuis le"))
 
     class Meta:
         verbose_name = _("adhésion à un groupe")
         verbose_name_plural = _("adhésions aux groupes")
-        constraints = [models.UniqueConstraint(fields=["groupe", "structure"], name="adhesion_groupe_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["groupe", "structure"], name="adhesion_groupe_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.structure_id} ∈ {self.groupe_id} ({self.date_entree})"
@@ -99,7 +107,9 @@ class AdhesionGroupe(models.Model):
 class PlanningTheme(models.Model):
     """One theme of the frame worked by the group over a period (3 to 4 months)."""
 
-    groupe = models.ForeignKey("tenants.GroupeTravail", on_delete=models.CASCADE, related_name="planning_themes")
+    groupe = models.ForeignKey(
+        "tenants.GroupeTravail", on_delete=models.CASCADE, related_name="planning_themes"
+    )
     theme_code = models.CharField(_("code du thème"), max_length=50)
     theme_titre = models.CharField(_("thème"), max_length=255)
     date_debut = models.DateField(_("début"))
@@ -110,7 +120,10 @@ class PlanningTheme(models.Model):
         verbose_name_plural = _("planning par thème")
         ordering = ["groupe", "date_debut"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(date_fin__gt=models.F("date_debut")), name="planning_fin_apres_debut"),
+            models.CheckConstraint(
+                condition=models.Q(date_fin__gt=models.F("date_debut")),
+                name="planning_fin_apres_debut",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -120,17 +133,25 @@ class PlanningTheme(models.Model):
 class ActionCollective(models.Model):
     """An action of a group's collective plan, written by its expert, followed per structure."""
 
-    groupe = models.ForeignKey("tenants.GroupeTravail", on_delete=models.CASCADE, related_name="actions_collectives")
+    groupe = models.ForeignKey(
+        "tenants.GroupeTravail", on_delete=models.CASCADE, related_name="actions_collectives"
+    )
     titre = models.CharField(_("titre"), max_length=255)
     description = models.TextField(_("description"), blank=True)
     criteres_codes = models.JSONField(_("critères liés"), default=list, blank=True)
     theme_code = models.CharField(_("thème"), max_length=50, blank=True)
     dimension = models.CharField(_("dimension"), max_length=20, default="technique")
-    priorite = models.CharField(_("priorité"), max_length=10, choices=Priorite.choices, default=Priorite.MOYENNE)
+    priorite = models.CharField(
+        _("priorité"), max_length=10, choices=Priorite.choices, default=Priorite.MOYENNE
+    )
     faisabilite = models.TextField(_("faisabilité"), blank=True)
-    horizon = models.CharField(_("horizon"), max_length=10, choices=Horizon.choices, default=Horizon.MOYEN)
+    horizon = models.CharField(
+        _("horizon"), max_length=10, choices=Horizon.choices, default=Horizon.MOYEN
+    )
     echeance = models.DateField(_("échéance"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -147,7 +168,9 @@ class SuiviActionCollective(models.Model):
     """Each member structure's own status on a collective action (a copy of the status of
     the structure's ``Action``, kept here so the collective view reads one table)."""
 
-    action_collective = models.ForeignKey(ActionCollective, on_delete=models.CASCADE, related_name="suivis")
+    action_collective = models.ForeignKey(
+        ActionCollective, on_delete=models.CASCADE, related_name="suivis"
+    )
     structure = models.ForeignKey("tenants.Structure", on_delete=models.CASCADE, related_name="+")
     action_id = models.PositiveBigIntegerField(null=True, blank=True)
     statut = models.CharField(_("statut"), max_length=20, default="a_faire")
@@ -158,7 +181,9 @@ class SuiviActionCollective(models.Model):
         verbose_name = _("suivi d'une action collective")
         verbose_name_plural = _("suivis des actions collectives")
         constraints = [
-            models.UniqueConstraint(fields=["action_collective", "structure"], name="suivi_action_collective_unique"),
+            models.UniqueConstraint(
+                fields=["action_collective", "structure"], name="suivi_action_collective_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -168,7 +193,9 @@ class SuiviActionCollective(models.Model):
 class ReunionCollective(models.Model):
     """A meeting of a working group, with its agenda and minutes."""
 
-    groupe = models.ForeignKey("tenants.GroupeTravail", on_delete=models.CASCADE, related_name="reunions")
+    groupe = models.ForeignKey(
+        "tenants.GroupeTravail", on_delete=models.CASCADE, related_name="reunions"
+    )
     date = models.DateTimeField(_("date et heure"))
     duree_minutes = models.PositiveIntegerField(_("durée (minutes)"), default=180)
     lieu = models.CharField(_("lieu"), max_length=255)
@@ -180,7 +207,9 @@ class ReunionCollective(models.Model):
     )
     compte_rendu_at = models.DateTimeField(null=True, blank=True)
     annulee = models.BooleanField(_("annulée"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -193,12 +222,16 @@ class ReunionCollective(models.Model):
 
 
 class PieceJointeReunion(models.Model):
-    reunion = models.ForeignKey(ReunionCollective, on_delete=models.CASCADE, related_name="pieces_jointes")
+    reunion = models.ForeignKey(
+        ReunionCollective, on_delete=models.CASCADE, related_name="pieces_jointes"
+    )
     fichier = models.FileField(_("fichier"), upload_to="reunions/")
     nom_original = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100, blank=True)
     taille = models.PositiveBigIntegerField(default=0)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -213,7 +246,9 @@ class PieceJointeReunion(models.Model):
 class QuestionReunion(models.Model):
     """A question of the day (workshop minutes)."""
 
-    reunion = models.ForeignKey(ReunionCollective, on_delete=models.CASCADE, related_name="questions")
+    reunion = models.ForeignKey(
+        ReunionCollective, on_delete=models.CASCADE, related_name="questions"
+    )
     texte = models.TextField(_("question"))
     ordre = models.PositiveIntegerField(default=0)
 
@@ -228,13 +263,19 @@ class IdeeReunion(models.Model):
     """An idea raised in the workshop, with how many times it was expressed."""
 
     reunion = models.ForeignKey(ReunionCollective, on_delete=models.CASCADE, related_name="idees")
-    question = models.ForeignKey(QuestionReunion, on_delete=models.SET_NULL, null=True, blank=True, related_name="idees")
+    question = models.ForeignKey(
+        QuestionReunion, on_delete=models.SET_NULL, null=True, blank=True, related_name="idees"
+    )
     texte = models.TextField(_("idée"))
     occurrences = models.PositiveIntegerField(_("nombre de fois exprimée"), default=1)
 
     class Meta:
         ordering = ["reunion", "-occurrences", "pk"]
-        constraints = [models.CheckConstraint(condition=models.Q(occurrences__gte=1), name="idee_occurrences_min_1")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(occurrences__gte=1), name="idee_occurrences_min_1"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.texte[:60]} ×{self.occurrences}"
@@ -243,13 +284,23 @@ class IdeeReunion(models.Model):
 class PropositionReunion(models.Model):
     """A workshop proposal; it becomes a collective action (priority, feasibility, horizon)."""
 
-    reunion = models.ForeignKey(ReunionCollective, on_delete=models.CASCADE, related_name="propositions")
+    reunion = models.ForeignKey(
+        ReunionCollective, on_delete=models.CASCADE, related_name="propositions"
+    )
     texte = models.TextField(_("proposition"))
-    priorite = models.CharField(_("priorité"), max_length=10, choices=Priorite.choices, default=Priorite.MOYENNE)
+    priorite = models.CharField(
+        _("priorité"), max_length=10, choices=Priorite.choices, default=Priorite.MOYENNE
+    )
     faisabilite = models.TextField(_("faisabilité"), blank=True)
-    horizon = models.CharField(_("horizon"), max_length=10, choices=Horizon.choices, default=Horizon.MOYEN)
+    horizon = models.CharField(
+        _("horizon"), max_length=10, choices=Horizon.choices, default=Horizon.MOYEN
+    )
     action_collective = models.OneToOneField(
-        ActionCollective, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposition"
+        ActionCollective,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposition",
     )
 
     class Meta:
@@ -262,7 +313,9 @@ class PropositionReunion(models.Model):
 class Emargement(models.Model):
     """Attendance: a structure was present at a meeting, with the people who came."""
 
-    reunion = models.ForeignKey(ReunionCollective, on_delete=models.CASCADE, related_name="emargements")
+    reunion = models.ForeignKey(
+        ReunionCollective, on_delete=models.CASCADE, related_name="emargements"
+    )
     structure = models.ForeignKey("tenants.Structure", on_delete=models.CASCADE, related_name="+")
     personnes = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     participants = models.TextField(_("autres participants (un par ligne)"), blank=True)
@@ -271,7 +324,9 @@ class Emargement(models.Model):
     class Meta:
         verbose_name = _("émargement")
         verbose_name_plural = _("émargements")
-        constraints = [models.UniqueConstraint(fields=["reunion", "structure"], name="emargement_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["reunion", "structure"], name="emargement_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.reunion_id} · {self.structure_id}"

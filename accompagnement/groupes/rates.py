@@ -27,11 +27,16 @@ class Participation:
 
 
 def structure_participation(
-    *, meetings: Iterable[tuple[int, datetime.date]], joined: datetime.date | None, attended_ids: set[int]
+    *,
+    meetings: Iterable[tuple[int, datetime.date]],
+    joined: datetime.date | None,
+    attended_ids: set[int],
 ) -> Participation:
     """``meetings``: (id, date) of the group's held meetings."""
     expected = [mid for mid, day in meetings if joined is None or day >= joined]
-    return Participation(attended=sum(1 for mid in expected if mid in attended_ids), held=len(expected))
+    return Participation(
+        attended=sum(1 for mid in expected if mid in attended_ids), held=len(expected)
+    )
 
 
 def group_participation(parts: Iterable[Participation]) -> Participation:

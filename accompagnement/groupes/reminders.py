@@ -21,8 +21,9 @@ from tenants.models import Membership, Structure, User
 
 def _managers(structure: Structure) -> list[str]:
     return list(
-        Membership.objects.filter(structure=structure, role__in=access.STAFF_MANAGE_ROLES, user__is_active=True)
-        .values_list("user__email", flat=True)
+        Membership.objects.filter(
+            structure=structure, role__in=access.STAFF_MANAGE_ROLES, user__is_active=True
+        ).values_list("user__email", flat=True)
     )
 
 
@@ -31,15 +32,28 @@ def remind_meetings(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     horizon = now + datetime.timedelta(days=settings.REUNION_RAPPEL_JOURS)
     sent = 0
-    for reunion in ReunionCollective.objects.filter(annulee=False, date__gt=now, date__lte=horizon).select_related("groupe"):
-        to = list(User.objects.filter(groupes_expertises=reunion.groupe).values_list("email", flat=True))
+    for reunion in ReunionCollective.objects.filter(
+        annulee=False, date__gt=now, date__lte=horizon
+    ).select_related("groupe"):
+        to = list(
+            User.objects.filter(groupes_expertises=reunion.groupe).values_list("email", flat=True)
+        )
         for structure in reunion.groupe.structures.all():
             to += _managers(structure)
-        sent += enqueue_email(
-            key=f"rappel-reunion:{reunion.pk}:{reunion.date:%Y%m%d%H%M}", to=to,
-            subject=_("Réunion du groupe %(g)s le %(d)s") % {"g": reunion.groupe.nom, "d": timezone.localtime(reunion.date).strftime("%d/%m/%Y %H:%M")},
-            body=_("Lieu : %(lieu)s\nThème : %(theme)s\n\n%(odj)s") % {"lieu": reunion.lieu, "theme": reunion.theme, "odj": reunion.ordre_du_jour},
-        ) is not None
+        sent += (
+            enqueue_email(
+                key=f"rappel-reunion:{reunion.pk}:{reunion.date:%Y%m%d%H%M}",
+                to=to,
+                subject=_("Réunion du groupe %(g)s le %(d)s")
+                % {
+                    "g": reunion.groupe.nom,
+                    "d": timezone.localtime(reunion.date).strftime("%d/%m/%Y %H:%M"),
+                },
+                body=_("Lieu : %(lieu)s\nThème : %(theme)s\n\n%(odj)s")
+                % {"lieu": reunion.lieu, "theme": reunion.theme, "odj": reunion.ordre_du_jour},
+            )
+            is not None
+        )
     return sent
 
 
@@ -48,15 +62,34 @@ def remind_waiting_deliverables(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     limit = now - datetime.timedelta(days=settings.LIVRABLE_RELANCE_JOURS)
     sent = 0
-    waiting = SoumissionLivrable.objects.filter(decided_at__isnull=True, submitted_at__lt=limit).select_related("structure")
+    waiting = SoumissionLivrable.objects.filter(
+        decided_at__isnull=True, submitted_at__lt=limit
+    ).select_related("structure")
     for item in waiting:
-        to = list(User.objects.filter(groupes_expertises__structures=item.structure).values_list("email", flat=True))
-        to += list(User.objects.filter(affectations_expert__structure=item.structure).values_list("email", flat=True))
-        sent += enqueue_email(
-            key=f"relance-livrable:{item.structure.schema_name}:{item.version_id}", to=to,
-            subject=_("Livrable en attente de votre décision : %(t)s (%(s)s)") % {"t": item.titre, "s": item.structure.nom},
-            body=_("La version %(n)s attend votre décision depuis le %(d)s.") % {"n": item.numero, "d": timezone.localtime(item.submitted_at).strftime("%d/%m/%Y")},
-        ) is not None
+        to = list(
+            User.objects.filter(groupes_expertises__structures=item.structure).values_list(
+                "email", flat=True
+            )
+        )
+        to += list(
+            User.objects.filter(affectations_expert__structure=item.structure).values_list(
+                "email", flat=True
+            )
+        )
+        sent += (
+            enqueue_email(
+                key=f"relance-livrable:{item.structure.schema_name}:{item.version_id}",
+                to=to,
+                subject=_("Livrable en attente de votre décision : %(t)s (%(s)s)")
+                % {"t": item.titre, "s": item.structure.nom},
+                body=_("La version %(n)s attend votre décision depuis le %(d)s.")
+                % {
+                    "n": item.numero,
+                    "d": timezone.localtime(item.submitted_at).strftime("%d/%m/%Y"),
+                },
+            )
+            is not None
+        )
     return sent
 
 
@@ -70,13 +103,25 @@ def remind_actions(*, today: datetime.date | None = None) -> int:
     for structure in Structure.objects.reelles():
         managers = _managers(structure)
         with schema_context(structure.schema_name), transaction.atomic():
-            actions = Action.objects.filter(statut__in=("a_faire", "en_cours"), echeance__isnull=False, echeance__lte=soon).select_related("responsable")
+            actions = Action.objects.filter(
+                statut__in=("a_faire", "en_cours"), echeance__isnull=False, echeance__lte=soon
+            ).select_related("responsable")
             for action in actions:
                 step = "retard" if action.echeance < today else "echeance"
                 to = [action.responsable.email] if action.responsable else managers
-                sent += enqueue_email(
-                    key=f"action-{step}:{structure.schema_name}:{action.pk}:{action.echeance:%Y%m%d}", to=to,
-                    subject=(_("Action en retard : %s") if step == "retard" else _("Action à échéance proche : %s")) % action.titre,
-                    body=_("Échéance : %(d)s — %(s)s") % {"d": action.echeance.strftime("%d/%m/%Y"), "s": structure.nom},
-                ) is not None
+                sent += (
+                    enqueue_email(
+                        key=f"action-{step}:{structure.schema_name}:{action.pk}:{action.echeance:%Y%m%d}",
+                        to=to,
+                        subject=(
+                            _("Action en retard : %s")
+                            if step == "retard"
+                            else _("Action à échéance proche : %s")
+                        )
+                        % action.titre,
+                        body=_("Échéance : %(d)s — %(s)s")
+                        % {"d": action.echeance.strftime("%d/%m/%Y"), "s": structure.nom},
+                    )
+                    is not None
+                )
     return sent

@@ -41,13 +41,17 @@ def revue(request):
         "territoire": _int(request.GET.get("territoire")),
         "groupe": _int(request.GET.get("groupe")),
     }
-    return render(request, "groupes/revue.html", {
-        "items": list(selectors.review_queue(request.user, **filters)),
-        "types": TypeLivrable.objects.all(),
-        "territoires": access.territoires_visible_to(request.user),
-        "groupes": access.groupes_visible_to(request.user),
-        "filters": filters,
-    })
+    return render(
+        request,
+        "groupes/revue.html",
+        {
+            "items": list(selectors.review_queue(request.user, **filters)),
+            "types": TypeLivrable.objects.all(),
+            "territoires": access.territoires_visible_to(request.user),
+            "groupes": access.groupes_visible_to(request.user),
+            "filters": filters,
+        },
+    )
 
 
 @login_required
@@ -58,22 +62,33 @@ def types_livrable(request):
     if request.method == "POST":
         try:
             services.create_type_livrable(
-                user=request.user, code=request.POST.get("code", ""), libelle=request.POST.get("libelle", ""),
-                critere_code=request.POST.get("critere_code", ""), description=request.POST.get("description", ""),
+                user=request.user,
+                code=request.POST.get("code", ""),
+                libelle=request.POST.get("libelle", ""),
+                critere_code=request.POST.get("critere_code", ""),
+                description=request.POST.get("description", ""),
             )
             messages.success(request, _("Type de livrable ajouté."))
             return redirect("groupes:types")
         except BusinessError as error:
             errors[error.field or "general"] = error.message
-    return render(request, "groupes/types.html", {"types": TypeLivrable.objects.all(), "errors": errors},
-                  status=400 if errors else 200)
+    return render(
+        request,
+        "groupes/types.html",
+        {"types": TypeLivrable.objects.all(), "errors": errors},
+        status=400 if errors else 200,
+    )
 
 
 @login_required
 def groupe_list(request):
-    return render(request, "groupes/list.html", {
-        "groupes": access.groupes_visible_to(request.user).select_related("territoire"),
-    })
+    return render(
+        request,
+        "groupes/list.html",
+        {
+            "groupes": access.groupes_visible_to(request.user).select_related("territoire"),
+        },
+    )
 
 
 def _groupe_for(request, pk: int) -> GroupeTravail:
@@ -87,16 +102,23 @@ def _groupe_for(request, pk: int) -> GroupeTravail:
 def groupe_detail(request, pk: int):
     groupe = _groupe_for(request, pk)
     can_lead = access.can_lead_groupe(request.user, groupe)
-    return render(request, "groupes/detail.html", {
-        "groupe": groupe,
-        "can_lead": can_lead,
-        "actions": selectors.actions_collectives(groupe),
-        "reunions": selectors.reunions(groupe),
-        "participation": selectors.participation(groupe),
-        "planning": PlanningTheme.objects.filter(groupe=groupe),
-        "propositions": selectors.propose_collective_criteria(groupe) if can_lead and request.GET.get("propositions") else None,
-        "priorites": Priorite.choices, "horizons": Horizon.choices,
-    })
+    return render(
+        request,
+        "groupes/detail.html",
+        {
+            "groupe": groupe,
+            "can_lead": can_lead,
+            "actions": selectors.actions_collectives(groupe),
+            "reunions": selectors.reunions(groupe),
+            "participation": selectors.participation(groupe),
+            "planning": PlanningTheme.objects.filter(groupe=groupe),
+            "propositions": selectors.propose_collective_criteria(groupe)
+            if can_lead and request.GET.get("propositions")
+            else None,
+            "priorites": Priorite.choices,
+            "horizons": Horizon.choices,
+        },
+    )
 
 
 def _lead_post(request, groupe, do, redirect_to):
@@ -117,12 +139,19 @@ def action_collective_create(request, pk: int):
 
     def do():
         services.create_action_collective(
-            user=request.user, groupe=groupe, titre=request.POST.get("titre", ""),
-            description=request.POST.get("description", ""), criteres_codes=codes,
-            priorite=request.POST.get("priorite") or Priorite.MOYENNE, horizon=request.POST.get("horizon") or Horizon.MOYEN,
-            faisabilite=request.POST.get("faisabilite", ""), echeance=parse_date(request.POST.get("echeance") or "") or None,
+            user=request.user,
+            groupe=groupe,
+            titre=request.POST.get("titre", ""),
+            description=request.POST.get("description", ""),
+            criteres_codes=codes,
+            priorite=request.POST.get("priorite") or Priorite.MOYENNE,
+            horizon=request.POST.get("horizon") or Horizon.MOYEN,
+            faisabilite=request.POST.get("faisabilite", ""),
+            echeance=parse_date(request.POST.get("echeance") or "") or None,
         )
-        messages.success(request, _("Action collective ajoutée au plan de chaque structure du groupe."))
+        messages.success(
+            request, _("Action collective ajoutée au plan de chaque structure du groupe.")
+        )
 
     return _lead_post(request, groupe, do, redirect("groupes:detail", groupe.pk))
 
@@ -139,8 +168,12 @@ def reunion_create(request, pk: int):
         if timezone.is_naive(moment):
             moment = timezone.make_aware(moment)
         services.create_reunion(
-            user=request.user, groupe=groupe, date=moment, lieu=request.POST.get("lieu", ""),
-            theme=request.POST.get("theme", ""), ordre_du_jour=request.POST.get("ordre_du_jour", ""),
+            user=request.user,
+            groupe=groupe,
+            date=moment,
+            lieu=request.POST.get("lieu", ""),
+            theme=request.POST.get("theme", ""),
+            ordre_du_jour=request.POST.get("ordre_du_jour", ""),
         )
         messages.success(request, _("Réunion planifiée."))
 
@@ -153,12 +186,21 @@ def planning_create(request, pk: int):
     groupe = _groupe_for(request, pk)
 
     def do():
-        debut, fin = parse_date(request.POST.get("date_debut") or ""), parse_date(request.POST.get("date_fin") or "")
+        debut, fin = (
+            parse_date(request.POST.get("date_debut") or ""),
+            parse_date(request.POST.get("date_fin") or ""),
+        )
         if not debut or not fin:
-            raise BusinessError("invalid", _("Dates de début et de fin attendues."), field="date_debut")
+            raise BusinessError(
+                "invalid", _("Dates de début et de fin attendues."), field="date_debut"
+            )
         services.plan_theme(
-            user=request.user, groupe=groupe, theme_code=request.POST.get("theme_code", ""),
-            theme_titre=request.POST.get("theme_titre", ""), date_debut=debut, date_fin=fin,
+            user=request.user,
+            groupe=groupe,
+            theme_code=request.POST.get("theme_code", ""),
+            theme_titre=request.POST.get("theme_titre", ""),
+            date_debut=debut,
+            date_fin=fin,
         )
 
     return _lead_post(request, groupe, do, redirect("groupes:detail", groupe.pk))
@@ -178,12 +220,17 @@ def _reunion_for(request, pk: int) -> ReunionCollective:
 def reunion_detail(request, pk: int):
     reunion = _reunion_for(request, pk)
     present = {e.structure_id for e in reunion.emargements.all()}
-    return render(request, "groupes/reunion.html", {
-        "reunion": reunion,
-        "can_lead": access.can_lead_groupe(request.user, reunion.groupe),
-        "membres": [(s, s.pk in present) for s in selectors.members(reunion.groupe)],
-        "priorites": Priorite.choices, "horizons": Horizon.choices,
-    })
+    return render(
+        request,
+        "groupes/reunion.html",
+        {
+            "reunion": reunion,
+            "can_lead": access.can_lead_groupe(request.user, reunion.groupe),
+            "membres": [(s, s.pk in present) for s in selectors.members(reunion.groupe)],
+            "priorites": Priorite.choices,
+            "horizons": Horizon.choices,
+        },
+    )
 
 
 @login_required
@@ -192,21 +239,31 @@ def reunion_compte_rendu(request, pk: int):
     reunion = _reunion_for(request, pk)
     idees = [
         {"texte": t, "occurrences": _int(n) or 1}
-        for t, n in zip(request.POST.getlist("idee_texte"), request.POST.getlist("idee_occurrences"), strict=False)
+        for t, n in zip(
+            request.POST.getlist("idee_texte"),
+            request.POST.getlist("idee_occurrences"),
+            strict=False,
+        )
     ]
     propositions = [
         {"texte": t, "priorite": p, "faisabilite": f, "horizon": h}
         for t, p, f, h in zip(
-            request.POST.getlist("prop_texte"), request.POST.getlist("prop_priorite"),
-            request.POST.getlist("prop_faisabilite"), request.POST.getlist("prop_horizon"), strict=False,
+            request.POST.getlist("prop_texte"),
+            request.POST.getlist("prop_priorite"),
+            request.POST.getlist("prop_faisabilite"),
+            request.POST.getlist("prop_horizon"),
+            strict=False,
         )
     ]
 
     def do():
         services.save_compte_rendu(
-            user=request.user, reunion=reunion, compte_rendu=request.POST.get("compte_rendu", ""),
+            user=request.user,
+            reunion=reunion,
+            compte_rendu=request.POST.get("compte_rendu", ""),
             questions=[q for q in request.POST.get("questions", "").splitlines() if q.strip()],
-            idees=idees, propositions=propositions,
+            idees=idees,
+            propositions=propositions,
         )
         messages.success(request, _("Compte rendu enregistré."))
 
@@ -240,7 +297,9 @@ def reunion_emargement(request, pk: int):
         for structure in selectors.members(reunion.groupe):
             if structure.pk in present:
                 services.record_emargement(
-                    user=request.user, reunion=reunion, structure=structure,
+                    user=request.user,
+                    reunion=reunion,
+                    structure=structure,
                     participants=request.POST.get(f"participants_{structure.pk}", ""),
                 )
             else:
@@ -253,7 +312,9 @@ def reunion_emargement(request, pk: int):
 @login_required
 @require_POST
 def proposition_convert(request, pk: int):
-    proposition = get_object_or_404(PropositionReunion.objects.select_related("reunion__groupe"), pk=pk)
+    proposition = get_object_or_404(
+        PropositionReunion.objects.select_related("reunion__groupe"), pk=pk
+    )
     if not access.can_view_groupe(request.user, proposition.reunion.groupe):
         raise Http404
 
@@ -261,7 +322,9 @@ def proposition_convert(request, pk: int):
         services.convert_proposition(user=request.user, proposition=proposition)
         messages.success(request, _("La proposition est devenue une action collective."))
 
-    return _lead_post(request, proposition.reunion.groupe, do, redirect("groupes:reunion", proposition.reunion_id))
+    return _lead_post(
+        request, proposition.reunion.groupe, do, redirect("groupes:reunion", proposition.reunion_id)
+    )
 
 
 @login_required
@@ -269,16 +332,20 @@ def piece_jointe(request, pk: int):
     piece = get_object_or_404(PieceJointeReunion.objects.select_related("reunion__groupe"), pk=pk)
     if not access.can_view_groupe(request.user, piece.reunion.groupe):
         raise Http404
-    return FileResponse(piece.fichier.open("rb"), as_attachment=True, filename=piece.nom_original,
-                        content_type=piece.content_type or "application/octet-stream")
+    return FileResponse(
+        piece.fichier.open("rb"),
+        as_attachment=True,
+        filename=piece.nom_original,
+        content_type=piece.content_type or "application/octet-stream",
+    )
 
 
 @login_required
 def reunions_ics(request, pk: int):
     groupe = _groupe_for(request, pk)
-    content = ical.meetings_calendar(groupe, list(ReunionCollective.objects.filter(groupe=groupe).order_by("date")))
+    content = ical.meetings_calendar(
+        groupe, list(ReunionCollective.objects.filter(groupe=groupe).order_by("date"))
+    )
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="reunions-groupe-{groupe.pk}.ics"'
     return response
-
-

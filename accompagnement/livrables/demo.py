@@ -24,15 +24,36 @@ def load_demo(network) -> None:
     with schema_context(structure.schema_name):
         if Livrable.objects.exists():
             return
-        livret = services.create_livrable(structure=structure, user=referent, type_livrable=types["livret-accueil"],
-                                          titre="Livret d'accueil 2016")
-        version = services.upload_version(structure=structure, user=referent, livrable=livret,
-                                          fichier=SimpleUploadedFile("livret-accueil.pdf", PDF))
+        livret = services.create_livrable(
+            structure=structure,
+            user=referent,
+            type_livrable=types["livret-accueil"],
+            titre="Livret d'accueil 2016",
+        )
+        version = services.upload_version(
+            structure=structure,
+            user=referent,
+            livrable=livret,
+            fichier=SimpleUploadedFile("livret-accueil.pdf", PDF),
+        )
         services.submit_version(structure=structure, user=directeur, version=version)
-        services.decide_version(structure=structure, user=expert, version=version, valide=True,
-                                commentaire="Conforme au critère 4.2.9.")
-        devis = services.create_livrable(structure=structure, user=referent, type_livrable=types["devis"],
-                                         titre="Modèle de devis")
-        version = services.upload_version(structure=structure, user=referent, livrable=devis,
-                                          fichier=SimpleUploadedFile("devis.pdf", PDF))
+        services.decide_version(
+            structure=structure,
+            user=expert,
+            version=version,
+            valide=True,
+            commentaire="Conforme au critère 4.2.9.",
+        )
+        devis = services.create_livrable(
+            structure=structure,
+            user=referent,
+            type_livrable=types["devis"],
+            titre="Modèle de devis",
+        )
+        version = services.upload_version(
+            structure=structure,
+            user=referent,
+            livrable=devis,
+            fichier=SimpleUploadedFile("devis.pdf", PDF),
+        )
         services.submit_version(structure=structure, user=directeur, version=version)

@@ -45,7 +45,8 @@ def check_document(fichier: UploadedFile, *, field: str = "fichier") -> str:
     if fichier.size > settings.MAX_UPLOAD_SIZE:
         raise BusinessError(
             LivrableError.FILE_TOO_LARGE,
-            _("Le fichier dépasse la taille maximale de %(max)s Mo.") % {"max": settings.MAX_UPLOAD_SIZE // (1024 * 1024)},
+            _("Le fichier dépasse la taille maximale de %(max)s Mo.")
+            % {"max": settings.MAX_UPLOAD_SIZE // (1024 * 1024)},
             field=field,
         )
     fichier.seek(0)
@@ -54,6 +55,8 @@ def check_document(fichier: UploadedFile, *, field: str = "fichier") -> str:
     content_type, signatures = accepted
     if not any(head.startswith(signature) for signature in signatures):
         raise BusinessError(
-            LivrableError.FILE_TYPE, _("Le contenu du fichier ne correspond pas à son extension."), field=field
+            LivrableError.FILE_TYPE,
+            _("Le contenu du fichier ne correspond pas à son extension."),
+            field=field,
         )
     return content_type

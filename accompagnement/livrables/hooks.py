@@ -27,13 +27,28 @@ def structure_todos(user, structure):
         }
         if counts["brouillon"]:
             n = counts["brouillon"]
-            yield Todo(ngettext("%(n)s livrable à soumettre", "%(n)s livrables à soumettre", n) % {"n": n}, url, count=n, group=_(GROUP))
+            yield Todo(
+                ngettext("%(n)s livrable à soumettre", "%(n)s livrables à soumettre", n) % {"n": n},
+                url,
+                count=n,
+                group=_(GROUP),
+            )
         if counts["a_reprendre"]:
             n = counts["a_reprendre"]
-            yield Todo(ngettext("%(n)s livrable à reprendre", "%(n)s livrables à reprendre", n) % {"n": n}, url, count=n,
-                       kind="warning", group=_(GROUP))
+            yield Todo(
+                ngettext("%(n)s livrable à reprendre", "%(n)s livrables à reprendre", n) % {"n": n},
+                url,
+                count=n,
+                kind="warning",
+                group=_(GROUP),
+            )
     if access.can_decide_livrable(user, structure):
         n = LivrableVersion.objects.filter(statut=LivrableVersion.Statut.SOUMIS).count()
         if n:
-            yield Todo(ngettext("%(n)s livrable à valider", "%(n)s livrables à valider", n) % {"n": n}, url, count=n,
-                       kind="warning", group=_(GROUP))
+            yield Todo(
+                ngettext("%(n)s livrable à valider", "%(n)s livrables à valider", n) % {"n": n},
+                url,
+                count=n,
+                kind="warning",
+                group=_(GROUP),
+            )

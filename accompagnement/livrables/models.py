@@ -38,12 +38,18 @@ class LivrableVersion(models.Model):
     nom_original = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100, blank=True)
     taille = models.PositiveBigIntegerField(default=0)
-    statut = models.CharField(_("statut"), max_length=20, choices=Statut.choices, default=Statut.BROUILLON)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    statut = models.CharField(
+        _("statut"), max_length=20, choices=Statut.choices, default=Statut.BROUILLON
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     commentaire_decision = models.TextField(_("commentaire de l'expert"), blank=True)
 
     class Meta:
@@ -51,7 +57,9 @@ class LivrableVersion(models.Model):
         verbose_name_plural = _("versions de livrable")
         ordering = ["livrable", "-numero"]
         constraints = [
-            models.UniqueConstraint(fields=["livrable", "numero"], name="livrable_version_numero_unique")
+            models.UniqueConstraint(
+                fields=["livrable", "numero"], name="livrable_version_numero_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -61,7 +69,9 @@ class LivrableVersion(models.Model):
 class LivrableTransition(TransitionLog):
     """The log of every status change of a version (who, when, from, to, comment)."""
 
-    version = models.ForeignKey(LivrableVersion, on_delete=models.CASCADE, related_name="transitions")
+    version = models.ForeignKey(
+        LivrableVersion, on_delete=models.CASCADE, related_name="transitions"
+    )
 
     class Meta:
         verbose_name = _("changement de statut d'un livrable")

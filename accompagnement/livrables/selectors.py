@@ -20,7 +20,9 @@ def livrable_history(livrable: Livrable) -> QuerySet[LivrableVersion]:
     """Every version of a deliverable with its transitions (who, when, from, to, comment)."""
     return (
         livrable.versions.select_related("uploaded_by", "decided_by")
-        .prefetch_related(Prefetch("transitions", queryset=LivrableTransition.objects.select_related("user")))
+        .prefetch_related(
+            Prefetch("transitions", queryset=LivrableTransition.objects.select_related("user"))
+        )
         .order_by("-numero")
     )
 
@@ -30,7 +32,9 @@ def finalised_tools(structure: Structure) -> list[dict]:
     the latest validated version of each deliverable, read from the public index (no
     schema switch), ordered by type."""
     rows = (
-        SoumissionLivrable.objects.filter(structure=structure, statut=SoumissionLivrable.Statut.VALIDE)
+        SoumissionLivrable.objects.filter(
+            structure=structure, statut=SoumissionLivrable.Statut.VALIDE
+        )
         .select_related("type_livrable")
         .order_by("type_livrable__ordre", "livrable_id", "-numero")
     )

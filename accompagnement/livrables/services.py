@@ -28,21 +28,33 @@ Statut = LivrableVersion.Statut
 
 
 def _forbidden() -> BusinessError:
-    return BusinessError(LivrableError.FORBIDDEN, _("Vous ne pouvez pas faire cette action."), status=403)
+    return BusinessError(
+        LivrableError.FORBIDDEN, _("Vous ne pouvez pas faire cette action."), status=403
+    )
 
 
 @transaction.atomic
-def create_livrable(*, structure: Structure, user: User, type_livrable: TypeLivrable, titre: str = "") -> Livrable:
+def create_livrable(
+    *, structure: Structure, user: User, type_livrable: TypeLivrable, titre: str = ""
+) -> Livrable:
     """A deliverable of the structure (one per type and title), without any version yet."""
     if not access.can_upload_livrable(user, structure):
         raise _forbidden()
     if not type_livrable.actif:
-        raise BusinessError(LivrableError.TYPE_INACTIVE, _("Ce type de livrable n'est plus proposé."), field="type_livrable")
-    return Livrable.objects.create(type_livrable=type_livrable, titre=(titre or "").strip() or type_livrable.libelle)
+        raise BusinessError(
+            LivrableError.TYPE_INACTIVE,
+            _("Ce type de livrable n'est plus proposé."),
+            field="type_livrable",
+        )
+    return Livrable.objects.create(
+        type_livrable=type_livrable, titre=(titre or "").strip() or type_livrable.libelle
+    )
 
 
 @transaction.atomic
-def upload_version(*, structure: Structure, user: User, livrable: Livrable, fichier: UploadedFile) -> LivrableVersion:
+def upload_version(
+    *, structure: Structure, user: User, livrable: Livrable, fichier: UploadedFile
+) -> LivrableVersion:
     """A new draft version. Refused while a version awaits the expert's decision."""
     if not access.can_upload_livrable(user, structure):
         raise _forbidden()
@@ -51,13 +63,20 @@ def upload_version(*, structure: Structure, user: User, livrable: Livrable, fich
     if livrable.versions.filter(statut=Statut.SOUMIS).exists():
         raise BusinessError(
             LivrableError.VERSION_PENDING,
-            _("Une version attend la décision de l'expert : attendez-la avant d'en déposer une nouvelle."),
-            field="fichier", status=409,
+            _(
+                "Une version attend la décision de l'expert : attendez-la avant d'en déposer une nouvelle."
+            ),
+            field="fichier",
+            status=409,
         )
     numero = (livrable.versions.aggregate(m=Max("numero"))["m"] or 0) + 1
     version = LivrableVersion(
-        livrable=livrable, numero=numero, nom_original=(fichier.name or "fichier")[:255],
-        content_type=content_type, taille=fichier.size, uploaded_by=user,
+        livrable=livrable,
+        numero=numero,
+        nom_original=(fichier.name or "fichier")[:255],
+        content_type=content_type,
+        taille=fichier.size,
+        uploaded_by=user,
     )
     version.fichier.save(fichier.name, fichier, save=False)
     version.save()
@@ -67,7 +86,8 @@ def upload_version(*, structure: Structure, user: User, livrable: Livrable, fich
 def experts_of(structure: Structure):
     """The experts who decide on the structure's deliverables (groups and assignments)."""
     return User.objects.filter(
-        Q(groupes_expertises__structures=structure) | Q(affectations_expert__structure=structure), is_active=True,
+        Q(groupes_expertises__structures=structure) | Q(affectations_expert__structure=structure),
+        is_active=True,
     ).distinct()
 
 
@@ -86,48 +106,75 @@ def _link(structure: Structure, livrable: Livrable) -> str:
 
 
 @transaction.atomic
-def submit_version(*, structure: Structure, user: User, version: LivrableVersion) -> LivrableVersion:
+def submit_version(
+    *, structure: Structure, user: User, version: LivrableVersion
+) -> LivrableVersion:
     """The director or référent submits the latest draft; the structure's experts are told."""
     latest = version.livrable.versions.order_by("-numero").values_list("pk", flat=True).first()
     if latest != version.pk:
-        raise BusinessError(LivrableError.NOT_LATEST, _("Seule la dernière version peut être soumise."), status=409)
-    version = workflow.apply_transition(version=version, to=Statut.SOUMIS, user=user, structure=structure)
+        raise BusinessError(
+            LivrableError.NOT_LATEST, _("Seule la dernière version peut être soumise."), status=409
+        )
+    version = workflow.apply_transition(
+        version=version, to=Statut.SOUMIS, user=user, structure=structure
+    )
     livrable = version.livrable
     SoumissionLivrable.objects.update_or_create(
-        structure=structure, version_id=version.pk,
+        structure=structure,
+        version_id=version.pk,
         defaults={
-            "type_livrable_id": livrable.type_livrable_id, "livrable_id": livrable.pk, "numero": version.numero,
-            "titre": livrable.titre, "statut": SoumissionLivrable.Statut.SOUMIS,
-            "submitted_at": version.submitted_at, "decided_at": None,
+            "type_livrable_id": livrable.type_livrable_id,
+            "livrable_id": livrable.pk,
+            "numero": version.numero,
+            "titre": livrable.titre,
+            "statut": SoumissionLivrable.Statut.SOUMIS,
+            "submitted_at": version.submitted_at,
+            "decided_at": None,
         },
     )
     enqueue_email(
         key=f"livrable-soumis:{connection.schema_name}:{version.pk}",
         to=list(experts_of(structure).values_list("email", flat=True)),
-        subject=_("Livrable à valider : %(titre)s (%(structure)s)") % {"titre": livrable.titre, "structure": structure.nom},
+        subject=_("Livrable à valider : %(titre)s (%(structure)s)")
+        % {"titre": livrable.titre, "structure": structure.nom},
         body=_(
             "La structure %(structure)s a soumis la version %(numero)s du livrable « %(titre)s ».\n"
             "Consultez-la et rendez votre décision : %(url)s"
-        ) % {"structure": structure.nom, "numero": version.numero, "titre": livrable.titre, "url": _link(structure, livrable)},
+        )
+        % {
+            "structure": structure.nom,
+            "numero": version.numero,
+            "titre": livrable.titre,
+            "url": _link(structure, livrable),
+        },
     )
     return version
 
 
 @transaction.atomic
 def decide_version(
-    *, structure: Structure, user: User, version: LivrableVersion, valide: bool, commentaire: str = ""
+    *,
+    structure: Structure,
+    user: User,
+    version: LivrableVersion,
+    valide: bool,
+    commentaire: str = "",
 ) -> LivrableVersion:
     """The structure's expert validates the submitted version or sends it back (comment
     required); the director and référent are told."""
     to = Statut.VALIDE if valide else Statut.A_REPRENDRE
-    version = workflow.apply_transition(version=version, to=to, user=user, structure=structure, commentaire=commentaire)
+    version = workflow.apply_transition(
+        version=version, to=to, user=user, structure=structure, commentaire=commentaire
+    )
     SoumissionLivrable.objects.filter(structure=structure, version_id=version.pk).update(
         statut=to, decided_at=version.decided_at
     )
     livrable = version.livrable
     decision = _("validée") if valide else _("à reprendre")
     body = _("La version %(numero)s du livrable « %(titre)s » est %(decision)s.\n") % {
-        "numero": version.numero, "titre": livrable.titre, "decision": decision,
+        "numero": version.numero,
+        "titre": livrable.titre,
+        "decision": decision,
     }
     if version.commentaire_decision:
         body += _("Commentaire de l'expert : %s\n") % version.commentaire_decision
@@ -135,7 +182,8 @@ def decide_version(
     enqueue_email(
         key=f"livrable-decision:{connection.schema_name}:{version.pk}",
         to=managers_of(structure),
-        subject=_("Livrable %(decision)s : %(titre)s") % {"decision": decision, "titre": livrable.titre},
+        subject=_("Livrable %(decision)s : %(titre)s")
+        % {"decision": decision, "titre": livrable.titre},
         body=body,
     )
     return version

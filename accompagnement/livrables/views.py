@@ -21,28 +21,45 @@ def livrable_list(request):
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            type_livrable = TypeLivrable.objects.filter(pk=request.POST.get("type_livrable") or 0, actif=True).first()
+            type_livrable = TypeLivrable.objects.filter(
+                pk=request.POST.get("type_livrable") or 0, actif=True
+            ).first()
             if type_livrable is None:
-                raise BusinessError("invalid", _("Choisissez un type de livrable."), field="type_livrable")
+                raise BusinessError(
+                    "invalid", _("Choisissez un type de livrable."), field="type_livrable"
+                )
             if "fichier" not in request.FILES:
                 raise BusinessError("invalid", _("Choisissez un fichier."), field="fichier")
             livrable = services.create_livrable(
-                structure=structure, user=request.user, type_livrable=type_livrable, titre=request.POST.get("titre", "")
+                structure=structure,
+                user=request.user,
+                type_livrable=type_livrable,
+                titre=request.POST.get("titre", ""),
             )
-            services.upload_version(structure=structure, user=request.user, livrable=livrable, fichier=request.FILES["fichier"])
+            services.upload_version(
+                structure=structure,
+                user=request.user,
+                livrable=livrable,
+                fichier=request.FILES["fichier"],
+            )
             messages.success(request, _("Livrable déposé (version 1, brouillon)."))
             return redirect("livrables:detail", livrable.pk)
         except BusinessError as error:
             if error.status == 403:
                 raise Http404 from error
             errors[error.field or "general"] = error.message
-    return render(request, "livrables/list.html", {
-        "structure": structure,
-        "livrables": selectors.livrables_of_structure(),
-        "types": TypeLivrable.objects.filter(actif=True),
-        "can_upload": access.can_upload_livrable(request.user, structure),
-        "errors": errors,
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "livrables/list.html",
+        {
+            "structure": structure,
+            "livrables": selectors.livrables_of_structure(),
+            "types": TypeLivrable.objects.filter(actif=True),
+            "can_upload": access.can_upload_livrable(request.user, structure),
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
 
 
 def livrable_detail(request, pk: int, errors: dict | None = None, status: int = 200):
@@ -50,14 +67,23 @@ def livrable_detail(request, pk: int, errors: dict | None = None, status: int = 
     livrable = get_object_or_404(Livrable.objects.select_related("type_livrable"), pk=pk)
     versions = list(selectors.livrable_history(livrable))
     for version in versions:
-        version.targets = workflow.allowed_targets(version, request.user, structure) if version is versions[0] else []
-    return render(request, "livrables/detail.html", {
-        "structure": structure,
-        "livrable": livrable,
-        "versions": versions,
-        "can_upload": access.can_upload_livrable(request.user, structure),
-        "errors": errors or {},
-    }, status=status)
+        version.targets = (
+            workflow.allowed_targets(version, request.user, structure)
+            if version is versions[0]
+            else []
+        )
+    return render(
+        request,
+        "livrables/detail.html",
+        {
+            "structure": structure,
+            "livrable": livrable,
+            "versions": versions,
+            "can_upload": access.can_upload_livrable(request.user, structure),
+            "errors": errors or {},
+        },
+        status=status,
+    )
 
 
 def _act(request, pk: int, action) -> object:
@@ -66,7 +92,12 @@ def _act(request, pk: int, action) -> object:
     except BusinessError as error:
         if error.status == 403:
             raise Http404 from error
-        return livrable_detail(request, pk, errors={error.field or "general": error.message}, status=400 if error.status == 400 else 409)
+        return livrable_detail(
+            request,
+            pk,
+            errors={error.field or "general": error.message},
+            status=400 if error.status == 400 else 409,
+        )
     return redirect("livrables:detail", pk)
 
 
@@ -77,7 +108,12 @@ def version_upload(request, pk: int):
     def do():
         if "fichier" not in request.FILES:
             raise BusinessError("invalid", _("Choisissez un fichier."), field="fichier")
-        services.upload_version(structure=request.tenant, user=request.user, livrable=livrable, fichier=request.FILES["fichier"])
+        services.upload_version(
+            structure=request.tenant,
+            user=request.user,
+            livrable=livrable,
+            fichier=request.FILES["fichier"],
+        )
         messages.success(request, _("Nouvelle version déposée."))
 
     return _act(request, pk, do)
@@ -99,12 +135,20 @@ def version_decide(request, pk: int):
     version = get_object_or_404(LivrableVersion.objects.select_related("livrable"), pk=pk)
     decision = request.POST.get("decision")
     if decision not in (LivrableVersion.Statut.VALIDE, LivrableVersion.Statut.A_REPRENDRE):
-        return livrable_detail(request, version.livrable_id, errors={"decision": _("Choisissez une décision.")}, status=400)
+        return livrable_detail(
+            request,
+            version.livrable_id,
+            errors={"decision": _("Choisissez une décision.")},
+            status=400,
+        )
 
     def do():
         services.decide_version(
-            structure=request.tenant, user=request.user, version=version,
-            valide=decision == LivrableVersion.Statut.VALIDE, commentaire=request.POST.get("commentaire", ""),
+            structure=request.tenant,
+            user=request.user,
+            version=version,
+            valide=decision == LivrableVersion.Statut.VALIDE,
+            commentaire=request.POST.get("commentaire", ""),
         )
         messages.success(request, _("Décision enregistrée."))
 
@@ -116,5 +160,9 @@ def version_download(request, pk: int):
     version = get_object_or_404(LivrableVersion, pk=pk)
     if not access.can_view_structure(request.user, request.tenant):
         raise Http404
-    return FileResponse(version.fichier.open("rb"), as_attachment=True, filename=version.nom_original,
-                        content_type=version.content_type or "application/octet-stream")
+    return FileResponse(
+        version.fichier.open("rb"),
+        as_attachment=True,
+        filename=version.nom_original,
+        content_type=version.content_type or "application/octet-stream",
+    )

@@ -20,7 +20,9 @@ Statut = LivrableVersion.Statut
 
 
 TRANSITIONS: dict[tuple[str, str], Transition] = {
-    (Statut.BROUILLON, Statut.SOUMIS): Transition(gettext_lazy("Soumettre à l'expert"), access.can_submit_livrable),
+    (Statut.BROUILLON, Statut.SOUMIS): Transition(
+        gettext_lazy("Soumettre à l'expert"), access.can_submit_livrable
+    ),
     (Statut.SOUMIS, Statut.VALIDE): Transition(gettext_lazy("Valider"), access.can_decide_livrable),
     (Statut.SOUMIS, Statut.A_REPRENDRE): Transition(
         gettext_lazy("À reprendre"), access.can_decide_livrable, comment_required=True
@@ -34,12 +36,24 @@ def allowed_targets(version: LivrableVersion, user, structure) -> list[str]:
 
 
 @transaction.atomic
-def apply_transition(*, version: LivrableVersion, to: str, user, structure, commentaire: str = "") -> LivrableVersion:
-    version = LivrableVersion.objects.select_for_update().select_related("livrable").get(pk=version.pk)
+def apply_transition(
+    *, version: LivrableVersion, to: str, user, structure, commentaire: str = ""
+) -> LivrableVersion:
+    version = (
+        LivrableVersion.objects.select_for_update().select_related("livrable").get(pk=version.pk)
+    )
     commentaire = check_move(
-        TRANSITIONS, current=version.statut, to=to, user=user, structure=structure, commentaire=commentaire,
+        TRANSITIONS,
+        current=version.statut,
+        to=to,
+        user=user,
+        structure=structure,
+        commentaire=commentaire,
         not_allowed_message=_("Impossible de passer une version « %(from)s » à « %(to)s ».")
-        % {"from": version.get_statut_display(), "to": Statut(to).label if to in Statut.values else to},
+        % {
+            "from": version.get_statut_display(),
+            "to": Statut(to).label if to in Statut.values else to,
+        },
         comment_message=_("Un commentaire est obligatoire pour demander une reprise."),
     )
     source = version.statut
@@ -54,5 +68,7 @@ def apply_transition(*, version: LivrableVersion, to: str, user, structure, comm
         version.commentaire_decision = commentaire
         fields = ["statut", "decided_at", "decided_by", "commentaire_decision"]
     version.save(update_fields=fields)
-    LivrableTransition.objects.create(version=version, from_statut=source, to_statut=to, user=user, commentaire=commentaire)
+    LivrableTransition.objects.create(
+        version=version, from_statut=source, to_statut=to, user=user, commentaire=commentaire
+    )
     return version

@@ -26,18 +26,32 @@ def load_demo(network) -> None:
     with schema_context(structure.schema_name):
         if AxePolitique.objects.exists() or directeur is None:
             return
-        politique = services.save_politique(structure=structure, user=directeur, titre="Politique qualité 2016-2017", axes=AXES)
+        politique = services.save_politique(
+            structure=structure, user=directeur, titre="Politique qualité 2016-2017", axes=AXES
+        )
         axes = {a.numero: a for a in politique.axes.all()}
         today = timezone.localdate()
         rows = [
             ("Mettre à jour le livret d'accueil", 1, "structurelle", -20, Action.Statut.EN_COURS),
             ("Rédiger un modèle de devis", 2, "technique", 30, Action.Statut.A_FAIRE),
             ("Formaliser la procédure d'astreinte", 3, "structurelle", 60, Action.Statut.A_FAIRE),
-            ("Réunion d'équipe sur les événements indésirables", 4, "culturelle", -40, Action.Statut.FAIT),
+            (
+                "Réunion d'équipe sur les événements indésirables",
+                4,
+                "culturelle",
+                -40,
+                Action.Statut.FAIT,
+            ),
         ]
         for titre, axe, dimension, days, statut in rows:
             services.create_action(
-                structure=structure, user=directeur, titre=titre, axe=axes[axe], dimension=dimension,
-                echeance=today + datetime.timedelta(days=days), responsable=referent, statut=statut,
+                structure=structure,
+                user=directeur,
+                titre=titre,
+                axe=axes[axe],
+                dimension=dimension,
+                echeance=today + datetime.timedelta(days=days),
+                responsable=referent,
+                statut=statut,
                 origine=Action.Origine.AUTODIAGNOSTIC if axe == 2 else Action.Origine.AUTRE,
             )

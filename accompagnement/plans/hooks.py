@@ -22,5 +22,10 @@ def structure_todos(user, structure):
         return
     n = Action.objects.filter(late_q(timezone.localdate())).count()
     if n:
-        yield Todo(ngettext("%(n)s action en retard", "%(n)s actions en retard", n) % {"n": n},
-                   structure_url(structure, "plans:index") + "?en_retard=1", count=n, kind="late", group=_("Plan d'actions"))
+        yield Todo(
+            ngettext("%(n)s action en retard", "%(n)s actions en retard", n) % {"n": n},
+            structure_url(structure, "plans:index") + "?en_retard=1",
+            count=n,
+            kind="late",
+            group=_("Plan d'actions"),
+        )

@@ -51,7 +51,9 @@ class AxePolitique(models.Model):
         ordering = ["politique", "numero"]
         constraints = [
             models.UniqueConstraint(fields=["politique", "numero"], name="axe_numero_unique"),
-            models.CheckConstraint(condition=models.Q(numero__gte=1, numero__lte=6), name="axe_numero_1_a_6"),
+            models.CheckConstraint(
+                condition=models.Q(numero__gte=1, numero__lte=6), name="axe_numero_1_a_6"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -85,25 +87,47 @@ class Action(models.Model):
     plan = models.ForeignKey(PlanAction, on_delete=models.CASCADE, related_name="actions")
     titre = models.CharField(_("titre"), max_length=255)
     description = models.TextField(_("description"), blank=True)
-    criteres = models.ManyToManyField("referentiels.Critere", blank=True, related_name="+", verbose_name=_("critères liés"))
+    criteres = models.ManyToManyField(
+        "referentiels.Critere", blank=True, related_name="+", verbose_name=_("critères liés")
+    )
     theme = models.ForeignKey(
-        "referentiels.Noeud", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "referentiels.Noeud",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("thème"),
     )
-    dimension = models.CharField(_("dimension"), max_length=20, choices=Dimension.choices, default=Dimension.TECHNIQUE)
+    dimension = models.CharField(
+        _("dimension"), max_length=20, choices=Dimension.choices, default=Dimension.TECHNIQUE
+    )
     responsable = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("responsable"),
     )
     echeance = models.DateField(_("échéance"), null=True, blank=True)
-    statut = models.CharField(_("statut"), max_length=20, choices=Statut.choices, default=Statut.A_FAIRE)
+    statut = models.CharField(
+        _("statut"), max_length=20, choices=Statut.choices, default=Statut.A_FAIRE
+    )
     avancement = models.PositiveSmallIntegerField(_("avancement (%)"), default=0)
-    priorite = models.CharField(_("priorité"), max_length=10, choices=Priorite.choices, default=Priorite.MOYENNE)
-    origine = models.CharField(_("origine"), max_length=30, choices=Origine.choices, default=Origine.AUTRE)
+    priorite = models.CharField(
+        _("priorité"), max_length=10, choices=Priorite.choices, default=Priorite.MOYENNE
+    )
+    origine = models.CharField(
+        _("origine"), max_length=30, choices=Origine.choices, default=Origine.AUTRE
+    )
     # Where the action came from, e.g. {"autodiagnostic": 3} or {"action_collective": 12}
     origine_ref = models.JSONField(default=dict, blank=True)
     axe = models.ForeignKey(
-        AxePolitique, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions",
+        AxePolitique,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
         verbose_name=_("axe de la politique qualité"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -115,7 +139,9 @@ class Action(models.Model):
         verbose_name_plural = _("actions")
         ordering = ["echeance", "pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(avancement__lte=100), name="action_avancement_max_100"),
+            models.CheckConstraint(
+                condition=models.Q(avancement__lte=100), name="action_avancement_max_100"
+            ),
         ]
 
     def __str__(self) -> str:

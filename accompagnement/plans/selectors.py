@@ -37,13 +37,19 @@ class PlanFilters:
 
         return cls(
             statut=params.get("statut", "") if params.get("statut", "") in Statut.values else "",
-            dimension=params.get("dimension", "") if params.get("dimension", "") in Action.Dimension.values else "",
-            theme=as_int("theme"), responsable=as_int("responsable"), axe=as_int("axe"),
+            dimension=params.get("dimension", "")
+            if params.get("dimension", "") in Action.Dimension.values
+            else "",
+            theme=as_int("theme"),
+            responsable=as_int("responsable"),
+            axe=as_int("axe"),
             en_retard=params.get("en_retard") in ("1", "true", "on"),
         )
 
 
-def actions_filtered(filters: PlanFilters | None = None, *, today: datetime.date | None = None) -> QuerySet[Action]:
+def actions_filtered(
+    filters: PlanFilters | None = None, *, today: datetime.date | None = None
+) -> QuerySet[Action]:
     today = today or timezone.localdate()
     filters = filters or PlanFilters()
     qs = Action.objects.select_related("responsable", "axe", "theme").prefetch_related("criteres")
@@ -63,7 +69,9 @@ def actions_filtered(filters: PlanFilters | None = None, *, today: datetime.date
 
 
 def status_counts() -> dict[str, int]:
-    return dict(Action.objects.values_list("statut").annotate(n=Count("pk")).values_list("statut", "n"))
+    return dict(
+        Action.objects.values_list("statut").annotate(n=Count("pk")).values_list("statut", "n")
+    )
 
 
 def completion_rate() -> float | None:
@@ -86,10 +94,15 @@ def plan_page(filters: PlanFilters, *, today: datetime.date | None = None) -> Pl
     today = today or timezone.localdate()
     actions = list(actions_filtered(filters, today=today))
     for action in actions:
-        action.en_retard = bool(action.echeance and action.echeance < today and action.statut in OPEN)
+        action.en_retard = bool(
+            action.echeance and action.echeance < today and action.statut in OPEN
+        )
     counts = status_counts()
     politique = PolitiqueQualite.objects.prefetch_related(
-        Prefetch("axes", queryset=AxePolitique.objects.annotate(nb_actions=Count("actions")).order_by("numero"))
+        Prefetch(
+            "axes",
+            queryset=AxePolitique.objects.annotate(nb_actions=Count("actions")).order_by("numero"),
+        )
     ).first()
     return PlanPage(
         actions=actions,

@@ -21,13 +21,23 @@ from tenants.models import Structure, User
 
 Statut = Action.Statut
 EDITABLE_FIELDS = (
-    "titre", "description", "dimension", "responsable", "echeance", "priorite", "avancement", "axe", "theme",
+    "titre",
+    "description",
+    "dimension",
+    "responsable",
+    "echeance",
+    "priorite",
+    "avancement",
+    "axe",
+    "theme",
 )
 AXES_MIN, AXES_MAX = 4, 6
 
 
 def _forbidden() -> BusinessError:
-    return BusinessError(PlanError.FORBIDDEN, _("Vous ne pouvez pas modifier ce plan d'actions."), status=403)
+    return BusinessError(
+        PlanError.FORBIDDEN, _("Vous ne pouvez pas modifier ce plan d'actions."), status=403
+    )
 
 
 def get_or_create_plan() -> PlanAction:
@@ -41,16 +51,30 @@ def _validate(fields: dict[str, Any]) -> None:
         raise BusinessError(PlanError.INVALID, _("Le titre est obligatoire."), field="titre")
     avancement = fields.get("avancement")
     if avancement is not None and not 0 <= int(avancement) <= 100:
-        raise BusinessError(PlanError.INVALID, _("L'avancement est un pourcentage entre 0 et 100."), field="avancement")
-    for name, choices in (("dimension", Action.Dimension), ("priorite", Action.Priorite), ("origine", Action.Origine)):
+        raise BusinessError(
+            PlanError.INVALID,
+            _("L'avancement est un pourcentage entre 0 et 100."),
+            field="avancement",
+        )
+    for name, choices in (
+        ("dimension", Action.Dimension),
+        ("priorite", Action.Priorite),
+        ("origine", Action.Origine),
+    ):
         if name in fields and fields[name] not in choices.values:
             raise BusinessError(PlanError.INVALID, _("Valeur non reconnue."), field=name)
 
 
 @transaction.atomic
 def create_action(
-    *, structure: Structure, user: User | None, titre: str, criteres=(), statut: str = Statut.A_FAIRE,
-    check_access: bool = True, **fields: Any,
+    *,
+    structure: Structure,
+    user: User | None,
+    titre: str,
+    criteres=(),
+    statut: str = Statut.A_FAIRE,
+    check_access: bool = True,
+    **fields: Any,
 ) -> Action:
     """A new action of the structure's plan; its creation is the first line of its log.
 
@@ -76,7 +100,15 @@ def create_action(
 
 
 @transaction.atomic
-def update_action(*, structure: Structure, user: User | None, action: Action, criteres=None, check_access: bool = True, **fields: Any) -> Action:
+def update_action(
+    *,
+    structure: Structure,
+    user: User | None,
+    action: Action,
+    criteres=None,
+    check_access: bool = True,
+    **fields: Any,
+) -> Action:
     """Change an action's fields (never its status: see ``change_action_status``)."""
     if check_access and not access.can_edit_plan(user, structure):
         raise _forbidden()
@@ -93,13 +125,22 @@ def update_action(*, structure: Structure, user: User | None, action: Action, cr
     return action
 
 
-def change_action_status(*, structure: Structure, user: User, action: Action, statut: str, commentaire: str = "") -> Action:
-    return workflow.apply_transition(action=action, to=statut, user=user, structure=structure, commentaire=commentaire)
+def change_action_status(
+    *, structure: Structure, user: User, action: Action, statut: str, commentaire: str = ""
+) -> Action:
+    return workflow.apply_transition(
+        action=action, to=statut, user=user, structure=structure, commentaire=commentaire
+    )
 
 
 @transaction.atomic
 def save_politique(
-    *, structure: Structure, user: User, titre: str, engagement: str = "", axes: list[dict[str, str]]
+    *,
+    structure: Structure,
+    user: User,
+    titre: str,
+    engagement: str = "",
+    axes: list[dict[str, str]],
 ) -> PolitiqueQualite:
     """The quality policy with its 4 to 6 axes (numbered in the given order). Actions stay
     attached to the axis of the same number; removed axes free their actions."""
@@ -108,7 +149,8 @@ def save_politique(
     axes = [axe for axe in axes if (axe.get("titre") or "").strip()]
     if not AXES_MIN <= len(axes) <= AXES_MAX:
         raise BusinessError(
-            PlanError.AXES_COUNT, _("Une politique qualité compte de 4 à 6 axes (%(n)s saisis).") % {"n": len(axes)},
+            PlanError.AXES_COUNT,
+            _("Une politique qualité compte de 4 à 6 axes (%(n)s saisis).") % {"n": len(axes)},
             field="axes",
         )
     politique = PolitiqueQualite.objects.first() or PolitiqueQualite()
@@ -117,12 +159,20 @@ def save_politique(
     politique.save()
     for numero, axe in enumerate(axes, start=1):
         AxePolitique.objects.update_or_create(
-            politique=politique, numero=numero,
-            defaults={"titre": axe["titre"].strip(), "description": (axe.get("description") or "").strip()},
+            politique=politique,
+            numero=numero,
+            defaults={
+                "titre": axe["titre"].strip(),
+                "description": (axe.get("description") or "").strip(),
+            },
         )
     politique.axes.filter(numero__gt=len(axes)).delete()
     return politique
 
 
 def late(action: Action, today: datetime.date) -> bool:
-    return bool(action.echeance and action.echeance < today and action.statut in (Statut.A_FAIRE, Statut.EN_COURS))
+    return bool(
+        action.echeance
+        and action.echeance < today
+        and action.statut in (Statut.A_FAIRE, Statut.EN_COURS)
+    )

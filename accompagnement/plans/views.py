@@ -24,13 +24,26 @@ def plan(request):
     page = selectors.plan_page(filters)
     can_edit = access.can_edit_plan(request.user, structure)
     for action in page.actions:
-        action.targets = workflow.allowed_targets(action, request.user, structure) if can_edit else []
-    return render(request, "plans/plan.html", {
-        "structure": structure, "page": page, "filters": filters, "can_edit": can_edit,
-        "statuts": Action.Statut.choices, "dimensions": Action.Dimension.choices, "priorites": Action.Priorite.choices,
-        "responsables": User.objects.filter(memberships__structure=structure).order_by("last_name", "email"),
-        "import_errors": request.session.pop("plan_import_errors", None),
-    })
+        action.targets = (
+            workflow.allowed_targets(action, request.user, structure) if can_edit else []
+        )
+    return render(
+        request,
+        "plans/plan.html",
+        {
+            "structure": structure,
+            "page": page,
+            "filters": filters,
+            "can_edit": can_edit,
+            "statuts": Action.Statut.choices,
+            "dimensions": Action.Dimension.choices,
+            "priorites": Action.Priorite.choices,
+            "responsables": User.objects.filter(memberships__structure=structure).order_by(
+                "last_name", "email"
+            ),
+            "import_errors": request.session.pop("plan_import_errors", None),
+        },
+    )
 
 
 @require_POST
@@ -38,12 +51,16 @@ def action_create(request):
     structure = request.tenant
     try:
         services.create_action(
-            structure=structure, user=request.user, titre=request.POST.get("titre", ""),
+            structure=structure,
+            user=request.user,
+            titre=request.POST.get("titre", ""),
             description=request.POST.get("description", ""),
             dimension=request.POST.get("dimension") or Action.Dimension.TECHNIQUE,
             priorite=request.POST.get("priorite") or Action.Priorite.MOYENNE,
             echeance=parse_date(request.POST.get("echeance") or "") or None,
-            origine=Action.Origine.EXPERT if access.can_act_as_expert(request.user, structure) else Action.Origine.AUTRE,
+            origine=Action.Origine.EXPERT
+            if access.can_act_as_expert(request.user, structure)
+            else Action.Origine.AUTRE,
         )
         messages.success(request, _("Action ajoutée."))
     except BusinessError as error:
@@ -60,7 +77,10 @@ def action_status(request, pk: int):
     error_message = ""
     try:
         action = services.change_action_status(
-            structure=structure, user=request.user, action=action, statut=request.POST.get("statut", ""),
+            structure=structure,
+            user=request.user,
+            action=action,
+            statut=request.POST.get("statut", ""),
             commentaire=request.POST.get("commentaire", ""),
         )
     except BusinessError as error:
@@ -70,19 +90,31 @@ def action_status(request, pk: int):
     if request.htmx:
         action = selectors.actions_filtered().get(pk=action.pk)
         today = timezone.localdate()
-        action.en_retard = bool(action.echeance and action.echeance < today and action.statut in selectors.OPEN)
+        action.en_retard = bool(
+            action.echeance and action.echeance < today and action.statut in selectors.OPEN
+        )
         action.targets = workflow.allowed_targets(action, request.user, structure)
-        return render(request, "plans/_action_row.html", {"action": action, "can_edit": True, "row_error": error_message},
-                      status=200)
+        return render(
+            request,
+            "plans/_action_row.html",
+            {"action": action, "can_edit": True, "row_error": error_message},
+            status=200,
+        )
     if error_message:
         messages.error(request, error_message)
     return redirect("plans:index")
 
 
 def export(request):
-    content = xlsx.export_plan(selectors.actions_filtered(selectors.PlanFilters.from_params(request.GET)))
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="plan-actions-{request.tenant.slug}.xlsx"'
+    content = xlsx.export_plan(
+        selectors.actions_filtered(selectors.PlanFilters.from_params(request.GET))
+    )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="plan-actions-{request.tenant.slug}.xlsx"'
+    )
     return response
 
 
@@ -92,8 +124,14 @@ def import_xlsx(request):
     try:
         if fichier is None:
             raise BusinessError("invalid", _("Choisissez un fichier XLSX."), field="fichier")
-        report = xlsx.import_plan(structure=request.tenant, user=request.user, content=fichier.read())
-        messages.success(request, _("Import réussi : %(c)s action(s) créée(s), %(u)s mise(s) à jour.") % {"c": report.created, "u": report.updated})
+        report = xlsx.import_plan(
+            structure=request.tenant, user=request.user, content=fichier.read()
+        )
+        messages.success(
+            request,
+            _("Import réussi : %(c)s action(s) créée(s), %(u)s mise(s) à jour.")
+            % {"c": report.created, "u": report.updated},
+        )
     except BusinessError as error:
         if error.status == 403:
             raise Http404 from error
@@ -106,12 +144,21 @@ def politique(request):
     page = selectors.plan_page(selectors.PlanFilters())
     error = None
     if request.method == "POST":
-        axes = [{"titre": t, "description": d} for t, d in zip(
-            request.POST.getlist("axe_titre"), request.POST.getlist("axe_description"), strict=False)]
+        axes = [
+            {"titre": t, "description": d}
+            for t, d in zip(
+                request.POST.getlist("axe_titre"),
+                request.POST.getlist("axe_description"),
+                strict=False,
+            )
+        ]
         try:
             services.save_politique(
-                structure=structure, user=request.user, titre=request.POST.get("titre", ""),
-                engagement=request.POST.get("engagement", ""), axes=axes,
+                structure=structure,
+                user=request.user,
+                titre=request.POST.get("titre", ""),
+                engagement=request.POST.get("engagement", ""),
+                axes=axes,
             )
             messages.success(request, _("Politique qualité enregistrée."))
             return redirect("plans:index")
@@ -120,7 +167,14 @@ def politique(request):
                 raise Http404 from exc
             error = exc.message
     slots = [page.axes[i] if i < len(page.axes) else None for i in range(services.AXES_MAX)]
-    return render(request, "plans/politique.html", {
-        "politique": page.politique, "slots": slots, "error": error,
-        "can_edit": access.can_edit_plan(request.user, structure),
-    }, status=400 if error else 200)
+    return render(
+        request,
+        "plans/politique.html",
+        {
+            "politique": page.politique,
+            "slots": slots,
+            "error": error,
+            "can_edit": access.can_edit_plan(request.user, structure),
+        },
+        status=400 if error else 200,
+    )

@@ -55,14 +55,25 @@ def export_plan(actions) -> bytes:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="1F4E79")
     for action in actions:
-        sheet.append([
-            action.pk, action.titre, action.description, action.get_dimension_display(),
-            action.get_priorite_display(), action.get_statut_display(), action.avancement,
-            action.echeance, action.responsable.email if action.responsable else "",
-            action.axe.numero if action.axe else None,
-            ", ".join(sorted(c.code for c in action.criteres.all())), action.get_origine_display(),
-        ])
-    for column, width in zip("ABCDEFGHIJKL", (11, 45, 50, 14, 10, 12, 10, 12, 30, 10, 20, 22), strict=True):
+        sheet.append(
+            [
+                action.pk,
+                action.titre,
+                action.description,
+                action.get_dimension_display(),
+                action.get_priorite_display(),
+                action.get_statut_display(),
+                action.avancement,
+                action.echeance,
+                action.responsable.email if action.responsable else "",
+                action.axe.numero if action.axe else None,
+                ", ".join(sorted(c.code for c in action.criteres.all())),
+                action.get_origine_display(),
+            ]
+        )
+    for column, width in zip(
+        "ABCDEFGHIJKL", (11, 45, 50, 14, 10, 12, 10, 12, 30, 10, 20, 22), strict=True
+    ):
         sheet.column_dimensions[column].width = width
     for row in sheet.iter_rows(min_row=2, min_col=8, max_col=8):
         for cell in row:
@@ -98,10 +109,9 @@ def _date(value: Any) -> datetime.date | None:
 def _criteres_by_code(codes: set[str]) -> dict[str, Critere]:
     """Codes resolved in published frame versions, the most recently published first."""
     found: dict[str, Critere] = {}
-    rows = (
-        Critere.objects.filter(code__in=codes, version__statut=ReferentielVersion.Statut.PUBLIE)
-        .order_by("-version__published_at", "-version_id")
-    )
+    rows = Critere.objects.filter(
+        code__in=codes, version__statut=ReferentielVersion.Statut.PUBLIE
+    ).order_by("-version__published_at", "-version_id")
     for critere in rows:
         found.setdefault(critere.code, critere)
     return found
@@ -111,13 +121,21 @@ def _read_rows(content: bytes) -> list[tuple[int, dict[str, Any]]]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
-        raise BusinessError(PlanError.IMPORT_FILE, _("Le fichier n'est pas un classeur XLSX lisible."), field="fichier") from error
+        raise BusinessError(
+            PlanError.IMPORT_FILE,
+            _("Le fichier n'est pas un classeur XLSX lisible."),
+            field="fichier",
+        ) from error
     sheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, None) or ()
     fields = [HEADER_TO_FIELD.get(str(h or "").strip().lower()) for h in header]
     if "titre" not in fields:
-        raise BusinessError(PlanError.IMPORT_FILE, _("La colonne « Titre » est introuvable en première ligne."), field="fichier")
+        raise BusinessError(
+            PlanError.IMPORT_FILE,
+            _("La colonne « Titre » est introuvable en première ligne."),
+            field="fichier",
+        )
     result = []
     for number, values in enumerate(rows, start=2):
         if values is None or all(v in (None, "") for v in values):
@@ -129,7 +147,9 @@ def _read_rows(content: bytes) -> list[tuple[int, dict[str, Any]]]:
 def import_plan(*, structure: Structure, user: User, content: bytes) -> ImportReport:
     """Validate every row, then write them all in one transaction (or nothing)."""
     if not access.can_edit_plan(user, structure):
-        raise BusinessError(PlanError.FORBIDDEN, _("Vous ne pouvez pas modifier ce plan d'actions."), status=403)
+        raise BusinessError(
+            PlanError.FORBIDDEN, _("Vous ne pouvez pas modifier ce plan d'actions."), status=403
+        )
     rows = _read_rows(content)
     existing = {a.pk: a for a in Action.objects.all()}
     axes = {a.numero: a for a in AxePolitique.objects.all()}
@@ -138,7 +158,10 @@ def import_plan(*, structure: Structure, user: User, content: bytes) -> ImportRe
         for u in User.objects.filter(memberships__structure=structure, is_active=True)
     }
     all_codes = {
-        code.strip() for _n, row in rows for code in str(row.get("criteres") or "").split(",") if code.strip()
+        code.strip()
+        for _n, row in rows
+        for code in str(row.get("criteres") or "").split(",")
+        if code.strip()
     }
     criteres = _criteres_by_code(all_codes)
     errors: list[dict[str, Any]] = []
@@ -146,10 +169,15 @@ def import_plan(*, structure: Structure, user: User, content: bytes) -> ImportRe
 
     def error(row: int, field: str, message: str) -> None:
         label = dict(COLUMNS)[field]
-        errors.append({
-            "code": PlanError.IMPORT_INVALID, "field": field, "row": row,
-            "message": _("Ligne %(row)s, colonne « %(col)s » : %(msg)s") % {"row": row, "col": label, "msg": message},
-        })
+        errors.append(
+            {
+                "code": PlanError.IMPORT_INVALID,
+                "field": field,
+                "row": row,
+                "message": _("Ligne %(row)s, colonne « %(col)s » : %(msg)s")
+                % {"row": row, "col": label, "msg": message},
+            }
+        )
 
     for number, row in rows:
         action = None
@@ -178,23 +206,43 @@ def import_plan(*, structure: Structure, user: User, content: bytes) -> ImportRe
                 value = _choice(row.get(name), choices)
                 if value is None:
                     allowed = ", ".join(str(label) for _c, label in choices.choices)
-                    error(number, name, _("valeur « %(v)s » inconnue (valeurs possibles : %(a)s).") % {"v": row.get(name), "a": allowed})
+                    error(
+                        number,
+                        name,
+                        _("valeur « %(v)s » inconnue (valeurs possibles : %(a)s).")
+                        % {"v": row.get(name), "a": allowed},
+                    )
                 data[name] = value
         statut = None
         if row.get("statut") not in (None, ""):
             statut = _choice(row.get("statut"), Action.Statut)
             if statut is None:
                 allowed = ", ".join(str(label) for _c, label in Action.Statut.choices)
-                error(number, "statut", _("valeur « %(v)s » inconnue (valeurs possibles : %(a)s).") % {"v": row.get("statut"), "a": allowed})
-            elif action is not None and statut != action.statut and (action.statut, statut) not in workflow.TRANSITIONS:
-                error(number, "statut", _("passage de « %(from)s » à « %(to)s » impossible.") % {
-                    "from": action.get_statut_display(), "to": Action.Statut(statut).label})
+                error(
+                    number,
+                    "statut",
+                    _("valeur « %(v)s » inconnue (valeurs possibles : %(a)s).")
+                    % {"v": row.get("statut"), "a": allowed},
+                )
+            elif (
+                action is not None
+                and statut != action.statut
+                and (action.statut, statut) not in workflow.TRANSITIONS
+            ):
+                error(
+                    number,
+                    "statut",
+                    _("passage de « %(from)s » à « %(to)s » impossible.")
+                    % {"from": action.get_statut_display(), "to": Action.Statut(statut).label},
+                )
         avancement = row.get("avancement")
         if avancement in (None, ""):
             data["avancement"] = action.avancement if action else 0
         else:
             try:
-                data["avancement"] = int(float(str(avancement).replace(",", ".").rstrip("%").strip()))
+                data["avancement"] = int(
+                    float(str(avancement).replace(",", ".").rstrip("%").strip())
+                )
                 if not 0 <= data["avancement"] <= 100:
                     raise ValueError
             except ValueError:
@@ -227,14 +275,20 @@ def import_plan(*, structure: Structure, user: User, content: bytes) -> ImportRe
                 if code in criteres:
                     linked.append(criteres[code])
                 else:
-                    error(number, "criteres", _("critère « %s » inconnu dans les référentiels publiés.") % code)
+                    error(
+                        number,
+                        "criteres",
+                        _("critère « %s » inconnu dans les référentiels publiés.") % code,
+                    )
         parsed.append((action, data, linked, statut))
 
     if errors:
         raise BusinessError(
             PlanError.IMPORT_INVALID,
-            _("%(n)s erreur(s) : rien n'a été importé. Corrigez le fichier et recommencez.") % {"n": len(errors)},
-            field="fichier", errors=errors,
+            _("%(n)s erreur(s) : rien n'a été importé. Corrigez le fichier et recommencez.")
+            % {"n": len(errors)},
+            field="fichier",
+            errors=errors,
         )
     report = ImportReport()
     with transaction.atomic():
@@ -242,16 +296,26 @@ def import_plan(*, structure: Structure, user: User, content: bytes) -> ImportRe
             if action is None:
                 origine = data.pop("origine")
                 services.create_action(
-                    structure=structure, user=user, criteres=linked, statut=statut or Action.Statut.A_FAIRE,
-                    origine=origine, **data,
+                    structure=structure,
+                    user=user,
+                    criteres=linked,
+                    statut=statut or Action.Statut.A_FAIRE,
+                    origine=origine,
+                    **data,
                 )
                 report.created += 1
             else:
                 data.pop("origine")
-                services.update_action(structure=structure, user=user, action=action, criteres=linked, **data)
+                services.update_action(
+                    structure=structure, user=user, action=action, criteres=linked, **data
+                )
                 if statut and statut != action.statut:
                     workflow.apply_transition(
-                        action=action, to=statut, user=user, structure=structure, commentaire=_("Import XLSX"),
+                        action=action,
+                        to=statut,
+                        user=user,
+                        structure=structure,
+                        commentaire=_("Import XLSX"),
                     )
                 report.updated += 1
     return report

@@ -23,11 +23,15 @@ def form_class(registre: Registre) -> type[forms.ModelForm]:
         for name in registre.fields
         if registre.model._meta.get_field(name).get_internal_type() == "DateField"
     }
-    meta = type("Meta", (), {"model": registre.model, "fields": registre.fields, "widgets": widgets})
+    meta = type(
+        "Meta", (), {"model": registre.model, "fields": registre.fields, "widgets": widgets}
+    )
     form = type(f"{registre.model.__name__}Form", (forms.ModelForm,), {"Meta": meta})
     if "actions" in registre.fields:
         form.base_fields["actions"].widget = forms.CheckboxSelectMultiple()
-        form.base_fields["actions"].queryset = form.base_fields["actions"].queryset.select_related("plan")
+        form.base_fields["actions"].queryset = form.base_fields["actions"].queryset.select_related(
+            "plan"
+        )
     return form
 
 

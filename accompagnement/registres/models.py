@@ -23,7 +23,8 @@ CLIENT_REFERENCE_HELP = _(
 def validate_client_reference(value: str) -> None:
     if not CLIENT_REFERENCE_RE.match(value or ""):
         raise ValidationError(
-            _("Saisissez une référence pseudonyme au format « C-0042 » (pas de nom)."), code="client_reference"
+            _("Saisissez une référence pseudonyme au format « C-0042 » (pas de nom)."),
+            code="client_reference",
         )
 
 
@@ -43,9 +44,14 @@ class Reclamation(models.Model):
     date = models.DateField(_("date"))
     forme = models.CharField(_("forme"), max_length=10, choices=Forme.choices)
     client_reference = models.CharField(
-        _("référence client"), max_length=13, validators=[validate_client_reference], help_text=CLIENT_REFERENCE_HELP,
+        _("référence client"),
+        max_length=13,
+        validators=[validate_client_reference],
+        help_text=CLIENT_REFERENCE_HELP,
     )
-    categorie = models.CharField(_("catégorie"), max_length=20, choices=Categorie.choices, default=Categorie.AUTRE)
+    categorie = models.CharField(
+        _("catégorie"), max_length=20, choices=Categorie.choices, default=Categorie.AUTRE
+    )
     description = models.TextField(_("description"))
     traitement = models.TextField(_("traitement"), blank=True)
     date_reponse = models.DateField(_("date de réponse"), null=True, blank=True)
@@ -59,7 +65,8 @@ class Reclamation(models.Model):
         indexes = [models.Index(fields=["date"], name="reclamation_date_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(date_reponse__isnull=True) | models.Q(date_reponse__gte=models.F("date")),
+                condition=models.Q(date_reponse__isnull=True)
+                | models.Q(date_reponse__gte=models.F("date")),
                 name="reclamation_reponse_apres_date",
             ),
         ]
@@ -69,7 +76,9 @@ class Reclamation(models.Model):
 
     def clean(self) -> None:
         if self.date_reponse and self.date and self.date_reponse < self.date:
-            raise ValidationError({"date_reponse": _("La réponse ne peut pas précéder la réclamation.")})
+            raise ValidationError(
+                {"date_reponse": _("La réponse ne peut pas précéder la réclamation.")}
+            )
 
 
 class EvenementIndesirable(models.Model):
@@ -99,7 +108,9 @@ class EvenementIndesirable(models.Model):
 
 
 class EnqueteSatisfaction(models.Model):
-    periode = models.CharField(_("période"), max_length=50, help_text=_("Ex. « 2016 » ou « S2 2016 »."))
+    periode = models.CharField(
+        _("période"), max_length=50, help_text=_("Ex. « 2016 » ou « S2 2016 ».")
+    )
     annee = models.PositiveSmallIntegerField(_("année"))
     repondants = models.PositiveIntegerField(_("nombre de répondants"))
     tres_satisfaits = models.PositiveIntegerField(_("très satisfaits"), default=0)
@@ -115,8 +126,10 @@ class EnqueteSatisfaction(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(
-                    repondants__gte=models.F("tres_satisfaits") + models.F("satisfaits")
-                    + models.F("peu_satisfaits") + models.F("pas_satisfaits")
+                    repondants__gte=models.F("tres_satisfaits")
+                    + models.F("satisfaits")
+                    + models.F("peu_satisfaits")
+                    + models.F("pas_satisfaits")
                 ),
                 name="enquete_total_le_repondants",
             ),
@@ -130,12 +143,19 @@ class EnqueteSatisfaction(models.Model):
         return self.tres_satisfaits + self.satisfaits + self.peu_satisfaits + self.pas_satisfaits
 
     def clean(self) -> None:
-        if self.repondants is not None and None not in (
-            self.tres_satisfaits, self.satisfaits, self.peu_satisfaits, self.pas_satisfaits
-        ) and self.total_reponses > self.repondants:
+        if (
+            self.repondants is not None
+            and None
+            not in (self.tres_satisfaits, self.satisfaits, self.peu_satisfaits, self.pas_satisfaits)
+            and self.total_reponses > self.repondants
+        ):
             raise ValidationError(
-                {"repondants": _("La somme des réponses (%(total)s) dépasse le nombre de répondants.")
-                 % {"total": self.total_reponses}}
+                {
+                    "repondants": _(
+                        "La somme des réponses (%(total)s) dépasse le nombre de répondants."
+                    )
+                    % {"total": self.total_reponses}
+                }
             )
 
 

@@ -29,33 +29,70 @@ class Registre:
     @property
     def import_fields(self) -> tuple[str, ...]:
         """XLSX columns (many-to-many links are edited on screen only)."""
-        return tuple(name for name in self.fields if not self.model._meta.get_field(name).many_to_many)
+        return tuple(
+            name for name in self.fields if not self.model._meta.get_field(name).many_to_many
+        )
 
 
 REGISTRES: dict[str, Registre] = {
     r.slug: r
     for r in (
         Registre(
-            "reclamations", Reclamation,
-            ("date", "forme", "client_reference", "categorie", "description", "traitement", "date_reponse", "cloturee"),
+            "reclamations",
+            Reclamation,
+            (
+                "date",
+                "forme",
+                "client_reference",
+                "categorie",
+                "description",
+                "traitement",
+                "date_reponse",
+                "cloturee",
+            ),
             ("date", "forme", "client_reference", "categorie", "date_reponse", "cloturee"),
-            _("Réclamations et plaintes"), _("Nouvelle réclamation"),
+            _("Réclamations et plaintes"),
+            _("Nouvelle réclamation"),
         ),
         Registre(
-            "evenements", EvenementIndesirable,
+            "evenements",
+            EvenementIndesirable,
             ("date", "gravite", "description", "analyse", "actions", "retour_experience"),
             ("date", "gravite", "retour_experience"),
-            _("Événements indésirables"), _("Nouvel événement indésirable"),
+            _("Événements indésirables"),
+            _("Nouvel événement indésirable"),
         ),
         Registre(
-            "enquetes", EnqueteSatisfaction,
-            ("periode", "annee", "repondants", "tres_satisfaits", "satisfaits", "peu_satisfaits", "pas_satisfaits"),
-            ("periode", "annee", "repondants", "tres_satisfaits", "satisfaits", "peu_satisfaits", "pas_satisfaits"),
-            _("Enquêtes de satisfaction"), _("Nouvelle enquête"),
+            "enquetes",
+            EnqueteSatisfaction,
+            (
+                "periode",
+                "annee",
+                "repondants",
+                "tres_satisfaits",
+                "satisfaits",
+                "peu_satisfaits",
+                "pas_satisfaits",
+            ),
+            (
+                "periode",
+                "annee",
+                "repondants",
+                "tres_satisfaits",
+                "satisfaits",
+                "peu_satisfaits",
+                "pas_satisfaits",
+            ),
+            _("Enquêtes de satisfaction"),
+            _("Nouvelle enquête"),
         ),
         Registre(
-            "clients", NombreClients, ("annee", "nombre"), ("annee", "nombre"),
-            _("Nombre de clients par année"), _("Nouvelle année"),
+            "clients",
+            NombreClients,
+            ("annee", "nombre"),
+            ("annee", "nombre"),
+            _("Nombre de clients par année"),
+            _("Nouvelle année"),
         ),
     )
 }

@@ -20,25 +20,34 @@ from core.errors import BusinessError
 logger = logging.getLogger("qualireseau.registres")
 
 
-def _validation_errors(registre: Registre, error: ValidationError, *, row: int | None = None) -> list[dict]:
+def _validation_errors(
+    registre: Registre, error: ValidationError, *, row: int | None = None
+) -> list[dict]:
     errors = []
     for name, messages in error.message_dict.items():
         field = None if name == "general" else name
         for message in messages:
-            entry: dict[str, Any] = {"code": RegistreError.INVALID_ROW if row else "invalid", "message": message,
-                                     "field": field}
+            entry: dict[str, Any] = {
+                "code": RegistreError.INVALID_ROW if row else "invalid",
+                "message": message,
+                "field": field,
+            }
             if row is not None:
                 entry["row"] = row
                 label = field_label(registre, field) if field else _("ligne")
                 entry["message"] = _("Ligne %(row)s, %(label)s : %(message)s") % {
-                    "row": row, "label": label, "message": message,
+                    "row": row,
+                    "label": label,
+                    "message": message,
                 }
             errors.append(entry)
     return errors
 
 
 @transaction.atomic
-def save_register_entry(*, registre: Registre, data: dict[str, Any], instance: Model | None = None) -> Model:
+def save_register_entry(
+    *, registre: Registre, data: dict[str, Any], instance: Model | None = None
+) -> Model:
     """Create or update one entry from cleaned values (validated again here)."""
     entry = instance or registre.model()
     m2m = {}
@@ -53,7 +62,9 @@ def save_register_entry(*, registre: Registre, data: dict[str, Any], instance: M
         entry.full_clean()
     except ValidationError as error:
         errors = _validation_errors(registre, error)
-        raise BusinessError(errors[0]["code"], errors[0]["message"], field=errors[0]["field"], errors=errors) from None
+        raise BusinessError(
+            errors[0]["code"], errors[0]["message"], field=errors[0]["field"], errors=errors
+        ) from None
     entry.save()
     for name, values in m2m.items():
         getattr(entry, name).set(values)
@@ -72,36 +83,60 @@ def import_register(*, registre: Registre, content: bytes) -> int:
     """Import an XLSX file: every row is validated first; either all rows are saved or
     none (a ``BusinessError`` lists each row's field errors). Returns the count saved."""
     if len(content) > settings.MAX_UPLOAD_SIZE:
-        raise BusinessError(RegistreError.FILE_TOO_LARGE, _("Le fichier dépasse la taille maximale autorisée."))
+        raise BusinessError(
+            RegistreError.FILE_TOO_LARGE, _("Le fichier dépasse la taille maximale autorisée.")
+        )
     try:
         unknown, rows = xlsx.read_rows(registre, content)
     except ValueError:
         raise BusinessError(
-            RegistreError.INVALID_FILE, _("Le fichier n'est pas un classeur Excel (.xlsx) lisible."), field="fichier"
+            RegistreError.INVALID_FILE,
+            _("Le fichier n'est pas un classeur Excel (.xlsx) lisible."),
+            field="fichier",
         ) from None
     errors: list[dict] = [
-        {"code": RegistreError.UNKNOWN_COLUMN, "field": None,
-         "message": _("Colonne inconnue : « %(column)s ».") % {"column": column}}
+        {
+            "code": RegistreError.UNKNOWN_COLUMN,
+            "field": None,
+            "message": _("Colonne inconnue : « %(column)s ».") % {"column": column},
+        }
         for column in unknown
     ]
     if not rows and not errors:
-        raise BusinessError(RegistreError.EMPTY_FILE, _("Le fichier ne contient aucune ligne."), field="fichier")
+        raise BusinessError(
+            RegistreError.EMPTY_FILE, _("Le fichier ne contient aucune ligne."), field="fichier"
+        )
     forms = []
     form = form_class(registre)
     for number, values in rows:
         missing = [name for name in registre.import_fields if name not in values]
         bound = form(data={name: values.get(name, "") for name in registre.import_fields})
         if missing:
-            errors.append({
-                "code": RegistreError.MISSING_COLUMN, "field": None, "row": number,
-                "message": _("Ligne %(row)s : colonnes manquantes (%(columns)s).")
-                % {"row": number, "columns": ", ".join(field_label(registre, n) for n in missing)},
-            })
+            errors.append(
+                {
+                    "code": RegistreError.MISSING_COLUMN,
+                    "field": None,
+                    "row": number,
+                    "message": _("Ligne %(row)s : colonnes manquantes (%(columns)s).")
+                    % {
+                        "row": number,
+                        "columns": ", ".join(field_label(registre, n) for n in missing),
+                    },
+                }
+            )
             continue
         if not bound.is_valid():
-            errors += _validation_errors(registre, ValidationError(bound.errors.get_json_data() and {
-                name: [item["message"] for item in items] for name, items in bound.errors.get_json_data().items()
-            }), row=number)
+            errors += _validation_errors(
+                registre,
+                ValidationError(
+                    bound.errors.get_json_data()
+                    and {
+                        name: [item["message"] for item in items]
+                        for name, items in bound.errors.get_json_data().items()
+                    }
+                ),
+                row=number,
+            )
             continue
         forms.append(bound)
     if errors:

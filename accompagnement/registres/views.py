@@ -32,13 +32,17 @@ def entry_list(request, slug: str):
     registre = registre_by_slug(slug)
     entries = selectors.register_entries(registre)
     columns = [(name, field_label(registre, name)) for name in registre.list_fields]
-    rows = [
-        (entry, [_display(entry, name) for name in registre.list_fields]) for entry in entries
-    ]
-    return render(request, "registres/list.html", {
-        "registre": registre, "columns": columns, "rows": rows,
-        "can_write": access.can_contribute(request.user, request.tenant),
-    })
+    rows = [(entry, [_display(entry, name) for name in registre.list_fields]) for entry in entries]
+    return render(
+        request,
+        "registres/list.html",
+        {
+            "registre": registre,
+            "columns": columns,
+            "rows": rows,
+            "can_write": access.can_contribute(request.user, request.tenant),
+        },
+    )
 
 
 def _display(entry, name: str):
@@ -59,21 +63,29 @@ def entry_form(request, slug: str, pk: int | None = None):
     form = form_class(registre)(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_register_entry(registre=registre, data=form.cleaned_data, instance=instance)
+            services.save_register_entry(
+                registre=registre, data=form.cleaned_data, instance=instance
+            )
         except BusinessError as error:
             for item in error.errors:
-                form.add_error(item.get("field") if item.get("field") in form.fields else None, item["message"])
+                form.add_error(
+                    item.get("field") if item.get("field") in form.fields else None, item["message"]
+                )
         else:
             messages.success(request, _("Enregistré."))
             return redirect(structure_url(request.tenant, "registres:list", slug))
-    return render(request, "registres/form.html", {"registre": registre, "form": form, "instance": instance})
+    return render(
+        request, "registres/form.html", {"registre": registre, "form": form, "instance": instance}
+    )
 
 
 @require_POST
 def entry_delete(request, slug: str, pk: int):
     registre = registre_by_slug(slug)
     _require_contributor(request)
-    services.delete_register_entry(registre=registre, instance=selectors.register_entry(registre, pk))
+    services.delete_register_entry(
+        registre=registre, instance=selectors.register_entry(registre, pk)
+    )
     messages.success(request, _("Supprimé."))
     return redirect(structure_url(request.tenant, "registres:list", slug))
 
@@ -96,8 +108,12 @@ def entry_import(request, slug: str):
                 messages.success(request, _("%(count)s lignes importées.") % {"count": count})
                 return redirect(structure_url(request.tenant, "registres:list", slug))
     columns = [field_label(registre, name) for name in registre.import_fields]
-    return render(request, "registres/import.html", {"registre": registre, "errors": errors, "columns": columns},
-                  status=400 if errors else 200)
+    return render(
+        request,
+        "registres/import.html",
+        {"registre": registre, "errors": errors, "columns": columns},
+        status=400 if errors else 200,
+    )
 
 
 def entry_export(request, slug: str):

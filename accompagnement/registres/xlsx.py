@@ -56,7 +56,9 @@ def cell_to_form_value(registre: Registre, name: str, value: Any) -> Any:
     return str(value).strip()
 
 
-def read_rows(registre: Registre, content: bytes) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
+def read_rows(
+    registre: Registre, content: bytes
+) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
     """(unknown headers, [(row number, {field: form value})]) of the first sheet.
 
     Raises ``ValueError`` when the file is not a readable workbook."""
@@ -69,7 +71,9 @@ def read_rows(registre: Registre, content: bytes) -> tuple[list[str], list[tuple
     headers = next(rows, None) or ()
     mapping = header_map(registre)
     columns = [mapping.get(_normalise(header)) for header in headers]
-    unknown = [str(header) for header, name in zip(headers, columns, strict=True) if header and not name]
+    unknown = [
+        str(header) for header, name in zip(headers, columns, strict=True) if header and not name
+    ]
     parsed = []
     for number, row in enumerate(rows, start=2):
         if not any(cell not in (None, "") for cell in row):

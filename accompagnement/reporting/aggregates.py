@@ -27,15 +27,23 @@ from accompagnement.reporting.indicators import CRITERES_EFFECTIVITE
 
 # The figures of a line of the drill-down (and of the whole scope): the mean of each
 # headline rate and the share of structures with all level-1 / level-2 criteria satisfied.
-HEADLINE_RATES = ("taux_declare", "taux_confirme", "taux_plan_actions", "taux_participation", "taux_satisfaits",
-                  "taux_mecontents")
+HEADLINE_RATES = (
+    "taux_declare",
+    "taux_confirme",
+    "taux_plan_actions",
+    "taux_participation",
+    "taux_satisfaits",
+    "taux_mecontents",
+)
 LEVEL_FLAGS = ("tous_niveau1", "tous_niveau2")
 HEADLINE_NAMES = ("bilans", *HEADLINE_RATES, *(f"part_{flag}" for flag in LEVEL_FLAGS))
-HEADLINE_SQL = ", ".join([
-    "count(*)",
-    *(f"avg(s.{rate})" for rate in HEADLINE_RATES),
-    *(f"avg(s.{flag}::int)::float8" for flag in LEVEL_FLAGS),
-])
+HEADLINE_SQL = ", ".join(
+    [
+        "count(*)",
+        *(f"avg(s.{rate})" for rate in HEADLINE_RATES),
+        *(f"avg(s.{flag}::int)::float8" for flag in LEVEL_FLAGS),
+    ]
+)
 
 # One structure's row, as the API returns it.
 ROW_COLUMNS_SQL = """
@@ -62,8 +70,11 @@ def _named(cursor_row: tuple, names: Sequence[str]) -> dict:
 
 def rows_json(snapshots) -> str:
     """The scope's rows (one per structure, by name) as a JSON array, text ready to send."""
-    [(text,)] = _fetch(snapshots, f"""SELECT COALESCE(json_agg(r), '[]')::text
-                                     FROM (SELECT {ROW_COLUMNS_SQL} FROM s ORDER BY s.structure_nom) AS r""")
+    [(text,)] = _fetch(
+        snapshots,
+        f"""SELECT COALESCE(json_agg(r), '[]')::text
+                                     FROM (SELECT {ROW_COLUMNS_SQL} FROM s ORDER BY s.structure_nom) AS r""",
+    )
     return text
 
 
@@ -71,14 +82,16 @@ def totals(snapshots, codes: Sequence[str] = CRITERES_EFFECTIVITE) -> dict:
     """The scope's headline figures, complaints, reviews late, diagnoses done, the share of
     each effectivité criterion satisfied and of structures conform on all of them."""
     criterion = "avg(((s.indicateurs -> 'criteres_cibles' ->> %s)::boolean)::int)::float8"
-    select = ", ".join([
-        HEADLINE_SQL,
-        "sum(s.reclamations) AS reclamations",
-        "count(*) FILTER (WHERE s.en_retard) AS soumis_en_retard",
-        "count(s.taux_declare) AS diagnostics",
-        "avg(CASE WHEN huit.connus > 0 THEN huit.tous::int END)::float8 AS part_conformes_8_criteres",
-        *[criterion for _ in codes],
-    ])
+    select = ", ".join(
+        [
+            HEADLINE_SQL,
+            "sum(s.reclamations) AS reclamations",
+            "count(*) FILTER (WHERE s.en_retard) AS soumis_en_retard",
+            "count(s.taux_declare) AS diagnostics",
+            "avg(CASE WHEN huit.connus > 0 THEN huit.tous::int END)::float8 AS part_conformes_8_criteres",
+            *[criterion for _ in codes],
+        ]
+    )
     after = """
         CROSS JOIN LATERAL (
             SELECT count(v) AS connus, bool_and(COALESCE(v, false)) AS tous
@@ -87,24 +100,37 @@ def totals(snapshots, codes: Sequence[str] = CRITERES_EFFECTIVITE) -> dict:
         ) AS huit
     """
     [row] = _fetch(snapshots, f"SELECT {select} FROM s {after}", params=[*codes, list(codes)])
-    names = (*HEADLINE_NAMES, "reclamations", "soumis_en_retard", "diagnostics", "part_conformes_8_criteres")
+    names = (
+        *HEADLINE_NAMES,
+        "reclamations",
+        "soumis_en_retard",
+        "diagnostics",
+        "part_conformes_8_criteres",
+    )
     result = _named(row[: len(names)], names)
-    result["criteres"] = dict(zip(codes, row[len(names):], strict=True))
+    result["criteres"] = dict(zip(codes, row[len(names) :], strict=True))
     return result
 
 
 def theme_means(snapshots) -> list[tuple[str, float | None, float | None]]:
     """(theme code, mean declared rate, mean confirmed rate), by code."""
-    return _fetch(snapshots, """
+    return _fetch(
+        snapshots,
+        """
         SELECT t.key, avg((t.value ->> 'declare')::float8), avg((t.value ->> 'confirme')::float8)
         FROM s CROSS JOIN LATERAL jsonb_each(COALESCE(s.indicateurs -> 'themes', '{}'::jsonb)) AS t
         GROUP BY t.key ORDER BY t.key COLLATE "C"
-    """)
+    """,
+    )
 
 
 _CHILDREN = {
     "territoire": ("s.territoire_id", "", "GROUP BY s.territoire_id"),
-    "groupe": ("g.id::int", "CROSS JOIN LATERAL jsonb_array_elements_text(s.groupe_ids) AS g (id)", "GROUP BY g.id"),
+    "groupe": (
+        "g.id::int",
+        "CROSS JOIN LATERAL jsonb_array_elements_text(s.groupe_ids) AS g (id)",
+        "GROUP BY g.id",
+    ),
     "structure": ("s.structure_id", "", "GROUP BY s.structure_id"),
     "campagne": ("s.campagne_id", "", "GROUP BY s.campagne_id"),
 }

@@ -27,15 +27,23 @@ REVIEW_TEXTS = {
 def load_demo(network) -> None:
     admin = next((user for user in network.users.values() if user.is_federation_admin), None)
     campagne, _ = Campagne.objects.get_or_create(
-        annee=2016, semestre=2, territoire=None,
-        defaults={"libelle": "S2 2016", "echeance": datetime.date(2017, 1, 10), "ouverte_par": admin},
+        annee=2016,
+        semestre=2,
+        territoire=None,
+        defaults={
+            "libelle": "S2 2016",
+            "echeance": datetime.date(2017, 1, 10),
+            "ouverte_par": admin,
+        },
     )
     for structure in network.staffed_structures:
         director = network.member(structure, Membership.Role.DIRECTEUR)
         if structure == network.demo_structure or director is None:
             continue
         with tenant_context(structure):
-            if BilanStructure.objects.filter(campagne=campagne, statut=BilanStructure.Statut.SOUMIS).exists():
+            if BilanStructure.objects.filter(
+                campagne=campagne, statut=BilanStructure.Statut.SOUMIS
+            ).exists():
                 continue
             bilan = bilans_services.open_bilan(campagne=campagne, user=director)
             bilans_services.update_bilan(bilan=bilan, user=director, data=REVIEW_TEXTS)

@@ -18,24 +18,55 @@ def consolidation_xlsx(data: dict, rows: list[dict]) -> bytes:
     sheet = workbook.active
     sheet.title = "Structures"
     theme_codes = [theme["code"] for theme in data["themes"]]
-    sheet.append(["Structure", "Taux déclaré %", "Taux confirmé %", "Écart (points)", "Tous niveau 1",
-                  "Tous niveau 2", "Plan d'actions %", "Participation %", "Satisfaits %", "Réclamations",
-                  "Mécontents %", "En retard", *[f"Thème {code} déclaré %" for code in theme_codes],
-                  *[f"Critère {code}" for code in CRITERES_EFFECTIVITE]])
+    sheet.append(
+        [
+            "Structure",
+            "Taux déclaré %",
+            "Taux confirmé %",
+            "Écart (points)",
+            "Tous niveau 1",
+            "Tous niveau 2",
+            "Plan d'actions %",
+            "Participation %",
+            "Satisfaits %",
+            "Réclamations",
+            "Mécontents %",
+            "En retard",
+            *[f"Thème {code} déclaré %" for code in theme_codes],
+            *[f"Critère {code}" for code in CRITERES_EFFECTIVITE],
+        ]
+    )
     for row in rows:
-        sheet.append([
-            row["structure_nom"], _pct(row["taux_declare"]), _pct(row["taux_confirme"]), _pct(row["ecart"]),
-            row["tous_niveau1"], row["tous_niveau2"], _pct(row["taux_plan_actions"]),
-            _pct(row["taux_participation"]), _pct(row["taux_satisfaits"]), row["reclamations"],
-            _pct(row["taux_mecontents"]), row["en_retard"],
-            *[_pct(row["themes"].get(code, {}).get("declare")) for code in theme_codes],
-            *[row["criteres_cibles"].get(code) for code in CRITERES_EFFECTIVITE],
-        ])
+        sheet.append(
+            [
+                row["structure_nom"],
+                _pct(row["taux_declare"]),
+                _pct(row["taux_confirme"]),
+                _pct(row["ecart"]),
+                row["tous_niveau1"],
+                row["tous_niveau2"],
+                _pct(row["taux_plan_actions"]),
+                _pct(row["taux_participation"]),
+                _pct(row["taux_satisfaits"]),
+                row["reclamations"],
+                _pct(row["taux_mecontents"]),
+                row["en_retard"],
+                *[_pct(row["themes"].get(code, {}).get("declare")) for code in theme_codes],
+                *[row["criteres_cibles"].get(code) for code in CRITERES_EFFECTIVITE],
+            ]
+        )
     themes = workbook.create_sheet("Thèmes")
     themes.append(["Thème", "Intitulé", "Déclaré %", "Confirmé %", "Écart (points)"])
     for theme in data["themes"]:
-        themes.append([theme["code"], theme["titre"], _pct(theme["declare"]), _pct(theme["confirme"]),
-                       _pct(theme["ecart"])])
+        themes.append(
+            [
+                theme["code"],
+                theme["titre"],
+                _pct(theme["declare"]),
+                _pct(theme["confirme"]),
+                _pct(theme["ecart"]),
+            ]
+        )
     families = workbook.create_sheet("Indicateurs")
     families.append(["Famille", "Indicateur", "Valeur"])
     for family, values in data["familles"].items():

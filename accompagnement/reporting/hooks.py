@@ -18,5 +18,10 @@ def network_menu(user):
 def todos_for(user):
     drafts = selectors.bilans_territoire_visible_to(user).filter(statut="brouillon").count()
     if drafts:
-        yield Todo(_("%(n)s bilan(s) de territoire à soumettre") % {"n": drafts},
-                   network_url("reporting:campagnes"), count=drafts, kind="warning", group=_("Bilans semestriels"))
+        yield Todo(
+            _("%(n)s bilan(s) de territoire à soumettre") % {"n": drafts},
+            network_url("reporting:campagnes"),
+            count=drafts,
+            kind="warning",
+            group=_("Bilans semestriels"),
+        )

@@ -18,7 +18,9 @@ CRITERES_EFFECTIVITE = ("4.2.1", "4.2.9", "4.3.1", "4.3.2", "4.3.7", "4.6.2", "4
 MEDIAN_MIN_STRUCTURES = 3
 
 
-def diagnosis_figures(items: Iterable[CriterionInput], *, codes: Sequence[str] = CRITERES_EFFECTIVITE) -> dict:
+def diagnosis_figures(
+    items: Iterable[CriterionInput], *, codes: Sequence[str] = CRITERES_EFFECTIVITE
+) -> dict:
     """JSON-ready figures of one self-diagnosis, computed by the diagnostics' own scoring
     module (``accompagnement.diagnostics.scoring``: same definitions everywhere).
 
@@ -44,12 +46,18 @@ def diagnosis_figures(items: Iterable[CriterionInput], *, codes: Sequence[str] =
                 "declare": _rate(scores.declared.by_level, niveau),
                 "confirme": _rate(scores.confirmed.by_level, niveau),
                 "tous_satisfaits_declare": scores.declared.all_satisfied(niveau),
-                "tous_satisfaits_confirme": scores.confirmed.all_satisfied(niveau) if _has_confirmation(items) else None,
+                "tous_satisfaits_confirme": scores.confirmed.all_satisfied(niveau)
+                if _has_confirmation(items)
+                else None,
             }
             for niveau in niveaux
         },
         "criteres_cibles": {
-            code: (None if by_code.get(code) is None or by_code[code].exclue else by_code[code].satisfied)
+            code: (
+                None
+                if by_code.get(code) is None or by_code[code].exclue
+                else by_code[code].satisfied
+            )
             for code in codes
         },
     }
@@ -65,7 +73,7 @@ def _has_confirmation(items: list[CriterionInput]) -> bool:
 
 
 def retained_all_level(figures: dict, niveau: int) -> bool | None:
-    """"All level-N satisfied" retained for consolidation: the confirmed flag once the
+    """ "All level-N satisfied" retained for consolidation: the confirmed flag once the
     expert confirmed, else the declared one; ``None`` without any answer at that level."""
     level = figures.get("niveaux", {}).get(str(niveau))
     if level is None:
@@ -92,13 +100,17 @@ def unhappy_rate(client_references: Iterable[str], clients: int | None) -> float
     return len(set(client_references)) / clients
 
 
-def action_plan_completion(statuts: Iterable[str], *, done: str = "fait", dropped: str = "abandonne") -> float | None:
+def action_plan_completion(
+    statuts: Iterable[str], *, done: str = "fait", dropped: str = "abandonne"
+) -> float | None:
     """Actions done / actions not abandoned."""
     kept = [statut for statut in statuts if statut != dropped]
     return sum(1 for statut in kept if statut == done) / len(kept) if kept else None
 
 
-def anonymised_median(values: Iterable[float | None], minimum: int = MEDIAN_MIN_STRUCTURES) -> float | None:
+def anonymised_median(
+    values: Iterable[float | None], minimum: int = MEDIAN_MIN_STRUCTURES
+) -> float | None:
     """Median over structures, suppressed (``None``) when fewer than ``minimum`` values:
     a median over one or two structures would reveal them."""
     kept = [value for value in values if value is not None]

@@ -17,14 +17,23 @@ class Campagne(models.Model):
     or for one territory."""
 
     libelle = models.CharField(_("libellé"), max_length=100)
-    semestre = models.PositiveSmallIntegerField(_("semestre"), choices=[(1, _("1er semestre")), (2, _("2e semestre"))])
+    semestre = models.PositiveSmallIntegerField(
+        _("semestre"), choices=[(1, _("1er semestre")), (2, _("2e semestre"))]
+    )
     annee = models.PositiveSmallIntegerField(_("année"))
     echeance = models.DateField(_("date limite de dépôt"))
     territoire = models.ForeignKey(
-        "tenants.Territoire", on_delete=models.PROTECT, null=True, blank=True, related_name="campagnes",
-        verbose_name=_("territoire"), help_text=_("Vide : toutes les structures du réseau."),
+        "tenants.Territoire",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="campagnes",
+        verbose_name=_("territoire"),
+        help_text=_("Vide : toutes les structures du réseau."),
     )
-    ouverte_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    ouverte_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -33,7 +42,8 @@ class Campagne(models.Model):
         ordering = ["-annee", "-semestre", "-echeance"]
         constraints = [
             models.UniqueConstraint(
-                fields=["annee", "semestre", "territoire"], name="campagne_unique_par_perimetre",
+                fields=["annee", "semestre", "territoire"],
+                name="campagne_unique_par_perimetre",
                 nulls_distinct=False,
             ),
         ]
@@ -52,7 +62,9 @@ class InstantaneQuerySet(models.QuerySet):
 
 def _immutable() -> BusinessError:
     return BusinessError(
-        CommonError.IMMUTABLE, _("Un bilan soumis est figé : il ne peut être ni modifié ni supprimé."), status=409
+        CommonError.IMMUTABLE,
+        _("Un bilan soumis est figé : il ne peut être ni modifié ni supprimé."),
+        status=409,
     )
 
 
@@ -65,14 +77,22 @@ class InstantaneBilan(models.Model):
     """
 
     campagne = models.ForeignKey(Campagne, on_delete=models.PROTECT, related_name="instantanes")
-    structure = models.ForeignKey("tenants.Structure", on_delete=models.PROTECT, related_name="instantanes_bilan")
+    structure = models.ForeignKey(
+        "tenants.Structure", on_delete=models.PROTECT, related_name="instantanes_bilan"
+    )
     structure_nom = models.CharField(max_length=200)
     territoire = models.ForeignKey(
-        "tenants.Territoire", on_delete=models.PROTECT, null=True, blank=True, related_name="instantanes_bilan"
+        "tenants.Territoire",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="instantanes_bilan",
     )
     groupe_ids = models.JSONField(default=list)
     soumis_le = models.DateTimeField()
-    soumis_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    soumis_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     en_retard = models.BooleanField(default=False)
     # Headline figures (columns, for fast consolidation)
     taux_declare = models.FloatField(null=True)
@@ -97,9 +117,13 @@ class InstantaneBilan(models.Model):
         verbose_name_plural = _("bilans soumis (instantanés)")
         ordering = ["campagne", "structure_nom"]
         constraints = [
-            models.UniqueConstraint(fields=["campagne", "structure"], name="instantane_unique_par_campagne"),
+            models.UniqueConstraint(
+                fields=["campagne", "structure"], name="instantane_unique_par_campagne"
+            ),
         ]
-        indexes = [models.Index(fields=["campagne", "territoire"], name="instantane_campagne_terr_idx")]
+        indexes = [
+            models.Index(fields=["campagne", "territoire"], name="instantane_campagne_terr_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.campagne} — {self.structure_nom}"
@@ -121,9 +145,15 @@ class BilanTerritoire(models.Model):
         BROUILLON = "brouillon", _("Brouillon")
         SOUMIS = "soumis", _("Soumis")
 
-    campagne = models.ForeignKey(Campagne, on_delete=models.PROTECT, related_name="bilans_territoire")
-    territoire = models.ForeignKey("tenants.Territoire", on_delete=models.PROTECT, related_name="bilans")
-    statut = models.CharField(_("statut"), max_length=20, choices=Statut.choices, default=Statut.BROUILLON)
+    campagne = models.ForeignKey(
+        Campagne, on_delete=models.PROTECT, related_name="bilans_territoire"
+    )
+    territoire = models.ForeignKey(
+        "tenants.Territoire", on_delete=models.PROTECT, related_name="bilans"
+    )
+    statut = models.CharField(
+        _("statut"), max_length=20, choices=Statut.choices, default=Statut.BROUILLON
+    )
     date = models.DateField(_("date"), null=True, blank=True)
     lieu = models.CharField(_("lieu"), max_length=200, blank=True)
     auteur = models.CharField(_("rédigé par"), max_length=200, blank=True)
@@ -131,22 +161,35 @@ class BilanTerritoire(models.Model):
     pilote_fonction = models.CharField(_("fonction"), max_length=200, blank=True)
     pilote_telephone = models.CharField(_("téléphone"), max_length=30, blank=True)
     themes_criteres_etudies = models.TextField(_("thèmes et critères étudiés"), blank=True)
-    avancement_plan_collectif = models.TextField(_("avancement du plan d'actions collectif"), blank=True)
+    avancement_plan_collectif = models.TextField(
+        _("avancement du plan d'actions collectif"), blank=True
+    )
     dynamique_reseau = models.TextField(_("dynamique de réseau"), blank=True)
     echanges_structures = models.TextField(_("échanges entre structures"), blank=True)
-    nb_structures_engagees = models.PositiveIntegerField(_("nombre de structures engagées dans le module"), null=True, blank=True)
-    nb_reunions = models.PositiveIntegerField(_("nombre de réunions de travail"), null=True, blank=True)
+    nb_structures_engagees = models.PositiveIntegerField(
+        _("nombre de structures engagées dans le module"), null=True, blank=True
+    )
+    nb_reunions = models.PositiveIntegerField(
+        _("nombre de réunions de travail"), null=True, blank=True
+    )
     taux_participation = models.DecimalField(
-        _("taux de participation des structures aux réunions du groupe (%)"), max_digits=5, decimal_places=1,
-        null=True, blank=True,
+        _("taux de participation des structures aux réunions du groupe (%)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
     )
     livrable_planning = models.TextField(_("planning du groupe"), blank=True)
     livrable_comptes_rendus = models.TextField(_("comptes rendus"), blank=True)
     livrable_plan_actions = models.TextField(_("mise à jour du plan d'actions"), blank=True)
     difficultes_ut = models.TextField(_("difficultés rencontrées par l'UT"), blank=True)
-    difficultes_structures = models.TextField(_("difficultés rencontrées par les structures"), blank=True)
+    difficultes_structures = models.TextField(
+        _("difficultés rencontrées par les structures"), blank=True
+    )
     remarques = models.TextField(_("remarques"), blank=True)
-    indicateurs_structures = models.JSONField(_("indicateurs des structures"), default=dict, blank=True)
+    indicateurs_structures = models.JSONField(
+        _("indicateurs des structures"), default=dict, blank=True
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -158,7 +201,9 @@ class BilanTerritoire(models.Model):
         verbose_name_plural = _("bilans semestriels de territoire")
         ordering = ["-campagne__annee", "-campagne__semestre", "territoire__nom"]
         constraints = [
-            models.UniqueConstraint(fields=["campagne", "territoire"], name="bilan_territoire_unique"),
+            models.UniqueConstraint(
+                fields=["campagne", "territoire"], name="bilan_territoire_unique"
+            ),
         ]
 
     def __str__(self) -> str:

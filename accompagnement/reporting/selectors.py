@@ -55,7 +55,11 @@ def campagnes_visible_to(user) -> QuerySet[Campagne]:
     if access.is_federation_admin(user):
         return queryset
     territoire_ids = set(access.territoires_piloted_by(user).values_list("pk", flat=True))
-    territoire_ids |= set(access.structures_visible_to(user).exclude(territoire=None).values_list("territoire_id", flat=True))
+    territoire_ids |= set(
+        access.structures_visible_to(user)
+        .exclude(territoire=None)
+        .values_list("territoire_id", flat=True)
+    )
     return queryset.filter(Q(territoire__isnull=True) | Q(territoire_id__in=territoire_ids))
 
 
@@ -83,29 +87,45 @@ def consolidate(scope: Scope) -> dict:
     snapshots = scope.snapshots()
     figures = aggregates.totals(snapshots)
     expected = list(
-        scope.structures().annotate(soumis=Exists(snapshots.filter(structure=OuterRef("pk"))))
-        .values("nom", "phase", "soumis").order_by("nom")
+        scope.structures()
+        .annotate(soumis=Exists(snapshots.filter(structure=OuterRef("pk"))))
+        .values("nom", "phase", "soumis")
+        .order_by("nom")
     )
     overdue = timezone.localdate() > scope.campagne.echeance
     titles = (
         snapshots.exclude(indicateurs__themes_titres={})
-        .values_list("indicateurs__themes_titres", flat=True).first()
+        .values_list("indicateurs__themes_titres", flat=True)
+        .first()
     ) or {}
     themes = [
-        {"code": code, "titre": titles.get(code, code), "declare": declared, "confirme": confirmed,
-         "ecart": indicators.gap(declared, confirmed)}
+        {
+            "code": code,
+            "titre": titles.get(code, code),
+            "declare": declared,
+            "confirme": confirmed,
+            "ecart": indicators.gap(declared, confirmed),
+        }
         for code, declared, confirmed in aggregates.theme_means(snapshots)
     ]
     module_declared, module_confirmed = figures["taux_declare"], figures["taux_confirme"]
     network = _network_counts(scope)
     return {
-        "campagne": {"id": scope.campagne.pk, "libelle": scope.campagne.libelle,
-                     "echeance": scope.campagne.echeance.isoformat()},
-        "perimetre": {"territoire": scope.territoire.pk if scope.territoire else None,
-                      "groupe": scope.groupe.pk if scope.groupe else None},
+        "campagne": {
+            "id": scope.campagne.pk,
+            "libelle": scope.campagne.libelle,
+            "echeance": scope.campagne.echeance.isoformat(),
+        },
+        "perimetre": {
+            "territoire": scope.territoire.pk if scope.territoire else None,
+            "groupe": scope.groupe.pk if scope.groupe else None,
+        },
         "themes": themes,
-        "module": {"declare": module_declared, "confirme": module_confirmed,
-                   "ecart": indicators.gap(module_declared, module_confirmed)},
+        "module": {
+            "declare": module_declared,
+            "confirme": module_confirmed,
+            "ecart": indicators.gap(module_declared, module_confirmed),
+        },
         "part_tous_niveau1": figures["part_tous_niveau1"],
         "part_tous_niveau2": figures["part_tous_niveau2"],
         "bilans": {
@@ -118,10 +138,14 @@ def consolidate(scope: Scope) -> dict:
         "familles": {
             "realisation": {
                 "structures_engagees": len(expected),
-                "structures_deploiement": sum(1 for s in expected if s["phase"] == Structure.Phase.DEPLOIEMENT),
+                "structures_deploiement": sum(
+                    1 for s in expected if s["phase"] == Structure.Phase.DEPLOIEMENT
+                ),
                 "pilotes": network["pilotes"],
                 "experts": network["experts"],
-                "part_diagnostic_realise": figures["diagnostics"] / len(expected) if expected else None,
+                "part_diagnostic_realise": figures["diagnostics"] / len(expected)
+                if expected
+                else None,
                 "taux_conformite_declare": module_declared,
                 "taux_conformite_confirme": module_confirmed,
                 "reunions_collectives": network["reunions"],
@@ -154,7 +178,11 @@ def _network_counts(scope: Scope) -> dict:
     from accompagnement.groupes.models import ReunionCollective
 
     territoire_id = scope.territoire.pk if scope.territoire else scope.campagne.territoire_id
-    territoires = Territoire.objects.all() if territoire_id is None else Territoire.objects.filter(pk=territoire_id)
+    territoires = (
+        Territoire.objects.all()
+        if territoire_id is None
+        else Territoire.objects.filter(pk=territoire_id)
+    )
     groupes = GroupeTravail.objects.filter(territoire__in=territoires)
     if scope.groupe is not None:
         groupes = groupes.filter(pk=scope.groupe.pk)
@@ -177,11 +205,18 @@ def drill_down(scope: Scope) -> list[dict]:
     elif scope.groupe is None:
         children = [(g.pk, g.nom, "groupe") for g in scope.territoire.groupes.order_by("nom")]
     else:
-        children = [(pk, nom, "structure")
-                    for pk, nom in snapshots.order_by("structure_nom").values_list("structure_id", "structure_nom")]
+        children = [
+            (pk, nom, "structure")
+            for pk, nom in snapshots.order_by("structure_nom").values_list(
+                "structure_id", "structure_nom"
+            )
+        ]
     figures = aggregates.headline_by(snapshots, children[0][2]) if children else {}
     empty = {"bilans": 0, **dict.fromkeys(aggregates.HEADLINE_NAMES[1:])}
-    return [{"id": pk, "nom": nom, "niveau": kind, **figures.get(pk, empty)} for pk, nom, kind in children]
+    return [
+        {"id": pk, "nom": nom, "niveau": kind, **figures.get(pk, empty)}
+        for pk, nom, kind in children
+    ]
 
 
 def evolution(*, territoire: Territoire | None = None, limit: int = 8) -> list[dict]:
@@ -190,17 +225,28 @@ def evolution(*, territoire: Territoire | None = None, limit: int = 8) -> list[d
     if territoire is not None:
         snapshots = snapshots.filter(territoire=territoire)
     figures = aggregates.headline_by(snapshots, "campagne")
-    campagnes = Campagne.objects.filter(pk__in=list(figures)).order_by("-annee", "-semestre", "-pk")[:limit]
-    return [{"campagne": campagne.libelle, **figures[campagne.pk]} for campagne in reversed(campagnes)]
+    campagnes = Campagne.objects.filter(pk__in=list(figures)).order_by(
+        "-annee", "-semestre", "-pk"
+    )[:limit]
+    return [
+        {"campagne": campagne.libelle, **figures[campagne.pk]} for campagne in reversed(campagnes)
+    ]
 
 
 def structure_benchmark(*, structure: Structure, campagne: Campagne) -> dict | None:
     """The structure's own figures next to the ANONYMISED medians of its territory and of
     the network (a median over fewer than 3 structures is suppressed: ``None``)."""
-    rows = list(InstantaneBilan.objects.filter(campagne=campagne)
-                .values("structure_id", "territoire_id", *aggregates.HEADLINE_RATES))
+    rows = list(
+        InstantaneBilan.objects.filter(campagne=campagne).values(
+            "structure_id", "territoire_id", *aggregates.HEADLINE_RATES
+        )
+    )
     own = next((row for row in rows if row["structure_id"] == structure.pk), None)
-    territory = [row for row in rows if structure.territoire_id and row["territoire_id"] == structure.territoire_id]
+    territory = [
+        row
+        for row in rows
+        if structure.territoire_id and row["territoire_id"] == structure.territoire_id
+    ]
     return {
         "campagne": campagne.libelle,
         "indicateurs": [
@@ -222,7 +268,9 @@ def resolve_scope(user, params) -> Scope:
     campagne = get_object_or_404(campagnes_visible_to(user), pk=_int(params.get("campagne")))
     territoire = groupe = None
     if params.get("groupe"):
-        groupe = get_object_or_404(GroupeTravail.objects.select_related("territoire"), pk=_int(params["groupe"]))
+        groupe = get_object_or_404(
+            GroupeTravail.objects.select_related("territoire"), pk=_int(params["groupe"])
+        )
         territoire = groupe.territoire
     if params.get("territoire"):
         territoire = get_object_or_404(Territoire, pk=_int(params["territoire"]))

@@ -32,12 +32,20 @@ REMINDER_STEPS = (("j-7", -7), ("j+1", 1))
 
 
 def _forbidden() -> BusinessError:
-    return BusinessError(ReportingError.FORBIDDEN, _("Vous n'avez pas accès à cette action."), status=404)
+    return BusinessError(
+        ReportingError.FORBIDDEN, _("Vous n'avez pas accès à cette action."), status=404
+    )
 
 
 @transaction.atomic
 def open_campagne(
-    *, user, libelle: str, semestre: int, annee: int, echeance: datetime.date, territoire: Territoire | None = None
+    *,
+    user,
+    libelle: str,
+    semestre: int,
+    annee: int,
+    echeance: datetime.date,
+    territoire: Territoire | None = None,
 ) -> Campagne:
     """Open a campaign: the federation for the network or a territory, a pilot for theirs."""
     if not access.can_open_campagne(user, territoire):
@@ -47,13 +55,19 @@ def open_campagne(
     try:
         with transaction.atomic():
             return Campagne.objects.create(
-                libelle=libelle.strip() or f"S{semestre} {annee}", semestre=semestre, annee=annee,
-                echeance=echeance, territoire=territoire, ouverte_par=user,
+                libelle=libelle.strip() or f"S{semestre} {annee}",
+                semestre=semestre,
+                annee=annee,
+                echeance=echeance,
+                territoire=territoire,
+                ouverte_par=user,
             )
     except IntegrityError:
         raise BusinessError(
-            ReportingError.CAMPAGNE_EXISTS, _("Une campagne existe déjà pour ce semestre et ce périmètre."),
-            field="semestre", status=409,
+            ReportingError.CAMPAGNE_EXISTS,
+            _("Une campagne existe déjà pour ce semestre et ce périmètre."),
+            field="semestre",
+            status=409,
         ) from None
 
 
@@ -81,16 +95,28 @@ def snapshot_columns(figures: dict) -> dict[str, Any]:
 
 
 def record_snapshot(
-    *, campagne: Campagne, structure: Structure, user, figures: dict, contenu: dict, soumis_le: datetime.datetime
+    *,
+    campagne: Campagne,
+    structure: Structure,
+    user,
+    figures: dict,
+    contenu: dict,
+    soumis_le: datetime.datetime,
 ) -> InstantaneBilan:
     """Write the immutable snapshot of a submitted review (called inside the submitting
     service's transaction). A second snapshot for the same campaign is refused."""
     if InstantaneBilan.objects.filter(campagne=campagne, structure=structure).exists():
-        raise BusinessError(ReportingError.ALREADY_SUBMITTED, _("Ce bilan a déjà été soumis."), status=409)
+        raise BusinessError(
+            ReportingError.ALREADY_SUBMITTED, _("Ce bilan a déjà été soumis."), status=409
+        )
     return InstantaneBilan.objects.create(
-        campagne=campagne, structure=structure, structure_nom=structure.nom,
-        territoire_id=structure.territoire_id, groupe_ids=sorted(structure.groupes.values_list("pk", flat=True)),
-        soumis_le=soumis_le, soumis_par=user,
+        campagne=campagne,
+        structure=structure,
+        structure_nom=structure.nom,
+        territoire_id=structure.territoire_id,
+        groupe_ids=sorted(structure.groupes.values_list("pk", flat=True)),
+        soumis_le=soumis_le,
+        soumis_par=user,
         en_retard=timezone.localdate(soumis_le) > campagne.echeance,
         contenu={**contenu, "figures": figures},
         **snapshot_columns(figures),
@@ -120,11 +146,14 @@ def send_campaign_reminders(*, today: datetime.date | None = None) -> int:
             continue
         step = steps[0]
         scope = selectors.Scope(campagne=campagne)
-        submitted = set(InstantaneBilan.objects.filter(campagne=campagne).values_list("structure_id", flat=True))
+        submitted = set(
+            InstantaneBilan.objects.filter(campagne=campagne).values_list("structure_id", flat=True)
+        )
         recipients: dict[int, list[str]] = {}
         for structure_id, email in Membership.objects.filter(
             structure__in=scope.structures().exclude(pk__in=submitted),
-            role__in=[Membership.Role.DIRECTEUR, Membership.Role.REFERENT], user__is_active=True,
+            role__in=[Membership.Role.DIRECTEUR, Membership.Role.REFERENT],
+            user__is_active=True,
         ).values_list("structure_id", "user__email"):
             recipients.setdefault(structure_id, []).append(email)
         structures = Structure.objects.in_bulk(list(recipients))
@@ -134,7 +163,8 @@ def send_campaign_reminders(*, today: datetime.date | None = None) -> int:
                 message = enqueue_email(
                     key=f"campagne-relance:{campagne.pk}:{structure_id}:{step}",
                     to=emails,
-                    subject=_("Bilan semestriel %(campagne)s à remettre") % {"campagne": campagne.libelle},
+                    subject=_("Bilan semestriel %(campagne)s à remettre")
+                    % {"campagne": campagne.libelle},
                     body=_reminder_body(campagne, structure, step),
                 )
                 sent += message is not None
@@ -147,24 +177,43 @@ def _reminder_body(campagne: Campagne, structure: Structure, step: str) -> str:
     intro = (
         _("Le bilan semestriel %(campagne)s de %(structure)s est attendu pour le %(date)s.")
         if step == "j-7"
-        else _("Le bilan semestriel %(campagne)s de %(structure)s était attendu pour le %(date)s et n'a pas été soumis.")
+        else _(
+            "Le bilan semestriel %(campagne)s de %(structure)s était attendu pour le %(date)s et n'a pas été soumis."
+        )
     )
     from django.conf import settings
 
-    return "\n\n".join([
-        intro % {"campagne": campagne.libelle, "structure": structure.nom, "date": due},
-        _("Le bilan est prérempli avec vos indicateurs : %(url)s")
-        % {"url": settings.SITE_URL + structure_url(structure, "bilans:index")},
-    ])
+    return "\n\n".join(
+        [
+            intro % {"campagne": campagne.libelle, "structure": structure.nom, "date": due},
+            _("Le bilan est prérempli avec vos indicateurs : %(url)s")
+            % {"url": settings.SITE_URL + structure_url(structure, "bilans:index")},
+        ]
+    )
 
 
 # --- Territorial review ------------------------------------------------------------------
 
 TERRITOIRE_TEXT_FIELDS = (
-    "date", "lieu", "auteur", "pilote_nom", "pilote_fonction", "pilote_telephone", "themes_criteres_etudies",
-    "avancement_plan_collectif", "dynamique_reseau", "echanges_structures", "nb_structures_engagees",
-    "nb_reunions", "taux_participation", "livrable_planning", "livrable_comptes_rendus", "livrable_plan_actions",
-    "difficultes_ut", "difficultes_structures", "remarques",
+    "date",
+    "lieu",
+    "auteur",
+    "pilote_nom",
+    "pilote_fonction",
+    "pilote_telephone",
+    "themes_criteres_etudies",
+    "avancement_plan_collectif",
+    "dynamique_reseau",
+    "echanges_structures",
+    "nb_structures_engagees",
+    "nb_reunions",
+    "taux_participation",
+    "livrable_planning",
+    "livrable_comptes_rendus",
+    "livrable_plan_actions",
+    "difficultes_ut",
+    "difficultes_structures",
+    "remarques",
 )
 
 
@@ -179,7 +228,9 @@ def bilan_territoire_prefill(*, campagne: Campagne, territoire: Territoire, user
     themes = PlanningTheme.objects.filter(
         groupe__territoire=territoire, date_debut__lte=end, date_fin__gte=start
     ).values_list("theme_code", "theme_titre")
-    actions = ActionCollective.objects.filter(groupe__territoire=territoire).values_list("titre", flat=True)
+    actions = ActionCollective.objects.filter(groupe__territoire=territoire).values_list(
+        "titre", flat=True
+    )
     return {
         "date": timezone.localdate(),
         "auteur": user.get_full_name() or user.email,
@@ -192,10 +243,12 @@ def bilan_territoire_prefill(*, campagne: Campagne, territoire: Territoire, user
         "themes_criteres_etudies": "\n".join(f"{code} {titre}" for code, titre in themes),
         "avancement_plan_collectif": "\n".join(f"- {titre}" for titre in actions),
         "indicateurs_structures": {
-            "module": consolidation["module"], "themes": consolidation["themes"],
+            "module": consolidation["module"],
+            "themes": consolidation["themes"],
             "part_tous_niveau1": consolidation["part_tous_niveau1"],
             "part_tous_niveau2": consolidation["part_tous_niveau2"],
-            "impact": familles["impact"], "bilans": {k: v for k, v in consolidation["bilans"].items() if k != "manquants"},
+            "impact": familles["impact"],
+            "bilans": {k: v for k, v in consolidation["bilans"].items() if k != "manquants"},
         },
     }
 
@@ -205,24 +258,32 @@ def open_bilan_territoire(*, campagne: Campagne, territoire: Territoire, user) -
     if not access.can_edit_bilan_territoire(user, territoire):
         raise _forbidden()
     if campagne.territoire_id not in (None, territoire.pk):
-        raise BusinessError(ReportingError.CAMPAGNE_OUT_OF_SCOPE, _("Cette campagne ne concerne pas ce territoire."))
+        raise BusinessError(
+            ReportingError.CAMPAGNE_OUT_OF_SCOPE, _("Cette campagne ne concerne pas ce territoire.")
+        )
     bilan = BilanTerritoire.objects.filter(campagne=campagne, territoire=territoire).first()
     if bilan is None:
         bilan = BilanTerritoire.objects.create(
-            campagne=campagne, territoire=territoire,
+            campagne=campagne,
+            territoire=territoire,
             **bilan_territoire_prefill(campagne=campagne, territoire=territoire, user=user),
         )
     return bilan
 
 
 @transaction.atomic
-def update_bilan_territoire(*, bilan: BilanTerritoire, user, data: dict[str, Any]) -> BilanTerritoire:
+def update_bilan_territoire(
+    *, bilan: BilanTerritoire, user, data: dict[str, Any]
+) -> BilanTerritoire:
     if not access.can_edit_bilan_territoire(user, bilan.territoire):
         raise _forbidden()
     bilan = BilanTerritoire.objects.select_for_update().get(pk=bilan.pk)
     if bilan.statut != workflow.BROUILLON:
-        raise BusinessError(ReportingError.IMMUTABLE, _("Ce bilan est soumis : il ne peut plus être modifié."),
-                            status=409)
+        raise BusinessError(
+            ReportingError.IMMUTABLE,
+            _("Ce bilan est soumis : il ne peut plus être modifié."),
+            status=409,
+        )
     for name in TERRITOIRE_TEXT_FIELDS:
         if name in data:
             setattr(bilan, name, data[name])
@@ -232,10 +293,19 @@ def update_bilan_territoire(*, bilan: BilanTerritoire, user, data: dict[str, Any
 
 
 @transaction.atomic
-def submit_bilan_territoire(*, bilan: BilanTerritoire, user, commentaire: str = "") -> BilanTerritoire:
+def submit_bilan_territoire(
+    *, bilan: BilanTerritoire, user, commentaire: str = ""
+) -> BilanTerritoire:
     if not access.can_edit_bilan_territoire(user, bilan.territoire):
         raise _forbidden()
-    bilan = BilanTerritoire.objects.select_for_update().select_related("territoire").get(pk=bilan.pk)
-    workflow.apply_transition(obj=bilan, to=workflow.SOUMIS, user=user, log_model=BilanTerritoireTransition,
-                              commentaire=commentaire)
+    bilan = (
+        BilanTerritoire.objects.select_for_update().select_related("territoire").get(pk=bilan.pk)
+    )
+    workflow.apply_transition(
+        obj=bilan,
+        to=workflow.SOUMIS,
+        user=user,
+        log_model=BilanTerritoireTransition,
+        commentaire=commentaire,
+    )
     return bilan

@@ -6,6 +6,8 @@ urlpatterns = [
     path("campagnes/", views.campagnes, name="campagnes"),
     path("tableau-de-bord/", views.tableau_de_bord, name="tableau-de-bord"),
     path("consolidation.xlsx", views.consolidation_xlsx, name="consolidation-xlsx"),
-    path("bilans-territoire/ouvrir/", views.bilan_territoire_ouvrir, name="bilan-territoire-ouvrir"),
+    path(
+        "bilans-territoire/ouvrir/", views.bilan_territoire_ouvrir, name="bilan-territoire-ouvrir"
+    ),
     path("bilans-territoire/<int:pk>/", views.bilan_territoire, name="bilan-territoire"),
 ]

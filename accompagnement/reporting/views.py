@@ -22,7 +22,9 @@ from tenants import access
 
 def _form_errors(form, error: BusinessError) -> None:
     for item in error.errors:
-        form.add_error(item.get("field") if item.get("field") in form.fields else None, item["message"])
+        form.add_error(
+            item.get("field") if item.get("field") in form.fields else None, item["message"]
+        )
 
 
 @login_required
@@ -37,19 +39,29 @@ def campagnes(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.open_campagne(user=request.user, libelle=data["libelle"] or "", semestre=data["semestre"],
-                                       annee=data["annee"], echeance=data["echeance"], territoire=data["territoire"])
+                services.open_campagne(
+                    user=request.user,
+                    libelle=data["libelle"] or "",
+                    semestre=data["semestre"],
+                    annee=data["annee"],
+                    echeance=data["echeance"],
+                    territoire=data["territoire"],
+                )
             except BusinessError as error:
                 _form_errors(form, error)
             else:
                 messages.success(request, _("Campagne ouverte."))
                 return redirect(network_url("reporting:campagnes"))
-    return render(request, "reporting/campagnes.html", {
-        "campagnes": selectors.campagnes_visible_to(request.user),
-        "form": form,
-        "bilans": selectors.bilans_territoire_visible_to(request.user),
-        "territoires": territoires,
-    })
+    return render(
+        request,
+        "reporting/campagnes.html",
+        {
+            "campagnes": selectors.campagnes_visible_to(request.user),
+            "form": form,
+            "bilans": selectors.bilans_territoire_visible_to(request.user),
+            "territoires": territoires,
+        },
+    )
 
 
 def _scope_or_latest(request) -> selectors.Scope | None:
@@ -75,20 +87,36 @@ def tableau_de_bord(request):
     detail = selectors.drill_down(scope)
     evolution = selectors.evolution(territoire=scope.territoire)
     charts = {
-        "themes": {"labels": [t["titre"] for t in data["themes"]],
-                   "declare": [_pct(t["declare"]) for t in data["themes"]],
-                   "confirme": [_pct(t["confirme"]) for t in data["themes"]]},
-        "evolution": {"labels": [e["campagne"] for e in evolution],
-                      "declare": [_pct(e["taux_declare"]) for e in evolution],
-                      "confirme": [_pct(e["taux_confirme"]) for e in evolution]},
+        "themes": {
+            "labels": [t["titre"] for t in data["themes"]],
+            "declare": [_pct(t["declare"]) for t in data["themes"]],
+            "confirme": [_pct(t["confirme"]) for t in data["themes"]],
+        },
+        "evolution": {
+            "labels": [e["campagne"] for e in evolution],
+            "declare": [_pct(e["taux_declare"]) for e in evolution],
+            "confirme": [_pct(e["taux_confirme"]) for e in evolution],
+        },
     }
-    return render(request, "reporting/tableau_de_bord.html", {
-        "scope": scope, "data": data, "rows": rows, "detail": detail, "evolution": evolution, "charts": charts,
-        "campagnes": selectors.campagnes_visible_to(request.user),
-        "territoires": access.territoires_consolidated_for(request.user).order_by("nom"),
-        "criteres": [(code, data["familles"]["effectivite"]["criteres"][code]) for code in CRITERES_EFFECTIVITE],
-        "is_network": scope.territoire is None,
-    })
+    return render(
+        request,
+        "reporting/tableau_de_bord.html",
+        {
+            "scope": scope,
+            "data": data,
+            "rows": rows,
+            "detail": detail,
+            "evolution": evolution,
+            "charts": charts,
+            "campagnes": selectors.campagnes_visible_to(request.user),
+            "territoires": access.territoires_consolidated_for(request.user).order_by("nom"),
+            "criteres": [
+                (code, data["familles"]["effectivite"]["criteres"][code])
+                for code in CRITERES_EFFECTIVITE
+            ],
+            "is_network": scope.territoire is None,
+        },
+    )
 
 
 def _pct(value):
@@ -100,19 +128,29 @@ def consolidation_xlsx(request):
     scope = _scope_or_latest(request)
     if scope is None:
         raise Http404
-    response = HttpResponse(exports.consolidation_xlsx(selectors.consolidate(scope), selectors.snapshot_rows(scope)),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="consolidation-{scope.campagne.pk}.xlsx"'
+    response = HttpResponse(
+        exports.consolidation_xlsx(selectors.consolidate(scope), selectors.snapshot_rows(scope)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="consolidation-{scope.campagne.pk}.xlsx"'
+    )
     return response
 
 
 @login_required
 @require_POST
 def bilan_territoire_ouvrir(request):
-    territoire = get_object_or_404(access.territoires_consolidated_for(request.user), pk=request.POST.get("territoire"))
-    campagne = get_object_or_404(selectors.campagnes_visible_to(request.user), pk=request.POST.get("campagne"))
+    territoire = get_object_or_404(
+        access.territoires_consolidated_for(request.user), pk=request.POST.get("territoire")
+    )
+    campagne = get_object_or_404(
+        selectors.campagnes_visible_to(request.user), pk=request.POST.get("campagne")
+    )
     try:
-        bilan = services.open_bilan_territoire(campagne=campagne, territoire=territoire, user=request.user)
+        bilan = services.open_bilan_territoire(
+            campagne=campagne, territoire=territoire, user=request.user
+        )
     except BusinessError as error:
         messages.error(request, error.message)
         return redirect(network_url("reporting:campagnes"))
@@ -137,5 +175,12 @@ def bilan_territoire(request, pk: int):
             _form_errors(form, error)
         else:
             return redirect(network_url("reporting:bilan-territoire", bilan.pk))
-    fields = [(bilan._meta.get_field(name).verbose_name, getattr(bilan, name)) for name in TERRITOIRE_TEXT_FIELDS]
-    return render(request, "reporting/bilan_territoire.html", {"bilan": bilan, "form": form, "bilan_fields": fields})
+    fields = [
+        (bilan._meta.get_field(name).verbose_name, getattr(bilan, name))
+        for name in TERRITOIRE_TEXT_FIELDS
+    ]
+    return render(
+        request,
+        "reporting/bilan_territoire.html",
+        {"bilan": bilan, "form": form, "bilan_fields": fields},
+    )

@@ -21,13 +21,19 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 
-def apply_transition(*, obj: models.Model, to: str, user, log_model: type[models.Model], commentaire: str = "") -> None:
+def apply_transition(
+    *, obj: models.Model, to: str, user, log_model: type[models.Model], commentaire: str = ""
+) -> None:
     """Move ``obj`` (with ``statut``, ``submitted_at``, ``submitted_by``) to ``to`` and log it."""
     current = obj.statut
     if (current, to) not in TRANSITIONS:
         raise BusinessError(
-            ReportingError.ALREADY_SUBMITTED if current == SOUMIS else ReportingError.TRANSITION_NOT_ALLOWED,
-            _("Ce bilan est déjà soumis.") if current == SOUMIS else _("Changement de statut impossible."),
+            ReportingError.ALREADY_SUBMITTED
+            if current == SOUMIS
+            else ReportingError.TRANSITION_NOT_ALLOWED,
+            _("Ce bilan est déjà soumis.")
+            if current == SOUMIS
+            else _("Changement de statut impossible."),
             status=409,
         )
     obj.statut = to
@@ -37,4 +43,6 @@ def apply_transition(*, obj: models.Model, to: str, user, log_model: type[models
         obj.submitted_by = user
         fields += ["submitted_at", "submitted_by"]
     obj.save(update_fields=fields)
-    log_model.objects.create(bilan=obj, from_statut=current, to_statut=to, user=user, commentaire=commentaire)
+    log_model.objects.create(
+        bilan=obj, from_statut=current, to_statut=to, user=user, commentaire=commentaire
+    )

@@ -42,14 +42,28 @@ class LivrableVersionSerializer(serializers.ModelSerializer):
     class Meta:
         model = LivrableVersion
         fields = [
-            "id", "livrable", "numero", "nom_original", "content_type", "taille", "statut", "uploaded_by",
-            "uploaded_at", "submitted_at", "decided_at", "decided_by", "commentaire_decision", "transitions",
+            "id",
+            "livrable",
+            "numero",
+            "nom_original",
+            "content_type",
+            "taille",
+            "statut",
+            "uploaded_by",
+            "uploaded_at",
+            "submitted_at",
+            "decided_at",
+            "decided_by",
+            "commentaire_decision",
+            "transitions",
         ]
         read_only_fields = fields
 
 
 class LivrableSerializer(serializers.ModelSerializer):
-    type_livrable = serializers.SlugRelatedField(slug_field="code", queryset=TypeLivrable.objects.filter(actif=True))
+    type_livrable = serializers.SlugRelatedField(
+        slug_field="code", queryset=TypeLivrable.objects.filter(actif=True)
+    )
     versions = LivrableVersionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -64,7 +78,9 @@ class VersionUploadSerializer(serializers.Serializer):
 
 
 class DecisionSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=[LivrableVersion.Statut.VALIDE, LivrableVersion.Statut.A_REPRENDRE])
+    decision = serializers.ChoiceField(
+        choices=[LivrableVersion.Statut.VALIDE, LivrableVersion.Statut.A_REPRENDRE]
+    )
     commentaire = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -74,7 +90,17 @@ class SoumissionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SoumissionLivrable
-        fields = ["id", "structure", "type_livrable", "livrable_id", "version_id", "numero", "titre", "statut", "submitted_at"]
+        fields = [
+            "id",
+            "structure",
+            "type_livrable",
+            "livrable_id",
+            "version_id",
+            "numero",
+            "titre",
+            "statut",
+            "submitted_at",
+        ]
         read_only_fields = fields
 
 
@@ -84,10 +110,35 @@ class ActionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Action
         fields = [
-            "id", "titre", "description", "dimension", "priorite", "statut", "avancement", "echeance",
-            "responsable", "axe", "theme", "criteres", "origine", "origine_ref", "created_at", "updated_at", "en_retard",
+            "id",
+            "titre",
+            "description",
+            "dimension",
+            "priorite",
+            "statut",
+            "avancement",
+            "echeance",
+            "responsable",
+            "axe",
+            "theme",
+            "criteres",
+            "origine",
+            "origine_ref",
+            "created_at",
+            "updated_at",
+            "en_retard",
         ]
-        read_only_fields = ["id", "statut", "origine", "origine_ref", "created_at", "updated_at", "en_retard", "criteres", "theme"]
+        read_only_fields = [
+            "id",
+            "statut",
+            "origine",
+            "origine_ref",
+            "created_at",
+            "updated_at",
+            "en_retard",
+            "criteres",
+            "theme",
+        ]
 
 
 class StatutSerializer(serializers.Serializer):
@@ -108,13 +159,26 @@ class ActionCollectiveSerializer(serializers.ModelSerializer):
     suivis = SuiviSerializer(many=True, read_only=True)
     priorite = serializers.ChoiceField(choices=Priorite.choices, default=Priorite.MOYENNE)
     horizon = serializers.ChoiceField(choices=Horizon.choices, default=Horizon.MOYEN)
-    criteres_codes = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    criteres_codes = serializers.ListField(
+        child=serializers.CharField(), required=False, default=list
+    )
 
     class Meta:
         model = ActionCollective
         fields = [
-            "id", "groupe", "titre", "description", "criteres_codes", "theme_code", "dimension", "priorite",
-            "faisabilite", "horizon", "echeance", "created_at", "suivis",
+            "id",
+            "groupe",
+            "titre",
+            "description",
+            "criteres_codes",
+            "theme_code",
+            "dimension",
+            "priorite",
+            "faisabilite",
+            "horizon",
+            "echeance",
+            "created_at",
+            "suivis",
         ]
         read_only_fields = ["id", "created_at", "suivis"]
 
@@ -123,7 +187,16 @@ class ReunionSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReunionCollective
         fields = [
-            "id", "groupe", "date", "duree_minutes", "lieu", "theme", "ordre_du_jour", "compte_rendu", "annulee", "created_at",
+            "id",
+            "groupe",
+            "date",
+            "duree_minutes",
+            "lieu",
+            "theme",
+            "ordre_du_jour",
+            "compte_rendu",
+            "annulee",
+            "created_at",
         ]
         read_only_fields = ["id", "compte_rendu", "annulee", "created_at"]
 

@@ -38,7 +38,13 @@ def _structure(request):
 
 # --- Structure side ------------------------------------------------------------------------
 
-class LivrableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+
+class LivrableViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
     """A structure's deliverables with their versions and history."""
 
     serializer_class = s.LivrableSerializer
@@ -46,17 +52,28 @@ class LivrableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
     def get_queryset(self):
         return Livrable.objects.select_related("type_livrable").prefetch_related(
-            Prefetch("versions", queryset=LivrableVersion.objects.order_by("-numero").prefetch_related(
-                Prefetch("transitions", queryset=LivrableTransition.objects.order_by("at", "pk"))))
+            Prefetch(
+                "versions",
+                queryset=LivrableVersion.objects.order_by("-numero").prefetch_related(
+                    Prefetch(
+                        "transitions", queryset=LivrableTransition.objects.order_by("at", "pk")
+                    )
+                ),
+            )
         )
 
     def perform_create(self, serializer):
         serializer.instance = livrable_services.create_livrable(
-            structure=_structure(self.request), user=self.request.user,
-            type_livrable=serializer.validated_data["type_livrable"], titre=serializer.validated_data.get("titre", ""),
+            structure=_structure(self.request),
+            user=self.request.user,
+            type_livrable=serializer.validated_data["type_livrable"],
+            titre=serializer.validated_data.get("titre", ""),
         )
 
-    @extend_schema(request={"multipart/form-data": s.VersionUploadSerializer}, responses={201: s.LivrableVersionSerializer})
+    @extend_schema(
+        request={"multipart/form-data": s.VersionUploadSerializer},
+        responses={201: s.LivrableVersionSerializer},
+    )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def versions(self, request, pk=None):
         """Upload a new draft version (PDF, DOCX, ODT, XLSX, PNG, JPEG; size limit)."""
@@ -64,7 +81,10 @@ class LivrableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         data = s.VersionUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         version = livrable_services.upload_version(
-            structure=_structure(request), user=request.user, livrable=livrable, fichier=data.validated_data["fichier"]
+            structure=_structure(request),
+            user=request.user,
+            livrable=livrable,
+            fichier=data.validated_data["fichier"],
         )
         return Response(s.LivrableVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
@@ -79,7 +99,9 @@ class LivrableVersionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet)
     @action(detail=True, methods=["post"])
     def soumettre(self, request, pk=None):
         """Submit the version to the structure's experts (director or référent)."""
-        version = livrable_services.submit_version(structure=_structure(request), user=request.user, version=self.get_object())
+        version = livrable_services.submit_version(
+            structure=_structure(request), user=request.user, version=self.get_object()
+        )
         return Response(s.LivrableVersionSerializer(version).data)
 
     @extend_schema(request=s.DecisionSerializer, responses=s.LivrableVersionSerializer)
@@ -89,15 +111,22 @@ class LivrableVersionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet)
         data = s.DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         version = livrable_services.decide_version(
-            structure=_structure(request), user=request.user, version=self.get_object(),
+            structure=_structure(request),
+            user=request.user,
+            version=self.get_object(),
             valide=data.validated_data["decision"] == LivrableVersion.Statut.VALIDE,
             commentaire=data.validated_data["commentaire"],
         )
         return Response(s.LivrableVersionSerializer(version).data)
 
 
-class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                    mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class ActionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     """The structure's action plan. Filters: statut, dimension, theme, responsable, axe, en_retard."""
 
     serializer_class = s.ActionSerializer
@@ -105,17 +134,25 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return plan_selectors.actions_filtered(plan_selectors.PlanFilters.from_params(self.request.query_params))
+        return plan_selectors.actions_filtered(
+            plan_selectors.PlanFilters.from_params(self.request.query_params)
+        )
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = plan_services.create_action(
-            structure=_structure(self.request), user=self.request.user, titre=data.pop("titre"), **data
+            structure=_structure(self.request),
+            user=self.request.user,
+            titre=data.pop("titre"),
+            **data,
         )
 
     def perform_update(self, serializer):
         serializer.instance = plan_services.update_action(
-            structure=_structure(self.request), user=self.request.user, action=serializer.instance, **serializer.validated_data
+            structure=_structure(self.request),
+            user=self.request.user,
+            action=serializer.instance,
+            **serializer.validated_data,
         )
 
     @extend_schema(request=s.StatutSerializer, responses=s.ActionSerializer)
@@ -125,13 +162,17 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         data = s.StatutSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         updated = plan_services.change_action_status(
-            structure=_structure(request), user=request.user, action=self.get_object(),
-            statut=data.validated_data["statut"], commentaire=data.validated_data["commentaire"],
+            structure=_structure(request),
+            user=request.user,
+            action=self.get_object(),
+            statut=data.validated_data["statut"],
+            commentaire=data.validated_data["commentaire"],
         )
         return Response(s.ActionSerializer(updated).data)
 
 
 # --- Network side ---------------------------------------------------------------------------
+
 
 class TypeLivrableViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = s.TypeLivrableSerializer
@@ -139,7 +180,9 @@ class TypeLivrableViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewse
     queryset = TypeLivrable.objects.all()
 
     def perform_create(self, serializer):
-        serializer.instance = groupe_services.create_type_livrable(user=self.request.user, **serializer.validated_data)
+        serializer.instance = groupe_services.create_type_livrable(
+            user=self.request.user, **serializer.validated_data
+        )
 
 
 class RevueLivrableViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -152,8 +195,10 @@ class RevueLivrableViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         params = self.request.query_params
         as_int = lambda v: int(v) if (v or "").isdigit() else None  # noqa: E731
         return groupe_selectors.review_queue(
-            self.request.user, type_code=params.get("type", ""),
-            territoire=as_int(params.get("territoire")), groupe=as_int(params.get("groupe")),
+            self.request.user,
+            type_code=params.get("type", ""),
+            territoire=as_int(params.get("territoire")),
+            groupe=as_int(params.get("groupe")),
         )
 
 
@@ -161,8 +206,13 @@ def _visible_groupes(user):
     return access.groupes_visible_to(user)
 
 
-class ActionCollectiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                              mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class ActionCollectiveViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     """Collective actions of the groups one sees, each with every member structure's status."""
 
     serializer_class = s.ActionCollectiveSerializer
@@ -170,7 +220,9 @@ class ActionCollectiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return ActionCollective.objects.filter(groupe__in=_visible_groupes(self.request.user)).prefetch_related(
+        return ActionCollective.objects.filter(
+            groupe__in=_visible_groupes(self.request.user)
+        ).prefetch_related(
             Prefetch("suivis", queryset=SuiviActionCollective.objects.select_related("structure"))
         )
 
@@ -179,29 +231,42 @@ class ActionCollectiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         groupe = data.pop("groupe")
         if not access.can_view_groupe(self.request.user, groupe):
             raise Http404
-        serializer.instance = groupe_services.create_action_collective(user=self.request.user, groupe=groupe, titre=data.pop("titre"), **data)
+        serializer.instance = groupe_services.create_action_collective(
+            user=self.request.user, groupe=groupe, titre=data.pop("titre"), **data
+        )
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("groupe", None)
-        serializer.instance = groupe_services.update_action_collective(user=self.request.user, action=serializer.instance, **data)
+        serializer.instance = groupe_services.update_action_collective(
+            user=self.request.user, action=serializer.instance, **data
+        )
 
 
-class ReunionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class ReunionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
     """Meetings of the groups one sees; attendance under ``emargements``."""
 
     serializer_class = s.ReunionSerializer
     filterset_fields = ["groupe"]
 
     def get_queryset(self):
-        return ReunionCollective.objects.filter(groupe__in=_visible_groupes(self.request.user)).order_by("date")
+        return ReunionCollective.objects.filter(
+            groupe__in=_visible_groupes(self.request.user)
+        ).order_by("date")
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         groupe: GroupeTravail = data.pop("groupe")
         if not access.can_view_groupe(self.request.user, groupe):
             raise Http404
-        serializer.instance = groupe_services.create_reunion(user=self.request.user, groupe=groupe, **data)
+        serializer.instance = groupe_services.create_reunion(
+            user=self.request.user, groupe=groupe, **data
+        )
 
     @extend_schema(request=s.EmargementSerializer, responses=s.EmargementSerializer(many=True))
     @action(detail=True, methods=["get", "post"])
@@ -212,9 +277,13 @@ class ReunionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
             data = s.EmargementSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             groupe_services.record_emargement(
-                user=request.user, reunion=reunion, structure=data.validated_data["structure"],
+                user=request.user,
+                reunion=reunion,
+                structure=data.validated_data["structure"],
                 participants=data.validated_data.get("participants", ""),
             )
         rows = Emargement.objects.filter(reunion=reunion).order_by("pk")
-        return Response(s.EmargementSerializer(rows, many=True).data,
-                        status=status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK)
+        return Response(
+            s.EmargementSerializer(rows, many=True).data,
+            status=status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK,
+        )

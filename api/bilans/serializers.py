@@ -16,7 +16,9 @@ from accompagnement.reporting.services import TERRITOIRE_TEXT_FIELDS
 @cache
 def register_serializer(registre: Registre) -> type[serializers.ModelSerializer]:
     meta = type("Meta", (), {"model": registre.model, "fields": ("id", *registre.fields)})
-    return type(f"{registre.model.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta})
+    return type(
+        f"{registre.model.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta}
+    )
 
 
 class RegistreImportResultSerializer(serializers.Serializer):
@@ -53,9 +55,22 @@ class BilanTerritoireSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = BilanTerritoire
-        fields = ("id", "campagne", "territoire", "statut", *TERRITOIRE_TEXT_FIELDS, "indicateurs_structures",
-                  "submitted_at")
-        read_only_fields = ("campagne", "territoire", "statut", "indicateurs_structures", "submitted_at")
+        fields = (
+            "id",
+            "campagne",
+            "territoire",
+            "statut",
+            *TERRITOIRE_TEXT_FIELDS,
+            "indicateurs_structures",
+            "submitted_at",
+        )
+        read_only_fields = (
+            "campagne",
+            "territoire",
+            "statut",
+            "indicateurs_structures",
+            "submitted_at",
+        )
 
 
 class OpenBilanTerritoireSerializer(serializers.Serializer):

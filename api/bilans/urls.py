@@ -6,12 +6,16 @@ from api.bilans import views
 
 structure_router = SimpleRouter()
 for slug in REGISTRES:
-    structure_router.register(f"registres/{slug}", views.register_viewset(slug), basename=f"registre-{slug}")
+    structure_router.register(
+        f"registres/{slug}", views.register_viewset(slug), basename=f"registre-{slug}"
+    )
 structure_router.register("bilans", views.BilanStructureViewSet, basename="bilan-structure")
 
 network_router = SimpleRouter()
 network_router.register("campagnes", views.CampagneViewSet, basename="campagne")
-network_router.register("bilans-territoire", views.BilanTerritoireViewSet, basename="bilan-territoire")
+network_router.register(
+    "bilans-territoire", views.BilanTerritoireViewSet, basename="bilan-territoire"
+)
 
 network_urlpatterns = [
     path("", include(network_router.urls)),

@@ -49,15 +49,23 @@ def register_viewset(slug: str) -> type[viewsets.ModelViewSet]:
         def perform_destroy(self, instance):
             registres_services.delete_register_entry(registre=registre, instance=instance)
 
-        @extend_schema(request={"multipart/form-data": serializers.RegistreImportSerializer},
-                       responses={201: serializers.RegistreImportResultSerializer})
+        @extend_schema(
+            request={"multipart/form-data": serializers.RegistreImportSerializer},
+            responses={201: serializers.RegistreImportResultSerializer},
+        )
         @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
         def import_xlsx(self, request, **kwargs):
             """Import an XLSX file: all rows or none (errors per row and field)."""
             upload = request.FILES.get("fichier")
             if upload is None:
-                return Response({"errors": [{"code": "required", "message": "fichier requis", "field": "fichier"}]},
-                                status=status.HTTP_400_BAD_REQUEST)
+                return Response(
+                    {
+                        "errors": [
+                            {"code": "required", "message": "fichier requis", "field": "fichier"}
+                        ]
+                    },
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
             count = registres_services.import_register(registre=registre, content=upload.read())
             return Response({"importees": count}, status=status.HTTP_201_CREATED)
 
@@ -66,7 +74,9 @@ def register_viewset(slug: str) -> type[viewsets.ModelViewSet]:
     return RegisterViewSet
 
 
-class BilanStructureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class BilanStructureViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """The structure's reviews: open one for a campaign (pre-filled), edit it, submit it."""
 
     permission_classes = [StructureContributorOrReadOnly]
@@ -76,27 +86,39 @@ class BilanStructureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     def get_queryset(self):
         return bilans_selectors.bilans_of_structure()
 
-    @extend_schema(request=serializers.OpenBilanSerializer, responses={201: serializers.BilanStructureSerializer})
+    @extend_schema(
+        request=serializers.OpenBilanSerializer,
+        responses={201: serializers.BilanStructureSerializer},
+    )
     def create(self, request, **kwargs):
         payload = serializers.OpenBilanSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        bilan = bilans_services.open_bilan(campagne=payload.validated_data["campagne"], user=request.user)
+        bilan = bilans_services.open_bilan(
+            campagne=payload.validated_data["campagne"], user=request.user
+        )
         return Response(self.get_serializer(bilan).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, **kwargs):
         bilan = self.get_object()
         payload = self.get_serializer(bilan, data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
-        bilan = bilans_services.update_bilan(bilan=bilan, user=request.user, data=payload.validated_data)
+        bilan = bilans_services.update_bilan(
+            bilan=bilan, user=request.user, data=payload.validated_data
+        )
         return Response(self.get_serializer(bilan).data)
 
-    @extend_schema(request=serializers.CommentSerializer, responses=serializers.BilanStructureSerializer)
+    @extend_schema(
+        request=serializers.CommentSerializer, responses=serializers.BilanStructureSerializer
+    )
     @action(detail=True, methods=["post"])
     def soumettre(self, request, **kwargs):
         payload = serializers.CommentSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        bilan = bilans_services.submit_bilan(bilan=self.get_object(), user=request.user,
-                                             commentaire=payload.validated_data["commentaire"])
+        bilan = bilans_services.submit_bilan(
+            bilan=self.get_object(),
+            user=request.user,
+            commentaire=payload.validated_data["commentaire"],
+        )
         return Response(self.get_serializer(bilan).data)
 
     @extend_schema(responses=serializers.FiguresSerializer)
@@ -105,14 +127,22 @@ class BilanStructureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         """Pre-filled figures and the anonymised medians of the territory and the network."""
         bilan = self.get_object()
         structure = connection.tenant
-        return Response({
-            "figures": bilans_selectors.review_figures(structure, bilan.campagne),
-            "comparaison": selectors.structure_benchmark(structure=structure, campagne=bilan.campagne),
-        })
+        return Response(
+            {
+                "figures": bilans_selectors.review_figures(structure, bilan.campagne),
+                "comparaison": selectors.structure_benchmark(
+                    structure=structure, campagne=bilan.campagne
+                ),
+            }
+        )
 
 
-class CampagneViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
-                      viewsets.GenericViewSet):
+class CampagneViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     """Review campaigns: opened by the federation (network or territory) or a pilot (theirs)."""
 
     permission_classes = [IsAuthenticated]
@@ -124,12 +154,18 @@ class CampagneViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Ret
     def perform_create(self, serializer):
         data = serializer.validated_data
         serializer.instance = services.open_campagne(
-            user=self.request.user, libelle=data.get("libelle", ""), semestre=data["semestre"],
-            annee=data["annee"], echeance=data["echeance"], territoire=data.get("territoire"),
+            user=self.request.user,
+            libelle=data.get("libelle", ""),
+            semestre=data["semestre"],
+            annee=data["annee"],
+            echeance=data["echeance"],
+            territoire=data.get("territoire"),
         )
 
 
-class BilanTerritoireViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class BilanTerritoireViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Territorial reviews: the pilot opens one (pre-filled by consolidation), edits, submits."""
 
     permission_classes = [IsAuthenticated]
@@ -138,32 +174,46 @@ class BilanTerritoireViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     def get_queryset(self):
         return selectors.bilans_territoire_visible_to(self.request.user)
 
-    @extend_schema(request=serializers.OpenBilanTerritoireSerializer,
-                   responses={201: serializers.BilanTerritoireSerializer})
+    @extend_schema(
+        request=serializers.OpenBilanTerritoireSerializer,
+        responses={201: serializers.BilanTerritoireSerializer},
+    )
     def create(self, request, **kwargs):
         payload = serializers.OpenBilanTerritoireSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        territoire = get_object_or_404(access.territoires_consolidated_for(request.user),
-                                       pk=payload.validated_data["territoire"])
-        campagne = get_object_or_404(selectors.campagnes_visible_to(request.user),
-                                     pk=payload.validated_data["campagne"])
-        bilan = services.open_bilan_territoire(campagne=campagne, territoire=territoire, user=request.user)
+        territoire = get_object_or_404(
+            access.territoires_consolidated_for(request.user),
+            pk=payload.validated_data["territoire"],
+        )
+        campagne = get_object_or_404(
+            selectors.campagnes_visible_to(request.user), pk=payload.validated_data["campagne"]
+        )
+        bilan = services.open_bilan_territoire(
+            campagne=campagne, territoire=territoire, user=request.user
+        )
         return Response(self.get_serializer(bilan).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, **kwargs):
         bilan = self.get_object()
         payload = self.get_serializer(bilan, data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
-        bilan = services.update_bilan_territoire(bilan=bilan, user=request.user, data=payload.validated_data)
+        bilan = services.update_bilan_territoire(
+            bilan=bilan, user=request.user, data=payload.validated_data
+        )
         return Response(self.get_serializer(bilan).data)
 
-    @extend_schema(request=serializers.CommentSerializer, responses=serializers.BilanTerritoireSerializer)
+    @extend_schema(
+        request=serializers.CommentSerializer, responses=serializers.BilanTerritoireSerializer
+    )
     @action(detail=True, methods=["post"])
     def soumettre(self, request, **kwargs):
         payload = serializers.CommentSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        bilan = services.submit_bilan_territoire(bilan=self.get_object(), user=request.user,
-                                                 commentaire=payload.validated_data["commentaire"])
+        bilan = services.submit_bilan_territoire(
+            bilan=self.get_object(),
+            user=request.user,
+            commentaire=payload.validated_data["commentaire"],
+        )
         return Response(self.get_serializer(bilan).data)
 
 
@@ -172,7 +222,9 @@ class ConsolidationView(APIView):
     from the snapshot store only."""
 
     permission_classes = [IsAuthenticated]
-    renderer_classes = [SplicingJSONRenderer]  # the per-structure rows come as JSON text from PostgreSQL
+    renderer_classes = [
+        SplicingJSONRenderer
+    ]  # the per-structure rows come as JSON text from PostgreSQL
 
     @extend_schema(
         parameters=[
@@ -189,5 +241,3 @@ class ConsolidationView(APIView):
         data["evolution"] = selectors.evolution(territoire=scope.territoire)
         data["structures"] = JSONText(selectors.snapshot_rows_json(scope))
         return Response(data)
-
-

@@ -17,7 +17,9 @@ class ErrorSerializer(serializers.Serializer):
 
 class ErrorsSerializer(serializers.Serializer):
     errors = ErrorSerializer(many=True)
-    details = serializers.DictField(required=False, help_text="Ex. la réponse de l'autre personne en cas de conflit.")
+    details = serializers.DictField(
+        required=False, help_text="Ex. la réponse de l'autre personne en cas de conflit."
+    )
 
 
 class AutodiagnosticSerializer(serializers.ModelSerializer):
@@ -28,16 +30,32 @@ class AutodiagnosticSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Autodiagnostic
-        fields = ["id", "annee", "statut", "version", "version_libelle", "precedent", "created_at",
-                  "submitted_at", "confirmed_at", "nb_criteres", "nb_repondus", "nb_confirmes"]
+        fields = [
+            "id",
+            "annee",
+            "statut",
+            "version",
+            "version_libelle",
+            "precedent",
+            "created_at",
+            "submitted_at",
+            "confirmed_at",
+            "nb_criteres",
+            "nb_repondus",
+            "nb_confirmes",
+        ]
         read_only_fields = fields
 
 
 class AutodiagnosticCreateSerializer(serializers.Serializer):
-    version = serializers.IntegerField(help_text="Identifiant d'une version publiée du référentiel.")
+    version = serializers.IntegerField(
+        help_text="Identifiant d'une version publiée du référentiel."
+    )
     annee = serializers.IntegerField(min_value=2000, max_value=2100)
     reprendre_precedent = serializers.BooleanField(
-        default=True, help_text="Partir des réponses du dernier autodiagnostic (via la correspondance des critères).")
+        default=True,
+        help_text="Partir des réponses du dernier autodiagnostic (via la correspondance des critères).",
+    )
 
 
 class CritereSerializer(serializers.Serializer):
@@ -67,10 +85,21 @@ class ReponseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Reponse
-        fields = ["id", "critere", "valeur", "commentaire", "revision", "updated_at", "preuves", "confirmation"]
+        fields = [
+            "id",
+            "critere",
+            "valeur",
+            "commentaire",
+            "revision",
+            "updated_at",
+            "preuves",
+            "confirmation",
+        ]
 
     def get_preuves(self, reponse) -> list[dict]:
-        return [{"id": p.pk, "nom": p.nom_original, "taille": p.taille} for p in reponse.preuves.all()]
+        return [
+            {"id": p.pk, "nom": p.nom_original, "taille": p.taille} for p in reponse.preuves.all()
+        ]
 
     @extend_schema_field(ConfirmationSerializer(allow_null=True))
     def get_confirmation(self, reponse) -> dict | None:
@@ -80,18 +109,26 @@ class ReponseSerializer(serializers.ModelSerializer):
 
 class ReponseUpdateSerializer(serializers.Serializer):
     critere = serializers.CharField(help_text="Code du critère, ex. 4.2.1.")
-    valeur = serializers.CharField(allow_null=True, allow_blank=True, help_text="Code de la cotation, ex. C.")
+    valeur = serializers.CharField(
+        allow_null=True, allow_blank=True, help_text="Code de la cotation, ex. C."
+    )
     commentaire = serializers.CharField(allow_blank=True, required=False, default="")
     revision = serializers.IntegerField(
-        min_value=0, help_text="Révision lue : refusée (409) si quelqu'un a enregistré entre-temps.")
+        min_value=0, help_text="Révision lue : refusée (409) si quelqu'un a enregistré entre-temps."
+    )
 
 
 class ConfirmationInputSerializer(serializers.Serializer):
     critere = serializers.CharField(help_text="Code du critère.")
-    valeur = serializers.CharField(required=False, allow_blank=True,
-                                   help_text="Cotation confirmée ; vide = confirme la cotation déclarée.")
+    valeur = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Cotation confirmée ; vide = confirme la cotation déclarée.",
+    )
     commentaire = serializers.CharField(required=False, allow_blank=True, default="")
-    preuves_examinees = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    preuves_examinees = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list
+    )
 
 
 class TransitionInputSerializer(serializers.Serializer):

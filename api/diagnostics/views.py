@@ -23,7 +23,9 @@ from api.diagnostics import serializers
 from core.errors import BusinessError, CommonError
 from referentiels.models import ReferentielVersion
 
-ERRORS = OpenApiResponse(serializers.ErrorsSerializer, description="Erreurs {code, message, field}.")
+ERRORS = OpenApiResponse(
+    serializers.ErrorsSerializer, description="Erreurs {code, message, field}."
+)
 
 
 class _FileRenderer(renderers.BaseRenderer):
@@ -52,7 +54,9 @@ def _critere_reponse(autodiagnostic: Autodiagnostic, code: str) -> Reponse:
     return reponse
 
 
-class AutodiagnosticViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AutodiagnosticViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     serializer_class = serializers.AutodiagnosticSerializer
     pagination_class = None
     lookup_value_regex = r"\d+"
@@ -60,25 +64,43 @@ class AutodiagnosticViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     def get_queryset(self):
         return selectors.autodiagnostics_list()
 
-    @extend_schema(request=serializers.AutodiagnosticCreateSerializer,
-                   responses={201: serializers.AutodiagnosticSerializer, 400: ERRORS, 403: ERRORS, 409: ERRORS})
+    @extend_schema(
+        request=serializers.AutodiagnosticCreateSerializer,
+        responses={
+            201: serializers.AutodiagnosticSerializer,
+            400: ERRORS,
+            403: ERRORS,
+            409: ERRORS,
+        },
+    )
     def create(self, request, *args, **kwargs):
         data = serializers.AutodiagnosticCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         version = ReferentielVersion.objects.filter(pk=data.validated_data["version"]).first()
         if version is None:
-            raise BusinessError(DiagnosticError.VERSION_NOT_PUBLISHED, "Version de référentiel inconnue.",
-                                field="version")
+            raise BusinessError(
+                DiagnosticError.VERSION_NOT_PUBLISHED,
+                "Version de référentiel inconnue.",
+                field="version",
+            )
         autodiagnostic = services.create_autodiagnostic(
-            structure=connection.tenant, version=version, annee=data.validated_data["annee"], user=request.user,
+            structure=connection.tenant,
+            version=version,
+            annee=data.validated_data["annee"],
+            user=request.user,
             copy_previous=data.validated_data["reprendre_precedent"],
         )
-        return Response(self.get_serializer(self.get_queryset().get(pk=autodiagnostic.pk)).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=autodiagnostic.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(methods=["GET"], responses={200: serializers.ReponseSerializer(many=True)})
-    @extend_schema(methods=["PATCH"], request=serializers.ReponseUpdateSerializer,
-                   responses={200: serializers.ReponseSerializer, 400: ERRORS, 403: ERRORS, 409: ERRORS})
+    @extend_schema(
+        methods=["PATCH"],
+        request=serializers.ReponseUpdateSerializer,
+        responses={200: serializers.ReponseSerializer, 400: ERRORS, 403: ERRORS, 409: ERRORS},
+    )
     @action(detail=True, methods=["get", "patch"])
     def reponses(self, request, pk=None):
         autodiagnostic = self.get_object()
@@ -89,8 +111,11 @@ class AutodiagnosticViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         data.is_valid(raise_exception=True)
         reponse = _critere_reponse(autodiagnostic, data.validated_data["critere"])
         services.save_answer(
-            reponse=reponse, valeur=data.validated_data["valeur"], commentaire=data.validated_data["commentaire"],
-            expected_revision=data.validated_data["revision"], user=request.user,
+            reponse=reponse,
+            valeur=data.validated_data["valeur"],
+            commentaire=data.validated_data["commentaire"],
+            expected_revision=data.validated_data["revision"],
+            user=request.user,
         )
         saved = next(r for r in selectors.answer_rows(autodiagnostic) if r.pk == reponse.pk)
         return Response(serializers.ReponseSerializer(saved).data)
@@ -98,51 +123,81 @@ class AutodiagnosticViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     def _transition(self, request, service):
         data = serializers.TransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        service(autodiagnostic=self.get_object(), user=request.user, commentaire=data.validated_data["commentaire"])
+        service(
+            autodiagnostic=self.get_object(),
+            user=request.user,
+            commentaire=data.validated_data["commentaire"],
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=self.kwargs["pk"])).data)
 
-    @extend_schema(request=serializers.TransitionInputSerializer,
-                   responses={200: serializers.AutodiagnosticSerializer, 400: ERRORS, 403: ERRORS, 409: ERRORS})
+    @extend_schema(
+        request=serializers.TransitionInputSerializer,
+        responses={
+            200: serializers.AutodiagnosticSerializer,
+            400: ERRORS,
+            403: ERRORS,
+            409: ERRORS,
+        },
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         return self._transition(request, services.submit_autodiagnostic)
 
-    @extend_schema(request=serializers.TransitionInputSerializer,
-                   responses={200: serializers.AutodiagnosticSerializer, 403: ERRORS, 409: ERRORS})
+    @extend_schema(
+        request=serializers.TransitionInputSerializer,
+        responses={200: serializers.AutodiagnosticSerializer, 403: ERRORS, 409: ERRORS},
+    )
     @action(detail=True, methods=["post"], url_path="request-reopen")
     def request_reopen(self, request, pk=None):
         return self._transition(request, services.request_reopen)
 
-    @extend_schema(request=serializers.TransitionInputSerializer,
-                   responses={200: serializers.AutodiagnosticSerializer, 403: ERRORS, 409: ERRORS})
+    @extend_schema(
+        request=serializers.TransitionInputSerializer,
+        responses={200: serializers.AutodiagnosticSerializer, 403: ERRORS, 409: ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         return self._transition(request, services.reopen_autodiagnostic)
 
-    @extend_schema(request=serializers.TransitionInputSerializer,
-                   responses={200: serializers.AutodiagnosticSerializer, 400: ERRORS, 403: ERRORS, 409: ERRORS})
+    @extend_schema(
+        request=serializers.TransitionInputSerializer,
+        responses={
+            200: serializers.AutodiagnosticSerializer,
+            400: ERRORS,
+            403: ERRORS,
+            409: ERRORS,
+        },
+    )
     @action(detail=True, methods=["post"], url_path="finish-confirmation")
     def finish_confirmation(self, request, pk=None):
         return self._transition(request, services.finish_confirmation)
 
     @extend_schema(methods=["GET"], responses={200: serializers.ReponseSerializer(many=True)})
-    @extend_schema(methods=["POST"], request=serializers.ConfirmationInputSerializer,
-                   responses={200: serializers.ReponseSerializer, 400: ERRORS, 403: ERRORS, 409: ERRORS})
+    @extend_schema(
+        methods=["POST"],
+        request=serializers.ConfirmationInputSerializer,
+        responses={200: serializers.ReponseSerializer, 400: ERRORS, 403: ERRORS, 409: ERRORS},
+    )
     @action(detail=True, methods=["get", "post"])
     def confirmations(self, request, pk=None):
         """GET: answers with the expert's confirmations. POST (assigned expert): confirm one
         criterion or set another value (comment required when it differs)."""
         autodiagnostic = self.get_object()
         if request.method == "GET":
-            rows = [r for r in selectors.answer_rows(autodiagnostic) if selectors.confirmation_of(r)]
+            rows = [
+                r for r in selectors.answer_rows(autodiagnostic) if selectors.confirmation_of(r)
+            ]
             return Response(serializers.ReponseSerializer(rows, many=True).data)
         data = serializers.ConfirmationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         reponse = _critere_reponse(autodiagnostic, data.validated_data["critere"])
         preuves = list(Preuve.objects.filter(pk__in=data.validated_data["preuves_examinees"]))
         services.confirm_criterion(
-            reponse=reponse, expert=request.user, valeur=data.validated_data.get("valeur") or None,
-            commentaire=data.validated_data["commentaire"], preuves_examinees=preuves,
+            reponse=reponse,
+            expert=request.user,
+            valeur=data.validated_data.get("valeur") or None,
+            commentaire=data.validated_data["commentaire"],
+            preuves_examinees=preuves,
         )
         saved = next(r for r in selectors.answer_rows(autodiagnostic) if r.pk == reponse.pk)
         return Response(serializers.ReponseSerializer(saved).data)
@@ -154,8 +209,11 @@ class AutodiagnosticViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         return Response(selectors.scores_payload(selectors.scores_of(self.get_object())))
 
     @extend_schema(
-        parameters=[OpenApiParameter("format", str, enum=["xlsx", "pdf"], required=True,
-                                     description="Format du fichier.")],
+        parameters=[
+            OpenApiParameter(
+                "format", str, enum=["xlsx", "pdf"], required=True, description="Format du fichier."
+            )
+        ],
         responses={
             (200, exports.CONTENT_TYPES["xlsx"]): OpenApiTypes.BINARY,
             (200, exports.CONTENT_TYPES["pdf"]): OpenApiTypes.BINARY,
@@ -163,17 +221,29 @@ class AutodiagnosticViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
             (400, "application/json"): ERRORS,
         },
     )
-    @action(detail=True, methods=["get"], renderer_classes=[renderers.JSONRenderer, XlsxRenderer, PdfRenderer])
+    @action(
+        detail=True,
+        methods=["get"],
+        renderer_classes=[renderers.JSONRenderer, XlsxRenderer, PdfRenderer],
+    )
     def export(self, request, pk=None):
         """The XLSX (one row per criterion) or PDF report; 202 with the progress while a
         large export is being generated (ask again)."""
         fmt = request.query_params.get("format", "")
-        export = exports.request_export(autodiagnostic=self.get_object(), fmt=fmt, user=request.user)
+        export = exports.request_export(
+            autodiagnostic=self.get_object(), fmt=fmt, user=request.user
+        )
         if export.etat != export.Etat.PRET:
-            return Response(serializers.ExportStatusSerializer(export).data, status=status.HTTP_202_ACCEPTED,
-                            content_type="application/json")
+            return Response(
+                serializers.ExportStatusSerializer(export).data,
+                status=status.HTTP_202_ACCEPTED,
+                content_type="application/json",
+            )
         with export.fichier.open("rb") as handle:
             content = handle.read()
         filename = f"autodiagnostic-{export.autodiagnostic.annee}.{fmt}"
-        return Response(content, content_type=exports.CONTENT_TYPES[fmt],
-                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+        return Response(
+            content,
+            content_type=exports.CONTENT_TYPES[fmt],
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )

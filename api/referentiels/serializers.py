@@ -16,7 +16,16 @@ from referentiels.models import (
 class VersionSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = ReferentielVersion
-        fields = ["id", "numero", "libelle", "statut", "echantillon", "utilisee", "published_at", "archived_at"]
+        fields = [
+            "id",
+            "numero",
+            "libelle",
+            "statut",
+            "echantillon",
+            "utilisee",
+            "published_at",
+            "archived_at",
+        ]
 
 
 class ReferentielSerializer(serializers.ModelSerializer):
@@ -49,8 +58,21 @@ class CritereSerializer(serializers.ModelSerializer):
     class Meta:
         model = Critere
         fields = [
-            "id", "code", "urn", "titre", "niveau", "explication", "exemples", "contenu_attendu", "sources",
-            "preuves", "type_livrable", "imperatif", "indicateur_effectivite", "applicabilite", "ordre",
+            "id",
+            "code",
+            "urn",
+            "titre",
+            "niveau",
+            "explication",
+            "exemples",
+            "contenu_attendu",
+            "sources",
+            "preuves",
+            "type_livrable",
+            "imperatif",
+            "indicateur_effectivite",
+            "applicabilite",
+            "ordre",
         ]
 
 
@@ -83,16 +105,36 @@ class VersionTreeSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReferentielVersion
         fields = [
-            "id", "referentiel", "numero", "libelle", "statut", "echantillon", "avertissement", "options",
-            "types_noeuds", "utilisee", "published_at", "archived_at", "copiee_de", "echelle", "noeuds", "documents",
+            "id",
+            "referentiel",
+            "numero",
+            "libelle",
+            "statut",
+            "echantillon",
+            "avertissement",
+            "options",
+            "types_noeuds",
+            "utilisee",
+            "published_at",
+            "archived_at",
+            "copiee_de",
+            "echelle",
+            "noeuds",
+            "documents",
         ]
 
     def get_referentiel(self, version) -> dict:
-        return {"id": version.referentiel.pk, "code": version.referentiel.code, "titre": version.referentiel.titre}
+        return {
+            "id": version.referentiel.pk,
+            "code": version.referentiel.code,
+            "titre": version.referentiel.titre,
+        }
 
 
 class ImportSerializer(serializers.Serializer):
-    fichier = serializers.FileField(help_text="Fichier YAML, JSON ou XLSX au format qualireseau-referentiel/1 (5 Mo au plus).")
+    fichier = serializers.FileField(
+        help_text="Fichier YAML, JSON ou XLSX au format qualireseau-referentiel/1 (5 Mo au plus)."
+    )
 
 
 class TransitionSerializer(serializers.Serializer):

@@ -24,7 +24,9 @@ from referentiels.errors import ReferentielError
 from referentiels.io import EXPORT_FORMATS, export_version
 
 EXPORT_FORMAT_NAMES = list(EXPORT_FORMATS)
-ERRORS = OpenApiResponse(serializers.ErrorsSerializer, description="Erreurs (code, message, champ, ligne).")
+ERRORS = OpenApiResponse(
+    serializers.ErrorsSerializer, description="Erreurs (code, message, champ, ligne)."
+)
 
 
 class _FileRenderer(renderers.BaseRenderer):
@@ -89,35 +91,61 @@ class ReferentielViewSet(viewsets.GenericViewSet):
         request={"multipart/form-data": serializers.ImportSerializer},
         responses={201: serializers.VersionSummarySerializer, 400: ERRORS, 403: ERRORS},
     )
-    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser, FormParser],
+    )
     def import_file(self, request):
         upload = request.FILES.get("fichier")
         if upload is None:
-            raise BusinessError(ReferentielError.INVALID, "Joignez un fichier (champ « fichier »).", field="fichier")
+            raise BusinessError(
+                ReferentielError.INVALID, "Joignez un fichier (champ « fichier »).", field="fichier"
+            )
         services.check_import_size(upload.size)  # before reading it into memory
-        version = services.import_version(content=upload.read(), filename=upload.name, user=request.user)
-        return Response(serializers.VersionSummarySerializer(version).data, status=status.HTTP_201_CREATED)
+        version = services.import_version(
+            content=upload.read(), filename=upload.name, user=request.user
+        )
+        return Response(
+            serializers.VersionSummarySerializer(version).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(
         summary="Publier une version brouillon",
         request=serializers.TransitionSerializer,
-        responses={200: serializers.VersionSummarySerializer, 400: ERRORS, 403: ERRORS, 404: ERRORS, 409: ERRORS},
+        responses={
+            200: serializers.VersionSummarySerializer,
+            400: ERRORS,
+            403: ERRORS,
+            404: ERRORS,
+            409: ERRORS,
+        },
     )
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         data = self._transition_input(request)
-        version = services.publish_version(version=self._version(), user=request.user, commentaire=data["commentaire"])
+        version = services.publish_version(
+            version=self._version(), user=request.user, commentaire=data["commentaire"]
+        )
         return Response(serializers.VersionSummarySerializer(version).data)
 
     @extend_schema(
         summary="Archiver une version publiée",
         request=serializers.TransitionSerializer,
-        responses={200: serializers.VersionSummarySerializer, 403: ERRORS, 404: ERRORS, 409: ERRORS},
+        responses={
+            200: serializers.VersionSummarySerializer,
+            403: ERRORS,
+            404: ERRORS,
+            409: ERRORS,
+        },
     )
     @action(detail=True, methods=["post"])
     def archive(self, request, pk=None):
         data = self._transition_input(request)
-        version = services.archive_version(version=self._version(), user=request.user, commentaire=data["commentaire"])
+        version = services.archive_version(
+            version=self._version(), user=request.user, commentaire=data["commentaire"]
+        )
         return Response(serializers.VersionSummarySerializer(version).data)
 
     def _transition_input(self, request) -> dict:
@@ -128,7 +156,13 @@ class ReferentielViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="Exporter une version (YAML, JSON ou XLSX)",
         parameters=[
-            OpenApiParameter("format", str, enum=EXPORT_FORMAT_NAMES, default="yaml", description="Format du fichier."),
+            OpenApiParameter(
+                "format",
+                str,
+                enum=EXPORT_FORMAT_NAMES,
+                default="yaml",
+                description="Format du fichier.",
+            ),
         ],
         responses={
             (200, "application/yaml"): OpenApiTypes.BINARY,
@@ -137,7 +171,11 @@ class ReferentielViewSet(viewsets.GenericViewSet):
             404: ERRORS,
         },
     )
-    @action(detail=True, methods=["get"], renderer_classes=[YamlFileRenderer, JsonFileRenderer, XlsxFileRenderer])
+    @action(
+        detail=True,
+        methods=["get"],
+        renderer_classes=[YamlFileRenderer, JsonFileRenderer, XlsxFileRenderer],
+    )
     def export(self, request, pk=None):
         fmt = request.query_params.get("format", "yaml")
         content, content_type, filename = export_version(self._version(), fmt)
@@ -147,7 +185,11 @@ class ReferentielViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Différences entre deux versions (critères ajoutés, supprimés, modifiés, par urn)",
-        parameters=[OpenApiParameter("other", int, required=True, description="Id de l'autre version (l'ancienne).")],
+        parameters=[
+            OpenApiParameter(
+                "other", int, required=True, description="Id de l'autre version (l'ancienne)."
+            )
+        ],
         responses={200: serializers.DiffSerializer, 400: ERRORS, 404: ERRORS},
     )
     @action(detail=True, methods=["get"])
@@ -155,11 +197,18 @@ class ReferentielViewSet(viewsets.GenericViewSet):
         version = self._version()
         other_id = request.query_params.get("other", "")
         if not other_id.isdigit():
-            raise BusinessError(ReferentielError.INVALID, "Indiquez l'id de l'autre version (?other=…).", field="other")
+            raise BusinessError(
+                ReferentielError.INVALID,
+                "Indiquez l'id de l'autre version (?other=…).",
+                field="other",
+            )
         other = selectors.version_for(request.user, int(other_id))
         diff = selectors.diff_versions(other, version)
         payload = {
-            "ancienne": other, "nouvelle": version, "inchanges": diff.inchanges, "modifies": diff.modifies,
+            "ancienne": other,
+            "nouvelle": version,
+            "inchanges": diff.inchanges,
+            "modifies": diff.modifies,
             "ajoutes": [{"urn": c.urn, "code": c.code, "titre": c.titre} for c in diff.ajoutes],
             "supprimes": [{"urn": c.urn, "code": c.code, "titre": c.titre} for c in diff.supprimes],
         }

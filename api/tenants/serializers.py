@@ -29,9 +29,25 @@ class StructureSerializer(serializers.ModelSerializer):
     class Meta:
         model = Structure
         fields = [
-            "id", "nom", "slug", "type", "finess", "siret", "adresse", "code_postal", "ville",
-            "territoire", "groupes", "phase", "date_engagement", "date_deploiement",
-            "directeur_nom", "directeur_email", "referent_nom", "referent_email", "created_at",
+            "id",
+            "nom",
+            "slug",
+            "type",
+            "finess",
+            "siret",
+            "adresse",
+            "code_postal",
+            "ville",
+            "territoire",
+            "groupes",
+            "phase",
+            "date_engagement",
+            "date_deploiement",
+            "directeur_nom",
+            "directeur_email",
+            "referent_nom",
+            "referent_email",
+            "created_at",
         ]
         read_only_fields = ["created_at"]
         # Uniqueness and FINESS/SIRET keys are checked by the service (full_clean).
@@ -43,7 +59,9 @@ class StructureSerializer(serializers.ModelSerializer):
         for groupe in attrs.get("groupes", []):
             if territoire is None or groupe.territoire_id != territoire.pk:
                 raise serializers.ValidationError(
-                    {"groupes": "Un groupe de travail doit appartenir au territoire de la structure."}
+                    {
+                        "groupes": "Un groupe de travail doit appartenir au territoire de la structure."
+                    }
                 )
         return attrs
 
@@ -59,14 +77,29 @@ class MembershipSerializer(serializers.ModelSerializer):
 class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
-        fields = ["id", "email", "first_name", "last_name", "function", "is_active", "is_federation_admin"]
+        fields = [
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "function",
+            "is_active",
+            "is_federation_admin",
+        ]
 
 
 class InvitationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Invitation
         fields = [
-            "id", "email", "role", "structure", "territoire", "groupe", "created_at", "expires_at",
+            "id",
+            "email",
+            "role",
+            "structure",
+            "territoire",
+            "groupe",
+            "created_at",
+            "expires_at",
             "accepted_at",
         ]
         read_only_fields = ["created_at", "expires_at", "accepted_at"]

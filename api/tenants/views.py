@@ -33,7 +33,11 @@ class TerritoireViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "patch", "put", "head", "options"]
 
     def get_queryset(self):
-        return access.territoires_visible_to(self.request.user).prefetch_related("pilotes").order_by("nom")
+        return (
+            access.territoires_visible_to(self.request.user)
+            .prefetch_related("pilotes")
+            .order_by("nom")
+        )
 
     def perform_create(self, serializer):
         if not access.can_manage_network(self.request.user):
@@ -54,10 +58,14 @@ class GroupeViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "patch", "put", "head", "options"]
 
     def get_queryset(self):
-        return access.groupes_visible_to(self.request.user).prefetch_related("experts").order_by("nom")
+        return (
+            access.groupes_visible_to(self.request.user).prefetch_related("experts").order_by("nom")
+        )
 
     def perform_create(self, serializer):
-        if not access.can_manage_territoire(self.request.user, serializer.validated_data["territoire"]):
+        if not access.can_manage_territoire(
+            self.request.user, serializer.validated_data["territoire"]
+        ):
             raise _forbidden()
         serializer.save()
 
@@ -97,11 +105,15 @@ class StructureViewSet(viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         if not access.can_edit_structure_profile(self.request.user, structure):
             raise _forbidden()
-        if "territoire" in data and data["territoire"] != structure.territoire and not access.can_create_structure(
-            self.request.user, data["territoire"]
+        if (
+            "territoire" in data
+            and data["territoire"] != structure.territoire
+            and not access.can_create_structure(self.request.user, data["territoire"])
         ):
             raise _forbidden()
-        serializer.instance = services.update_structure(structure=structure, by=self.request.user, **data)
+        serializer.instance = services.update_structure(
+            structure=structure, by=self.request.user, **data
+        )
 
 
 class UserViewSet(viewsets.ReadOnlyModelViewSet):
@@ -111,7 +123,9 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
-        return access.users_visible_to(self.request.user).order_by("last_name", "first_name", "email")
+        return access.users_visible_to(self.request.user).order_by(
+            "last_name", "first_name", "email"
+        )
 
 
 class InvitationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -134,8 +148,12 @@ class InvitationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if structure is not None and not access.can_view_structure(self.request.user, structure):
             raise _forbidden()
         serializer.instance = invitations.invite(
-            by=self.request.user, email=data["email"], role=data["role"], structure=structure,
-            territoire=data.get("territoire"), groupe=data.get("groupe"),
+            by=self.request.user,
+            email=data["email"],
+            role=data["role"],
+            structure=structure,
+            territoire=data.get("territoire"),
+            groupe=data.get("groupe"),
         )
 
 
@@ -155,11 +173,11 @@ class MyTokenView(APIView):
     @extend_schema(request=None, responses={201: serializers.TokenSerializer})
     def post(self, request):
         token = services.create_personal_token(user=request.user)
-        return Response({"key": token.key, "created": token.created}, status=status.HTTP_201_CREATED)
+        return Response(
+            {"key": token.key, "created": token.created}, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request):
         services.revoke_personal_token(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-

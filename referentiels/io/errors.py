@@ -75,7 +75,9 @@ class ImportErrors:
         loc = loc or Loc()
         where = loc.describe(key)
         field_path = loc.field_path(key)
-        prefix = ", ".join(part for part in (where, _("champ « %s »") % field_path if field_path else "") if part)
+        prefix = ", ".join(
+            part for part in (where, _("champ « %s »") % field_path if field_path else "") if part
+        )
         entry: dict[str, Any] = {
             "code": str(code),
             "message": f"{prefix[:1].upper()}{prefix[1:]} : {message}" if prefix else message,
@@ -89,17 +91,26 @@ class ImportErrors:
             return
         items = list(self.items)
         if self.truncated:
-            items.append({
-                "code": ReferentielError.IMPORT_INVALID,
-                "message": _("Trop d'erreurs : seules les %(n)s premières sont affichées.") % {"n": MAX_REPORTED_ERRORS},
-                "field": None,
-            })
+            items.append(
+                {
+                    "code": ReferentielError.IMPORT_INVALID,
+                    "message": _("Trop d'erreurs : seules les %(n)s premières sont affichées.")
+                    % {"n": MAX_REPORTED_ERRORS},
+                    "field": None,
+                }
+            )
         raise BusinessError(
             ReferentielError.IMPORT_INVALID,
-            _("Le fichier contient %(n)s erreur(s) ; rien n'a été importé.") % {"n": len(self.items)},
+            _("Le fichier contient %(n)s erreur(s) ; rien n'a été importé.")
+            % {"n": len(self.items)},
             errors=items,
         )
 
 
 def file_error(code: str, message: str) -> BusinessError:
-    return BusinessError(code, message, field="fichier", errors=[{"code": str(code), "message": message, "field": "fichier"}])
+    return BusinessError(
+        code,
+        message,
+        field="fichier",
+        errors=[{"code": str(code), "message": message, "field": "fichier"}],
+    )

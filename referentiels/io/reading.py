@@ -27,8 +27,20 @@ SHEET_CRITERES = "Critères"
 SHEET_DOCUMENTS = "Documents"
 NOEUD_COLUMNS = ("code", "parent", "type", "titre", "description", "niveau", "urn")
 CRITERE_COLUMNS = (
-    "code", "noeud", "titre", "niveau", "explication", "exemples", "contenu_attendu", "sources",
-    "preuves", "type_livrable", "imperatif", "indicateur_effectivite", "applicabilite", "urn",
+    "code",
+    "noeud",
+    "titre",
+    "niveau",
+    "explication",
+    "exemples",
+    "contenu_attendu",
+    "sources",
+    "preuves",
+    "type_livrable",
+    "imperatif",
+    "indicateur_effectivite",
+    "applicabilite",
+    "urn",
 )
 VALEUR_COLUMNS = ("code", "libelle", "poids", "exclue", "commentaire_obligatoire")
 DOCUMENT_COLUMNS = ("titre", "type", "texte", "noeud", "critere")
@@ -41,8 +53,14 @@ REQUIRED_COLUMNS = {
 
 def empty_document() -> dict[str, Any]:
     return {
-        "format": None, "referentiel": {}, "version": {}, "echelle": {"valeurs": []},
-        "noeuds": [], "criteres": [], "documents": [], "_loc": Loc(),
+        "format": None,
+        "referentiel": {},
+        "version": {},
+        "echelle": {"valeurs": []},
+        "noeuds": [],
+        "criteres": [],
+        "documents": [],
+        "_loc": Loc(),
     }
 
 
@@ -52,7 +70,10 @@ def check_size(size: int) -> None:
         raise file_error(
             ReferentielError.FILE_TOO_LARGE,
             _("Le fichier pèse %(size)s Mo : la limite est de %(max)s Mo.")
-            % {"size": round(size / 1024 / 1024, 1), "max": round(schema.MAX_IMPORT_SIZE / 1024 / 1024, 1)},
+            % {
+                "size": round(size / 1024 / 1024, 1),
+                "max": round(schema.MAX_IMPORT_SIZE / 1024 / 1024, 1),
+            },
         )
 
 
@@ -67,17 +88,24 @@ def read_document(content: bytes, filename: str = "") -> tuple[dict[str, Any], I
     if name and not name.endswith((".yaml", ".yml", ".json")):
         raise file_error(
             ReferentielError.FILE_TYPE,
-            _("Type de fichier non pris en charge : utilisez un fichier YAML (.yaml), JSON (.json) ou Excel (.xlsx)."),
+            _(
+                "Type de fichier non pris en charge : utilisez un fichier YAML (.yaml), JSON (.json) ou Excel (.xlsx)."
+            ),
         )
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise file_error(
             ReferentielError.FILE_UNREADABLE,
-            _("Le fichier n'est pas un texte UTF-8 (YAML ou JSON) ni un classeur Excel : il ne peut pas être lu."),
+            _(
+                "Le fichier n'est pas un texte UTF-8 (YAML ou JSON) ni un classeur Excel : il ne peut pas être lu."
+            ),
         ) from None
     if "\x00" in text:
-        raise file_error(ReferentielError.FILE_UNREADABLE, _("Le fichier contient des caractères binaires : il ne peut pas être lu."))
+        raise file_error(
+            ReferentielError.FILE_UNREADABLE,
+            _("Le fichier contient des caractères binaires : il ne peut pas être lu."),
+        )
     if name.endswith(".json") or text.lstrip().startswith(("{", "[")):
         data = _load_json(text)
     else:
@@ -87,6 +115,7 @@ def read_document(content: bytes, filename: str = "") -> tuple[dict[str, Any], I
 
 
 # --- YAML / JSON ---------------------------------------------------------------------------
+
 
 class LocatedDict(dict):
     """A mapping read from YAML, remembering its line and each key's line."""
@@ -127,7 +156,9 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LocatedDi
     if duplicates:
         key, line = duplicates[0]
         raise yaml.constructor.ConstructorError(
-            None, None, _("clé « %(key)s » en double (ligne %(line)s)") % {"key": key, "line": line},
+            None,
+            None,
+            _("clé « %(key)s » en double (ligne %(line)s)") % {"key": key, "line": line},
             node.start_mark,
         )
     return mapping
@@ -145,10 +176,13 @@ def _load_yaml(text: str) -> Any:
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise file_error(
             ReferentielError.FILE_UNREADABLE,
-            _("Le fichier YAML ne peut pas être lu%(where)s : %(problem)s.") % {"where": where, "problem": problem},
+            _("Le fichier YAML ne peut pas être lu%(where)s : %(problem)s.")
+            % {"where": where, "problem": problem},
         ) from None
     except RecursionError:
-        raise file_error(ReferentielError.FILE_UNREADABLE, _("Le fichier est trop profondément imbriqué.")) from None
+        raise file_error(
+            ReferentielError.FILE_UNREADABLE, _("Le fichier est trop profondément imbriqué.")
+        ) from None
 
 
 def _load_json(text: str) -> Any:
@@ -161,7 +195,9 @@ def _load_json(text: str) -> Any:
             % {"line": error.lineno, "col": error.colno, "msg": error.msg},
         ) from None
     except RecursionError:
-        raise file_error(ReferentielError.FILE_UNREADABLE, _("Le fichier est trop profondément imbriqué.")) from None
+        raise file_error(
+            ReferentielError.FILE_UNREADABLE, _("Le fichier est trop profondément imbriqué.")
+        ) from None
     # JSON is (nearly) YAML: read it again with lines when that gives the same data.
     try:
         located = yaml.load(text, Loader=_LineLoader)  # noqa: S506
@@ -180,7 +216,9 @@ def _mapping(value: Any, path: str, errors: ImportErrors, parent_loc: Loc, key: 
     if value is None:
         return None
     if not isinstance(value, dict):
-        errors.add(ReferentielError.INVALID, _("une section (clé: valeur) est attendue."), parent_loc, key)
+        errors.add(
+            ReferentielError.INVALID, _("une section (clé: valeur) est attendue."), parent_loc, key
+        )
         return None
     return value
 
@@ -197,7 +235,13 @@ def _flatten_tree(data: Any, errors: ImportErrors) -> dict[str, Any]:
     root = _loc_of(data, "")
     document["_loc"] = root
     if not isinstance(data, dict):
-        errors.add(ReferentielError.INVALID, _("le fichier doit décrire un référentiel (format, referentiel, version, echelle, noeuds)."), root)
+        errors.add(
+            ReferentielError.INVALID,
+            _(
+                "le fichier doit décrire un référentiel (format, referentiel, version, echelle, noeuds)."
+            ),
+            root,
+        )
         return document
     document["format"] = data.get("format")
     for section in ("referentiel", "version", "echelle"):
@@ -210,11 +254,21 @@ def _flatten_tree(data: Any, errors: ImportErrors) -> dict[str, Any]:
     valeurs = document["echelle"].get("valeurs")
     document["echelle"]["valeurs"] = []
     if valeurs is not None and not isinstance(valeurs, list):
-        errors.add(ReferentielError.INVALID, _("une liste de valeurs est attendue."), document["echelle"]["_loc"], "valeurs")
+        errors.add(
+            ReferentielError.INVALID,
+            _("une liste de valeurs est attendue."),
+            document["echelle"]["_loc"],
+            "valeurs",
+        )
     for index, valeur in enumerate(valeurs if isinstance(valeurs, list) else []):
         path = f"echelle.valeurs[{index}]"
         if not isinstance(valeur, dict):
-            errors.add(ReferentielError.INVALID, _("une valeur (code, libelle, poids…) est attendue."), document["echelle"]["_loc"], f"valeurs[{index}]")
+            errors.add(
+                ReferentielError.INVALID,
+                _("une valeur (code, libelle, poids…) est attendue."),
+                document["echelle"]["_loc"],
+                f"valeurs[{index}]",
+            )
             continue
         document["echelle"]["valeurs"].append(_entry(valeur, _loc_of(valeur, path)))
     noeuds = data.get("noeuds")
@@ -224,25 +278,46 @@ def _flatten_tree(data: Any, errors: ImportErrors) -> dict[str, Any]:
     _walk_nodes(noeuds or [], None, "noeuds", 1, document, errors, root)
     documents = data.get("documents")
     if documents is not None and not isinstance(documents, list):
-        errors.add(ReferentielError.INVALID, _("une liste de documents est attendue."), root, "documents")
+        errors.add(
+            ReferentielError.INVALID, _("une liste de documents est attendue."), root, "documents"
+        )
         documents = []
     for index, item in enumerate(documents or []):
         path = f"documents[{index}]"
         if not isinstance(item, dict):
-            errors.add(ReferentielError.INVALID, _("un document (titre, texte…) est attendu."), root, path)
+            errors.add(
+                ReferentielError.INVALID, _("un document (titre, texte…) est attendu."), root, path
+            )
             continue
         document["documents"].append(_entry(item, _loc_of(item, path)))
     return document
 
 
-def _walk_nodes(items: list, parent: str | None, path: str, depth: int, document: dict, errors: ImportErrors, parent_loc: Loc) -> None:
+def _walk_nodes(
+    items: list,
+    parent: str | None,
+    path: str,
+    depth: int,
+    document: dict,
+    errors: ImportErrors,
+    parent_loc: Loc,
+) -> None:
     if depth > schema.MAX_DEPTH:
-        errors.add(ReferentielError.INVALID, _("l'arbre dépasse %(n)s niveaux de nœuds.") % {"n": schema.MAX_DEPTH}, parent_loc)
+        errors.add(
+            ReferentielError.INVALID,
+            _("l'arbre dépasse %(n)s niveaux de nœuds.") % {"n": schema.MAX_DEPTH},
+            parent_loc,
+        )
         return
     for index, item in enumerate(items):
         item_path = f"{path}[{index}]"
         if not isinstance(item, dict):
-            errors.add(ReferentielError.INVALID, _("un nœud (code, type, titre…) est attendu."), parent_loc, item_path)
+            errors.add(
+                ReferentielError.INVALID,
+                _("un nœud (code, type, titre…) est attendu."),
+                parent_loc,
+                item_path,
+            )
             continue
         loc = _loc_of(item, item_path)
         document["noeuds"].append(_entry(item, loc, {"parent": parent}))
@@ -250,31 +325,51 @@ def _walk_nodes(items: list, parent: str | None, path: str, depth: int, document
         code = str(code) if code is not None else None
         children = item.get("enfants")
         if children is not None and not isinstance(children, list):
-            errors.add(ReferentielError.INVALID, _("une liste de nœuds enfants est attendue."), loc, "enfants")
+            errors.add(
+                ReferentielError.INVALID,
+                _("une liste de nœuds enfants est attendue."),
+                loc,
+                "enfants",
+            )
         elif children:
             _walk_nodes(children, code, f"{item_path}.enfants", depth + 1, document, errors, loc)
         criteres = item.get("criteres")
         if criteres is not None and not isinstance(criteres, list):
-            errors.add(ReferentielError.INVALID, _("une liste de critères est attendue."), loc, "criteres")
+            errors.add(
+                ReferentielError.INVALID, _("une liste de critères est attendue."), loc, "criteres"
+            )
             continue
         for position, critere in enumerate(criteres or []):
             critere_path = f"{item_path}.criteres[{position}]"
             if not isinstance(critere, dict):
-                errors.add(ReferentielError.INVALID, _("un critère (code, titre…) est attendu."), loc, f"criteres[{position}]")
+                errors.add(
+                    ReferentielError.INVALID,
+                    _("un critère (code, titre…) est attendu."),
+                    loc,
+                    f"criteres[{position}]",
+                )
                 continue
-            document["criteres"].append(_entry(critere, _loc_of(critere, critere_path), {"noeud": code}))
+            document["criteres"].append(
+                _entry(critere, _loc_of(critere, critere_path), {"noeud": code})
+            )
 
 
 # --- XLSX ----------------------------------------------------------------------------------
 
+
 def _read_xlsx(content: bytes) -> tuple[dict[str, Any], ImportErrors]:
     from openpyxl import load_workbook
 
-    unreadable = _("Le classeur Excel ne peut pas être lu (fichier .xlsx endommagé ou d'un autre type).")
+    unreadable = _(
+        "Le classeur Excel ne peut pas être lu (fichier .xlsx endommagé ou d'un autre type)."
+    )
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if sum(info.file_size for info in archive.infolist()) > schema.MAX_XLSX_UNCOMPRESSED:
-                raise file_error(ReferentielError.FILE_TOO_LARGE, _("Le classeur Excel est trop volumineux une fois décompressé."))
+                raise file_error(
+                    ReferentielError.FILE_TOO_LARGE,
+                    _("Le classeur Excel est trop volumineux une fois décompressé."),
+                )
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
         raise file_error(ReferentielError.FILE_UNREADABLE, unreadable) from None
@@ -284,13 +379,24 @@ def _read_xlsx(content: bytes) -> tuple[dict[str, Any], ImportErrors]:
         sheets = {sheet.title: sheet for sheet in workbook.worksheets}
         for required in (SHEET_INFO, SHEET_ECHELLE, SHEET_NOEUDS, SHEET_CRITERES):
             if required not in sheets:
-                errors.add(ReferentielError.INVALID, _("la feuille « %(sheet)s » manque dans le classeur.") % {"sheet": required})
+                errors.add(
+                    ReferentielError.INVALID,
+                    _("la feuille « %(sheet)s » manque dans le classeur.") % {"sheet": required},
+                )
         if SHEET_INFO in sheets:
             _read_info_sheet(sheets[SHEET_INFO], document, errors)
-        document["echelle"]["valeurs"] = _read_table(sheets.get(SHEET_ECHELLE), SHEET_ECHELLE, VALEUR_COLUMNS, errors)
-        document["noeuds"] = _read_table(sheets.get(SHEET_NOEUDS), SHEET_NOEUDS, NOEUD_COLUMNS, errors)
-        document["criteres"] = _read_table(sheets.get(SHEET_CRITERES), SHEET_CRITERES, CRITERE_COLUMNS, errors)
-        document["documents"] = _read_table(sheets.get(SHEET_DOCUMENTS), SHEET_DOCUMENTS, DOCUMENT_COLUMNS, errors)
+        document["echelle"]["valeurs"] = _read_table(
+            sheets.get(SHEET_ECHELLE), SHEET_ECHELLE, VALEUR_COLUMNS, errors
+        )
+        document["noeuds"] = _read_table(
+            sheets.get(SHEET_NOEUDS), SHEET_NOEUDS, NOEUD_COLUMNS, errors
+        )
+        document["criteres"] = _read_table(
+            sheets.get(SHEET_CRITERES), SHEET_CRITERES, CRITERE_COLUMNS, errors
+        )
+        document["documents"] = _read_table(
+            sheets.get(SHEET_DOCUMENTS), SHEET_DOCUMENTS, DOCUMENT_COLUMNS, errors
+        )
     finally:
         workbook.close()
     for entry in document["noeuds"]:
@@ -306,7 +412,11 @@ def _rows(sheet):
 
 def _read_info_sheet(sheet, document: dict, errors: ImportErrors) -> None:
     """Sheet "Référentiel": two columns (champ, valeur), e.g. ``version.numero | 2014``."""
-    sections = {"referentiel": document["referentiel"], "version": document["version"], "echelle": document["echelle"]}
+    sections = {
+        "referentiel": document["referentiel"],
+        "version": document["version"],
+        "echelle": document["echelle"],
+    }
     for section, values in sections.items():
         values["_loc"] = Loc(path=section, sheet=SHEET_INFO)
     for number, row in _rows(sheet):
@@ -319,13 +429,24 @@ def _read_info_sheet(sheet, document: dict, errors: ImportErrors) -> None:
             continue
         section, _dot, name = key.partition(".")
         if section not in sections or not name:
-            errors.add(ReferentielError.INVALID, _("champ « %(key)s » inconnu.") % {"key": key}, Loc(sheet=SHEET_INFO, row=number))
+            errors.add(
+                ReferentielError.INVALID,
+                _("champ « %(key)s » inconnu.") % {"key": key},
+                Loc(sheet=SHEET_INFO, row=number),
+            )
             continue
         if name == "options" and isinstance(value, str) and value.strip():
             try:
                 value = json.loads(value)
             except json.JSONDecodeError:
-                errors.add(ReferentielError.INVALID, _("les options doivent être écrites en JSON, par exemple {\"echelle_par_niveau\": false}."), Loc(sheet=SHEET_INFO, row=number), key)
+                errors.add(
+                    ReferentielError.INVALID,
+                    _(
+                        'les options doivent être écrites en JSON, par exemple {"echelle_par_niveau": false}.'
+                    ),
+                    Loc(sheet=SHEET_INFO, row=number),
+                    key,
+                )
                 continue
         sections[section][name] = value
         sections[section]["_loc"].key_lines[name] = number
@@ -347,7 +468,9 @@ class _InfoLoc(Loc):
         return place
 
 
-def _read_table(sheet, title: str, columns: tuple[str, ...], errors: ImportErrors) -> list[dict[str, Any]]:
+def _read_table(
+    sheet, title: str, columns: tuple[str, ...], errors: ImportErrors
+) -> list[dict[str, Any]]:
     if sheet is None:
         return []
     entries: list[dict[str, Any]] = []
@@ -357,10 +480,19 @@ def _read_table(sheet, title: str, columns: tuple[str, ...], errors: ImportError
             header = [str(cell).strip() if cell is not None else "" for cell in row]
             unknown = [name for name in header if name and name not in columns]
             for name in unknown:
-                errors.add(ReferentielError.INVALID, _("colonne « %(col)s » inconnue (colonnes possibles : %(cols)s).") % {"col": name, "cols": ", ".join(columns)}, Loc(sheet=title, row=number))
+                errors.add(
+                    ReferentielError.INVALID,
+                    _("colonne « %(col)s » inconnue (colonnes possibles : %(cols)s).")
+                    % {"col": name, "cols": ", ".join(columns)},
+                    Loc(sheet=title, row=number),
+                )
             for name in REQUIRED_COLUMNS.get(title, ()):
                 if name not in header:
-                    errors.add(ReferentielError.INVALID, _("colonne obligatoire « %(col)s » absente.") % {"col": name}, Loc(sheet=title, row=number))
+                    errors.add(
+                        ReferentielError.INVALID,
+                        _("colonne obligatoire « %(col)s » absente.") % {"col": name},
+                        Loc(sheet=title, row=number),
+                    )
             continue
         entry: dict[str, Any] = {}
         for name, cell in zip(header, row, strict=False):

@@ -28,7 +28,8 @@ def validate_document(document: dict[str, Any], errors: ImportErrors) -> dict[st
             ReferentielError.INVALID,
             _("le format doit être « %(expected)s » (trouvé : « %(found)s »).")
             % {"expected": schema.FORMAT_ID, "found": document.get("format") or ""},
-            root, "format",
+            root,
+            "format",
         )
     _clean_fields(document["referentiel"], schema.REFERENTIEL_FIELDS, errors)
     _clean_fields(document["version"], schema.VERSION_FIELDS, errors)
@@ -40,7 +41,9 @@ def validate_document(document: dict[str, Any], errors: ImportErrors) -> dict[st
     return document
 
 
-def _clean_fields(entry: dict[str, Any], fields: tuple[schema.Field, ...], errors: ImportErrors) -> None:
+def _clean_fields(
+    entry: dict[str, Any], fields: tuple[schema.Field, ...], errors: ImportErrors
+) -> None:
     loc: Loc = entry.get("_loc") or Loc()
     for spec in fields:
         raw = entry.get(spec.name, _MISSING)
@@ -51,7 +54,9 @@ def _clean_fields(entry: dict[str, Any], fields: tuple[schema.Field, ...], error
     known = {spec.name for spec in fields} | {"_loc", "parent", "noeud", "valeurs"}
     for key in list(entry):
         if key not in known:
-            errors.add(ReferentielError.INVALID, _("champ inconnu (vérifiez son orthographe)."), loc, key)
+            errors.add(
+                ReferentielError.INVALID, _("champ inconnu (vérifiez son orthographe)."), loc, key
+            )
             del entry[key]
 
 
@@ -69,9 +74,13 @@ def _coerce(spec: schema.Field, raw: Any) -> tuple[Any, str | None]:
         if spec.required and not value:
             return "", _("champ obligatoire manquant.")
         if spec.max_length and len(value) > spec.max_length:
-            return value[: spec.max_length], _("texte trop long (%(n)s caractères au plus).") % {"n": spec.max_length}
+            return value[: spec.max_length], _("texte trop long (%(n)s caractères au plus).") % {
+                "n": spec.max_length
+            }
         if kind == "slug" and not SLUG_RE.match(value):
-            return value, _("seuls les lettres sans accent, chiffres, tirets et soulignés sont acceptés.")
+            return value, _(
+                "seuls les lettres sans accent, chiffres, tirets et soulignés sont acceptés."
+            )
         return value, None
     if kind == "bool":
         if raw is None:
@@ -111,13 +120,17 @@ def _coerce(spec: schema.Field, raw: Any) -> tuple[Any, str | None]:
         if isinstance(raw, str):
             separators = raw.replace(",", "\n") if kind == "tokens" else raw
             raw = separators.splitlines()
-        if not isinstance(raw, list) or any(isinstance(item, dict | list | bool) or item is None for item in raw):
+        if not isinstance(raw, list) or any(
+            isinstance(item, dict | list | bool) or item is None for item in raw
+        ):
             return [], _("une liste de textes est attendue.")
         return [str(item).strip() for item in raw if str(item).strip()], None
     if kind == "options":
         if raw is None or raw == "":
             return {}, None
-        if not isinstance(raw, dict) or any(not isinstance(v, bool | int | float | str) for v in raw.values()):
+        if not isinstance(raw, dict) or any(
+            not isinstance(v, bool | int | float | str) for v in raw.values()
+        ):
             return {}, _("une section d'options (nom: valeur) est attendue.")
         return {str(k): v for k, v in raw.items()}, None
     raise ValueError(kind)
@@ -128,20 +141,37 @@ def _validate_scale(echelle: dict[str, Any], errors: ImportErrors) -> None:
     _clean_fields(echelle, schema.ECHELLE_FIELDS, errors)
     loc: Loc = echelle.get("_loc") or Loc()
     if not valeurs:
-        errors.add(ReferentielError.INVALID, _("l'échelle de cotation doit avoir au moins une valeur."), loc, "valeurs")
+        errors.add(
+            ReferentielError.INVALID,
+            _("l'échelle de cotation doit avoir au moins une valeur."),
+            loc,
+            "valeurs",
+        )
     seen: dict[str, Loc] = {}
     for valeur in valeurs:
         _clean_fields(valeur, schema.VALEUR_FIELDS, errors)
         code = valeur["code"]
         if code and code in seen:
-            errors.add(ReferentielError.DUPLICATE_CODE, _("le code de valeur « %(code)s » est en double dans l'échelle.") % {"code": code}, valeur["_loc"], "code")
+            errors.add(
+                ReferentielError.DUPLICATE_CODE,
+                _("le code de valeur « %(code)s » est en double dans l'échelle.") % {"code": code},
+                valeur["_loc"],
+                "code",
+            )
         seen.setdefault(code, valeur["_loc"])
     echelle["valeurs"] = valeurs
     if valeurs and all(valeur["exclue"] for valeur in valeurs):
-        errors.add(ReferentielError.INVALID, _("au moins une valeur de l'échelle doit compter dans le taux (non exclue)."), loc, "valeurs")
+        errors.add(
+            ReferentielError.INVALID,
+            _("au moins une valeur de l'échelle doit compter dans le taux (non exclue)."),
+            loc,
+            "valeurs",
+        )
 
 
-def _validate_nodes(noeuds: list[dict[str, Any]], types_noeuds: list[str], errors: ImportErrors, root: Loc) -> None:
+def _validate_nodes(
+    noeuds: list[dict[str, Any]], types_noeuds: list[str], errors: ImportErrors, root: Loc
+) -> None:
     codes: set[str] = set()
     for noeud in noeuds:
         if noeud.get("parent") is not None:
@@ -149,25 +179,51 @@ def _validate_nodes(noeuds: list[dict[str, Any]], types_noeuds: list[str], error
         _clean_fields(noeud, schema.NOEUD_FIELDS, errors)
         code = noeud["code"]
         if code in codes:
-            errors.add(ReferentielError.DUPLICATE_CODE, _("le code de nœud « %(code)s » est en double.") % {"code": code}, noeud["_loc"], "code")
+            errors.add(
+                ReferentielError.DUPLICATE_CODE,
+                _("le code de nœud « %(code)s » est en double.") % {"code": code},
+                noeud["_loc"],
+                "code",
+            )
         if code:
             codes.add(code)
         if types_noeuds and noeud["type"] and noeud["type"] not in types_noeuds:
-            errors.add(ReferentielError.INVALID, _("type « %(type)s » inconnu : les types de cette version sont %(types)s.") % {"type": noeud["type"], "types": ", ".join(types_noeuds)}, noeud["_loc"], "type")
+            errors.add(
+                ReferentielError.INVALID,
+                _("type « %(type)s » inconnu : les types de cette version sont %(types)s.")
+                % {"type": noeud["type"], "types": ", ".join(types_noeuds)},
+                noeud["_loc"],
+                "type",
+            )
     if not noeuds:
-        errors.add(ReferentielError.INVALID, _("la version doit avoir au moins un nœud (thème, chapitre…)."), root, "noeuds")
+        errors.add(
+            ReferentielError.INVALID,
+            _("la version doit avoir au moins un nœud (thème, chapitre…)."),
+            root,
+            "noeuds",
+        )
     by_code = {noeud["code"]: noeud for noeud in noeuds if noeud["code"]}
     for noeud in noeuds:
         parent = noeud.get("parent")
         if parent and parent not in by_code:
-            errors.add(ReferentielError.UNKNOWN_PARENT, _("le nœud parent « %(code)s » n'existe pas.") % {"code": parent}, noeud["_loc"], "parent")
+            errors.add(
+                ReferentielError.UNKNOWN_PARENT,
+                _("le nœud parent « %(code)s » n'existe pas.") % {"code": parent},
+                noeud["_loc"],
+                "parent",
+            )
             noeud["parent"] = None
     # Cycles can only come from XLSX (a parent column): walk up with a bound.
     for noeud in noeuds:
         seen, current = set(), noeud
         while current.get("parent"):
             if current["code"] in seen:
-                errors.add(ReferentielError.INVALID, _("le nœud « %(code)s » est son propre ancêtre.") % {"code": noeud["code"]}, noeud["_loc"], "parent")
+                errors.add(
+                    ReferentielError.INVALID,
+                    _("le nœud « %(code)s » est son propre ancêtre.") % {"code": noeud["code"]},
+                    noeud["_loc"],
+                    "parent",
+                )
                 noeud["parent"] = None
                 break
             seen.add(current["code"])
@@ -183,18 +239,44 @@ def _validate_criteria(document: dict[str, Any], errors: ImportErrors, root: Loc
         _clean_fields(critere, schema.CRITERE_FIELDS, errors)
         code = critere["code"]
         if code in codes:
-            errors.add(ReferentielError.DUPLICATE_CODE, _("le code de critère « %(code)s » est en double.") % {"code": code}, critere["_loc"], "code")
+            errors.add(
+                ReferentielError.DUPLICATE_CODE,
+                _("le code de critère « %(code)s » est en double.") % {"code": code},
+                critere["_loc"],
+                "code",
+            )
         if code:
             codes.add(code)
         if not critere["noeud"]:
-            errors.add(ReferentielError.UNKNOWN_PARENT, _("le critère doit être rattaché à un nœud (thème, objectif…)."), critere["_loc"], "noeud")
+            errors.add(
+                ReferentielError.UNKNOWN_PARENT,
+                _("le critère doit être rattaché à un nœud (thème, objectif…)."),
+                critere["_loc"],
+                "noeud",
+            )
         elif critere["noeud"] not in node_codes:
-            errors.add(ReferentielError.UNKNOWN_PARENT, _("le thème ou nœud « %(code)s » n'existe pas.") % {"code": critere["noeud"]}, critere["_loc"], "noeud")
+            errors.add(
+                ReferentielError.UNKNOWN_PARENT,
+                _("le thème ou nœud « %(code)s » n'existe pas.") % {"code": critere["noeud"]},
+                critere["_loc"],
+                "noeud",
+            )
         for token in critere["applicabilite"]:
             if token not in schema.STRUCTURE_TYPES:
-                errors.add(ReferentielError.INVALID, _("type de structure « %(t)s » inconnu (%(types)s).") % {"t": token, "types": ", ".join(schema.STRUCTURE_TYPES)}, critere["_loc"], "applicabilite")
+                errors.add(
+                    ReferentielError.INVALID,
+                    _("type de structure « %(t)s » inconnu (%(types)s).")
+                    % {"t": token, "types": ", ".join(schema.STRUCTURE_TYPES)},
+                    critere["_loc"],
+                    "applicabilite",
+                )
     if not document["criteres"]:
-        errors.add(ReferentielError.INVALID, _("la version doit avoir au moins un critère."), root, "noeuds")
+        errors.add(
+            ReferentielError.INVALID,
+            _("la version doit avoir au moins un critère."),
+            root,
+            "noeuds",
+        )
 
 
 def _validate_documents(document: dict[str, Any], errors: ImportErrors) -> None:
@@ -204,8 +286,24 @@ def _validate_documents(document: dict[str, Any], errors: ImportErrors) -> None:
         _clean_fields(item, schema.DOCUMENT_FIELDS, errors)
         item["type"] = item["type"] or "guide"
         if item["type"] not in DOCUMENT_TYPES:
-            errors.add(ReferentielError.INVALID, _("type de document inconnu (%(types)s).") % {"types": ", ".join(sorted(DOCUMENT_TYPES))}, item["_loc"], "type")
+            errors.add(
+                ReferentielError.INVALID,
+                _("type de document inconnu (%(types)s).")
+                % {"types": ", ".join(sorted(DOCUMENT_TYPES))},
+                item["_loc"],
+                "type",
+            )
         if item["noeud"] and item["noeud"] not in node_codes:
-            errors.add(ReferentielError.UNKNOWN_PARENT, _("le nœud « %(code)s » n'existe pas.") % {"code": item["noeud"]}, item["_loc"], "noeud")
+            errors.add(
+                ReferentielError.UNKNOWN_PARENT,
+                _("le nœud « %(code)s » n'existe pas.") % {"code": item["noeud"]},
+                item["_loc"],
+                "noeud",
+            )
         if item["critere"] and item["critere"] not in critere_codes:
-            errors.add(ReferentielError.UNKNOWN_PARENT, _("le critère « %(code)s » n'existe pas.") % {"code": item["critere"]}, item["_loc"], "critere")
+            errors.add(
+                ReferentielError.UNKNOWN_PARENT,
+                _("le critère « %(code)s » n'existe pas.") % {"code": item["critere"]},
+                item["_loc"],
+                "critere",
+            )

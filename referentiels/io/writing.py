@@ -42,11 +42,16 @@ def version_document(version: ReferentielVersion) -> dict[str, Any]:
     return {
         "format": schema.FORMAT_ID,
         "referentiel": {
-            "code": ref_code, "titre": version.referentiel.titre, "description": version.referentiel.description,
+            "code": ref_code,
+            "titre": version.referentiel.titre,
+            "description": version.referentiel.description,
         },
         "version": {
-            "numero": version.numero, "libelle": version.libelle, "echantillon": version.echantillon,
-            "avertissement": version.avertissement, "options": dict(version.options or {}),
+            "numero": version.numero,
+            "libelle": version.libelle,
+            "echantillon": version.echantillon,
+            "avertissement": version.avertissement,
+            "options": dict(version.options or {}),
             "types_noeuds": list(version.types_noeuds or []),
         },
         "echelle": {
@@ -54,34 +59,53 @@ def version_document(version: ReferentielVersion) -> dict[str, Any]:
             "libelle": echelle.libelle if echelle else "",
             "valeurs": [
                 {
-                    "code": valeur.code, "libelle": valeur.libelle, "poids": _weight(valeur.poids),
-                    "exclue": valeur.exclue, "commentaire_obligatoire": valeur.commentaire_obligatoire,
+                    "code": valeur.code,
+                    "libelle": valeur.libelle,
+                    "poids": _weight(valeur.poids),
+                    "exclue": valeur.exclue,
+                    "commentaire_obligatoire": valeur.commentaire_obligatoire,
                 }
                 for valeur in (echelle.valeurs.all() if echelle else [])
             ],
         },
         "noeuds": [
             {
-                "code": noeud.code, "parent": codes.get(noeud.parent_id), "type": noeud.type, "titre": noeud.titre,
-                "description": noeud.description, "niveau": noeud.niveau, "urn": noeud.urn,
+                "code": noeud.code,
+                "parent": codes.get(noeud.parent_id),
+                "type": noeud.type,
+                "titre": noeud.titre,
+                "description": noeud.description,
+                "niveau": noeud.niveau,
+                "urn": noeud.urn,
             }
             for noeud in noeuds
         ],
         "criteres": [
             {
-                "code": critere.code, "noeud": codes[critere.noeud_id], "titre": critere.titre,
-                "niveau": critere.niveau, "explication": critere.explication, "exemples": critere.exemples,
-                "contenu_attendu": critere.contenu_attendu, "sources": list(critere.sources or []),
-                "preuves": list(critere.preuves or []), "type_livrable": critere.type_livrable,
-                "imperatif": critere.imperatif, "indicateur_effectivite": critere.indicateur_effectivite,
-                "applicabilite": list(critere.applicabilite or []), "urn": critere.urn,
+                "code": critere.code,
+                "noeud": codes[critere.noeud_id],
+                "titre": critere.titre,
+                "niveau": critere.niveau,
+                "explication": critere.explication,
+                "exemples": critere.exemples,
+                "contenu_attendu": critere.contenu_attendu,
+                "sources": list(critere.sources or []),
+                "preuves": list(critere.preuves or []),
+                "type_livrable": critere.type_livrable,
+                "imperatif": critere.imperatif,
+                "indicateur_effectivite": critere.indicateur_effectivite,
+                "applicabilite": list(critere.applicabilite or []),
+                "urn": critere.urn,
             }
             for critere in criteres
         ],
         "documents": [
             {
-                "titre": document.titre, "type": document.type, "texte": document.texte,
-                "noeud": codes.get(document.noeud_id, ""), "critere": critere_codes.get(document.critere_id, ""),
+                "titre": document.titre,
+                "type": document.type,
+                "texte": document.texte,
+                "noeud": codes.get(document.noeud_id, ""),
+                "critere": critere_codes.get(document.critere_id, ""),
             }
             for document in version.documents.all()
         ],
@@ -91,10 +115,13 @@ def version_document(version: ReferentielVersion) -> dict[str, Any]:
 def canonical_dump(version: ReferentielVersion) -> str:
     """A stable text of everything a version holds (no ids, no dates): two versions with the
     same dump are identical frames."""
-    return json.dumps(version_document(version), ensure_ascii=False, sort_keys=True, indent=1, default=str)
+    return json.dumps(
+        version_document(version), ensure_ascii=False, sort_keys=True, indent=1, default=str
+    )
 
 
 # --- nested YAML / JSON --------------------------------------------------------------------
+
 
 def nested_document(document: dict[str, Any]) -> dict[str, Any]:
     """The flat document as the tree of the reference files (nodes hold enfants/criteres)."""
@@ -146,7 +173,9 @@ def export_version(version: ReferentielVersion, fmt: str) -> tuple[bytes, str, s
     content_type, extension = EXPORT_FORMATS[fmt]
     filename = f"{document['referentiel']['code']}-{version.numero}.{extension}".replace("/", "-")
     if fmt == "yaml":
-        content = yaml.safe_dump(nested_document(document), allow_unicode=True, sort_keys=False, width=120).encode()
+        content = yaml.safe_dump(
+            nested_document(document), allow_unicode=True, sort_keys=False, width=120
+        ).encode()
     elif fmt == "json":
         content = json.dumps(nested_document(document), ensure_ascii=False, indent=2).encode()
     else:
@@ -155,6 +184,7 @@ def export_version(version: ReferentielVersion, fmt: str) -> tuple[bytes, str, s
 
 
 # --- XLSX ----------------------------------------------------------------------------------
+
 
 def _cell(value: Any, column: str) -> Any:
     if isinstance(value, list):

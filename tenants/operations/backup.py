@@ -72,11 +72,15 @@ def pg_binary(name: str) -> str:
     """The ``pg_dump``/``pg_restore`` whose major version is the server's."""
     wanted = server_major_version()
     for directory in _candidate_bin_dirs():
-        version = subprocess.run([directory / name, "--version"], capture_output=True, text=True).stdout
+        version = subprocess.run(
+            [directory / name, "--version"], capture_output=True, text=True
+        ).stdout
         match = re.search(r"(\d+)(?:\.\d+)?", version)
         if match and int(match.group(1)) == wanted:
             return str(directory / name)
-    raise BusinessError(OperationError.PG_CLIENT_MISSING, f"Aucun {name} de version {wanted} trouvé.")
+    raise BusinessError(
+        OperationError.PG_CLIENT_MISSING, f"Aucun {name} de version {wanted} trouvé."
+    )
 
 
 def _pg_connection_args() -> tuple[list[str], dict]:
@@ -96,15 +100,21 @@ def _pg_connection_args() -> tuple[list[str], dict]:
 
 def _run_pg(name: str, arguments: list[str]) -> None:
     args, env = _pg_connection_args()
-    result = subprocess.run([pg_binary(name), *arguments, *args], capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        [pg_binary(name), *arguments, *args], capture_output=True, text=True, env=env
+    )
     if result.returncode:
-        raise BusinessError(OperationError.PG_COMMAND_FAILED, f"{name} : {result.stderr.strip()[-1000:]}")
+        raise BusinessError(
+            OperationError.PG_COMMAND_FAILED, f"{name} : {result.stderr.strip()[-1000:]}"
+        )
 
 
 # --- public rows ------------------------------------------------------------------------------
 def _is_public_model(model: type[models.Model]) -> bool:
     tenant_apps = {app.rsplit(".", 1)[-1] for app in settings.TENANT_APPS}
-    return model._meta.app_label not in tenant_apps and model._meta.label_lower not in _SKIPPED_MODELS
+    return (
+        model._meta.app_label not in tenant_apps and model._meta.label_lower not in _SKIPPED_MODELS
+    )
 
 
 def _public_targets_of_schema(structure: Structure) -> dict[type[models.Model], set]:
@@ -113,12 +123,17 @@ def _public_targets_of_schema(structure: Structure) -> dict[type[models.Model], 
     tenant_labels = {app.rsplit(".", 1)[-1] for app in settings.TENANT_APPS}
     with schema_context(structure.schema_name):
         for model in apps.get_models(include_auto_created=True):
-            if model._meta.app_label not in tenant_labels or model._meta.app_label == "contenttypes":
+            if (
+                model._meta.app_label not in tenant_labels
+                or model._meta.app_label == "contenttypes"
+            ):
                 continue
             for field in model._meta.concrete_fields:
                 target = field.related_model if field.is_relation else None
                 if target is not None and _is_public_model(target):
-                    values = model.objects.exclude(**{field.attname: None}).values_list(field.attname, flat=True)
+                    values = model.objects.exclude(**{field.attname: None}).values_list(
+                        field.attname, flat=True
+                    )
                     targets.setdefault(target, set()).update(values.distinct())
     return targets
 
@@ -147,9 +162,12 @@ def _closure(seed: list[models.Model], extra: dict[type[models.Model], set]) -> 
 
 
 def public_rows(structure: Structure) -> list[models.Model]:
-    seed: list[models.Model] = [structure, *Domain.objects.filter(tenant=structure),
-                                *Membership.objects.filter(structure=structure),
-                                *ExpertAffectation.objects.filter(structure=structure)]
+    seed: list[models.Model] = [
+        structure,
+        *Domain.objects.filter(tenant=structure),
+        *Membership.objects.filter(structure=structure),
+        *ExpertAffectation.objects.filter(structure=structure),
+    ]
     return _closure(seed, _public_targets_of_schema(structure))
 
 
@@ -171,7 +189,9 @@ def _serialize(rows: list[models.Model]) -> str:
         skipped = {"groups", "user_permissions"} if model is get_user_model() else set()
         fields = [f.name for f in model._meta.get_fields() if f.concrete and f.name not in skipped]
         ordered = sorted(by_model[model], key=lambda o: o.pk)
-        data += json.loads(serializers.serialize("json", ordered, fields=fields, cls=_ExactJSONEncoder))
+        data += json.loads(
+            serializers.serialize("json", ordered, fields=fields, cls=_ExactJSONEncoder)
+        )
     return json.dumps(data, ensure_ascii=False, indent=1)
 
 
@@ -185,12 +205,25 @@ def backup_structure(*, structure: Structure, destination: Path) -> Path:
     destination = Path(destination)
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        _run_pg("pg_dump", ["--format=custom", "--no-owner", "--no-privileges",
-                            "--schema", structure.schema_name, "--file", str(work / "schema.dump")])
+        _run_pg(
+            "pg_dump",
+            [
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                "--schema",
+                structure.schema_name,
+                "--file",
+                str(work / "schema.dump"),
+            ],
+        )
         (work / "public.json").write_text(_serialize(public_rows(structure)), encoding="utf-8")
         manifest = {
-            "format": ARCHIVE_FORMAT, "schema_name": structure.schema_name, "slug": structure.slug,
-            "created_at": timezone.now().isoformat(), "server_major_version": server_major_version(),
+            "format": ARCHIVE_FORMAT,
+            "schema_name": structure.schema_name,
+            "slug": structure.slug,
+            "created_at": timezone.now().isoformat(),
+            "server_major_version": server_major_version(),
             "migrations": migrations_on_disk(),
         }
         (work / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
@@ -200,8 +233,12 @@ def backup_structure(*, structure: Structure, destination: Path) -> Path:
                 archive.add(work / name, arcname=name)
             if media_dir(structure.schema_name).is_dir():
                 archive.add(media_dir(structure.schema_name), arcname="files")
-    log_operation("backup_structure", schema=structure.schema_name, archive=destination.name,
-                  bytes=destination.stat().st_size)
+    log_operation(
+        "backup_structure",
+        schema=structure.schema_name,
+        archive=destination.name,
+        bytes=destination.stat().st_size,
+    )
     return destination
 
 
@@ -236,12 +273,22 @@ def restore_structure(*, archive: Path) -> Structure:
         schema_name = manifest["schema_name"]
         connection.set_schema_to_public()
         if Structure.objects.filter(slug=manifest["slug"]).exists() or _schema_exists(schema_name):
-            raise BusinessError(OperationError.STRUCTURE_EXISTS, f"La structure {manifest['slug']} existe déjà.")
+            raise BusinessError(
+                OperationError.STRUCTURE_EXISTS, f"La structure {manifest['slug']} existe déjà."
+            )
         with transaction.atomic():
             created = _restore_public_rows((work / "public.json").read_text(encoding="utf-8"))
             _reset_sequences(created)
-        _run_pg("pg_restore", ["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
-                               str(work / "schema.dump")])
+        _run_pg(
+            "pg_restore",
+            [
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "--single-transaction",
+                str(work / "schema.dump"),
+            ],
+        )
         result = migrate_one_schema(schema_name)
         if not result.ok:
             raise BusinessError(OperationError.MIGRATION_FAILED, result.error)

@@ -43,12 +43,20 @@ def undelete_structure(*, structure: Structure) -> Structure:
     return structure
 
 
-def structures_to_purge(*, older_than_days: int = PURGE_DELAY_DAYS, now: datetime.datetime | None = None):
+def structures_to_purge(
+    *, older_than_days: int = PURGE_DELAY_DAYS, now: datetime.datetime | None = None
+):
     limit = (now or timezone.now()) - datetime.timedelta(days=older_than_days)
-    return Structure.objects.exclude(schema_name="public").filter(deleted_at__lt=limit).order_by("deleted_at")
+    return (
+        Structure.objects.exclude(schema_name="public")
+        .filter(deleted_at__lt=limit)
+        .order_by("deleted_at")
+    )
 
 
-def purge_structures(*, older_than_days: int = PURGE_DELAY_DAYS, now: datetime.datetime | None = None) -> list[str]:
+def purge_structures(
+    *, older_than_days: int = PURGE_DELAY_DAYS, now: datetime.datetime | None = None
+) -> list[str]:
     """Erase the structures soft-deleted before the delay; return their schema names."""
     purged = []
     for structure in structures_to_purge(older_than_days=older_than_days, now=now):
@@ -57,7 +65,11 @@ def purge_structures(*, older_than_days: int = PURGE_DELAY_DAYS, now: datetime.d
             connection.set_schema_to_public()
             structure.delete(force_drop=True)  # DROP SCHEMA … CASCADE, then the public rows
         shutil.rmtree(media_dir(schema_name), ignore_errors=True)
-        log_operation("purge_structure", schema=schema_name, slug=structure.slug,
-                      deleted_at=structure.deleted_at)
+        log_operation(
+            "purge_structure",
+            schema=schema_name,
+            slug=structure.slug,
+            deleted_at=structure.deleted_at,
+        )
         purged.append(schema_name)
     return purged

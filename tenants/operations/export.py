@@ -32,9 +32,16 @@ def _public_data(structure: Structure) -> dict[str, list]:
     return {
         "structure": json.loads(serializers.serialize("json", [structure])),
         "domaines": list(Domain.objects.filter(tenant=structure).values("domain", "is_primary")),
-        "roles": list(Membership.objects.filter(structure=structure)
-                      .values("user__email", "user__first_name", "user__last_name", "role", "created_at")),
-        "experts": list(ExpertAffectation.objects.filter(structure=structure).values("expert__email", "created_at")),
+        "roles": list(
+            Membership.objects.filter(structure=structure).values(
+                "user__email", "user__first_name", "user__last_name", "role", "created_at"
+            )
+        ),
+        "experts": list(
+            ExpertAffectation.objects.filter(structure=structure).values(
+                "expert__email", "created_at"
+            )
+        ),
         "groupes": list(structure.groupes.values("nom", "territoire__nom")),
     }
 
@@ -47,18 +54,35 @@ def export_structure(*, structure: Structure, destination: Path) -> Path:
         with schema_context(structure.schema_name):
             for model in _tenant_models():
                 rows = model.objects.order_by("pk")
-                archive.writestr(f"data/{model._meta.label_lower}.json", serializers.serialize("json", rows, indent=1))
+                archive.writestr(
+                    f"data/{model._meta.label_lower}.json",
+                    serializers.serialize("json", rows, indent=1),
+                )
                 counts[model._meta.label_lower] = rows.count()
         for name, rows in _public_data(structure).items():
-            archive.writestr(f"reseau/{name}.json", json.dumps(rows, default=str, ensure_ascii=False, indent=1))
+            archive.writestr(
+                f"reseau/{name}.json", json.dumps(rows, default=str, ensure_ascii=False, indent=1)
+            )
         files = media_dir(structure.schema_name)
         for path in sorted(files.rglob("*")) if files.is_dir() else []:
             if path.is_file():
                 archive.write(path, f"fichiers/{path.relative_to(files)}")
-        archive.writestr("manifest.json", json.dumps({
-            "slug": structure.slug, "schema_name": structure.schema_name,
-            "exported_at": timezone.now().isoformat(), "rows": counts,
-        }, indent=1))
-    log_operation("export_structure", schema=structure.schema_name, archive=destination.name,
-                  rows=sum(counts.values()))
+        archive.writestr(
+            "manifest.json",
+            json.dumps(
+                {
+                    "slug": structure.slug,
+                    "schema_name": structure.schema_name,
+                    "exported_at": timezone.now().isoformat(),
+                    "rows": counts,
+                },
+                indent=1,
+            ),
+        )
+    log_operation(
+        "export_structure",
+        schema=structure.schema_name,
+        archive=destination.name,
+        rows=sum(counts.values()),
+    )
     return destination

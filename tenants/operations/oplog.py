@@ -20,8 +20,11 @@ logger = logging.getLogger("qualireseau.ops")
 
 
 def ops_log_dir() -> Path:
-    return Path(getattr(settings, "OPS_LOG_DIR", "") or os.environ.get("OPS_LOG_DIR", "")
-                or settings.BASE_DIR / "var" / "ops")
+    return Path(
+        getattr(settings, "OPS_LOG_DIR", "")
+        or os.environ.get("OPS_LOG_DIR", "")
+        or settings.BASE_DIR / "var" / "ops"
+    )
 
 
 def log_operation(operation: str, *, outcome: str = "ok", **details) -> dict:

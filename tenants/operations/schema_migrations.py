@@ -102,7 +102,11 @@ def migrate_one_schema(schema_name: str) -> SchemaResult:
         connection.set_schema(schema_name)
         call_command(
             get_tenant_base_migrate_command_class()(),
-            verbosity=1, interactive=False, skip_checks=True, stdout=output, stderr=output,
+            verbosity=1,
+            interactive=False,
+            skip_checks=True,
+            stdout=output,
+            stderr=output,
         )
         return SchemaResult(schema_name, True, time.perf_counter() - started)
     except Exception:
@@ -134,7 +138,11 @@ def migrate_schemas_in_parallel(
             for future in completed:
                 result = future.result()
                 finished += 1
-                (report.done.append(result.schema_name) if result.ok else report.failed.append(result))
+                (
+                    report.done.append(result.schema_name)
+                    if result.ok
+                    else report.failed.append(result)
+                )
                 if on_result:
                     on_result(result, finished, len(schemas))
             if report.failed:

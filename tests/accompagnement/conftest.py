@@ -19,5 +19,3 @@ def pdf_file(name: str = "livret.pdf", content: bytes = PDF) -> SimpleUploadedFi
 def types_livrable(db) -> dict[str, TypeLivrable]:
     load_types_livrable()
     return {t.code: t for t in TypeLivrable.objects.all()}
-
-

@@ -27,24 +27,38 @@ NOW = timezone.now()
 
 def test_collective_action_appears_in_each_members_plan_and_is_followed_per_structure(network):
     action = services.create_action_collective(
-        user=network.user("expert"), groupe=network.groupe, titre="Harmoniser le livret d'accueil", priorite="haute",
+        user=network.user("expert"),
+        groupe=network.groupe,
+        titre="Harmoniser le livret d'accueil",
+        priorite="haute",
     )
     with schema_context(network.structure.schema_name):
-        copy = Action.objects.get(origine="plan_collectif", origine_ref__action_collective=action.pk)
+        copy = Action.objects.get(
+            origine="plan_collectif", origine_ref__action_collective=action.pk
+        )
         assert copy.titre == action.titre and copy.priorite == "haute"
-        plan_services.change_action_status(structure=network.structure, user=network.user("referent"), action=copy, statut="en_cours")
+        plan_services.change_action_status(
+            structure=network.structure,
+            user=network.user("referent"),
+            action=copy,
+            statut="en_cours",
+        )
     with schema_context(network.other_structure.schema_name):
         assert not Action.objects.filter(origine_ref__action_collective=action.pk).exists()
     suivi = SuiviActionCollective.objects.get(action_collective=action, structure=network.structure)
     assert (suivi.statut, suivi.action_id) == ("en_cours", copy.pk)
-    services.update_action_collective(user=network.user("expert"), action=action, titre="Livret d'accueil commun")
+    services.update_action_collective(
+        user=network.user("expert"), action=action, titre="Livret d'accueil commun"
+    )
     with schema_context(network.structure.schema_name):
         copy.refresh_from_db()
         assert copy.titre == "Livret d'accueil commun" and copy.statut == "en_cours"
         assert Action.objects.filter(origine_ref__action_collective=action.pk).count() == 1
 
 
-@pytest.mark.parametrize("role", ["directeur", "referent", "lecteur", "expert_autre", "pilote_autre", "sans_role"])
+@pytest.mark.parametrize(
+    "role", ["directeur", "referent", "lecteur", "expert_autre", "pilote_autre", "sans_role"]
+)
 def test_only_the_groups_lead_writes_collective_actions(network, role):
     with pytest.raises(BusinessError) as error:
         services.create_action_collective(user=network.user(role), groupe=network.groupe, titre="x")
@@ -53,21 +67,34 @@ def test_only_the_groups_lead_writes_collective_actions(network, role):
 
 def _reunion(network, days_ago: int, **extra):
     return services.create_reunion(
-        user=network.user("expert"), groupe=network.groupe, date=NOW - datetime.timedelta(days=days_ago), lieu="Lille", **extra
+        user=network.user("expert"),
+        groupe=network.groupe,
+        date=NOW - datetime.timedelta(days=days_ago),
+        lieu="Lille",
+        **extra,
     )
 
 
 def test_participation_rate_against_an_independent_calculation(network):
-    AdhesionGroupe.objects.create(groupe=network.groupe, structure=network.structure, date_entree=(NOW - datetime.timedelta(days=50)).date())
+    AdhesionGroupe.objects.create(
+        groupe=network.groupe,
+        structure=network.structure,
+        date_entree=(NOW - datetime.timedelta(days=50)).date(),
+    )
     before_join = _reunion(network, 80)
     r1, _r2, r3 = _reunion(network, 40), _reunion(network, 20), _reunion(network, 5)
     _reunion(network, -10)  # not held yet
     cancelled = _reunion(network, 3)
     ReunionCollective.objects.filter(pk=cancelled.pk).update(annulee=True)
     for reunion in (before_join, r1, r3):
-        services.record_emargement(user=network.user("expert"), reunion=reunion, structure=network.structure, participants="Référente")
+        services.record_emargement(
+            user=network.user("expert"),
+            reunion=reunion,
+            structure=network.structure,
+            participants="Référente",
+        )
     table = selectors.participation(network.groupe)
-    (structure, part), = table.per_structure
+    ((structure, part),) = table.per_structure
     assert structure == network.structure
     # Held since joining: r1, r2, r3 (before_join predates, the future one is not held, cancelled does not count).
     assert (part.attended, part.held) == (2, 3) and part.rate == pytest.approx(2 / 3)
@@ -98,22 +125,41 @@ def test_group_rate_is_pooled_not_averaged():
 def test_attendance_only_for_member_structures_and_by_the_lead(network):
     reunion = _reunion(network, 1)
     with pytest.raises(BusinessError) as error:
-        services.record_emargement(user=network.user("expert"), reunion=reunion, structure=network.other_structure)
+        services.record_emargement(
+            user=network.user("expert"), reunion=reunion, structure=network.other_structure
+        )
     assert error.value.code == "not_member"
     with pytest.raises(BusinessError) as error:
-        services.record_emargement(user=network.user("referent"), reunion=reunion, structure=network.structure)
+        services.record_emargement(
+            user=network.user("referent"), reunion=reunion, structure=network.structure
+        )
     assert error.value.code == "forbidden"
 
 
 def test_minutes_with_workshop_structure_and_proposal_to_collective_action(network):
     reunion = _reunion(network, 1, theme="Contractualisation")
     services.save_compte_rendu(
-        user=network.user("expert"), reunion=reunion, compte_rendu="Échanges sur le devis.",
+        user=network.user("expert"),
+        reunion=reunion,
+        compte_rendu="Échanges sur le devis.",
         questions=["Comment harmoniser les devis ?"],
-        idees=[{"texte": "Modèle commun", "occurrences": 4}, {"texte": "Grille tarifaire", "occurrences": 2}],
-        propositions=[{"texte": "Rédiger un modèle de devis commun", "priorite": "haute", "faisabilite": "Facile", "horizon": "court"}],
+        idees=[
+            {"texte": "Modèle commun", "occurrences": 4},
+            {"texte": "Grille tarifaire", "occurrences": 2},
+        ],
+        propositions=[
+            {
+                "texte": "Rédiger un modèle de devis commun",
+                "priorite": "haute",
+                "faisabilite": "Facile",
+                "horizon": "court",
+            }
+        ],
     )
-    assert [(i.texte, i.occurrences) for i in reunion.idees.all()] == [("Modèle commun", 4), ("Grille tarifaire", 2)]
+    assert [(i.texte, i.occurrences) for i in reunion.idees.all()] == [
+        ("Modèle commun", 4),
+        ("Grille tarifaire", 2),
+    ]
     proposition = reunion.propositions.get()
     action = services.convert_proposition(user=network.user("expert"), proposition=proposition)
     assert (action.priorite, action.horizon, action.faisabilite) == ("haute", "court", "Facile")
@@ -126,17 +172,36 @@ def test_minutes_with_workshop_structure_and_proposal_to_collective_action(netwo
 def test_planning_theme_takes_three_to_four_months(network):
     start = datetime.date(2016, 1, 4)
     with pytest.raises(BusinessError) as error:
-        services.plan_theme(user=network.user("expert"), groupe=network.groupe, theme_code="4.1", theme_titre="Accueil",
-                            date_debut=start, date_fin=datetime.date(2016, 2, 28))
+        services.plan_theme(
+            user=network.user("expert"),
+            groupe=network.groupe,
+            theme_code="4.1",
+            theme_titre="Accueil",
+            date_debut=start,
+            date_fin=datetime.date(2016, 2, 28),
+        )
     assert error.value.code == "planning_duration"
-    planned = services.plan_theme(user=network.user("expert"), groupe=network.groupe, theme_code="4.1", theme_titre="Accueil",
-                                  date_debut=start, date_fin=datetime.date(2016, 4, 30))
+    planned = services.plan_theme(
+        user=network.user("expert"),
+        groupe=network.groupe,
+        theme_code="4.1",
+        theme_titre="Accueil",
+        date_debut=start,
+        date_fin=datetime.date(2016, 4, 30),
+    )
     assert planned.pk
 
 
 def test_ical_export_parses(network, client_for):
-    reunion = _reunion(network, -7, theme="Accueil; contact, public", ordre_du_jour="1. Tour de table\n2. Livret d'accueil")
-    response = client_for(network.user("referent")).get(f"/groupes/{network.groupe.pk}/reunions.ics")
+    reunion = _reunion(
+        network,
+        -7,
+        theme="Accueil; contact, public",
+        ordre_du_jour="1. Tour de table\n2. Livret d'accueil",
+    )
+    response = client_for(network.user("referent")).get(
+        f"/groupes/{network.groupe.pk}/reunions.ics"
+    )
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
     calendar = Calendar.from_ical(response.content)
     events = calendar.walk("VEVENT")
@@ -145,25 +210,45 @@ def test_ical_export_parses(network, client_for):
     assert str(event["summary"]) == "Groupe Test : Accueil; contact, public"
     assert event.decoded("dtstart") == reunion.date.replace(microsecond=0)
     assert str(event["description"]).startswith("1. Tour de table\n")
-    assert client_for(network.user("directeur_autre")).get(f"/groupes/{network.groupe.pk}/reunions.ics").status_code == 404
+    assert (
+        client_for(network.user("directeur_autre"))
+        .get(f"/groupes/{network.groupe.pk}/reunions.ics")
+        .status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize(
     ("role", "status"),
-    [("expert", 200), ("pilote", 200), ("federation", 200), ("referent", 200), ("lecteur", 200),
-     ("expert_autre", 404), ("directeur_autre", 404), ("sans_role", 404)],
+    [
+        ("expert", 200),
+        ("pilote", 200),
+        ("federation", 200),
+        ("referent", 200),
+        ("lecteur", 200),
+        ("expert_autre", 404),
+        ("directeur_autre", 404),
+        ("sans_role", 404),
+    ],
 )
 def test_group_page_by_role(network, client_for, role, status):
     _reunion(network, 2)
-    assert client_for(network.user(role)).get(f"/groupes/{network.groupe.pk}/").status_code == status
+    assert (
+        client_for(network.user(role)).get(f"/groupes/{network.groupe.pk}/").status_code == status
+    )
 
 
 def test_expert_writes_meetings_through_the_pages(network, client_for):
     client = client_for(network.user("expert"))
-    response = client.post(f"/groupes/{network.groupe.pk}/reunions/", {"date": "2026-05-12T14:00", "lieu": "Roubaix", "theme": "Accueil"})
+    response = client.post(
+        f"/groupes/{network.groupe.pk}/reunions/",
+        {"date": "2026-05-12T14:00", "lieu": "Roubaix", "theme": "Accueil"},
+    )
     assert response.status_code == 302
     reunion = ReunionCollective.objects.get(groupe=network.groupe)
-    response = client.post(f"/groupes/reunions/{reunion.pk}/emargement/", {"structures": [str(network.structure.pk)]})
+    response = client.post(
+        f"/groupes/reunions/{reunion.pk}/emargement/", {"structures": [str(network.structure.pk)]}
+    )
     assert reunion.emargements.filter(structure=network.structure).exists()
     referent = client_for(network.user("referent"))
     referent.post(f"/groupes/reunions/{reunion.pk}/emargement/", {"structures": []})
@@ -172,24 +257,42 @@ def test_expert_writes_meetings_through_the_pages(network, client_for):
 
 def _submit_livrable(network, type_livrable):
     connection.set_tenant(network.structure)
-    livrable = livrable_services.create_livrable(structure=network.structure, user=network.user("referent"), type_livrable=type_livrable)
-    version = livrable_services.upload_version(structure=network.structure, user=network.user("referent"), livrable=livrable, fichier=pdf_file())
-    livrable_services.submit_version(structure=network.structure, user=network.user("directeur"), version=version)
+    livrable = livrable_services.create_livrable(
+        structure=network.structure, user=network.user("referent"), type_livrable=type_livrable
+    )
+    version = livrable_services.upload_version(
+        structure=network.structure,
+        user=network.user("referent"),
+        livrable=livrable,
+        fichier=pdf_file(),
+    )
+    livrable_services.submit_version(
+        structure=network.structure, user=network.user("directeur"), version=version
+    )
     connection.set_schema_to_public()
     return version
 
 
-def test_review_queue_oldest_first_filters_and_bounded_queries(network, types_livrable, client_for, django_assert_max_num_queries):
+def test_review_queue_oldest_first_filters_and_bounded_queries(
+    network, types_livrable, client_for, django_assert_max_num_queries
+):
     from accompagnement.groupes.models import SoumissionLivrable
 
     for code in ("devis", "livret-accueil", "dipc"):
         _submit_livrable(network, types_livrable[code])
     ids = list(SoumissionLivrable.objects.values_list("pk", flat=True).order_by("pk"))
-    SoumissionLivrable.objects.filter(pk=ids[2]).update(submitted_at=NOW - datetime.timedelta(days=30))
+    SoumissionLivrable.objects.filter(pk=ids[2]).update(
+        submitted_at=NOW - datetime.timedelta(days=30)
+    )
     queue = list(selectors.review_queue(network.user("expert")))
     assert [q.pk for q in queue] == [ids[2], ids[0], ids[1]]
-    assert [q.pk for q in selectors.review_queue(network.user("expert"), type_code="devis")] == [ids[0]]
-    assert list(selectors.review_queue(network.user("expert"), territoire=network.other_territoire.pk)) == []
+    assert [q.pk for q in selectors.review_queue(network.user("expert"), type_code="devis")] == [
+        ids[0]
+    ]
+    assert (
+        list(selectors.review_queue(network.user("expert"), territoire=network.other_territoire.pk))
+        == []
+    )
     assert len(list(selectors.review_queue(network.user("expert"), groupe=network.groupe.pk))) == 3
     assert list(selectors.review_queue(network.user("expert_autre"))) == []
     client = client_for(network.user("expert"))
@@ -208,9 +311,13 @@ def _confirm(structure, version, answers):
     from accompagnement.diagnostics.models import Autodiagnostic, Confirmation, Reponse
 
     with schema_context(structure.schema_name):
-        autodiagnostic = Autodiagnostic.objects.create(version=version, annee=2016, statut="confirme")
+        autodiagnostic = Autodiagnostic.objects.create(
+            version=version, annee=2016, statut="confirme"
+        )
         for critere, valeur in answers.items():
-            reponse = Reponse.objects.create(autodiagnostic=autodiagnostic, critere=critere, valeur=valeur)
+            reponse = Reponse.objects.create(
+                autodiagnostic=autodiagnostic, critere=critere, valeur=valeur
+            )
             Confirmation.objects.create(reponse=reponse, valeur=valeur)
 
 
@@ -228,11 +335,15 @@ def test_proposals_rank_criteria_most_often_non_conform(network):
     _confirm(network.other_structure, version, {c1: conforme, c2: non_conforme, c3: conforme})
     proposals = selectors.propose_collective_criteria(network.groupe)
     assert [(p.code, p.count) for p in proposals] == [(c2.code, 2), (c1.code, 1)]
-    services.create_action_collective(user=network.user("expert"), groupe=network.groupe, titre="x", criteres_codes=[c2.code])
+    services.create_action_collective(
+        user=network.user("expert"), groupe=network.groupe, titre="x", criteres_codes=[c2.code]
+    )
     assert selectors.propose_collective_criteria(network.groupe)[0].deja_couvert is True
 
 
-@pytest.mark.parametrize("role, attached", [("expert", True), ("directeur", False), ("expert_autre", False)])
+@pytest.mark.parametrize(
+    "role, attached", [("expert", True), ("directeur", False), ("expert_autre", False)]
+)
 def test_meeting_attachment_upload_page(network, client_for, role, attached):
     reunion = _reunion(network, 3)
     response = client_for(network.user(role)).post(
@@ -255,7 +366,8 @@ def test_meeting_attachment_refuses_a_disguised_file(network, client_for):
     client = client_for(network.user("expert"))
     response = client.post(
         f"/groupes/reunions/{reunion.pk}/pieces/",
-        {"fichier": SimpleUploadedFile("script.pdf", b"#!/bin/sh\necho hi\n")}, follow=True,
+        {"fichier": SimpleUploadedFile("script.pdf", b"#!/bin/sh\necho hi\n")},
+        follow=True,
     )
     assert response.status_code == 200
     assert not reunion.pieces_jointes.exists()

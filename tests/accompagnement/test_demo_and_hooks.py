@@ -22,8 +22,11 @@ from accompagnement.plans.models import Action
 def _demo_network(network):
     return SimpleNamespace(
         groupes={groupes_demo.GROUPE: network.groupe},
-        users={"expert@demo.test": network.user("expert"), "directeur@demo.test": network.user("directeur"),
-               "referent@demo.test": network.user("referent")},
+        users={
+            "expert@demo.test": network.user("expert"),
+            "directeur@demo.test": network.user("directeur"),
+            "referent@demo.test": network.user("referent"),
+        },
         structures={"aide-domicile-lille": network.structure},
         demo_structure=network.structure,
     )
@@ -41,7 +44,10 @@ def test_demo_loads_twice_without_duplicates(network):
     with schema_context(network.structure.schema_name):
         assert Action.objects.filter(origine="plan_collectif").count() == 1
         assert Action.objects.count() == 5
-        assert sorted(LivrableVersion.objects.values_list("statut", flat=True)) == ["soumis", "valide"]
+        assert sorted(LivrableVersion.objects.values_list("statut", flat=True)) == [
+            "soumis",
+            "valide",
+        ]
 
 
 def test_menus_and_todos(network, client_for):

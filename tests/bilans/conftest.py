@@ -20,8 +20,12 @@ from referentiels.models import (
 
 # code, theme, level
 CRITERES = [
-    ("4.2.1", "4.2", 1), ("4.2.9", "4.2", 1), ("4.2.5", "4.2", 2),
-    ("4.3.1", "4.3", 1), ("4.3.2", "4.3", 2), ("4.3.7", "4.3", 2),
+    ("4.2.1", "4.2", 1),
+    ("4.2.9", "4.2", 1),
+    ("4.2.5", "4.2", 2),
+    ("4.3.1", "4.3", 1),
+    ("4.3.2", "4.3", 2),
+    ("4.3.7", "4.3", 2),
 ]
 
 
@@ -29,22 +33,44 @@ class Frame:
     def __init__(self):
         referentiel = Referentiel.objects.create(code="module-test", titre="Module test")
         self.version = ReferentielVersion.objects.create(referentiel=referentiel, numero="1")
-        echelle = EchelleCotation.objects.create(version=self.version, code="c", libelle="Conformité")
+        echelle = EchelleCotation.objects.create(
+            version=self.version, code="c", libelle="Conformité"
+        )
         self.valeurs = {
-            code: ValeurEchelle.objects.create(echelle=echelle, code=code, libelle=code, poids=Decimal(poids),
-                                               exclue=exclue, ordre=i)
+            code: ValeurEchelle.objects.create(
+                echelle=echelle,
+                code=code,
+                libelle=code,
+                poids=Decimal(poids),
+                exclue=exclue,
+                ordre=i,
+            )
             for i, (code, poids, exclue) in enumerate(
                 [("C", "1", False), ("PC", "0.5", False), ("NC", "0", False), ("NA", "0", True)]
             )
         }
         self.themes = {
-            code: Noeud.objects.create(version=self.version, type="theme", code=code, titre=f"Thème {code}",
-                                       urn=f"t:{code}", ordre=i)
+            code: Noeud.objects.create(
+                version=self.version,
+                type="theme",
+                code=code,
+                titre=f"Thème {code}",
+                urn=f"t:{code}",
+                ordre=i,
+            )
             for i, code in enumerate(["4.2", "4.3"])
         }
         self.criteres = {
-            code: Critere.objects.create(version=self.version, noeud=self.themes[theme], theme=self.themes[theme],
-                                         code=code, titre=code, niveau=niveau, urn=f"c:{code}", ordre=i)
+            code: Critere.objects.create(
+                version=self.version,
+                noeud=self.themes[theme],
+                theme=self.themes[theme],
+                code=code,
+                titre=code,
+                niveau=niveau,
+                urn=f"c:{code}",
+                ordre=i,
+            )
             for i, (code, theme, niveau) in enumerate(CRITERES)
         }
 
@@ -57,20 +83,34 @@ def frame(db) -> Frame:
 @pytest.fixture
 def campagne(network) -> Campagne:
     return Campagne.objects.create(
-        libelle="S2 2016", semestre=2, annee=2016, echeance=datetime.date(2017, 1, 10),
+        libelle="S2 2016",
+        semestre=2,
+        annee=2016,
+        echeance=datetime.date(2017, 1, 10),
         ouverte_par=network.user("federation"),
     )
 
 
-def write_autodiagnostic(frame: Frame, declared: dict[str, str], confirmed: dict[str, str] | None = None,
-                         *, annee: int = 2016, statut: str = "confirme"):
+def write_autodiagnostic(
+    frame: Frame,
+    declared: dict[str, str],
+    confirmed: dict[str, str] | None = None,
+    *,
+    annee: int = 2016,
+    statut: str = "confirme",
+):
     """In the current schema: a self-diagnosis with the given values per criterion code."""
     from accompagnement.diagnostics.models import Autodiagnostic, Confirmation, Reponse
 
-    autodiagnostic = Autodiagnostic.objects.create(version=frame.version, annee=annee, statut=statut)
+    autodiagnostic = Autodiagnostic.objects.create(
+        version=frame.version, annee=annee, statut=statut
+    )
     for code, valeur in declared.items():
-        reponse = Reponse.objects.create(autodiagnostic=autodiagnostic, critere=frame.criteres[code],
-                                         valeur=frame.valeurs[valeur])
+        reponse = Reponse.objects.create(
+            autodiagnostic=autodiagnostic,
+            critere=frame.criteres[code],
+            valeur=frame.valeurs[valeur],
+        )
         if confirmed and code in confirmed:
             Confirmation.objects.create(reponse=reponse, valeur=frame.valeurs[confirmed[code]])
     return autodiagnostic

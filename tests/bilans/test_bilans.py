@@ -18,15 +18,37 @@ from tests.bilans.conftest import write_autodiagnostic
 def _registers_2016():
     # 60 clients; 5 complaints by 3 distinct clients (C-1 three times); 1 complaint in 2015
     NombreClients.objects.create(annee=2016, nombre=60)
-    for day, forme, ref in [(1, "orale", "C-1"), (2, "ecrite", "C-1"), (3, "orale", "C-1"),
-                            (4, "ecrite", "C-2"), (5, "orale", "C-3")]:
-        Reclamation.objects.create(date=datetime.date(2016, 2, day), forme=forme, client_reference=ref,
-                                   description="d")
-    Reclamation.objects.create(date=datetime.date(2015, 2, 1), forme="orale", client_reference="C-9", description="d")
-    EnqueteSatisfaction.objects.create(periode="S1", annee=2016, repondants=40, tres_satisfaits=10, satisfaits=20,
-                                       peu_satisfaits=6, pas_satisfaits=2)
-    EnqueteSatisfaction.objects.create(periode="S2", annee=2016, repondants=20, tres_satisfaits=5, satisfaits=5,
-                                       peu_satisfaits=5, pas_satisfaits=5)
+    for day, forme, ref in [
+        (1, "orale", "C-1"),
+        (2, "ecrite", "C-1"),
+        (3, "orale", "C-1"),
+        (4, "ecrite", "C-2"),
+        (5, "orale", "C-3"),
+    ]:
+        Reclamation.objects.create(
+            date=datetime.date(2016, 2, day), forme=forme, client_reference=ref, description="d"
+        )
+    Reclamation.objects.create(
+        date=datetime.date(2015, 2, 1), forme="orale", client_reference="C-9", description="d"
+    )
+    EnqueteSatisfaction.objects.create(
+        periode="S1",
+        annee=2016,
+        repondants=40,
+        tres_satisfaits=10,
+        satisfaits=20,
+        peu_satisfaits=6,
+        pas_satisfaits=2,
+    )
+    EnqueteSatisfaction.objects.create(
+        periode="S2",
+        annee=2016,
+        repondants=20,
+        tres_satisfaits=5,
+        satisfaits=5,
+        peu_satisfaits=5,
+        pas_satisfaits=5,
+    )
 
 
 def test_prefilled_figures_match_an_independent_calculation(in_structure, frame, campagne):
@@ -38,7 +60,11 @@ def test_prefilled_figures_match_an_independent_calculation(in_structure, frame,
     )
     figures = selectors.review_figures(in_structure, campagne)
     year = figures["annees"]["2016"]
-    assert year["reclamations_orales"] == 3 and year["reclamations_ecrites"] == 2 and year["reclamations"] == 5
+    assert (
+        year["reclamations_orales"] == 3
+        and year["reclamations_ecrites"] == 2
+        and year["reclamations"] == 5
+    )
     assert year["taux_mecontents"] == pytest.approx(3 / 60)
     assert year["taux_satisfaits"] == pytest.approx((10 + 20 + 5 + 5) / (38 + 20))
     assert figures["annees"]["2015"]["reclamations"] == 1
@@ -61,14 +87,27 @@ def test_action_plan_and_validated_deliverables_are_prefilled(network, in_struct
     from accompagnement.plans.models import Action, PlanAction
 
     plan = PlanAction.objects.create(titre="Plan")
-    for titre, statut in [("Livret", "fait"), ("Devis", "en_cours"), ("Vieux", "abandonne"), ("Contrat", "fait")]:
+    for titre, statut in [
+        ("Livret", "fait"),
+        ("Devis", "en_cours"),
+        ("Vieux", "abandonne"),
+        ("Contrat", "fait"),
+    ]:
         Action.objects.create(plan=plan, titre=titre, statut=statut)
-    type_livrable = TypeLivrable.objects.create(code="livret-test", libelle="Livret d'accueil", critere_code="4.2.9")
+    type_livrable = TypeLivrable.objects.create(
+        code="livret-test", libelle="Livret d'accueil", critere_code="4.2.9"
+    )
     livrable = Livrable.objects.create(type_livrable=type_livrable, titre="Notre livret")
-    LivrableVersion.objects.create(livrable=livrable, numero=1, fichier="x.pdf", nom_original="x.pdf", statut="valide")
-    LivrableVersion.objects.create(livrable=livrable, numero=2, fichier="y.pdf", nom_original="y.pdf", statut="soumis")
+    LivrableVersion.objects.create(
+        livrable=livrable, numero=1, fichier="x.pdf", nom_original="x.pdf", statut="valide"
+    )
+    LivrableVersion.objects.create(
+        livrable=livrable, numero=2, fichier="y.pdf", nom_original="y.pdf", statut="soumis"
+    )
     brouillon = Livrable.objects.create(type_livrable=type_livrable, titre="Brouillon")
-    LivrableVersion.objects.create(livrable=brouillon, numero=1, fichier="z.pdf", nom_original="z.pdf")
+    LivrableVersion.objects.create(
+        livrable=brouillon, numero=1, fichier="z.pdf", nom_original="z.pdf"
+    )
     figures = selectors.review_figures(in_structure, campagne)
     assert figures["taux_plan_actions"] == pytest.approx(2 / 3)
     assert figures["actions_faites"] == ["Contrat", "Livret"]
@@ -85,7 +124,11 @@ def test_submitting_writes_an_immutable_snapshot(network, in_structure, frame, c
     services.update_bilan(bilan=bilan, user=network.user("contributeur"), data={"remarques": "RAS"})
     services.submit_bilan(bilan=bilan, user=network.user("referent"))
     snapshot = InstantaneBilan.objects.get(campagne=campagne, structure=in_structure)
-    assert snapshot.taux_declare == 1.0 and snapshot.tous_niveau1 is True and snapshot.tous_niveau2 is True
+    assert (
+        snapshot.taux_declare == 1.0
+        and snapshot.tous_niveau1 is True
+        and snapshot.tous_niveau2 is True
+    )
     assert snapshot.reclamations == 5
     assert snapshot.taux_mecontents == pytest.approx(3 / 60)
     assert snapshot.contenu["remarques"] == "RAS"
@@ -103,7 +146,9 @@ def test_submitting_writes_an_immutable_snapshot(network, in_structure, frame, c
     with pytest.raises(BusinessError):
         InstantaneBilan.objects.filter(pk=snapshot.pk).delete()
     with pytest.raises(BusinessError) as error:
-        services.update_bilan(bilan=bilan, user=network.user("referent"), data={"remarques": "changé"})
+        services.update_bilan(
+            bilan=bilan, user=network.user("referent"), data={"remarques": "changé"}
+        )
     assert error.value.code == "immutable"
     with pytest.raises(BusinessError) as error:
         services.submit_bilan(bilan=bilan, user=network.user("referent"))
@@ -115,7 +160,9 @@ def test_later_register_changes_do_not_alter_the_snapshot(network, in_structure,
     _registers_2016()
     bilan = services.open_bilan(campagne=campagne, user=network.user("referent"))
     services.submit_bilan(bilan=bilan, user=network.user("referent"))
-    Reclamation.objects.create(date=datetime.date(2016, 5, 1), forme="orale", client_reference="C-77", description="d")
+    Reclamation.objects.create(
+        date=datetime.date(2016, 5, 1), forme="orale", client_reference="C-77", description="d"
+    )
     assert InstantaneBilan.objects.get(structure=in_structure).reclamations == 5
 
 
@@ -130,8 +177,13 @@ def test_only_directors_and_referents_submit(network, in_structure, campagne, ro
 def test_a_campaign_of_another_territory_cannot_be_opened(network, in_structure, campagne):
     from accompagnement.reporting.models import Campagne
 
-    other = Campagne.objects.create(libelle="S2 2016 autre", semestre=2, annee=2016, echeance=campagne.echeance,
-                                    territoire=network.other_territoire)
+    other = Campagne.objects.create(
+        libelle="S2 2016 autre",
+        semestre=2,
+        annee=2016,
+        echeance=campagne.echeance,
+        territoire=network.other_territoire,
+    )
     with pytest.raises(BusinessError):
         services.open_bilan(campagne=other, user=network.user("referent"))
 
@@ -142,7 +194,12 @@ def test_review_api_opens_edits_submits(network, api_client_for, in_structure, c
     assert opened.status_code == 201, opened.content
     url = f"/s/alpha/api/v1/bilans/{opened.json()['id']}/"
     assert client.patch(url, {"difficultes_interne": "Temps"}, format="json").status_code == 200
-    assert api_client_for(network.user("lecteur")).post(f"{url}soumettre/", {}, format="json").status_code == 403
+    assert (
+        api_client_for(network.user("lecteur"))
+        .post(f"{url}soumettre/", {}, format="json")
+        .status_code
+        == 403
+    )
     assert client.post(f"{url}soumettre/", {}, format="json").status_code == 200
     assert client.patch(url, {"remarques": "x"}, format="json").status_code == 409
     figures = client.get(f"{url}indicateurs/").json()

@@ -21,7 +21,9 @@ def test_satisfaction_rate_is_satisfied_answers_over_all_answers(surveys):
     assert indicators.satisfaction_rate(surveys) == expected
 
 
-@given(st.lists(st.sampled_from(["C-1", "C-2", "C-3", "C-4", "C-5"]), max_size=30), st.integers(0, 40))
+@given(
+    st.lists(st.sampled_from(["C-1", "C-2", "C-3", "C-4", "C-5"]), max_size=30), st.integers(0, 40)
+)
 def test_unhappy_rate_counts_a_repeat_complainer_once(complaints, clients):
     distinct = []
     for reference in complaints:
@@ -65,11 +67,24 @@ cotations = st.one_of(
 )
 
 
-@given(st.lists(st.tuples(st.sampled_from(["4.2.1", "4.2.9", "4.3.1", "x"]), st.sampled_from([1, 2]), cotations,
-                          cotations), min_size=1, max_size=10, unique_by=lambda t: t[0]))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["4.2.1", "4.2.9", "4.3.1", "x"]),
+            st.sampled_from([1, 2]),
+            cotations,
+            cotations,
+        ),
+        min_size=1,
+        max_size=10,
+        unique_by=lambda t: t[0],
+    )
+)
 def test_diagnosis_figures_against_independent_calculation(rows):
-    items = [CriterionInput(critere=code, theme=code[:3], niveau=niveau, declared=d, confirmed=c)
-             for code, niveau, d, c in rows]
+    items = [
+        CriterionInput(critere=code, theme=code[:3], niveau=niveau, declared=d, confirmed=c)
+        for code, niveau, d, c in rows
+    ]
     figures = indicators.diagnosis_figures(items)
     scored = [d.poids for _, _, d, _ in rows if d is not None and not d.exclue]
     assert figures["declare"] == (sum(scored) / len(scored) if scored else None)

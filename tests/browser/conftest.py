@@ -50,8 +50,15 @@ def browser():
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -89,26 +96,34 @@ class BrowserWorld:
 
     def user(self, role: str) -> User:
         user = User.objects.create_user(
-            email=f"{role}-{self.suffix}@browser.test", password=BROWSER_PASSWORD,
-            first_name=role.capitalize(), is_federation_admin=(role == "federation"),
+            email=f"{role}-{self.suffix}@browser.test",
+            password=BROWSER_PASSWORD,
+            first_name=role.capitalize(),
+            is_federation_admin=(role == "federation"),
         )
         self.users.append(user)
         if role in {"directeur", "referent", "contributeur", "lecteur"}:
             Membership.objects.create(user=user, structure=self.structure, role=role)
         elif role in {"expert", "pilote"}:
-            territoire = Territoire.objects.create(code=f"ut-{self.suffix}-{role}", nom=f"UT {self.suffix}")
+            territoire = Territoire.objects.create(
+                code=f"ut-{self.suffix}-{role}", nom=f"UT {self.suffix}"
+            )
             self.territoires.append(territoire)
             if role == "pilote":
                 territoire.pilotes.add(user)
                 Structure.objects.filter(pk=self.structure.pk).update(territoire=territoire)
             else:
-                groupe = GroupeTravail.objects.create(territoire=territoire, nom=f"Groupe {self.suffix}")
+                groupe = GroupeTravail.objects.create(
+                    territoire=territoire, nom=f"Groupe {self.suffix}"
+                )
                 groupe.experts.add(user)
                 groupe.structures.add(self.structure)
         return user
 
     def cleanup(self):
-        Structure.objects.filter(pk=self.structure.pk, territoire__in=self.territoires).update(territoire=None)
+        Structure.objects.filter(pk=self.structure.pk, territoire__in=self.territoires).update(
+            territoire=None
+        )
         for territoire in self.territoires:
             for groupe in territoire.groupes.all():
                 groupe.structures.clear()

@@ -12,16 +12,24 @@ from referentiels.models import Referentiel, ReferentielVersion
 from tests.diagnostics.factories import build_frame
 
 
-def test_referent_answers_criteria_and_sees_the_progress_bar_move(page, live_url, browser_world, login,
-                                                                   django_db_blocker):
+def test_referent_answers_criteria_and_sees_the_progress_bar_move(
+    page, live_url, browser_world, login, django_db_blocker
+):
     with django_db_blocker.unblock():
         referent = browser_world.user("referent")
         structure = browser_world.structure
         frame = build_frame([(2, 1)])
         with schema_context(structure.schema_name):
             autodiagnostic = services.create_autodiagnostic(
-                structure=structure, version=frame.version, annee=2016, user=referent, copy_previous=False)
-            reponses = {r.critere.code: r for r in autodiagnostic.reponses.select_related("critere")}
+                structure=structure,
+                version=frame.version,
+                annee=2016,
+                user=referent,
+                copy_previous=False,
+            )
+            reponses = {
+                r.critere.code: r for r in autodiagnostic.reponses.select_related("critere")
+            }
     try:
         login(page, referent)
         page.goto(f"{live_url}/s/alpha/autodiagnostics/{autodiagnostic.pk}/")
@@ -40,7 +48,8 @@ def test_referent_answers_criteria_and_sees_the_progress_bar_move(page, live_url
         expect(page.get_by_test_id("etat-4.1.2")).to_have_text("Enregistré")
         expect(overall).to_have_text("2 / 3 critères renseignés (67 %)")
         expect(page.get_by_test_id(f"progress-theme-{frame.themes[0].pk}")).to_have_text(
-            "2 / 3 critères renseignés (67 %)")
+            "2 / 3 critères renseignés (67 %)"
+        )
 
         third = reponses["4.1.3"]
         page.locator(f"#valeur-{third.pk}").select_option(label="Non conforme")  # comment missing

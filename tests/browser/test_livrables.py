@@ -15,7 +15,9 @@ from core.models import OutboxMessage
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def test_expert_validates_a_submitted_deliverable(page, live_url, browser_world, login, django_db_blocker):
+def test_expert_validates_a_submitted_deliverable(
+    page, live_url, browser_world, login, django_db_blocker
+):
     with django_db_blocker.unblock():
         existing_types = set(TypeLivrable.objects.values_list("pk", flat=True))
         load_types_livrable()
@@ -24,11 +26,16 @@ def test_expert_validates_a_submitted_deliverable(page, live_url, browser_world,
         structure = browser_world.structure
         with schema_context(structure.schema_name):
             livrable = services.create_livrable(
-                structure=structure, user=referent, type_livrable=TypeLivrable.objects.get(code="livret-accueil"),
+                structure=structure,
+                user=referent,
+                type_livrable=TypeLivrable.objects.get(code="livret-accueil"),
                 titre=f"Livret d'accueil {browser_world.suffix}",
             )
             version = services.upload_version(
-                structure=structure, user=referent, livrable=livrable, fichier=SimpleUploadedFile("livret.pdf", PDF)
+                structure=structure,
+                user=referent,
+                livrable=livrable,
+                fichier=SimpleUploadedFile("livret.pdf", PDF),
             )
             services.submit_version(structure=structure, user=referent, version=version)
     try:
@@ -36,7 +43,9 @@ def test_expert_validates_a_submitted_deliverable(page, live_url, browser_world,
         page.goto(f"{live_url}/groupes/revue-livrables/")
         page.get_by_role("link", name=f"Livret d'accueil {browser_world.suffix} (v1)").click()
         page.get_by_label("Valider").check()
-        page.get_by_label("Commentaire (obligatoire pour une reprise)").fill("Conforme au critère 4.2.9.")
+        page.get_by_label("Commentaire (obligatoire pour une reprise)").fill(
+            "Conforme au critère 4.2.9."
+        )
         page.get_by_role("button", name="Enregistrer la décision").click()
         page.wait_for_load_state("networkidle")
         assert page.get_by_text("Décision enregistrée.").is_visible()
@@ -51,7 +60,9 @@ def test_expert_validates_a_submitted_deliverable(page, live_url, browser_world,
         with django_db_blocker.unblock(), schema_context(structure.schema_name):
             for item in LivrableVersion.objects.filter(livrable=livrable):
                 item.fichier.delete(save=False)
-            OutboxMessage.objects.filter(key__contains=f":{version.pk}", schema_name=structure.schema_name).delete()
+            OutboxMessage.objects.filter(
+                key__contains=f":{version.pk}", schema_name=structure.schema_name
+            ).delete()
             Livrable.objects.filter(pk=livrable.pk).delete()
             SoumissionLivrable.objects.filter(structure=structure, version_id=version.pk).delete()
             # Types are referenced from the structures' schemas: delete them in alpha's

@@ -8,8 +8,12 @@ from platform.celery import app
 
 def test_email_is_sent_once_after_commit(db, django_capture_on_commit_callbacks, mailoutbox):
     with django_capture_on_commit_callbacks(execute=True):
-        first = outbox.enqueue_email(key="test:1", to=["expert@example.org"], subject="Sujet", body="Corps")
-        again = outbox.enqueue_email(key="test:1", to=["expert@example.org"], subject="Sujet", body="Corps")
+        first = outbox.enqueue_email(
+            key="test:1", to=["expert@example.org"], subject="Sujet", body="Corps"
+        )
+        again = outbox.enqueue_email(
+            key="test:1", to=["expert@example.org"], subject="Sujet", body="Corps"
+        )
     assert first is not None and again is None
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["expert@example.org"]
@@ -17,13 +21,17 @@ def test_email_is_sent_once_after_commit(db, django_capture_on_commit_callbacks,
     assert len(mailoutbox) == 1
 
 
-def test_nothing_is_sent_when_the_transaction_rolls_back(db, django_capture_on_commit_callbacks, mailoutbox):
+def test_nothing_is_sent_when_the_transaction_rolls_back(
+    db, django_capture_on_commit_callbacks, mailoutbox
+):
     from django.db import transaction
 
     with django_capture_on_commit_callbacks(execute=True):
         try:
             with transaction.atomic():
-                outbox.enqueue_email(key="test:rollback", to=["a@example.org"], subject="S", body="B")
+                outbox.enqueue_email(
+                    key="test:rollback", to=["a@example.org"], subject="S", body="B"
+                )
                 raise RuntimeError("refused")
         except RuntimeError:
             pass
@@ -44,7 +52,9 @@ def test_message_survives_a_broker_outage(db, django_capture_on_commit_callbacks
     app.conf.update(outage)
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            message = outbox.enqueue_email(key="test:outage", to=["a@example.org"], subject="S", body="B")
+            message = outbox.enqueue_email(
+                key="test:outage", to=["a@example.org"], subject="S", body="B"
+            )
     finally:
         app.conf.update(previous)
     message.refresh_from_db()

@@ -41,35 +41,57 @@ def database_url(name: str) -> str:
 
 def conninfo(name: str) -> str:
     db = connection.settings_dict
-    parts = {"dbname": name, "user": db.get("USER"), "password": db.get("PASSWORD"),
-             "host": db.get("HOST"), "port": db.get("PORT")}
+    parts = {
+        "dbname": name,
+        "user": db.get("USER"),
+        "password": db.get("PASSWORD"),
+        "host": db.get("HOST"),
+        "port": db.get("PORT"),
+    }
     return " ".join(f"{key}='{value}'" for key, value in parts.items() if value)
 
 
 def manage(args: list[str], *, database: str, media_root: Path) -> None:
-    env = {**os.environ, "DATABASE_URL": database_url(database), "MEDIA_ROOT": str(media_root),
-           "OPS_LOG_DIR": str(media_root.parent / "ops")}
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
-                            capture_output=True, text=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(database),
+        "MEDIA_ROOT": str(media_root),
+        "OPS_LOG_DIR": str(media_root.parent / "ops"),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def snapshot(database: str, schema_name: str) -> dict:
     """Every row of the schema's tables, and the structure's public rows, by natural keys."""
     with psycopg.connect(conninfo(database)) as conn:
-        tables = [row[0] for row in conn.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s ORDER BY 1",
-            [schema_name])]
-        data = {t: conn.execute(f'SELECT * FROM "{schema_name}"."{t}" ORDER BY 1').fetchall() for t in tables}
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = %s ORDER BY 1",
+                [schema_name],
+            )
+        ]
+        data = {
+            t: conn.execute(f'SELECT * FROM "{schema_name}"."{t}" ORDER BY 1').fetchall()
+            for t in tables
+        }
         data["structure"] = conn.execute(
-            "SELECT * FROM tenants_structure WHERE schema_name = %s", [schema_name]).fetchall()
+            "SELECT * FROM tenants_structure WHERE schema_name = %s", [schema_name]
+        ).fetchall()
         data["domain"] = conn.execute(
             "SELECT d.domain, d.is_primary FROM tenants_domain d JOIN tenants_structure s ON s.id = d.tenant_id"
-            " WHERE s.schema_name = %s", [schema_name]).fetchall()
+            " WHERE s.schema_name = %s",
+            [schema_name],
+        ).fetchall()
         data["memberships"] = conn.execute(
             "SELECT u.id, u.email, u.password, m.role FROM tenants_membership m"
             " JOIN tenants_user u ON u.id = m.user_id JOIN tenants_structure s ON s.id = m.structure_id"
-            " WHERE s.schema_name = %s ORDER BY u.email", [schema_name]).fetchall()
+            " WHERE s.schema_name = %s ORDER BY u.email",
+            [schema_name],
+        ).fetchall()
     return data
 
 
@@ -83,7 +105,9 @@ def committed_structure(django_db_blocker, settings, tmp_path):
         Membership.objects.create(user=user, structure=structure, role="directeur")
         with schema_context(structure.schema_name):
             plan = PlanAction.objects.create(titre="Plan 2026")
-            Action.objects.create(plan=plan, titre="Former l'équipe", responsable=user, avancement=40)
+            Action.objects.create(
+                plan=plan, titre="Former l'équipe", responsable=user, avancement=40
+            )
             Action.objects.create(plan=plan, titre="Réviser le livret d'accueil", avancement=100)
         evidence = settings.MEDIA_ROOT / structure.schema_name / "preuves" / "compte-rendu.txt"
         evidence.parent.mkdir(parents=True)
@@ -106,7 +130,10 @@ def remove_leftovers() -> None:
 @pytest.fixture
 def fresh_database(django_db_blocker):
     name = connection.settings_dict["NAME"] + "_restore"
-    with django_db_blocker.unblock(), psycopg.connect(conninfo("postgres"), autocommit=True) as admin:
+    with (
+        django_db_blocker.unblock(),
+        psycopg.connect(conninfo("postgres"), autocommit=True) as admin,
+    ):
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
         try:
@@ -115,13 +142,19 @@ def fresh_database(django_db_blocker):
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_restore_into_a_fresh_database_gives_identical_data(committed_structure, fresh_database, tmp_path, django_db_blocker):
+def test_restore_into_a_fresh_database_gives_identical_data(
+    committed_structure, fresh_database, tmp_path, django_db_blocker
+):
     archive = tmp_path / "sauvegarde.tar.gz"
     with django_db_blocker.unblock():
         backup.backup_structure(structure=committed_structure, destination=archive)
         source = snapshot(connection.settings_dict["NAME"], committed_structure.schema_name)
     target_media = tmp_path / "media-target"
-    manage(["migrate_schemas", "--shared", "-v", "0", "--skip-checks"], database=fresh_database, media_root=target_media)
+    manage(
+        ["migrate_schemas", "--shared", "-v", "0", "--skip-checks"],
+        database=fresh_database,
+        media_root=target_media,
+    )
     manage(["restore_structure", str(archive)], database=fresh_database, media_root=target_media)
 
     restored = snapshot(fresh_database, committed_structure.schema_name)
@@ -132,7 +165,9 @@ def test_restore_into_a_fresh_database_gives_identical_data(committed_structure,
     assert read_operations("backup_structure")[-1]["schema"] == committed_structure.schema_name
 
 
-def test_restore_is_refused_when_the_structure_exists(committed_structure, tmp_path, django_db_blocker):
+def test_restore_is_refused_when_the_structure_exists(
+    committed_structure, tmp_path, django_db_blocker
+):
     archive = tmp_path / "sauvegarde.tar.gz"
     with django_db_blocker.unblock():
         backup.backup_structure(structure=committed_structure, destination=archive)
@@ -142,5 +177,7 @@ def test_restore_is_refused_when_the_structure_exists(committed_structure, tmp_p
 
 
 def test_pg_dump_matches_the_server_major_version(db):
-    version = subprocess.run([backup.pg_binary("pg_dump"), "--version"], capture_output=True, text=True).stdout
+    version = subprocess.run(
+        [backup.pg_binary("pg_dump"), "--version"], capture_output=True, text=True
+    ).stdout
     assert f" {backup.server_major_version()}." in version

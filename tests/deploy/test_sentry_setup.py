@@ -25,7 +25,8 @@ def test_init_sentry_tags_release_and_environment_and_hooks_celery():
 
 def test_scrubbed_event_keeps_the_schema_tag_but_no_person():
     event = {
-        "user": {"email": "a@b.fr"}, "tags": {"schema": "s_alpha"},
+        "user": {"email": "a@b.fr"},
+        "tags": {"schema": "s_alpha"},
         "request": {"url": "/s/alpha/", "data": {"commentaire": "santé"}, "cookies": "x"},
     }
     scrubbed = scrub_event(event)

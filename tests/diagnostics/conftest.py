@@ -20,12 +20,20 @@ def frame_49(db):
 @pytest.fixture
 def autodiagnostic(in_structure, frame, network):
     return services.create_autodiagnostic(
-        structure=in_structure, version=frame.version, annee=2016, user=network.user("referent"),
+        structure=in_structure,
+        version=frame.version,
+        annee=2016,
+        user=network.user("referent"),
     )
 
 
 def answer_all(autodiagnostic, frame, user, code="C", commentaire="ok"):
     """Answer every criterion of ``autodiagnostic`` with ``code``."""
     for reponse in autodiagnostic.reponses.all():
-        services.save_answer(reponse=reponse, valeur=frame.valeurs[code], commentaire=commentaire,
-                             expected_revision=reponse.revision, user=user)
+        services.save_answer(
+            reponse=reponse,
+            valeur=frame.valeurs[code],
+            commentaire=commentaire,
+            expected_revision=reponse.revision,
+            user=user,
+        )

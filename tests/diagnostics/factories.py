@@ -49,8 +49,12 @@ class Frame:
 
 
 def build_frame(
-    shape: list[tuple[int, int]] | None = None, *, options: dict | None = None,
-    referentiel: Referentiel | None = None, numero: str = "1", publish: bool = True,
+    shape: list[tuple[int, int]] | None = None,
+    *,
+    options: dict | None = None,
+    referentiel: Referentiel | None = None,
+    numero: str = "1",
+    publish: bool = True,
     urn_prefix: str | None = None,
 ) -> Frame:
     shape = shape or [(2, 1), (1, 2)]
@@ -59,15 +63,24 @@ def build_frame(
         referentiel = Referentiel.objects.create(code=code, titre=f"Référentiel {code}")
     urn_prefix = urn_prefix or referentiel.code
     version = ReferentielVersion.objects.create(
-        referentiel=referentiel, numero=numero, statut=ReferentielVersion.Statut.BROUILLON,
+        referentiel=referentiel,
+        numero=numero,
+        statut=ReferentielVersion.Statut.BROUILLON,
         options={"commentaire_obligatoire_non_conforme": True, **(options or {})},
         types_noeuds=["theme", "objectif"],
     )
-    echelle = EchelleCotation.objects.create(version=version, code="conformite", libelle="Conformité")
+    echelle = EchelleCotation.objects.create(
+        version=version, code="conformite", libelle="Conformité"
+    )
     valeurs = {
         code: ValeurEchelle.objects.create(
-            echelle=echelle, code=code, libelle=libelle, poids=poids, exclue=exclue,
-            commentaire_obligatoire=obligatoire, ordre=index,
+            echelle=echelle,
+            code=code,
+            libelle=libelle,
+            poids=poids,
+            exclue=exclue,
+            commentaire_obligatoire=obligatoire,
+            ordre=index,
         )
         for index, (code, libelle, poids, exclue, obligatoire) in enumerate(SCALE)
     }
@@ -75,26 +88,43 @@ def build_frame(
     ordre = 0
     for t_index, counts in enumerate(shape, start=1):
         theme = Noeud.objects.create(
-            version=version, type="theme", code=f"4.{t_index}", titre=f"Thème 4.{t_index}",
-            ordre=t_index, urn=f"{urn_prefix}:4.{t_index}",
+            version=version,
+            type="theme",
+            code=f"4.{t_index}",
+            titre=f"Thème 4.{t_index}",
+            ordre=t_index,
+            urn=f"{urn_prefix}:4.{t_index}",
         )
         frame.themes.append(theme)
         number = 0
         for niveau, count in enumerate(counts, start=1):
             objectif = Noeud.objects.create(
-                version=version, parent=theme, type="objectif", code=f"4.{t_index}-N{niveau}",
-                titre=f"Objectif 4.{t_index} niveau {niveau}", niveau=niveau, ordre=niveau,
+                version=version,
+                parent=theme,
+                type="objectif",
+                code=f"4.{t_index}-N{niveau}",
+                titre=f"Objectif 4.{t_index} niveau {niveau}",
+                niveau=niveau,
+                ordre=niveau,
                 urn=f"{urn_prefix}:4.{t_index}-N{niveau}",
             )
             for _ in range(count):
                 number += 1
                 ordre += 1
                 code = f"4.{t_index}.{number}"
-                frame.criteres.append(Critere.objects.create(
-                    version=version, noeud=objectif, theme=theme, code=code, niveau=niveau,
-                    titre=f"Critère {code}", explication=f"Explication du critère {code}",
-                    ordre=ordre, urn=f"{urn_prefix}:{code}",
-                ))
+                frame.criteres.append(
+                    Critere.objects.create(
+                        version=version,
+                        noeud=objectif,
+                        theme=theme,
+                        code=code,
+                        niveau=niveau,
+                        titre=f"Critère {code}",
+                        explication=f"Explication du critère {code}",
+                        ordre=ordre,
+                        urn=f"{urn_prefix}:{code}",
+                    )
+                )
     if publish:
         publish_frame(frame.version)
     return frame
@@ -111,11 +141,19 @@ def build_next_version(frame: Frame, *, drop: str | None = None) -> Frame:
     carries answers over), mapped criterion by criterion; ``drop`` leaves one code out."""
     shape = []
     for theme in frame.themes:
-        shape.append(tuple(
-            len([c for c in frame.criteres if c.theme_id == theme.pk and c.niveau == niveau]) for niveau in (1, 2)
-        ))
-    new = build_frame(shape, referentiel=frame.version.referentiel, numero="2", publish=False,
-                      urn_prefix=f"{frame.version.referentiel.code}-v2")
+        shape.append(
+            tuple(
+                len([c for c in frame.criteres if c.theme_id == theme.pk and c.niveau == niveau])
+                for niveau in (1, 2)
+            )
+        )
+    new = build_frame(
+        shape,
+        referentiel=frame.version.referentiel,
+        numero="2",
+        publish=False,
+        urn_prefix=f"{frame.version.referentiel.code}-v2",
+    )
     new_by_code = {c.code: c for c in new.criteres}
     for old in frame.criteres:
         if old.code != drop:

@@ -20,10 +20,19 @@ def created(autodiagnostic):
     return autodiagnostic
 
 
-@pytest.mark.parametrize("role,status", [
-    ("referent", 200), ("lecteur", 200), ("expert", 200), ("pilote", 200), ("federation", 200),
-    ("directeur_autre", 404), ("expert_autre", 404), ("sans_role", 404),
-])
+@pytest.mark.parametrize(
+    "role,status",
+    [
+        ("referent", 200),
+        ("lecteur", 200),
+        ("expert", 200),
+        ("pilote", 200),
+        ("federation", 200),
+        ("directeur_autre", 404),
+        ("expert_autre", 404),
+        ("sans_role", 404),
+    ],
+)
 def test_list_by_role(created, api_client_for, network, role, status):
     response = api_client_for(network.user(role)).get(BASE)
     assert response.status_code == status
@@ -32,11 +41,17 @@ def test_list_by_role(created, api_client_for, network, role, status):
 
 
 def test_other_structure_sees_nothing(created, api_client_for, network):
-    response = api_client_for(network.user("directeur_autre")).get("/s/beta/api/v1/autodiagnostics/")
+    response = api_client_for(network.user("directeur_autre")).get(
+        "/s/beta/api/v1/autodiagnostics/"
+    )
     assert response.status_code == 200
     assert response.json() == []
-    assert api_client_for(network.user("directeur_autre")).get(
-        f"/s/beta/api/v1/autodiagnostics/{created.pk}/").status_code == 404
+    assert (
+        api_client_for(network.user("directeur_autre"))
+        .get(f"/s/beta/api/v1/autodiagnostics/{created.pk}/")
+        .status_code
+        == 404
+    )
 
 
 def test_create_through_the_api(frame, api_client_for, network):
@@ -44,20 +59,29 @@ def test_create_through_the_api(frame, api_client_for, network):
     response = client.post(BASE, {"version": frame.version.pk, "annee": 2017}, format="json")
     assert response.status_code == 201, response.json()
     assert response.json()["nb_criteres"] == len(frame.criteres)
-    response = api_client_for(network.user("lecteur")).post(BASE, {"version": frame.version.pk, "annee": 2018},
-                                                            format="json")
+    response = api_client_for(network.user("lecteur")).post(
+        BASE, {"version": frame.version.pk, "annee": 2018}, format="json"
+    )
     assert response.status_code == 403
     assert response.json()["errors"][0]["code"] == "forbidden"
 
 
-def test_patch_with_stale_revision_answers_409_with_the_other_answer(created, api_client_for, network):
+def test_patch_with_stale_revision_answers_409_with_the_other_answer(
+    created, api_client_for, network
+):
     url = f"{BASE}{created.pk}/reponses/"
     first = api_client_for(network.user("referent")).patch(
-        url, {"critere": "4.1.1", "valeur": "C", "commentaire": "Affiché", "revision": 0}, format="json")
+        url,
+        {"critere": "4.1.1", "valeur": "C", "commentaire": "Affiché", "revision": 0},
+        format="json",
+    )
     assert first.status_code == 200, first.json()
     assert first.json()["revision"] == 1
     stale = api_client_for(network.user("contributeur")).patch(
-        url, {"critere": "4.1.1", "valeur": "NC", "commentaire": "Absent", "revision": 0}, format="json")
+        url,
+        {"critere": "4.1.1", "valeur": "NC", "commentaire": "Absent", "revision": 0},
+        format="json",
+    )
     assert stale.status_code == 409
     body = stale.json()
     assert body["errors"][0]["code"] == "stale_answer"
@@ -68,27 +92,49 @@ def test_patch_with_stale_revision_answers_409_with_the_other_answer(created, ap
 def test_reader_cannot_patch_and_bad_value_is_400(created, api_client_for, network):
     url = f"{BASE}{created.pk}/reponses/"
     payload = {"critere": "4.1.1", "valeur": "C", "revision": 0}
-    assert api_client_for(network.user("lecteur")).patch(url, payload, format="json").status_code == 403
-    response = api_client_for(network.user("referent")).patch(url, {**payload, "valeur": "ZZ"}, format="json")
+    assert (
+        api_client_for(network.user("lecteur")).patch(url, payload, format="json").status_code
+        == 403
+    )
+    response = api_client_for(network.user("referent")).patch(
+        url, {**payload, "valeur": "ZZ"}, format="json"
+    )
     assert response.status_code == 400
-    assert response.json()["errors"][0] == {"code": "value_not_on_scale", "field": "valeur",
-                                            "message": response.json()["errors"][0]["message"]}
+    assert response.json()["errors"][0] == {
+        "code": "value_not_on_scale",
+        "field": "valeur",
+        "message": response.json()["errors"][0]["message"],
+    }
 
 
 def test_submit_confirm_and_scores(created, frame, api_client_for, network):
     connection.set_tenant(network.structure)
     answer_all(created, frame, network.user("referent"))
     connection.set_schema_to_public()
-    referent, expert = api_client_for(network.user("referent")), api_client_for(network.user("expert"))
-    assert referent.post(f"{BASE}{created.pk}/submit/", {}, format="json").json()["statut"] == "soumis"
+    referent, expert = (
+        api_client_for(network.user("referent")),
+        api_client_for(network.user("expert")),
+    )
+    assert (
+        referent.post(f"{BASE}{created.pk}/submit/", {}, format="json").json()["statut"] == "soumis"
+    )
     confirm = {"critere": "4.1.1", "valeur": "PC", "commentaire": "Procédure partielle"}
-    assert referent.post(f"{BASE}{created.pk}/confirmations/", confirm, format="json").status_code == 403
-    assert api_client_for(network.user("expert_autre")).post(
-        f"{BASE}{created.pk}/confirmations/", confirm, format="json").status_code == 404
+    assert (
+        referent.post(f"{BASE}{created.pk}/confirmations/", confirm, format="json").status_code
+        == 403
+    )
+    assert (
+        api_client_for(network.user("expert_autre"))
+        .post(f"{BASE}{created.pk}/confirmations/", confirm, format="json")
+        .status_code
+        == 404
+    )
     response = expert.post(f"{BASE}{created.pk}/confirmations/", confirm, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["confirmation"]["valeur"] == "PC"
-    assert [r["critere"]["code"] for r in expert.get(f"{BASE}{created.pk}/confirmations/").json()] == ["4.1.1"]
+    assert [
+        r["critere"]["code"] for r in expert.get(f"{BASE}{created.pk}/confirmations/").json()
+    ] == ["4.1.1"]
     scores = referent.get(f"{BASE}{created.pk}/scores/").json()
     assert scores["module"]["declare"]["taux"] == 100.0
     assert scores["module"]["confirme"]["taux"] == 50.0
@@ -97,10 +143,15 @@ def test_submit_confirm_and_scores(created, frame, api_client_for, network):
 
 
 def test_answer_rows_and_scores_endpoints_query_count_is_bounded(
-    in_structure, frame_49, network, api_client_for, django_assert_max_num_queries,
+    in_structure,
+    frame_49,
+    network,
+    api_client_for,
+    django_assert_max_num_queries,
 ):
-    autodiagnostic = services.create_autodiagnostic(structure=in_structure, version=frame_49.version, annee=2016,
-                                                    user=network.user("referent"))
+    autodiagnostic = services.create_autodiagnostic(
+        structure=in_structure, version=frame_49.version, annee=2016, user=network.user("referent")
+    )
     answer_all(autodiagnostic, frame_49, network.user("referent"), code="PC")
     connection.set_schema_to_public()
     client = api_client_for(network.user("referent"))
@@ -113,7 +164,9 @@ def test_answer_rows_and_scores_endpoints_query_count_is_bounded(
 
 
 def test_export_xlsx_through_the_api(created, api_client_for, network):
-    response = api_client_for(network.user("lecteur")).get(f"{BASE}{created.pk}/export/?format=xlsx")
+    response = api_client_for(network.user("lecteur")).get(
+        f"{BASE}{created.pk}/export/?format=xlsx"
+    )
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.max_row == 1 + 6

@@ -13,12 +13,16 @@ from accompagnement.diagnostics import demo
 from accompagnement.diagnostics.models import Autodiagnostic, Confirmation
 from referentiels import services as referentiels_services
 
-SAMPLE = Path(__file__).resolve().parents[2] / "referentiels" / "data" / "realisation_prestations.yaml"
+SAMPLE = (
+    Path(__file__).resolve().parents[2] / "referentiels" / "data" / "realisation_prestations.yaml"
+)
 
 
 def _demo_network(network):
-    staff = {network.structure.slug: {"referent": network.user("referent")},
-             network.other_structure.slug: {"directeur": network.user("directeur_autre")}}
+    staff = {
+        network.structure.slug: {"referent": network.user("referent")},
+        network.other_structure.slug: {"directeur": network.user("directeur_autre")},
+    }
     return SimpleNamespace(
         demo_structure=network.structure,
         staffed_structures=[network.structure, network.other_structure],
@@ -36,9 +40,14 @@ def test_demo_is_idempotent_and_skips_without_the_sample(network):
     demo.load_demo(fake)
     with schema_context(network.structure.schema_name):
         assert list(Autodiagnostic.objects.order_by("annee").values_list("annee", "statut")) == [
-            (2016, "soumis"), (2017, "brouillon")]
+            (2016, "soumis"),
+            (2017, "brouillon"),
+        ]
         assert Confirmation.objects.count() == 20
-        assert Autodiagnostic.objects.get(annee=2017).reponses.filter(valeur__isnull=False).count() == 49
+        assert (
+            Autodiagnostic.objects.get(annee=2017).reponses.filter(valeur__isnull=False).count()
+            == 49
+        )
     with schema_context(network.other_structure.schema_name):
         autodiagnostic = Autodiagnostic.objects.get()
         assert (autodiagnostic.annee, autodiagnostic.statut) == (2016, "confirme")

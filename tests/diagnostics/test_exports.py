@@ -27,20 +27,31 @@ def pdf_page_count(content: bytes) -> int:
 
 
 def _submitted_and_confirmed(autodiagnostic, frame, network):
-    answer_all(autodiagnostic, frame, network.user("referent"), code="C", commentaire="Procédure en place")
+    answer_all(
+        autodiagnostic, frame, network.user("referent"), code="C", commentaire="Procédure en place"
+    )
     services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=network.user("referent"))
     reponse = autodiagnostic.reponses.get(critere__code="4.1.1")
-    services.confirm_criterion(reponse=reponse, expert=network.user("expert"), valeur="NC",
-                               commentaire="Procédure introuvable")
+    services.confirm_criterion(
+        reponse=reponse,
+        expert=network.user("expert"),
+        valeur="NC",
+        commentaire="Procédure introuvable",
+    )
 
 
 def test_xlsx_has_one_row_per_criterion(autodiagnostic, frame, network):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    services.add_preuve(reponse=autodiagnostic.reponses.get(critere__code="4.1.1"),
-                        fichier=SimpleUploadedFile("a.pdf", PDF), user=network.user("referent"))
+    services.add_preuve(
+        reponse=autodiagnostic.reponses.get(critere__code="4.1.1"),
+        fichier=SimpleUploadedFile("a.pdf", PDF),
+        user=network.user("referent"),
+    )
     _submitted_and_confirmed(autodiagnostic, frame, network)
-    export = exports.request_export(autodiagnostic=autodiagnostic, fmt="xlsx", user=network.user("lecteur"))
+    export = exports.request_export(
+        autodiagnostic=autodiagnostic, fmt="xlsx", user=network.user("lecteur")
+    )
     assert export.etat == ExportAutodiagnostic.Etat.PRET
     with export.fichier.open("rb") as handle:
         sheet = load_workbook(io.BytesIO(handle.read())).active
@@ -61,23 +72,30 @@ def test_xlsx_has_one_row_per_criterion(autodiagnostic, frame, network):
 
 
 def test_pdf_report_is_a_real_pdf_with_pages(autodiagnostic, frame_49, network, in_structure):
-    autodiagnostic = services.create_autodiagnostic(structure=in_structure, version=frame_49.version, annee=2017,
-                                                    user=network.user("referent"))
+    autodiagnostic = services.create_autodiagnostic(
+        structure=in_structure, version=frame_49.version, annee=2017, user=network.user("referent")
+    )
     answer_all(autodiagnostic, frame_49, network.user("referent"), code="PC")
     content = exports.build_pdf(autodiagnostic)
     assert content.startswith(b"%PDF")
     assert pdf_page_count(content) >= 2  # rates and charts, then the 49 criteria
 
 
-def test_same_data_gives_the_same_export_and_new_data_a_new_one(autodiagnostic, frame, network,
-                                                                 django_capture_on_commit_callbacks):
-    first = exports.request_export(autodiagnostic=autodiagnostic, fmt="pdf", user=network.user("referent"))
-    again = exports.request_export(autodiagnostic=autodiagnostic, fmt="pdf", user=network.user("referent"))
+def test_same_data_gives_the_same_export_and_new_data_a_new_one(
+    autodiagnostic, frame, network, django_capture_on_commit_callbacks
+):
+    first = exports.request_export(
+        autodiagnostic=autodiagnostic, fmt="pdf", user=network.user("referent")
+    )
+    again = exports.request_export(
+        autodiagnostic=autodiagnostic, fmt="pdf", user=network.user("referent")
+    )
     assert again.pk == first.pk
     answer_all(autodiagnostic, frame, network.user("referent"))
     with django_capture_on_commit_callbacks(execute=True):
-        queued = exports.request_export(autodiagnostic=autodiagnostic, fmt="pdf", user=network.user("referent"),
-                                        inline=False)
+        queued = exports.request_export(
+            autodiagnostic=autodiagnostic, fmt="pdf", user=network.user("referent"), inline=False
+        )
     assert queued.pk != first.pk
     queued.refresh_from_db()
     assert queued.etat == ExportAutodiagnostic.Etat.PRET  # the Celery task ran (eager in tests)

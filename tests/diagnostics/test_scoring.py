@@ -21,8 +21,14 @@ cotations = st.one_of(
 )
 items_strategy = st.lists(
     st.builds(
-        lambda i, theme, niveau, d, c: CriterionInput(critere=i, theme=theme, niveau=niveau, declared=d, confirmed=c),
-        st.integers(), st.sampled_from(["4.1", "4.2", "4.3"]), st.sampled_from([1, 2]), cotations, cotations,
+        lambda i, theme, niveau, d, c: CriterionInput(
+            critere=i, theme=theme, niveau=niveau, declared=d, confirmed=c
+        ),
+        st.integers(),
+        st.sampled_from(["4.1", "4.2", "4.3"]),
+        st.sampled_from([1, 2]),
+        cotations,
+        cotations,
     ),
     max_size=60,
     unique_by=lambda item: item.critere,
@@ -36,7 +42,9 @@ def independent_rate(values):
 
 
 def close(a, b):
-    return (a is None and b is None) or (a is not None and b is not None and math.isclose(a, b, abs_tol=1e-9))
+    return (a is None and b is None) or (
+        a is not None and b is not None and math.isclose(a, b, abs_tol=1e-9)
+    )
 
 
 @given(items_strategy)
@@ -52,11 +60,14 @@ def test_rates_match_an_independent_calculation(items):
             expected = independent_rate([getattr(i, side) for i in items if i.niveau == niveau])
             assert close(result.by_level[niveau].rate, expected)
             level_values = [getattr(i, side) for i in items if i.niveau == niveau]
-            all_ok = all(v is not None and (v.exclue or v.poids == 1) for v in level_values) and any(
-                v is not None and not v.exclue and v.poids == 1 for v in level_values)
+            all_ok = all(
+                v is not None and (v.exclue or v.poids == 1) for v in level_values
+            ) and any(v is not None and not v.exclue and v.poids == 1 for v in level_values)
             assert result.all_satisfied(niveau) is all_ok
         for theme, niveau in {(i.theme, i.niveau) for i in items}:
-            expected = independent_rate([getattr(i, side) for i in items if (i.theme, i.niveau) == (theme, niveau)])
+            expected = independent_rate(
+                [getattr(i, side) for i in items if (i.theme, i.niveau) == (theme, niveau)]
+            )
             assert close(result.by_theme_level[(theme, niveau)].rate, expected)
 
 
@@ -77,7 +88,12 @@ def test_gap_is_declared_minus_confirmed(items):
     assert close(scores.gap_module, expected)
     for item in items:
         gap = scores.gap_by_criterion[item.critere]
-        both = item.declared and item.confirmed and not item.declared.exclue and not item.confirmed.exclue
+        both = (
+            item.declared
+            and item.confirmed
+            and not item.declared.exclue
+            and not item.confirmed.exclue
+        )
         assert close(gap, item.declared.poids - item.confirmed.poids if both else None)
 
 
@@ -94,9 +110,14 @@ def test_excluded_values_are_left_out_of_the_rate():
 
 
 def test_all_level_satisfied_needs_every_criterion_answered():
-    satisfied = [CriterionInput(1, "t", 1, declared=Cotation(1.0)), CriterionInput(2, "t", 1, declared=Cotation(0, True))]
+    satisfied = [
+        CriterionInput(1, "t", 1, declared=Cotation(1.0)),
+        CriterionInput(2, "t", 1, declared=Cotation(0, True)),
+    ]
     assert compute_scores(satisfied).declared.all_satisfied(1) is True
-    assert compute_scores([*satisfied, CriterionInput(3, "t", 1)]).declared.all_satisfied(1) is False
+    assert (
+        compute_scores([*satisfied, CriterionInput(3, "t", 1)]).declared.all_satisfied(1) is False
+    )
     only_excluded = [CriterionInput(1, "t", 1, declared=Cotation(0, True))]
     assert compute_scores(only_excluded).declared.all_satisfied(1) is False
 

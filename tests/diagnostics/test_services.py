@@ -30,27 +30,43 @@ def _raises(code, call, **kwargs):
 
 # --- Creation ------------------------------------------------------------------------------
 
+
 def test_create_makes_one_answer_per_criterion_and_marks_the_version_used(autodiagnostic, frame):
     assert autodiagnostic.reponses.count() == len(frame.criteres)
     assert autodiagnostic.statut == Autodiagnostic.Statut.BROUILLON
     assert ReferentielVersion.objects.get(pk=frame.version.pk).utilisee is True
-    assert AutodiagnosticTransition.objects.filter(autodiagnostic=autodiagnostic, transition="create").exists()
+    assert AutodiagnosticTransition.objects.filter(
+        autodiagnostic=autodiagnostic, transition="create"
+    ).exists()
 
 
 def test_create_refuses_a_draft_version_and_a_reader(in_structure, network):
     draft = build_frame(publish=False)
-    _raises(DiagnosticError.VERSION_NOT_PUBLISHED, services.create_autodiagnostic, structure=in_structure,
-            version=draft.version, annee=2016, user=network.user("referent"))
+    _raises(
+        DiagnosticError.VERSION_NOT_PUBLISHED,
+        services.create_autodiagnostic,
+        structure=in_structure,
+        version=draft.version,
+        annee=2016,
+        user=network.user("referent"),
+    )
     published = build_frame()
-    _raises(DiagnosticError.FORBIDDEN, services.create_autodiagnostic, structure=in_structure,
-            version=published.version, annee=2016, user=network.user("lecteur"))
+    _raises(
+        DiagnosticError.FORBIDDEN,
+        services.create_autodiagnostic,
+        structure=in_structure,
+        version=published.version,
+        annee=2016,
+        user=network.user("lecteur"),
+    )
 
 
 def test_new_year_starts_from_previous_answers(autodiagnostic, frame, network):
     referent = network.user("referent")
     answer_all(autodiagnostic, frame, referent, code="PC")
-    following = services.create_autodiagnostic(structure=network.structure, version=frame.version,
-                                               annee=2017, user=referent)
+    following = services.create_autodiagnostic(
+        structure=network.structure, version=frame.version, annee=2017, user=referent
+    )
     assert following.precedent == autodiagnostic
     assert set(following.reponses.values_list("valeur__code", flat=True)) == {"PC"}
 
@@ -59,8 +75,9 @@ def test_new_version_carries_answers_through_the_mapping(autodiagnostic, frame, 
     referent = network.user("referent")
     answer_all(autodiagnostic, frame, referent, code="C")
     new = build_next_version(frame, drop="4.1.1")
-    following = services.create_autodiagnostic(structure=network.structure, version=new.version,
-                                               annee=2017, user=referent)
+    following = services.create_autodiagnostic(
+        structure=network.structure, version=new.version, annee=2017, user=referent
+    )
     answers = dict(following.reponses.values_list("critere__code", "valeur__code"))
     assert answers.pop("4.1.1") is None
     assert set(answers.values()) == {"C"}
@@ -69,12 +86,25 @@ def test_new_version_carries_answers_through_the_mapping(autodiagnostic, frame, 
 
 # --- Answers -------------------------------------------------------------------------------
 
+
 def test_stale_revision_is_refused_with_the_other_answer(autodiagnostic, frame, network):
     reponse = _reponse(autodiagnostic, "4.1.1")
-    services.save_answer(reponse=reponse, valeur="C", commentaire="Procédure écrite",
-                         expected_revision=0, user=network.user("referent"))
-    error = _raises(DiagnosticError.STALE_ANSWER, services.save_answer, reponse=reponse, valeur="PC",
-                    commentaire="", expected_revision=0, user=network.user("contributeur"))
+    services.save_answer(
+        reponse=reponse,
+        valeur="C",
+        commentaire="Procédure écrite",
+        expected_revision=0,
+        user=network.user("referent"),
+    )
+    error = _raises(
+        DiagnosticError.STALE_ANSWER,
+        services.save_answer,
+        reponse=reponse,
+        valeur="PC",
+        commentaire="",
+        expected_revision=0,
+        user=network.user("contributeur"),
+    )
     assert error.status == 409
     assert error.details["current"]["valeur"] == "C"
     assert error.details["current"]["commentaire"] == "Procédure écrite"
@@ -86,74 +116,150 @@ def test_value_not_on_the_scale_is_refused(autodiagnostic, frame, network):
     other = build_frame()
     reponse = _reponse(autodiagnostic, "4.1.1")
     for valeur in ("XX", other.valeurs["C"]):
-        _raises(DiagnosticError.VALUE_NOT_ON_SCALE, services.save_answer, reponse=reponse, valeur=valeur,
-                commentaire="", expected_revision=0, user=network.user("referent"))
+        _raises(
+            DiagnosticError.VALUE_NOT_ON_SCALE,
+            services.save_answer,
+            reponse=reponse,
+            valeur=valeur,
+            commentaire="",
+            expected_revision=0,
+            user=network.user("referent"),
+        )
 
 
 def test_non_conform_requires_a_comment(autodiagnostic, network):
     reponse = _reponse(autodiagnostic, "4.1.1")
-    error = _raises(DiagnosticError.COMMENT_REQUIRED, services.save_answer, reponse=reponse, valeur="NC",
-                    commentaire="  ", expected_revision=0, user=network.user("referent"))
+    error = _raises(
+        DiagnosticError.COMMENT_REQUIRED,
+        services.save_answer,
+        reponse=reponse,
+        valeur="NC",
+        commentaire="  ",
+        expected_revision=0,
+        user=network.user("referent"),
+    )
     assert error.field == "commentaire"
-    saved = services.save_answer(reponse=reponse, valeur="NC", commentaire="Pas de procédure",
-                                 expected_revision=0, user=network.user("referent"))
+    saved = services.save_answer(
+        reponse=reponse,
+        valeur="NC",
+        commentaire="Pas de procédure",
+        expected_revision=0,
+        user=network.user("referent"),
+    )
     assert saved.revision == 1
 
 
 def test_reader_cannot_answer(autodiagnostic, network):
-    _raises(DiagnosticError.FORBIDDEN, services.save_answer, reponse=_reponse(autodiagnostic, "4.1.1"),
-            valeur="C", commentaire="", expected_revision=0, user=network.user("lecteur"))
+    _raises(
+        DiagnosticError.FORBIDDEN,
+        services.save_answer,
+        reponse=_reponse(autodiagnostic, "4.1.1"),
+        valeur="C",
+        commentaire="",
+        expected_revision=0,
+        user=network.user("lecteur"),
+    )
 
 
 # --- Evidence ------------------------------------------------------------------------------
 
+
 def test_evidence_type_and_size_are_checked(autodiagnostic, network, settings):
     reponse = _reponse(autodiagnostic, "4.1.1")
     referent = network.user("referent")
-    preuve = services.add_preuve(reponse=reponse, fichier=SimpleUploadedFile("procédure.pdf", PDF), user=referent)
+    preuve = services.add_preuve(
+        reponse=reponse, fichier=SimpleUploadedFile("procédure.pdf", PDF), user=referent
+    )
     assert preuve.nom_original == "procédure.pdf"
     assert preuve.fichier.storage.exists(preuve.fichier.name)
     assert "procédure" not in preuve.fichier.name
-    _raises(DiagnosticError.FILE_TYPE, services.add_preuve, reponse=reponse,
-            fichier=SimpleUploadedFile("script.exe", b"MZ..."), user=referent)
-    _raises(DiagnosticError.FILE_TYPE, services.add_preuve, reponse=reponse,
-            fichier=SimpleUploadedFile("faux.pdf", b"<html>"), user=referent)
+    _raises(
+        DiagnosticError.FILE_TYPE,
+        services.add_preuve,
+        reponse=reponse,
+        fichier=SimpleUploadedFile("script.exe", b"MZ..."),
+        user=referent,
+    )
+    _raises(
+        DiagnosticError.FILE_TYPE,
+        services.add_preuve,
+        reponse=reponse,
+        fichier=SimpleUploadedFile("faux.pdf", b"<html>"),
+        user=referent,
+    )
     settings.MAX_UPLOAD_SIZE = 10
-    _raises(DiagnosticError.FILE_TOO_LARGE, services.add_preuve, reponse=reponse,
-            fichier=SimpleUploadedFile("gros.pdf", PDF), user=referent)
+    _raises(
+        DiagnosticError.FILE_TOO_LARGE,
+        services.add_preuve,
+        reponse=reponse,
+        fichier=SimpleUploadedFile("gros.pdf", PDF),
+        user=referent,
+    )
     assert Preuve.objects.filter(reponse=reponse).count() == 1
     preuve.fichier.storage.delete(preuve.fichier.name)
 
 
 # --- Submit, lock, reopen ------------------------------------------------------------------
 
+
 def test_submit_needs_every_answer_then_locks(autodiagnostic, frame, network):
     referent = network.user("referent")
-    _raises(DiagnosticError.INCOMPLETE, services.submit_autodiagnostic, autodiagnostic=autodiagnostic, user=referent)
+    _raises(
+        DiagnosticError.INCOMPLETE,
+        services.submit_autodiagnostic,
+        autodiagnostic=autodiagnostic,
+        user=referent,
+    )
     answer_all(autodiagnostic, frame, referent)
-    _raises(DiagnosticError.FORBIDDEN, services.submit_autodiagnostic, autodiagnostic=autodiagnostic,
-            user=network.user("contributeur"))
+    _raises(
+        DiagnosticError.FORBIDDEN,
+        services.submit_autodiagnostic,
+        autodiagnostic=autodiagnostic,
+        user=network.user("contributeur"),
+    )
     services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=referent)
     autodiagnostic.refresh_from_db()
     assert autodiagnostic.statut == Autodiagnostic.Statut.SOUMIS
     assert autodiagnostic.submitted_by == referent
     reponse = _reponse(autodiagnostic, "4.1.1")
-    _raises(DiagnosticError.LOCKED, services.save_answer, reponse=reponse, valeur="PC", commentaire="",
-            expected_revision=reponse.revision, user=referent)
+    _raises(
+        DiagnosticError.LOCKED,
+        services.save_answer,
+        reponse=reponse,
+        valeur="PC",
+        commentaire="",
+        expected_revision=reponse.revision,
+        user=referent,
+    )
 
 
 def test_reopen_is_asked_by_the_structure_and_done_by_the_expert(autodiagnostic, frame, network):
     referent, expert = network.user("referent"), network.user("expert")
     answer_all(autodiagnostic, frame, referent)
     services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=referent)
-    _raises(DiagnosticError.FORBIDDEN, services.reopen_autodiagnostic, autodiagnostic=autodiagnostic, user=referent)
-    services.request_reopen(autodiagnostic=autodiagnostic, user=referent, commentaire="Erreur en 4.1")
-    _raises(DiagnosticError.TRANSITION_NOT_ALLOWED, services.submit_autodiagnostic,
-            autodiagnostic=autodiagnostic, user=referent)
+    _raises(
+        DiagnosticError.FORBIDDEN,
+        services.reopen_autodiagnostic,
+        autodiagnostic=autodiagnostic,
+        user=referent,
+    )
+    services.request_reopen(
+        autodiagnostic=autodiagnostic, user=referent, commentaire="Erreur en 4.1"
+    )
+    _raises(
+        DiagnosticError.TRANSITION_NOT_ALLOWED,
+        services.submit_autodiagnostic,
+        autodiagnostic=autodiagnostic,
+        user=referent,
+    )
     services.reopen_autodiagnostic(autodiagnostic=autodiagnostic, user=expert)
     autodiagnostic.refresh_from_db()
     assert autodiagnostic.statut == Autodiagnostic.Statut.BROUILLON
-    log = list(autodiagnostic.transitions.values_list("transition", "from_statut", "to_statut", "user__email"))
+    log = list(
+        autodiagnostic.transitions.values_list(
+            "transition", "from_statut", "to_statut", "user__email"
+        )
+    )
     assert log == [
         ("create", "", "brouillon", referent.email),
         ("submit", "brouillon", "soumis", referent.email),
@@ -166,10 +272,13 @@ def test_federation_admin_may_reopen(autodiagnostic, frame, network):
     answer_all(autodiagnostic, frame, network.user("referent"))
     services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=network.user("referent"))
     services.reopen_autodiagnostic(autodiagnostic=autodiagnostic, user=network.user("federation"))
-    assert Autodiagnostic.objects.get(pk=autodiagnostic.pk).statut == Autodiagnostic.Statut.BROUILLON
+    assert (
+        Autodiagnostic.objects.get(pk=autodiagnostic.pk).statut == Autodiagnostic.Statut.BROUILLON
+    )
 
 
 # --- Confirmation --------------------------------------------------------------------------
+
 
 @pytest.fixture
 def submitted(autodiagnostic, frame, network):
@@ -180,11 +289,19 @@ def submitted(autodiagnostic, frame, network):
 
 def test_confirmation_gap_per_criterion_theme_and_module(submitted, frame, network):
     expert = network.user("expert")
-    _raises(DiagnosticError.COMMENT_REQUIRED, services.confirm_criterion, reponse=_reponse(submitted, "4.1.1"),
-            expert=expert, valeur="NC", commentaire="")
+    _raises(
+        DiagnosticError.COMMENT_REQUIRED,
+        services.confirm_criterion,
+        reponse=_reponse(submitted, "4.1.1"),
+        expert=expert,
+        valeur="NC",
+        commentaire="",
+    )
     for reponse in submitted.reponses.select_related("critere"):
         if reponse.critere.code == "4.1.1":
-            services.confirm_criterion(reponse=reponse, expert=expert, valeur="NC", commentaire="Aucune procédure")
+            services.confirm_criterion(
+                reponse=reponse, expert=expert, valeur="NC", commentaire="Aucune procédure"
+            )
         else:
             services.confirm_criterion(reponse=reponse, expert=expert)
     view = selectors.scores_of(submitted)
@@ -206,82 +323,161 @@ def test_confirmation_gap_per_criterion_theme_and_module(submitted, frame, netwo
 def test_only_the_assigned_expert_confirms(submitted, network):
     reponse = _reponse(submitted, "4.1.1")
     for role in ("expert_autre", "referent", "directeur", "federation", "pilote"):
-        _raises(DiagnosticError.FORBIDDEN, services.confirm_criterion, reponse=reponse,
-                expert=network.user(role), valeur="C")
+        _raises(
+            DiagnosticError.FORBIDDEN,
+            services.confirm_criterion,
+            reponse=reponse,
+            expert=network.user(role),
+            valeur="C",
+        )
 
 
-def test_confirmation_refused_before_submission_and_incomplete_finish(autodiagnostic, network, frame):
+def test_confirmation_refused_before_submission_and_incomplete_finish(
+    autodiagnostic, network, frame
+):
     expert = network.user("expert")
-    _raises(DiagnosticError.NOT_UNDER_REVIEW, services.confirm_criterion,
-            reponse=_reponse(autodiagnostic, "4.1.1"), expert=expert, valeur="C")
+    _raises(
+        DiagnosticError.NOT_UNDER_REVIEW,
+        services.confirm_criterion,
+        reponse=_reponse(autodiagnostic, "4.1.1"),
+        expert=expert,
+        valeur="C",
+    )
     answer_all(autodiagnostic, frame, network.user("referent"))
     services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=network.user("referent"))
-    _raises(DiagnosticError.INCOMPLETE, services.finish_confirmation, autodiagnostic=autodiagnostic, user=expert)
+    _raises(
+        DiagnosticError.INCOMPLETE,
+        services.finish_confirmation,
+        autodiagnostic=autodiagnostic,
+        user=expert,
+    )
 
 
 def test_reviewed_evidence_must_belong_to_the_answer(autodiagnostic, frame, network):
     referent, expert = network.user("referent"), network.user("expert")
-    preuve = services.add_preuve(reponse=_reponse(autodiagnostic, "4.1.2"),
-                                 fichier=SimpleUploadedFile("p.pdf", PDF), user=referent)
+    preuve = services.add_preuve(
+        reponse=_reponse(autodiagnostic, "4.1.2"),
+        fichier=SimpleUploadedFile("p.pdf", PDF),
+        user=referent,
+    )
     answer_all(autodiagnostic, frame, referent)
     services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=referent)
-    _raises(DiagnosticError.EVIDENCE_NOT_OF_ANSWER, services.confirm_criterion,
-            reponse=_reponse(autodiagnostic, "4.1.1"), expert=expert, preuves_examinees=[preuve])
-    confirmation = services.confirm_criterion(reponse=_reponse(autodiagnostic, "4.1.2"), expert=expert,
-                                              preuves_examinees=[preuve])
+    _raises(
+        DiagnosticError.EVIDENCE_NOT_OF_ANSWER,
+        services.confirm_criterion,
+        reponse=_reponse(autodiagnostic, "4.1.1"),
+        expert=expert,
+        preuves_examinees=[preuve],
+    )
+    confirmation = services.confirm_criterion(
+        reponse=_reponse(autodiagnostic, "4.1.2"), expert=expert, preuves_examinees=[preuve]
+    )
     assert list(confirmation.preuves_examinees.all()) == [preuve]
     preuve.fichier.storage.delete(preuve.fichier.name)
 
 
 # --- Level ladder --------------------------------------------------------------------------
 
+
 def test_level_ladder_opens_level_two_once_level_one_is_confirmed_satisfied(in_structure, network):
     frame = build_frame([(2, 1), (1, 1)], options={"echelle_par_niveau": True})
     referent, expert = network.user("referent"), network.user("expert")
-    autodiagnostic = services.create_autodiagnostic(structure=in_structure, version=frame.version,
-                                                    annee=2016, user=referent)
+    autodiagnostic = services.create_autodiagnostic(
+        structure=in_structure, version=frame.version, annee=2016, user=referent
+    )
     level_two = _reponse(autodiagnostic, "4.1.3")
-    _raises(DiagnosticError.LEVEL_LOCKED, services.save_answer, reponse=level_two, valeur="C", commentaire="",
-            expected_revision=0, user=referent)
+    _raises(
+        DiagnosticError.LEVEL_LOCKED,
+        services.save_answer,
+        reponse=level_two,
+        valeur="C",
+        commentaire="",
+        expected_revision=0,
+        user=referent,
+    )
     for code in ("4.1.1", "4.1.2", "4.2.1"):
-        services.save_answer(reponse=_reponse(autodiagnostic, code), valeur="C", commentaire="",
-                             expected_revision=0, user=referent)
-    services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=referent)  # level 2 not required yet
+        services.save_answer(
+            reponse=_reponse(autodiagnostic, code),
+            valeur="C",
+            commentaire="",
+            expected_revision=0,
+            user=referent,
+        )
+    services.submit_autodiagnostic(
+        autodiagnostic=autodiagnostic, user=referent
+    )  # level 2 not required yet
     services.confirm_criterion(reponse=_reponse(autodiagnostic, "4.1.1"), expert=expert)
-    services.confirm_criterion(reponse=_reponse(autodiagnostic, "4.2.1"), expert=expert, valeur="PC",
-                               commentaire="Partiel")
-    _raises(DiagnosticError.LEVEL_LOCKED, services.confirm_criterion, reponse=level_two, expert=expert, valeur="C",
-            commentaire="x")
+    services.confirm_criterion(
+        reponse=_reponse(autodiagnostic, "4.2.1"), expert=expert, valeur="PC", commentaire="Partiel"
+    )
+    _raises(
+        DiagnosticError.LEVEL_LOCKED,
+        services.confirm_criterion,
+        reponse=level_two,
+        expert=expert,
+        valeur="C",
+        commentaire="x",
+    )
     services.confirm_criterion(reponse=_reponse(autodiagnostic, "4.1.2"), expert=expert)
     services.reopen_autodiagnostic(autodiagnostic=autodiagnostic, user=expert)
-    services.save_answer(reponse=level_two, valeur="C", commentaire="", expected_revision=0, user=referent)
-    _raises(DiagnosticError.LEVEL_LOCKED, services.save_answer, reponse=_reponse(autodiagnostic, "4.2.2"),
-            valeur="C", commentaire="", expected_revision=0, user=referent)
+    services.save_answer(
+        reponse=level_two, valeur="C", commentaire="", expected_revision=0, user=referent
+    )
+    _raises(
+        DiagnosticError.LEVEL_LOCKED,
+        services.save_answer,
+        reponse=_reponse(autodiagnostic, "4.2.2"),
+        valeur="C",
+        commentaire="",
+        expected_revision=0,
+        user=referent,
+    )
     page = selectors.answer_page(autodiagnostic)
-    locked = {row.reponse.critere.code for block in page.themes for rows in block.levels.values()
-              for row in rows if row.locked}
+    locked = {
+        row.reponse.critere.code
+        for block in page.themes
+        for rows in block.levels.values()
+        for row in rows
+        if row.locked
+    }
     assert locked == {"4.2.2"}
 
 
 # --- Actions -------------------------------------------------------------------------------
 
+
 def test_propose_actions_from_confirmed_nonconformities_is_idempotent(submitted, network):
     expert = network.user("expert")
-    services.confirm_criterion(reponse=_reponse(submitted, "4.1.1"), expert=expert, valeur="NC",
-                               commentaire="Pas de procédure")
-    services.confirm_criterion(reponse=_reponse(submitted, "4.2.1"), expert=expert, valeur="PC",
-                               commentaire="Partiel")
+    services.confirm_criterion(
+        reponse=_reponse(submitted, "4.1.1"),
+        expert=expert,
+        valeur="NC",
+        commentaire="Pas de procédure",
+    )
+    services.confirm_criterion(
+        reponse=_reponse(submitted, "4.2.1"), expert=expert, valeur="PC", commentaire="Partiel"
+    )
     services.confirm_criterion(reponse=_reponse(submitted, "4.1.2"), expert=expert)
-    services.confirm_criterion(reponse=_reponse(submitted, "4.2.2"), expert=expert, valeur="NA",
-                               commentaire="Sans objet")
+    services.confirm_criterion(
+        reponse=_reponse(submitted, "4.2.2"), expert=expert, valeur="NA", commentaire="Sans objet"
+    )
     created = services.propose_actions_from_nonconformities(autodiagnostic=submitted, user=expert)
     assert sorted(a.criteres.get().code for a in created) == ["4.1.1", "4.2.1"]
     assert PlanAction.objects.get().titre == "Plan d'actions 2016"
     action = Action.objects.get(criteres__code="4.1.1")
     assert action.origine == Action.Origine.AUTODIAGNOSTIC
-    assert action.origine_ref == {"autodiagnostic": submitted.pk, "critere": action.criteres.get().pk}
+    assert action.origine_ref == {
+        "autodiagnostic": submitted.pk,
+        "critere": action.criteres.get().pk,
+    }
     assert action.priorite == Action.Priorite.HAUTE
-    assert services.propose_actions_from_nonconformities(autodiagnostic=submitted, user=expert) == []
+    assert (
+        services.propose_actions_from_nonconformities(autodiagnostic=submitted, user=expert) == []
+    )
     assert Action.objects.count() == 2
-    _raises(DiagnosticError.FORBIDDEN, services.propose_actions_from_nonconformities, autodiagnostic=submitted,
-            user=network.user("lecteur"))
+    _raises(
+        DiagnosticError.FORBIDDEN,
+        services.propose_actions_from_nonconformities,
+        autodiagnostic=submitted,
+        user=network.user("lecteur"),
+    )

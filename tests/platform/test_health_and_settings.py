@@ -36,10 +36,14 @@ def test_healthz_503_when_database_is_down():
         "from django.test import Client;"
         "r = Client().get('/healthz'); print(r.status_code, r.json()['database'])"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "platform.settings",
-           "DATABASE_URL": "postgres://nobody@127.0.0.1:1/absent"}
-    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env,
-                            capture_output=True, text=True, timeout=60)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "platform.settings",
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:1/absent",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-2:] == ["503", "down"]
 
@@ -55,7 +59,11 @@ def test_check_deploy_reports_nothing_with_production_settings(db):
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -83,9 +91,14 @@ def test_healthz_reports_an_unreachable_broker_without_failing(db):
         "from django.test import Client;"
         "r = Client().get('/healthz'); d = r.json(); print(r.status_code, d['database'], d['broker'])"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "platform.settings",
-           "CELERY_BROKER_URL": "redis://127.0.0.1:1/0", "DATABASE_URL": _db_url()}
-    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env,
-                            capture_output=True, text=True, timeout=60)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "platform.settings",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
+        "DATABASE_URL": _db_url(),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-3:] == ["200", "ok", "down"]

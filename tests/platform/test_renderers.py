@@ -11,7 +11,12 @@ from api.renderers import JSONText, SplicingJSONRenderer
 
 
 def test_json_text_members_are_written_verbatim_after_the_others():
-    data = {"a": 1, "nom": "Créteil", "rows": JSONText('[{"x": 1.5, "y": null}]'), "b": JSONText("{}")}
+    data = {
+        "a": 1,
+        "nom": "Créteil",
+        "rows": JSONText('[{"x": 1.5, "y": null}]'),
+        "b": JSONText("{}"),
+    }
     body = SplicingJSONRenderer().render(data)
     assert body.startswith(JSONRenderer().render({"a": 1, "nom": "Créteil"})[:-1])
     assert json.loads(body) == {"a": 1, "nom": "Créteil", "rows": [{"x": 1.5, "y": None}], "b": {}}
@@ -27,5 +32,7 @@ def test_anything_else_renders_like_the_json_renderer():
 
 
 def test_indented_rendering_stays_valid_json():
-    body = SplicingJSONRenderer().render({"a": [1, 2], "rows": JSONText("[1]")}, "application/json; indent=2")
+    body = SplicingJSONRenderer().render(
+        {"a": [1, 2], "rows": JSONText("[1]")}, "application/json; indent=2"
+    )
     assert json.loads(body) == {"a": [1, 2], "rows": [1]}

@@ -26,4 +26,6 @@ def essms_version(db) -> ReferentielVersion:
 @pytest.fixture
 def draft_version(db) -> ReferentielVersion:
     """The sample imported as a draft (not published)."""
-    return services.import_version(content=SAMPLE.read_bytes(), filename="realisation_prestations.yaml")
+    return services.import_version(
+        content=SAMPLE.read_bytes(), filename="realisation_prestations.yaml"
+    )

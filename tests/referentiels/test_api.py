@@ -19,7 +19,9 @@ from tests.referentiels.test_import_export import MINIMAL
 NON_ADMINS = [role for role in ROLES if role != "federation"]
 
 
-def test_list_shows_frames_with_versions_and_hides_drafts_from_non_admins(sample_version, network, api_client_for):
+def test_list_shows_frames_with_versions_and_hides_drafts_from_non_admins(
+    sample_version, network, api_client_for
+):
     services.create_draft(referentiel=sample_version.referentiel, numero="brouillon")
     admin = api_client_for(network.user("federation")).get("/api/v1/referentiels/").json()
     reader = api_client_for(network.user("lecteur")).get("/api/v1/referentiels/").json()
@@ -29,11 +31,18 @@ def test_list_shows_frames_with_versions_and_hides_drafts_from_non_admins(sample
 
 def test_anonymous_gets_nothing(sample_version, api_client_for):
     assert api_client_for(None).get("/api/v1/referentiels/").status_code in (401, 403)
-    assert api_client_for(None).get(f"/api/v1/referentiels/{sample_version.pk}/").status_code in (401, 403)
+    assert api_client_for(None).get(f"/api/v1/referentiels/{sample_version.pk}/").status_code in (
+        401,
+        403,
+    )
 
 
 def test_tree_endpoint_returns_the_whole_version(sample_version, network, api_client_for):
-    data = api_client_for(network.user("lecteur")).get(f"/api/v1/referentiels/{sample_version.pk}/").json()
+    data = (
+        api_client_for(network.user("lecteur"))
+        .get(f"/api/v1/referentiels/{sample_version.pk}/")
+        .json()
+    )
     assert data["echantillon"] is True and len(data["noeuds"]) == 6
     assert all(len(theme["enfants"]) == 2 for theme in data["noeuds"])
     assert sum(len(o["criteres"]) for t in data["noeuds"] for o in t["enfants"]) == 49
@@ -42,9 +51,17 @@ def test_tree_endpoint_returns_the_whole_version(sample_version, network, api_cl
 
 def test_draft_tree_is_404_for_non_admins(network, api_client_for, db):
     draft = services.import_version(content=yaml.safe_dump(MINIMAL).encode(), filename="m.yaml")
-    assert api_client_for(network.user("federation")).get(f"/api/v1/referentiels/{draft.pk}/").status_code == 200
+    assert (
+        api_client_for(network.user("federation"))
+        .get(f"/api/v1/referentiels/{draft.pk}/")
+        .status_code
+        == 200
+    )
     for role in NON_ADMINS:
-        assert api_client_for(network.user(role)).get(f"/api/v1/referentiels/{draft.pk}/").status_code == 404
+        assert (
+            api_client_for(network.user(role)).get(f"/api/v1/referentiels/{draft.pk}/").status_code
+            == 404
+        )
 
 
 def _tree_queries(client, version_id) -> int:
@@ -61,10 +78,17 @@ def test_tree_query_count_does_not_grow_with_the_number_of_criteria(network, api
 
 
 @pytest.mark.parametrize("role", NON_ADMINS)
-def test_writes_are_forbidden_to_everyone_but_federation_admins(role, sample_version, network, api_client_for):
+def test_writes_are_forbidden_to_everyone_but_federation_admins(
+    role, sample_version, network, api_client_for
+):
     client = api_client_for(network.user(role))
     upload = SimpleUploadedFile("m.yaml", yaml.safe_dump(MINIMAL).encode())
-    assert client.post("/api/v1/referentiels/import/", {"fichier": upload}, format="multipart").status_code == 403
+    assert (
+        client.post(
+            "/api/v1/referentiels/import/", {"fichier": upload}, format="multipart"
+        ).status_code
+        == 403
+    )
     assert client.post(f"/api/v1/referentiels/{sample_version.pk}/archive/").status_code == 403
     assert client.post(f"/api/v1/referentiels/{sample_version.pk}/publish/").status_code == 403
     assert ReferentielVersion.objects.get(pk=sample_version.pk).statut == "publie"
@@ -76,7 +100,12 @@ def test_import_then_publish_then_archive(network, api_client_for, db):
     response = client.post("/api/v1/referentiels/import/", {"fichier": upload}, format="multipart")
     assert response.status_code == 201, response.content
     version_id = response.json()["id"]
-    assert client.post(f"/api/v1/referentiels/{version_id}/publish/", {"commentaire": "ok"}).json()["statut"] == "publie"
+    assert (
+        client.post(f"/api/v1/referentiels/{version_id}/publish/", {"commentaire": "ok"}).json()[
+            "statut"
+        ]
+        == "publie"
+    )
     again = client.post(f"/api/v1/referentiels/{version_id}/publish/")
     assert again.status_code == 409 and again.json()["errors"][0]["code"] == "immutable"
     assert client.post(f"/api/v1/referentiels/{version_id}/archive/").json()["statut"] == "archive"
@@ -98,7 +127,9 @@ def test_import_errors_answer_400_with_the_list_and_create_nothing(network, api_
     assert response.status_code == 400 and response.json()["errors"][0]["code"] == "file_too_large"
 
 
-def test_published_version_cannot_be_changed_through_the_api(sample_version, network, api_client_for):
+def test_published_version_cannot_be_changed_through_the_api(
+    sample_version, network, api_client_for
+):
     client = api_client_for(network.user("federation"))
     for method in ("put", "patch", "delete"):
         response = getattr(client, method)(f"/api/v1/referentiels/{sample_version.pk}/", {})
@@ -108,7 +139,9 @@ def test_published_version_cannot_be_changed_through_the_api(sample_version, net
 
 @pytest.mark.parametrize("fmt", ["yaml", "json", "xlsx"])
 def test_export_each_format(fmt, sample_version, network, api_client_for):
-    response = api_client_for(network.user("lecteur")).get(f"/api/v1/referentiels/{sample_version.pk}/export/?format={fmt}")
+    response = api_client_for(network.user("lecteur")).get(
+        f"/api/v1/referentiels/{sample_version.pk}/export/?format={fmt}"
+    )
     assert response.status_code == 200
     assert f".{fmt}" in response["Content-Disposition"]
     content = b"".join(response) if hasattr(response, "streaming_content") else response.content
@@ -126,9 +159,18 @@ def test_diff_endpoint(sample_version, network, api_client_for):
     services.save_critere(version=new, noeud=noeud, code="4.1.99", titre="Ajouté")
     client = api_client_for(network.user("federation"))
     data = client.get(f"/api/v1/referentiels/{new.pk}/diff/?other={sample_version.pk}").json()
-    assert [c["code"] for c in data["ajoutes"]] == ["4.1.99"] and data["supprimes"] == [] and data["inchanges"] == 49
+    assert (
+        [c["code"] for c in data["ajoutes"]] == ["4.1.99"]
+        and data["supprimes"] == []
+        and data["inchanges"] == 49
+    )
     # a reader cannot diff against a draft
-    assert api_client_for(network.user("lecteur")).get(f"/api/v1/referentiels/{sample_version.pk}/diff/?other={new.pk}").status_code == 404
+    assert (
+        api_client_for(network.user("lecteur"))
+        .get(f"/api/v1/referentiels/{sample_version.pk}/diff/?other={new.pk}")
+        .status_code
+        == 404
+    )
 
 
 def test_openapi_schema_documents_the_frames_api_without_warnings(db, capsys):
@@ -139,9 +181,19 @@ def test_openapi_schema_documents_the_frames_api_without_warnings(db, capsys):
     from api.referentiels.urls import network_urlpatterns
 
     GENERATOR_STATS.reset()
-    schema = SchemaGenerator(patterns=[path("api/v1/", include(network_urlpatterns))]).get_schema(request=None, public=True)
+    schema = SchemaGenerator(patterns=[path("api/v1/", include(network_urlpatterns))]).get_schema(
+        request=None, public=True
+    )
     paths = set(schema["paths"])
-    assert {"/api/v1/referentiels/", "/api/v1/referentiels/{id}/", "/api/v1/referentiels/import/",
-            "/api/v1/referentiels/{id}/publish/", "/api/v1/referentiels/{id}/archive/",
-            "/api/v1/referentiels/{id}/export/", "/api/v1/referentiels/{id}/diff/"} <= paths
-    assert not GENERATOR_STATS._warn_cache and not GENERATOR_STATS._error_cache, capsys.readouterr().err
+    assert {
+        "/api/v1/referentiels/",
+        "/api/v1/referentiels/{id}/",
+        "/api/v1/referentiels/import/",
+        "/api/v1/referentiels/{id}/publish/",
+        "/api/v1/referentiels/{id}/archive/",
+        "/api/v1/referentiels/{id}/export/",
+        "/api/v1/referentiels/{id}/diff/",
+    } <= paths
+    assert not GENERATOR_STATS._warn_cache and not GENERATOR_STATS._error_cache, (
+        capsys.readouterr().err
+    )

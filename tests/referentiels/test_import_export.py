@@ -19,20 +19,42 @@ MINIMAL = {
     "format": "qualireseau-referentiel/1",
     "referentiel": {"code": "mini", "titre": "Mini"},
     "version": {"numero": "1", "types_noeuds": ["theme", "objectif"]},
-    "echelle": {"code": "c", "libelle": "Conformité", "valeurs": [
-        {"code": "C", "libelle": "Conforme", "poids": 1},
-        {"code": "NC", "libelle": "Non conforme", "poids": 0},
-    ]},
-    "noeuds": [{"code": "1", "type": "theme", "titre": "Thème", "enfants": [
-        {"code": "1-N1", "type": "objectif", "titre": "Objectif", "niveau": 1, "criteres": [
-            {"code": "1.1", "titre": "Critère un", "niveau": 1},
-        ]},
-    ]}],
+    "echelle": {
+        "code": "c",
+        "libelle": "Conformité",
+        "valeurs": [
+            {"code": "C", "libelle": "Conforme", "poids": 1},
+            {"code": "NC", "libelle": "Non conforme", "poids": 0},
+        ],
+    },
+    "noeuds": [
+        {
+            "code": "1",
+            "type": "theme",
+            "titre": "Thème",
+            "enfants": [
+                {
+                    "code": "1-N1",
+                    "type": "objectif",
+                    "titre": "Objectif",
+                    "niveau": 1,
+                    "criteres": [
+                        {"code": "1.1", "titre": "Critère un", "niveau": 1},
+                    ],
+                },
+            ],
+        }
+    ],
 }
 
 
 def _counts() -> tuple[int, int, int, int]:
-    return (Referentiel.objects.count(), ReferentielVersion.objects.count(), Noeud.objects.count(), Critere.objects.count())
+    return (
+        Referentiel.objects.count(),
+        ReferentielVersion.objects.count(),
+        Noeud.objects.count(),
+        Critere.objects.count(),
+    )
 
 
 def _refused(content: bytes, filename: str) -> list[dict]:
@@ -44,7 +66,9 @@ def _refused(content: bytes, filename: str) -> list[dict]:
 
 
 def test_minimal_file_imports_as_draft(db):
-    version = services.import_version(content=yaml.safe_dump(MINIMAL).encode(), filename="mini.yaml")
+    version = services.import_version(
+        content=yaml.safe_dump(MINIMAL).encode(), filename="mini.yaml"
+    )
     assert version.statut == ReferentielVersion.Statut.BROUILLON
     assert version.criteres.get().urn == "mini:1.1"
 
@@ -52,7 +76,11 @@ def test_minimal_file_imports_as_draft(db):
 def test_malformed_yaml_lists_every_error_with_line_and_field(db):
     text = SAMPLE.read_text(encoding="utf-8")
     # missing title on 4.1.2, duplicate code 4.1.1, weight outside 0..1, wrong type for imperatif
-    text = text.replace('- code: "4.1.2"\n            titre: "La structure dispose', '- code: "4.1.1"\n            intitule: "La structure dispose', 1)
+    text = text.replace(
+        '- code: "4.1.2"\n            titre: "La structure dispose',
+        '- code: "4.1.1"\n            intitule: "La structure dispose',
+        1,
+    )
     text = text.replace("poids: 0.5,", "poids: 1.5,", 1)
     text = text.replace("imperatif: false", "imperatif: [1, 2]", 1)
     errors = _refused(text.encode(), "sample.yaml")
@@ -71,7 +99,10 @@ def test_malformed_yaml_lists_every_error_with_line_and_field(db):
 
 def test_bad_scale_and_unknown_theme_are_listed(db):
     data = json.loads(json.dumps(MINIMAL))
-    data["echelle"]["valeurs"] = [{"code": "C", "libelle": "A", "poids": "beaucoup"}, {"code": "C", "libelle": "B", "poids": 0}]
+    data["echelle"]["valeurs"] = [
+        {"code": "C", "libelle": "A", "poids": "beaucoup"},
+        {"code": "C", "libelle": "B", "poids": 0},
+    ]
     data["noeuds"][0]["enfants"][0]["type"] = "chapitre"
     errors = _refused(json.dumps(data, indent=2).encode(), "mini.json")
     codes = {(e["code"], e["field"]) for e in errors}
@@ -82,10 +113,21 @@ def test_bad_scale_and_unknown_theme_are_listed(db):
 
 
 def test_scale_without_values_and_missing_sections_are_refused(db):
-    data = {"format": "qualireseau-referentiel/1", "referentiel": {"code": "x", "titre": "X"}, "version": {}, "echelle": {"valeurs": []}}
+    data = {
+        "format": "qualireseau-referentiel/1",
+        "referentiel": {"code": "x", "titre": "X"},
+        "version": {},
+        "echelle": {"valeurs": []},
+    }
     errors = _refused(yaml.safe_dump(data).encode(), "x.yaml")
     fields = {e["field"] for e in errors}
-    assert {"version.numero", "echelle.code", "echelle.libelle", "echelle.valeurs", "noeuds"} <= fields
+    assert {
+        "version.numero",
+        "echelle.code",
+        "echelle.libelle",
+        "echelle.valeurs",
+        "noeuds",
+    } <= fields
 
 
 def test_junk_of_6_mb_is_refused_at_once(db):
@@ -98,7 +140,7 @@ def test_junk_of_6_mb_is_refused_at_once(db):
     [
         (os.urandom(200_000), "junk.yaml", "file_unreadable"),
         (b"PK\x03\x04" + os.urandom(5000), "junk.xlsx", "file_unreadable"),
-        (b"{\"format\": ", "broken.json", "file_unreadable"),
+        (b'{"format": ', "broken.json", "file_unreadable"),
         (b"a: &x [1]\nb: *x\n", "alias.yaml", "file_unreadable"),
         (b"key: 1\nkey: 2\n", "dup.yaml", "file_unreadable"),
         (b"just text", "notes.txt", "file_type"),
@@ -125,7 +167,10 @@ def test_export_then_import_gives_an_identical_version(db, fmt, path):
     dump = canonical_dump(original)
     # Import under another frame code/number so both live side by side, then compare.
     reimported = services.import_version(content=_renumber(content, fmt), filename=filename)
-    assert canonical_dump(reimported).replace('"numero": "copie"', f'"numero": "{original.numero}"') == dump
+    assert (
+        canonical_dump(reimported).replace('"numero": "copie"', f'"numero": "{original.numero}"')
+        == dump
+    )
 
 
 def _renumber(content: bytes, fmt: str) -> bytes:
@@ -141,7 +186,11 @@ def _renumber(content: bytes, fmt: str) -> bytes:
         return buffer.getvalue()
     data = yaml.safe_load(content) if fmt == "yaml" else json.loads(content)
     data["version"]["numero"] = "copie"
-    return yaml.safe_dump(data, allow_unicode=True).encode() if fmt == "yaml" else json.dumps(data).encode()
+    return (
+        yaml.safe_dump(data, allow_unicode=True).encode()
+        if fmt == "yaml"
+        else json.dumps(data).encode()
+    )
 
 
 def test_xlsx_errors_name_sheet_and_row(db, sample_version):

@@ -15,7 +15,9 @@ NON_ADMINS = [role for role in ROLES if role != "federation"]
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_role_browses_a_published_version(role, sample_version, network, client_for, django_assert_max_num_queries):
+def test_every_role_browses_a_published_version(
+    role, sample_version, network, client_for, django_assert_max_num_queries
+):
     client = client_for(network.user(role))
     assert "Référentiels" in client.get("/referentiels/").content.decode()
     with django_assert_max_num_queries(30):
@@ -24,12 +26,20 @@ def test_every_role_browses_a_published_version(role, sample_version, network, c
     assert page.status_code == 200 and "Échantillon" in html and "4.2.9" in html
     critere = client.get(f"/referentiels/versions/{sample_version.pk}/criteres/4.3.2/")
     assert critere.status_code == 200 and "Code de la consommation" in critere.content.decode()
-    search = client.get(f"/referentiels/versions/{sample_version.pk}/?q=livret", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="resultats")
+    search = client.get(
+        f"/referentiels/versions/{sample_version.pk}/?q=livret",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="resultats",
+    )
     assert "4.2.9" in search.content.decode() and "<h1>" not in search.content.decode()
 
 
 def test_search_by_code(sample_version, network, client_for):
-    html = client_for(network.user("lecteur")).get(f"/referentiels/versions/{sample_version.pk}/?q=4.3.").content.decode()
+    html = (
+        client_for(network.user("lecteur"))
+        .get(f"/referentiels/versions/{sample_version.pk}/?q=4.3.")
+        .content.decode()
+    )
     assert "4.3.1" in html and "4.3.10" in html
 
 
@@ -52,10 +62,16 @@ def test_admin_imports_with_errors_listed_then_publishes(network, client_for, db
     client = client_for(network.user("federation"))
     bad = yaml.safe_load(yaml.safe_dump(MINIMAL))
     bad["echelle"]["valeurs"][0]["poids"] = 2
-    response = client.post("/referentiels/importer/", {"fichier": SimpleUploadedFile("m.yaml", yaml.safe_dump(bad).encode())})
+    response = client.post(
+        "/referentiels/importer/",
+        {"fichier": SimpleUploadedFile("m.yaml", yaml.safe_dump(bad).encode())},
+    )
     assert response.status_code == 400 and "entre 0 et 1" in response.content.decode()
     assert not ReferentielVersion.objects.exists()
-    response = client.post("/referentiels/importer/", {"fichier": SimpleUploadedFile("m.yaml", yaml.safe_dump(MINIMAL).encode())})
+    response = client.post(
+        "/referentiels/importer/",
+        {"fichier": SimpleUploadedFile("m.yaml", yaml.safe_dump(MINIMAL).encode())},
+    )
     version = ReferentielVersion.objects.get()
     assert response.status_code == 302
     client.post(f"/referentiels/versions/{version.pk}/publier/")
@@ -67,41 +83,81 @@ def test_admin_imports_with_errors_listed_then_publishes(network, client_for, db
 
 def test_admin_creates_a_draft_edits_a_criterion_and_diffs(sample_version, network, client_for):
     client = client_for(network.user("federation"))
-    response = client.post(f"/referentiels/versions/{sample_version.pk}/nouvelle-version/", {"numero": "2026"})
+    response = client.post(
+        f"/referentiels/versions/{sample_version.pk}/nouvelle-version/", {"numero": "2026"}
+    )
     new = ReferentielVersion.objects.get(numero="2026")
     assert response.status_code == 302
     critere = Critere.objects.get(version=new, code="4.2.9")
-    form = {"noeud": critere.noeud_id, "code": "4.2.9", "titre": "Livret revu", "sources": "CASF\nNF X 50-056", "applicabilite": ["SAAD"]}
-    assert client.post(f"/referentiels/versions/{new.pk}/criteres/4.2.9/modifier/", form).status_code == 302
+    form = {
+        "noeud": critere.noeud_id,
+        "code": "4.2.9",
+        "titre": "Livret revu",
+        "sources": "CASF\nNF X 50-056",
+        "applicabilite": ["SAAD"],
+    }
+    assert (
+        client.post(f"/referentiels/versions/{new.pk}/criteres/4.2.9/modifier/", form).status_code
+        == 302
+    )
     critere.refresh_from_db()
     assert critere.titre == "Livret revu" and critere.sources == ["CASF", "NF X 50-056"]
-    html = client.get(f"/referentiels/versions/{new.pk}/differences/?other={sample_version.pk}").content.decode()
+    html = client.get(
+        f"/referentiels/versions/{new.pk}/differences/?other={sample_version.pk}"
+    ).content.decode()
     assert "1 modifié(s)" in html
     # editing the published one is refused with a message, not an error
     published = Critere.objects.get(version=sample_version, code="4.2.9")
-    response = client.post(f"/referentiels/versions/{sample_version.pk}/criteres/4.2.9/modifier/", {**form, "noeud": published.noeud_id})
+    response = client.post(
+        f"/referentiels/versions/{sample_version.pk}/criteres/4.2.9/modifier/",
+        {**form, "noeud": published.noeud_id},
+    )
     assert response.status_code == 200 and "ne peut plus être modifiée" in response.content.decode()
-    draft = client.post("/referentiels/nouveau/", {"code": "nouveau-ref", "titre": "Nouveau", "numero": "1"})
-    assert draft.status_code == 302 and ReferentielVersion.objects.filter(referentiel__code="nouveau-ref").exists()
+    draft = client.post(
+        "/referentiels/nouveau/", {"code": "nouveau-ref", "titre": "Nouveau", "numero": "1"}
+    )
+    assert (
+        draft.status_code == 302
+        and ReferentielVersion.objects.filter(referentiel__code="nouveau-ref").exists()
+    )
 
 
-def test_toolbox_files_are_served_only_to_those_who_see_the_version(network, client_for, db, settings, tmp_path):
+def test_toolbox_files_are_served_only_to_those_who_see_the_version(
+    network, client_for, db, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     admin = client_for(network.user("federation"))
     version = services.import_version(content=yaml.safe_dump(MINIMAL).encode(), filename="m.yaml")
-    admin.post(f"/referentiels/versions/{version.pk}/documents/", {
-        "titre": "Modèle de livret", "type": "formulaire", "texte": "", "critere_code": "1.1",
-        "fichier": SimpleUploadedFile("livret.pdf", b"%PDF-1.4 test"),
-    })
+    admin.post(
+        f"/referentiels/versions/{version.pk}/documents/",
+        {
+            "titre": "Modèle de livret",
+            "type": "formulaire",
+            "texte": "",
+            "critere_code": "1.1",
+            "fichier": SimpleUploadedFile("livret.pdf", b"%PDF-1.4 test"),
+        },
+    )
     fichier = DocumentOutilFichier.objects.get()
     assert fichier.document.critere.code == "1.1"
     assert admin.get(f"/referentiels/fichiers/{fichier.pk}/").status_code == 200
-    assert client_for(network.user("lecteur")).get(f"/referentiels/fichiers/{fichier.pk}/").status_code == 404  # draft
+    assert (
+        client_for(network.user("lecteur")).get(f"/referentiels/fichiers/{fichier.pk}/").status_code
+        == 404
+    )  # draft
     services.publish_version(version=version)
     response = client_for(network.user("lecteur")).get(f"/referentiels/fichiers/{fichier.pk}/")
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 test"
     # a new file version is allowed on a published version; older ones are kept
-    admin.post(f"/referentiels/documents/{fichier.document_id}/fichiers/", {"fichier": SimpleUploadedFile("livret-v2.pdf", b"%PDF v2")})
-    assert list(DocumentOutilFichier.objects.values_list("numero", flat=True).order_by("numero")) == [1, 2]
-    exe = admin.post(f"/referentiels/documents/{fichier.document_id}/fichiers/", {"fichier": SimpleUploadedFile("x.exe", b"MZ")})
+    admin.post(
+        f"/referentiels/documents/{fichier.document_id}/fichiers/",
+        {"fichier": SimpleUploadedFile("livret-v2.pdf", b"%PDF v2")},
+    )
+    assert list(
+        DocumentOutilFichier.objects.values_list("numero", flat=True).order_by("numero")
+    ) == [1, 2]
+    exe = admin.post(
+        f"/referentiels/documents/{fichier.document_id}/fichiers/",
+        {"fichier": SimpleUploadedFile("x.exe", b"MZ")},
+    )
     assert exe.status_code == 302 and DocumentOutilFichier.objects.count() == 2

@@ -29,14 +29,20 @@ def test_sample_has_6_themes_2_levels_12_objectives_49_criteria(sample_version):
 
 
 def test_criteria_theme_is_their_top_level_node(sample_version):
-    critere = Critere.objects.select_related("theme", "noeud").get(version=sample_version, code="4.3.2")
+    critere = Critere.objects.select_related("theme", "noeud").get(
+        version=sample_version, code="4.3.2"
+    )
     assert critere.theme.code == "4.3" and critere.noeud.parent_id == critere.theme_id
 
 
 def test_essms_sample_has_three_imperative_criteria_and_other_shape(essms_version):
     assert Critere.objects.filter(version=essms_version, imperatif=True).count() == 3
     assert essms_version.types_noeuds == ["chapitre", "thematique", "objectif"]
-    assert set(Noeud.objects.filter(version=essms_version).values_list("type", flat=True)) == {"chapitre", "thematique", "objectif"}
+    assert set(Noeud.objects.filter(version=essms_version).values_list("type", flat=True)) == {
+        "chapitre",
+        "thematique",
+        "objectif",
+    }
     codes = set(essms_version.echelle.valeurs.values_list("code", flat=True))
     assert {"1", "4", "OPT", "NC"} <= codes
     assert essms_version.echelle.valeurs.get(code="NC").exclue

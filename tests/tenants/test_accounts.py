@@ -47,9 +47,15 @@ def test_invitation_email_activation_and_role(network, django_capture_on_commit_
     assert "Invitation" in mail.outbox[-1].subject
     page = client.get("/" + path)
     assert page.status_code == 200 and "Rejoindre Qualiréseau" in page.content.decode()
-    response = client.post("/" + path, {
-        "first_name": "Nina", "last_name": "Nouvelle", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
-    })
+    response = client.post(
+        "/" + path,
+        {
+            "first_name": "Nina",
+            "last_name": "Nouvelle",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
     assert response.status_code == 302
     user = User.objects.get(email="nouvelle@example.test")
     assert user.check_password(NEW_PASSWORD) and user.first_name == "Nina"
@@ -59,12 +65,19 @@ def test_invitation_email_activation_and_role(network, django_capture_on_commit_
     assert client.get("/s/alpha/").status_code == 200  # logged in after activation
     actions = set(AuditLog.objects.filter(target_user=user).values_list("action", flat=True))
     assert {"role_granted", "invitation_accepted"} <= actions
-    assert AuditLog.objects.filter(action="invitation_sent", identifier="nouvelle@example.test").exists()
+    assert AuditLog.objects.filter(
+        action="invitation_sent", identifier="nouvelle@example.test"
+    ).exists()
 
 
 def test_invitation_link_works_only_once(network, django_capture_on_commit_callbacks, client):
     _invitation, path = _invite(network, django_capture_on_commit_callbacks)
-    data = {"first_name": "A", "last_name": "B", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    data = {
+        "first_name": "A",
+        "last_name": "B",
+        "password1": NEW_PASSWORD,
+        "password2": NEW_PASSWORD,
+    }
     assert client.post("/" + path, data).status_code == 302
     again = Client().post("/" + path, data)
     assert again.status_code == 400
@@ -73,7 +86,9 @@ def test_invitation_link_works_only_once(network, django_capture_on_commit_callb
 
 def test_expired_invitation_is_refused(network, django_capture_on_commit_callbacks, client):
     invitation, path = _invite(network, django_capture_on_commit_callbacks)
-    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
     response = client.get("/" + path)
     assert response.status_code == 400 and "expiré" in response.content.decode()
     assert not User.objects.filter(email="nouvelle@example.test").exists()
@@ -90,11 +105,17 @@ def test_forged_or_tampered_link_is_refused(network, django_capture_on_commit_ca
     assert client.get("/" + path).status_code == 200
 
 
-def test_existing_account_accepts_without_new_password(network, django_capture_on_commit_callbacks, client):
+def test_existing_account_accepts_without_new_password(
+    network, django_capture_on_commit_callbacks, client
+):
     expert = network.user("expert")
     _invitation, path = _invite(
-        network, django_capture_on_commit_callbacks, by=network.user("pilote"), email=expert.email,
-        role="expert", structure=network.structure,
+        network,
+        django_capture_on_commit_callbacks,
+        by=network.user("pilote"),
+        email=expert.email,
+        role="expert",
+        structure=network.structure,
     )
     response = client.post("/" + path)
     assert response.status_code == 302
@@ -124,7 +145,12 @@ def test_who_may_invite_whom(network, inviter, role, target, allowed):
     if target:
         value = getattr(network, target)
         scope["territoire" if "territoire" in target else "structure"] = value
-    call = lambda: invitations.invite(by=network.user(inviter), email="z@example.test", role=role, **scope)  # noqa: E731
+
+    def call():
+        return invitations.invite(
+            by=network.user(inviter), email="z@example.test", role=role, **scope
+        )
+
     if allowed:
         assert call().pk
     else:
@@ -139,14 +165,22 @@ def test_password_reset_sends_an_email_with_a_working_link(network, client):
     path = re.search(r"/compte/mot-de-passe/nouveau/\S+/", mail.outbox[0].body).group(0)
     form_page = client.get(path, follow=True)
     assert form_page.status_code == 200 and "Nouveau mot de passe" in form_page.content.decode()
-    done = client.post(form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
     assert done.status_code == 302
     assert User.objects.get(pk=network.user("lecteur").pk).check_password(NEW_PASSWORD)
-    assert AuditLog.objects.filter(action="password_reset", identifier=network.user("lecteur").email).exists()
+    assert AuditLog.objects.filter(
+        action="password_reset", identifier=network.user("lecteur").email
+    ).exists()
 
 
 def test_password_reset_for_unknown_address_sends_nothing(db, client):
-    assert client.post("/compte/mot-de-passe/oubli/", {"email": "personne@example.test"}).status_code == 302
+    assert (
+        client.post("/compte/mot-de-passe/oubli/", {"email": "personne@example.test"}).status_code
+        == 302
+    )
     assert mail.outbox == []
 
 
@@ -158,9 +192,15 @@ def test_new_passwords_are_hashed_with_argon2(network, settings):
 
 def test_login_success_and_failure_are_audited(network, client):
     email = network.user("lecteur").email
-    assert client.post("/compte/connexion/", {"username": email, "password": "faux"}).status_code == 200
+    assert (
+        client.post("/compte/connexion/", {"username": email, "password": "faux"}).status_code
+        == 200
+    )
     assert AuditLog.objects.filter(action="login_failure", identifier=email).count() == 1
-    assert client.post("/compte/connexion/", {"username": email, "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/compte/connexion/", {"username": email, "password": PASSWORD}).status_code
+        == 302
+    )
     assert AuditLog.objects.filter(action="login_success", actor=network.user("lecteur")).exists()
 
 
@@ -178,7 +218,10 @@ def test_lockout_after_repeated_failures_with_a_french_message(network, client, 
 def test_profile_page_edits_the_person_and_manages_the_token(network, client_for):
     client = client_for(network.user("referent"))
     assert client.get("/compte/profil/").status_code == 200
-    client.post("/compte/profil/", {"first_name": "Rita", "last_name": "Référente", "phone": "", "function": "Qualité"})
+    client.post(
+        "/compte/profil/",
+        {"first_name": "Rita", "last_name": "Référente", "phone": "", "function": "Qualité"},
+    )
     assert User.objects.get(pk=network.user("referent").pk).function == "Qualité"
     client.post("/compte/profil/jeton/", {"action": "create"})
     key = Token.objects.get(user=network.user("referent")).key
@@ -210,12 +253,15 @@ def test_audit_log_page_is_for_the_federation_admin(network, client_for, role, s
 
 # --- Two-factor authentication ------------------------------------------------------------
 
+
 @pytest.mark.parametrize("role", ["federation", "expert"])
 def test_network_roles_must_set_up_two_factor_when_required(network, client_for, settings, role):
     settings.OTP_REQUIRED_FOR_NETWORK_ROLES = True
     client = client_for(network.user(role))
     response = client.get("/mes-structures/")
-    assert response.status_code == 302 and response["Location"].startswith("/compte/double-authentification/")
+    assert response.status_code == 302 and response["Location"].startswith(
+        "/compte/double-authentification/"
+    )
     assert client.get("/api/v1/structures/").status_code == 403
     assert client.get("/compte/double-authentification/").status_code == 200
 
@@ -234,7 +280,10 @@ def test_two_factor_setup_then_verification_at_login(network, client_for, settin
     page = client.get("/compte/double-authentification/")
     assert "<svg" in page.content.decode()
     device = TOTPDevice.objects.get(user=expert, confirmed=False)
-    wrong = client.post("/compte/double-authentification/", {"token": "000000" if totp(device.bin_key) else "111111"})
+    wrong = client.post(
+        "/compte/double-authentification/",
+        {"token": "000000" if totp(device.bin_key) else "111111"},
+    )
     assert wrong.status_code == 200 and "Code incorrect" in wrong.content.decode()
     device.refresh_from_db()
     device.throttle_reset()  # a failure throttles the next attempt for a second
@@ -249,7 +298,12 @@ def test_two_factor_setup_then_verification_at_login(network, client_for, settin
     device.refresh_from_db()
     device.last_t = -1  # the same code may be reused in this test (a new time step otherwise)
     device.save()
-    assert fresh.post("/compte/double-authentification/verifier/", {"token": code, "next": "/mes-structures/"})["Location"] == "/mes-structures/"
+    assert (
+        fresh.post(
+            "/compte/double-authentification/verifier/", {"token": code, "next": "/mes-structures/"}
+        )["Location"]
+        == "/mes-structures/"
+    )
     assert fresh.get("/mes-structures/").status_code == 200
 
 

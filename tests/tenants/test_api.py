@@ -27,8 +27,9 @@ def _ids(response) -> set:
         ("sans_role", False, False),
     ],
 )
-def test_structures_list_is_scoped_by_role(network, api_client_for, role, sees_alpha, sees_beta,
-                                            django_assert_max_num_queries):
+def test_structures_list_is_scoped_by_role(
+    network, api_client_for, role, sees_alpha, sees_beta, django_assert_max_num_queries
+):
     client = api_client_for(network.user(role))
     with django_assert_max_num_queries(8):
         response = client.get("/api/v1/structures/")
@@ -36,34 +37,52 @@ def test_structures_list_is_scoped_by_role(network, api_client_for, role, sees_a
     ids = _ids(response)
     assert (network.structure.pk in ids) is sees_alpha
     assert (network.other_structure.pk in ids) is sees_beta
-    assert not Structure.objects.filter(pk__in=ids, schema_name__in=["public", "tenant_template"]).exists()
+    assert not Structure.objects.filter(
+        pk__in=ids, schema_name__in=["public", "tenant_template"]
+    ).exists()
 
 
 def test_structure_detail_of_another_territory_is_404(network, api_client_for):
     client = api_client_for(network.user("pilote"))
     assert client.get(f"/api/v1/structures/{network.other_structure.pk}/").status_code == 404
-    assert client.patch(f"/api/v1/structures/{network.other_structure.pk}/", {"ville": "X"}).status_code == 404
+    assert (
+        client.patch(
+            f"/api/v1/structures/{network.other_structure.pk}/", {"ville": "X"}
+        ).status_code
+        == 404
+    )
 
 
 def test_federation_admin_creates_a_structure_and_its_schema(network, api_client_for):
     response = api_client_for(network.user("federation")).post(
         "/api/v1/structures/",
-        {"nom": "SSIAD Créé par API", "type": "SSIAD", "finess": luhn_complete("59000401"),
-         "territoire": network.territoire.pk, "groupes": [network.groupe.pk]},
+        {
+            "nom": "SSIAD Créé par API",
+            "type": "SSIAD",
+            "finess": luhn_complete("59000401"),
+            "territoire": network.territoire.pk,
+            "groupes": [network.groupe.pk],
+        },
         format="json",
     )
     assert response.status_code == 201, response.json()
     structure = Structure.objects.get(pk=response.json()["id"])
-    assert structure.slug == "ssiad-cree-par-api" and structure.schema_name == "s_ssiad_cree_par_api"
+    assert (
+        structure.slug == "ssiad-cree-par-api" and structure.schema_name == "s_ssiad_cree_par_api"
+    )
     assert AuditLog.objects.filter(action="structure_created", structure=structure).exists()
 
 
 def test_pilot_creates_structures_only_in_their_territory(network, api_client_for):
     client = api_client_for(network.user("pilote"))
-    ours = client.post("/api/v1/structures/", {"nom": "Chez nous", "type": "SAAD", "territoire": network.territoire.pk})
+    ours = client.post(
+        "/api/v1/structures/",
+        {"nom": "Chez nous", "type": "SAAD", "territoire": network.territoire.pk},
+    )
     assert ours.status_code == 201
     theirs = client.post(
-        "/api/v1/structures/", {"nom": "Chez eux", "type": "SAAD", "territoire": network.other_territoire.pk}
+        "/api/v1/structures/",
+        {"nom": "Chez eux", "type": "SAAD", "territoire": network.other_territoire.pk},
     )
     assert theirs.status_code == 403
     assert theirs.json()["errors"][0]["code"] == "forbidden"
@@ -73,7 +92,8 @@ def test_pilot_creates_structures_only_in_their_territory(network, api_client_fo
 @pytest.mark.parametrize("role", ["expert", "directeur", "referent", "sans_role"])
 def test_staff_and_experts_cannot_create_structures(network, api_client_for, role):
     response = api_client_for(network.user(role)).post(
-        "/api/v1/structures/", {"nom": "Interdite", "type": "SAAD", "territoire": network.territoire.pk}
+        "/api/v1/structures/",
+        {"nom": "Interdite", "type": "SAAD", "territoire": network.territoire.pk},
     )
     assert response.status_code == 403
 
@@ -89,11 +109,15 @@ def test_bad_finess_is_a_structured_error_in_french(network, api_client_for):
 
 def test_pilot_edits_a_structure_of_their_territory_but_not_its_slug(network, api_client_for):
     client = api_client_for(network.user("pilote"))
-    response = client.patch(f"/api/v1/structures/{network.structure.pk}/", {"ville": "Lille", "slug": "autre"})
+    response = client.patch(
+        f"/api/v1/structures/{network.structure.pk}/", {"ville": "Lille", "slug": "autre"}
+    )
     assert response.status_code == 200
     network.structure.refresh_from_db()
     assert network.structure.ville == "Lille" and network.structure.slug == "alpha"
-    moved = client.patch(f"/api/v1/structures/{network.structure.pk}/", {"territoire": network.other_territoire.pk})
+    moved = client.patch(
+        f"/api/v1/structures/{network.structure.pk}/", {"territoire": network.other_territoire.pk}
+    )
     assert moved.status_code == 403
 
 
@@ -109,12 +133,18 @@ def test_territories_and_groups_are_scoped(network, api_client_for):
     assert _ids(pilote.get("/api/v1/territoires/")) == {network.territoire.pk}
     assert _ids(pilote.get("/api/v1/groupes/")) == {network.groupe.pk}
     assert pilote.post("/api/v1/territoires/", {"code": "ut-x", "nom": "UT X"}).status_code == 403
-    created = pilote.post("/api/v1/groupes/", {"territoire": network.territoire.pk, "nom": "Nouveau"})
+    created = pilote.post(
+        "/api/v1/groupes/", {"territoire": network.territoire.pk, "nom": "Nouveau"}
+    )
     assert created.status_code == 201
-    refused = pilote.post("/api/v1/groupes/", {"territoire": network.other_territoire.pk, "nom": "Ailleurs"})
+    refused = pilote.post(
+        "/api/v1/groupes/", {"territoire": network.other_territoire.pk, "nom": "Ailleurs"}
+    )
     assert refused.status_code == 403
     federation = api_client_for(network.user("federation"))
-    assert federation.post("/api/v1/territoires/", {"code": "ut-x", "nom": "UT X"}).status_code == 201
+    assert (
+        federation.post("/api/v1/territoires/", {"code": "ut-x", "nom": "UT X"}).status_code == 201
+    )
 
 
 def test_users_list_is_scoped(network, api_client_for):
@@ -130,23 +160,34 @@ def test_users_list_is_scoped(network, api_client_for):
     assert network.user("directeur_autre").pk in all_ids
 
 
-def test_invitation_through_the_api_sends_an_email(network, api_client_for, django_capture_on_commit_callbacks):
+def test_invitation_through_the_api_sends_an_email(
+    network, api_client_for, django_capture_on_commit_callbacks
+):
     client = api_client_for(network.user("directeur"))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/api/v1/invitations/",
-            {"email": "Nouvelle@Example.test", "role": "contributeur", "structure": network.structure.pk},
+            {
+                "email": "Nouvelle@Example.test",
+                "role": "contributeur",
+                "structure": network.structure.pk,
+            },
         )
     assert response.status_code == 201, response.json()
     assert Invitation.objects.get(pk=response.json()["id"]).email == "nouvelle@example.test"
     assert [m.to for m in mail.outbox] == [["nouvelle@example.test"]]
     beta = client.post(
         "/api/v1/invitations/",
-        {"email": "x@example.test", "role": "contributeur", "structure": network.other_structure.pk},
+        {
+            "email": "x@example.test",
+            "role": "contributeur",
+            "structure": network.other_structure.pk,
+        },
     )
     assert beta.status_code == 403
     director = client.post(
-        "/api/v1/invitations/", {"email": "y@example.test", "role": "directeur", "structure": network.structure.pk}
+        "/api/v1/invitations/",
+        {"email": "y@example.test", "role": "directeur", "structure": network.structure.pk},
     )
     assert director.status_code == 403
     assert _ids(api_client_for(network.user("pilote")).get("/api/v1/invitations/")) == set()
@@ -164,7 +205,11 @@ def test_personal_token_create_and_revoke(network, client_for):
     assert client.delete("/api/v1/me/token/").status_code == 204
     assert not Token.objects.filter(user=network.user("referent")).exists()
     assert client.get("/api/v1/me/token/").status_code == 404
-    actions = list(AuditLog.objects.filter(target_user=network.user("referent")).values_list("action", flat=True))
+    actions = list(
+        AuditLog.objects.filter(target_user=network.user("referent")).values_list(
+            "action", flat=True
+        )
+    )
     assert actions.count("token_created") == 2 and "token_revoked" in actions
 
 
@@ -175,6 +220,12 @@ def test_anonymous_gets_nothing(db, client):
 
 def test_openapi_schema_lists_the_network_endpoints(db, client):
     paths = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]
-    for path in ("/api/v1/territoires/", "/api/v1/groupes/", "/api/v1/structures/", "/api/v1/users/",
-                 "/api/v1/invitations/", "/api/v1/me/token/"):
+    for path in (
+        "/api/v1/territoires/",
+        "/api/v1/groupes/",
+        "/api/v1/structures/",
+        "/api/v1/users/",
+        "/api/v1/invitations/",
+        "/api/v1/me/token/",
+    ):
         assert path in paths

@@ -13,7 +13,9 @@ from tenants import structure_import
 from tenants.models import AuditLog, ImportStructures, Structure
 from tenants.validators import luhn_complete
 
-HEADER = "Nom;Type;Territoire;FINESS;SIRET;Groupes;Phase;Date engagement;Directeur;Directeur email\n"
+HEADER = (
+    "Nom;Type;Territoire;FINESS;SIRET;Groupes;Phase;Date engagement;Directeur;Directeur email\n"
+)
 
 
 def _csv(*lines: str) -> bytes:
@@ -26,7 +28,9 @@ def _schema_exists(name: str) -> bool:
         return cursor.fetchone() is not None
 
 
-def test_valid_csv_creates_every_structure_and_its_schema(network, django_capture_on_commit_callbacks):
+def test_valid_csv_creates_every_structure_and_its_schema(
+    network, django_capture_on_commit_callbacks
+):
     content = _csv(
         f"SAAD Import Un;SAAD;ut-test;{luhn_complete('59000101')};;Groupe Test;déploiement;01/02/2024;Mme A;a@x.fr",
         f"SSIAD Import Deux;ssiad;UT Test;{luhn_complete('59000102')};;;;;;",
@@ -41,9 +45,13 @@ def test_valid_csv_creates_every_structure_and_its_schema(network, django_captur
     un = Structure.objects.get(slug="saad-import-un")
     assert un.territoire == network.territoire
     assert list(un.groupes.all()) == [network.groupe]
-    assert un.phase == Structure.Phase.DEPLOIEMENT and un.date_engagement.isoformat() == "2024-02-01"
+    assert (
+        un.phase == Structure.Phase.DEPLOIEMENT and un.date_engagement.isoformat() == "2024-02-01"
+    )
     assert _schema_exists("s_saad_import_un") and _schema_exists("s_ssiad_import_deux")
-    assert AuditLog.objects.filter(action=AuditLog.Action.STRUCTURE_IMPORT, actor=network.user("federation")).exists()
+    assert AuditLog.objects.filter(
+        action=AuditLog.Action.STRUCTURE_IMPORT, actor=network.user("federation")
+    ).exists()
     assert [t.to_statut for t in record.transitions.all()] == ["en_attente", "en_cours", "termine"]
 
 
@@ -60,7 +68,9 @@ def test_every_error_is_reported_with_line_and_field_and_nothing_is_created(netw
         "Alpha existante;SAAD;ut-test;;;Groupe Fantôme;;;;",  # 8: unknown group
         "Type faux;EHPAD;ut-test;;123;;;32/13/2024;;",  # 9: bad type, siret, date
     )
-    record = structure_import.start_structure_import(name="s.csv", content=content, user=network.user("federation"))
+    record = structure_import.start_structure_import(
+        name="s.csv", content=content, user=network.user("federation")
+    )
     assert record.statut == ImportStructures.Statut.REJETE
     found = {(e["ligne"], e["field"], e["code"]) for e in record.erreurs}
     assert {
@@ -81,8 +91,12 @@ def test_every_error_is_reported_with_line_and_field_and_nothing_is_created(netw
 
 
 def test_duplicate_of_an_existing_structure_is_refused(network):
-    content = _csv(f"Alpha bis;SAAD;ut-test;{network.structure.finess};;;;;;", "Beta;SAAD;ut-test;;;;;;;")
-    record = structure_import.start_structure_import(name="s.csv", content=content, user=network.user("federation"))
+    content = _csv(
+        f"Alpha bis;SAAD;ut-test;{network.structure.finess};;;;;;", "Beta;SAAD;ut-test;;;;;;;"
+    )
+    record = structure_import.start_structure_import(
+        name="s.csv", content=content, user=network.user("federation")
+    )
     found = {(e["ligne"], e["field"], e["code"]) for e in record.erreurs}
     assert {(2, "finess", "duplicate"), (3, "slug", "duplicate")} <= found
 
@@ -94,9 +108,13 @@ def test_missing_required_column_is_reported_on_the_header_line(network):
     assert {(e["ligne"], e["field"]) for e in record.erreurs} == {(1, "type"), (1, "territoire")}
 
 
-def test_failure_while_provisioning_removes_what_was_created(network, django_capture_on_commit_callbacks):
+def test_failure_while_provisioning_removes_what_was_created(
+    network, django_capture_on_commit_callbacks
+):
     content = _csv("Premiere;SAAD;ut-test;;;;;;;", "Seconde;SAAD;ut-test;;;;;;;")
-    record = structure_import.start_structure_import(name="s.csv", content=content, user=network.user("federation"))
+    record = structure_import.start_structure_import(
+        name="s.csv", content=content, user=network.user("federation")
+    )
     # Someone creates a structure with the second row's slug between validation and the task.
     from tenants import services
 
@@ -113,7 +131,9 @@ def test_failure_while_provisioning_removes_what_was_created(network, django_cap
 def test_running_an_import_twice_creates_nothing_more(network, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         record = structure_import.start_structure_import(
-            name="s.csv", content=_csv("Unique;SAAD;ut-test;;;;;;;"), user=network.user("federation")
+            name="s.csv",
+            content=_csv("Unique;SAAD;ut-test;;;;;;;"),
+            user=network.user("federation"),
         )
     again = structure_import.run_structure_import(import_id=record.pk)
     assert again.statut == ImportStructures.Statut.TERMINE
@@ -126,7 +146,15 @@ def test_xlsx_import(network, django_capture_on_commit_callbacks):
     sheet.append(["Nom", "Type", "Territoire", "N° FINESS", "Date engagement"])
     import datetime
 
-    sheet.append(["Classeur SAP", "SAP", "UT Test", int(luhn_complete("59000301")), datetime.datetime(2024, 3, 1)])
+    sheet.append(
+        [
+            "Classeur SAP",
+            "SAP",
+            "UT Test",
+            int(luhn_complete("59000301")),
+            datetime.datetime(2024, 3, 1),
+        ]
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     with django_capture_on_commit_callbacks(execute=True):
@@ -142,8 +170,12 @@ def test_xlsx_import(network, django_capture_on_commit_callbacks):
 
 def test_pilot_imports_only_into_their_territory(network):
     content = _csv("Chez moi;SAAD;ut-test;;;;;;;", "Chez l'autre;SAAD;ut-autre;;;;;;;")
-    record = structure_import.start_structure_import(name="s.csv", content=content, user=network.user("pilote"))
-    assert {(e["ligne"], e["field"], e["code"]) for e in record.erreurs} == {(3, "territoire", "forbidden")}
+    record = structure_import.start_structure_import(
+        name="s.csv", content=content, user=network.user("pilote")
+    )
+    assert {(e["ligne"], e["field"], e["code"]) for e in record.erreurs} == {
+        (3, "territoire", "forbidden")
+    }
 
 
 @pytest.mark.parametrize("role", ["expert", "directeur", "sans_role"])
@@ -161,5 +193,7 @@ def test_other_roles_cannot_import(network, role):
 )
 def test_unreadable_files_are_refused(network, name, content):
     with pytest.raises(BusinessError) as error:
-        structure_import.start_structure_import(name=name, content=content, user=network.user("federation"))
+        structure_import.start_structure_import(
+            name=name, content=content, user=network.user("federation")
+        )
     assert error.value.code == "import_format"

@@ -11,13 +11,19 @@ from tenants.validators import luhn_complete, validate_finess, validate_siret
 
 def _tables_of(schema: str) -> set[str]:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", [schema])
+        cursor.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", [schema]
+        )
         return {row[0] for row in cursor.fetchall()}
 
 
 def test_creating_a_structure_provisions_its_schema(db):
-    structure = services.create_structure(nom="SSIAD Provision", slug="ssiad-provision", type="SSIAD",
-                                          finess=luhn_complete("75000099"))
+    structure = services.create_structure(
+        nom="SSIAD Provision",
+        slug="ssiad-provision",
+        type="SSIAD",
+        finess=luhn_complete("75000099"),
+    )
     assert structure.schema_name == "s_ssiad_provision"
     tables = _tables_of("s_ssiad_provision")
     assert {"diagnostics_autodiagnostic", "plans_action", "livrables_livrableversion"} <= tables

@@ -18,7 +18,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("slug")
-        parser.add_argument("--output", type=Path, help="fichier .tar.gz (défaut : var/backups/<slug>-<date>.tar.gz)")
+        parser.add_argument(
+            "--output",
+            type=Path,
+            help="fichier .tar.gz (défaut : var/backups/<slug>-<date>.tar.gz)",
+        )
 
     def handle(self, *args, slug: str, output: Path | None, **options):
         structure = Structure.objects.exclude(schema_name="public").filter(slug=slug).first()

@@ -29,4 +29,6 @@ class Command(BaseCommand):
         except BusinessError as error:
             raise CommandError(error.message) from error
         soft_delete_structure(structure=structure)
-        self.stdout.write(f"Structure {slug} supprimée ; purge possible après {PURGE_DELAY_DAYS} jours.")
+        self.stdout.write(
+            f"Structure {slug} supprimée ; purge possible après {PURGE_DELAY_DAYS} jours."
+        )

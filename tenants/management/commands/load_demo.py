@@ -10,7 +10,10 @@ DEMO_ACCOUNTS = [
     ("directeur@demo.test", "directeur — Aide à domicile de Lille"),
     ("referent@demo.test", "référente technique — Aide à domicile de Lille"),
     ("lecteur@demo.test", "lecteur — Aide à domicile de Lille"),
-    ("direction.<ville>@demo.test", "direction (ville : roubaix, tourcoing, dunkerque, brest, quimper, toulouse)"),
+    (
+        "direction.<ville>@demo.test",
+        "direction (ville : roubaix, tourcoing, dunkerque, brest, quimper, toulouse)",
+    ),
 ]
 
 
@@ -21,10 +24,12 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("Le réseau de démonstration ne se charge pas en production.")
         network = load_demo(verbosity=options["verbosity"])
-        self.stdout.write(self.style.SUCCESS(
-            f"Réseau de démonstration prêt : {len(network.territoires)} territoires, "
-            f"{len(network.groupes)} groupes, {len(network.structures)} structures."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Réseau de démonstration prêt : {len(network.territoires)} territoires, "
+                f"{len(network.groupes)} groupes, {len(network.structures)} structures."
+            )
+        )
         self.stdout.write(f"Comptes de démonstration (mot de passe : {settings.DEMO_PASSWORD!r}) :")
         for email, label in DEMO_ACCOUNTS:
             self.stdout.write(f"  {email:<28} {label}")

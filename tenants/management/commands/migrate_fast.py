@@ -19,15 +19,24 @@ class Command(BaseCommand):
     help = "Migre en parallèle les seuls schémas de structures en retard (une requête pour les trouver)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1),
-                            help="processus en parallèle (défaut : min(4, CPU))")
-        parser.add_argument("--check", action="store_true",
-                            help="liste les schémas en retard sans migrer (code 1 s'il y en a)")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=min(4, os.cpu_count() or 1),
+            help="processus en parallèle (défaut : min(4, CPU))",
+        )
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="liste les schémas en retard sans migrer (code 1 s'il y en a)",
+        )
 
     def handle(self, *args, workers: int, check: bool, verbosity: int, **options):
         started = time.perf_counter()
         behind = schema_migrations.schemas_behind()
-        self.stdout.write(f"{len(behind)} schéma(s) en retard ({time.perf_counter() - started:.2f} s).")
+        self.stdout.write(
+            f"{len(behind)} schéma(s) en retard ({time.perf_counter() - started:.2f} s)."
+        )
         if check:
             for schema in behind:
                 self.stdout.write(f"  {schema}")
@@ -40,21 +49,35 @@ class Command(BaseCommand):
         def show(result, finished, total):
             status = "ok" if result.ok else self.style.ERROR("ÉCHEC")
             if verbosity >= 1 or not result.ok:
-                self.stdout.write(f"[{finished}/{total}] {result.schema_name} {status} ({result.seconds:.1f} s)")
+                self.stdout.write(
+                    f"[{finished}/{total}] {result.schema_name} {status} ({result.seconds:.1f} s)"
+                )
             if not result.ok:
                 self.stderr.write(result.error)
 
-        report = schema_migrations.migrate_schemas_in_parallel(behind, workers=workers, on_result=show)
+        report = schema_migrations.migrate_schemas_in_parallel(
+            behind, workers=workers, on_result=show
+        )
         elapsed = time.perf_counter() - started
         log_operation(
-            "migrate_fast", outcome="ok" if report.ok else "error", behind=len(behind),
-            done=len(report.done), failed=[r.schema_name for r in report.failed],
-            not_done=len(report.not_done), seconds=round(elapsed, 2),
+            "migrate_fast",
+            outcome="ok" if report.ok else "error",
+            behind=len(behind),
+            done=len(report.done),
+            failed=[r.schema_name for r in report.failed],
+            not_done=len(report.not_done),
+            seconds=round(elapsed, 2),
         )
         if report.ok:
-            self.stdout.write(self.style.SUCCESS(f"{len(report.done)} schéma(s) migré(s) en {elapsed:.1f} s."))
+            self.stdout.write(
+                self.style.SUCCESS(f"{len(report.done)} schéma(s) migré(s) en {elapsed:.1f} s.")
+            )
             return
         self.stdout.write(f"Migrés ({len(report.done)}) : {' '.join(report.done) or '—'}")
-        self.stdout.write(f"En échec ({len(report.failed)}) : {' '.join(r.schema_name for r in report.failed)}")
-        self.stdout.write(f"Non migrés ({len(report.not_done)}) : {' '.join(report.not_done) or '—'}")
+        self.stdout.write(
+            f"En échec ({len(report.failed)}) : {' '.join(r.schema_name for r in report.failed)}"
+        )
+        self.stdout.write(
+            f"Non migrés ({len(report.not_done)}) : {' '.join(report.not_done) or '—'}"
+        )
         raise CommandError("Migration arrêtée au premier échec.", returncode=1)

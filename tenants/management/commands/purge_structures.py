@@ -18,7 +18,9 @@ class Command(BaseCommand):
     def handle(self, *args, days: int, dry_run: bool, **options):
         if dry_run:
             for structure in structures_to_purge(older_than_days=days):
-                self.stdout.write(f"{structure.slug} ({structure.schema_name}), supprimée le {structure.deleted_at:%d/%m/%Y}")
+                self.stdout.write(
+                    f"{structure.slug} ({structure.schema_name}), supprimée le {structure.deleted_at:%d/%m/%Y}"
+                )
             return
         purged = purge_structures(older_than_days=days)
         self.stdout.write(f"{len(purged)} structure(s) purgée(s) : {' '.join(purged) or '—'}")
