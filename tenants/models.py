@@ -2,7 +2,7 @@
 
 Everything here lives in the public schema. A ``Structure`` is a tenant: saving a new
 one provisions its PostgreSQL schema (django-tenants). Who may see what is decided in
-``tenants/access.py``, never here.
+``tenants/access/``, never here.
 """
 
 from __future__ import annotations
