@@ -237,15 +237,18 @@ def scores_of(autodiagnostic: Autodiagnostic, *, with_details: bool = False) -> 
     return ScoresView(autodiagnostic, compute_scores(_items(reponses)), themes, niveaux, reponses)
 
 
-def scores_payload(view: ScoresView) -> dict:
-    """Scores as plain data (API, charts): rates in %, gaps in percentage points."""
+def scores_payload(view: ScoresView, *, fractions: bool = False) -> dict:
+    """Scores as plain data (charts, exports): rates in %, gaps in percentage points.
+
+    ``fractions=True`` (the API's vocabulary): rates and gaps as fractions (0–1), and the
+    "all satisfied" flags ``None`` (unknown) when that side has no answer at that level."""
     scores = view.scores
 
     def rate(r) -> dict | None:
         if r is None:
             return None
         return {
-            "taux": r.percent,
+            "taux": r.rate if fractions else r.percent,
             "evalues": r.scored,
             "exclus": r.excluded,
             "sans_reponse": r.unanswered,
@@ -253,7 +256,15 @@ def scores_payload(view: ScoresView) -> dict:
         }
 
     def points(gap: float | None) -> float | None:
-        return None if gap is None else round(gap * 100, 1)
+        if gap is None or fractions:
+            return gap
+        return round(gap * 100, 1)
+
+    def all_satisfied(side, niveau) -> bool | None:
+        level = side.by_level.get(niveau)
+        if fractions and (level is None or not level.answered):
+            return None
+        return side.all_satisfied(niveau)
 
     return {
         "module": {
@@ -288,8 +299,8 @@ def scores_payload(view: ScoresView) -> dict:
                 "declare": rate(scores.declared.by_level.get(niveau)),
                 "confirme": rate(scores.confirmed.by_level.get(niveau)),
                 "ecart": points(scores.gap_level(niveau)),
-                "tous_satisfaits_declare": scores.declared.all_satisfied(niveau),
-                "tous_satisfaits_confirme": scores.confirmed.all_satisfied(niveau),
+                "tous_satisfaits_declare": all_satisfied(scores.declared, niveau),
+                "tous_satisfaits_confirme": all_satisfied(scores.confirmed, niveau),
             }
             for niveau in view.niveaux
         ],

@@ -8,6 +8,7 @@ Status changes go through ``workflow.apply_transition``.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.conf import settings
@@ -22,7 +23,7 @@ from accompagnement.diagnostics.models import Autodiagnostic, Confirmation, Preu
 from accompagnement.diagnostics.scoring import Cotation, CriterionInput, themes_all_satisfied
 from accompagnement.plans import services as plans_services
 from accompagnement.plans.models import Action, PlanAction
-from core.errors import BusinessError
+from core.errors import BusinessError, CommonError
 from referentiels.models import CorrespondanceCritere, Critere, ReferentielVersion, ValeurEchelle
 from tenants import access
 from tenants.models import Structure
@@ -633,3 +634,182 @@ def propose_actions_from_nonconformities(*, autodiagnostic: Autodiagnostic, user
             )
         )
     return created
+
+
+# --- Bulk (API): many criteria in one request, all or nothing -----------------------------
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """One criterion's answer in a bulk request: its code, the value's code (or ``None``),
+    the comment and the revision the caller read."""
+
+    critere: str
+    valeur: str | None
+    commentaire: str
+    revision: int
+
+
+@dataclass(frozen=True)
+class ConfirmationInput:
+    """One criterion's confirmation in a bulk request (``valeur`` None: as declared)."""
+
+    critere: str
+    valeur: str | None = None
+    commentaire: str = ""
+    preuves_examinees: tuple[int, ...] = ()
+
+
+def _item_errors(error: BusinessError, index: int, critere: str) -> list[dict]:
+    """The errors of one item, their field prefixed by the item's place in the request."""
+    return [
+        {
+            **item,
+            "field": f"[{index}].{item.get('field') or 'critere'}",
+            "critere": critere,
+            **({"current": error.details["current"]} if "current" in error.details else {}),
+        }
+        for item in error.errors
+    ]
+
+
+def _raise_item_errors(errors: list[dict], statuses: set[int]) -> None:
+    if not errors:
+        return
+    status = 409 if 409 in statuses else 403 if statuses == {403} else 400
+    raise BusinessError(
+        errors[0]["code"],
+        errors[0]["message"],
+        field=errors[0]["field"],
+        status=status,
+        errors=errors,
+    )
+
+
+def _reponses_by_code(autodiagnostic: Autodiagnostic, codes: list[str]) -> dict[str, Reponse]:
+    return {
+        r.critere.code: r
+        for r in Reponse.objects.filter(
+            autodiagnostic=autodiagnostic, critere__code__in=codes
+        ).select_related("critere")
+    }
+
+
+def _run_items(items, reponses: dict[str, Reponse], save) -> list:
+    """Call ``save(reponse, item)`` for every item, each in its own savepoint; collect the
+    refusals of every item (unknown or repeated criterion included) and raise them all."""
+    errors: list[dict] = []
+    statuses: set[int] = set()
+    results = []
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        try:
+            if item.critere in seen:
+                raise BusinessError(
+                    CommonError.INVALID,
+                    _("Le critère %(code)s figure deux fois dans la demande.")
+                    % {"code": item.critere},
+                    field="critere",
+                )
+            seen.add(item.critere)
+            reponse = reponses.get(item.critere)
+            if reponse is None:
+                raise BusinessError(
+                    CommonError.INVALID,
+                    _("Critère inconnu : %(code)s.") % {"code": item.critere},
+                    field="critere",
+                )
+            with transaction.atomic():
+                results.append(save(reponse, item))
+        except BusinessError as error:
+            errors += _item_errors(error, index, item.critere)
+            statuses.add(error.status)
+    _raise_item_errors(errors, statuses)
+    return results
+
+
+@transaction.atomic
+def save_answers(
+    *, autodiagnostic: Autodiagnostic, answers: list[AnswerInput], user, submit: bool = False
+) -> list[Reponse]:
+    """Save many answers in one transaction, **all or nothing**: each item goes through
+    ``save_answer`` (same rules: revision, scale, required comment, lock, level ladder);
+    when any item is refused, nothing is written and every item's refusal is reported,
+    its ``field`` prefixed with the item's index (``[3].valeur``) and its ``critere`` given
+    (409 if one of them is a conflict). ``submit``: then submit the self-diagnosis, in the
+    same transaction."""
+    if not access.can_answer_autodiagnostic(user, _structure()):
+        raise _forbidden()
+    reponses = _reponses_by_code(autodiagnostic, [a.critere for a in answers])
+    saved = _run_items(
+        answers,
+        reponses,
+        lambda reponse, item: save_answer(
+            reponse=reponse,
+            valeur=item.valeur,
+            commentaire=item.commentaire,
+            expected_revision=item.revision,
+            user=user,
+        ),
+    )
+    if submit:
+        submit_autodiagnostic(autodiagnostic=autodiagnostic, user=user)
+    return saved
+
+
+def _unconfirmed_open_reponses(autodiagnostic: Autodiagnostic) -> list[Reponse]:
+    autodiagnostic = Autodiagnostic.objects.select_related("version").get(pk=autodiagnostic.pk)
+    return [
+        r
+        for r in _open_reponses(autodiagnostic)
+        if r.valeur_id is not None and not hasattr(r, "confirmation")
+    ]
+
+
+@transaction.atomic
+def confirm_criteria(
+    *,
+    autodiagnostic: Autodiagnostic,
+    expert,
+    confirmations: list[ConfirmationInput],
+    rest_as_declared: bool = False,
+    finish: bool = False,
+) -> list[Confirmation]:
+    """The expert confirms many criteria in one transaction, **all or nothing** (each item
+    through ``confirm_criterion``; refusals reported as in ``save_answers``).
+
+    ``rest_as_declared``: then confirm every other answered, open criterion not yet
+    confirmed with its declared value (repeated while the level ladder opens level-2
+    criteria). ``finish``: then close the confirmation (``finish_confirmation``)."""
+    if not access.can_confirm_autodiagnostic(expert, _structure()):
+        raise _forbidden()
+    reponses = _reponses_by_code(autodiagnostic, [c.critere for c in confirmations])
+    preuves = {
+        p.pk: p
+        for p in Preuve.objects.filter(
+            pk__in=[pk for c in confirmations for pk in c.preuves_examinees]
+        )
+    }
+
+    def confirm(reponse: Reponse, item: ConfirmationInput) -> Confirmation:
+        if any(pk not in preuves for pk in item.preuves_examinees):
+            raise BusinessError(
+                DiagnosticError.EVIDENCE_NOT_OF_ANSWER,
+                _("Ces preuves ne sont pas celles de ce critère."),
+                field="preuves_examinees",
+            )
+        return confirm_criterion(
+            reponse=reponse,
+            expert=expert,
+            valeur=item.valeur or None,
+            commentaire=item.commentaire,
+            preuves_examinees=[preuves[pk] for pk in item.preuves_examinees],
+        )
+
+    confirmed = _run_items(confirmations, reponses, confirm)
+    if rest_as_declared:
+        while rest := _unconfirmed_open_reponses(autodiagnostic):
+            confirmed += [confirm_criterion(reponse=r, expert=expert) for r in rest]
+    if finish:
+        finish_confirmation(autodiagnostic=autodiagnostic, user=expert)
+    return confirmed

@@ -13,6 +13,12 @@ class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
     field = serializers.CharField(allow_null=True)
+    critere = serializers.CharField(
+        required=False, help_text="Demandes groupées : le critère de l'élément refusé."
+    )
+    current = serializers.DictField(
+        required=False, help_text="Demandes groupées, conflit : la réponse enregistrée."
+    )
 
 
 class ErrorsSerializer(serializers.Serializer):
@@ -136,7 +142,9 @@ class TransitionInputSerializer(serializers.Serializer):
 
 
 class RateSerializer(serializers.Serializer):
-    taux = serializers.FloatField(allow_null=True, help_text="Taux en %.")
+    taux = serializers.FloatField(
+        allow_null=True, help_text="Taux, fraction de 0 à 1 ; null sans critère évalué."
+    )
     evalues = serializers.IntegerField()
     exclus = serializers.IntegerField()
     sans_reponse = serializers.IntegerField()
@@ -146,7 +154,9 @@ class RateSerializer(serializers.Serializer):
 class PairSerializer(serializers.Serializer):
     declare = RateSerializer(allow_null=True)
     confirme = RateSerializer(allow_null=True)
-    ecart = serializers.FloatField(allow_null=True, help_text="Déclaré − confirmé, en points.")
+    ecart = serializers.FloatField(
+        allow_null=True, help_text="Déclaré − confirmé, en fraction (0,1 = 10 points)."
+    )
 
 
 class ThemeLevelScoreSerializer(PairSerializer):
@@ -161,8 +171,12 @@ class ThemeScoreSerializer(PairSerializer):
 
 
 class LevelScoreSerializer(ThemeLevelScoreSerializer):
-    tous_satisfaits_declare = serializers.BooleanField()
-    tous_satisfaits_confirme = serializers.BooleanField()
+    tous_satisfaits_declare = serializers.BooleanField(
+        allow_null=True, help_text="null (inconnu) sans réponse à ce niveau."
+    )
+    tous_satisfaits_confirme = serializers.BooleanField(
+        allow_null=True, help_text="null (inconnu) tant que rien n'est confirmé à ce niveau."
+    )
 
 
 class CriterionScoreSerializer(serializers.Serializer):
@@ -185,3 +199,34 @@ class ExportStatusSerializer(serializers.Serializer):
     format = serializers.CharField()
     etat = serializers.CharField()
     progression = serializers.IntegerField()
+
+
+class BulkAnswerItemSerializer(ReponseUpdateSerializer):
+    """One criterion of a bulk answer (same fields as the single PATCH)."""
+
+
+class BulkAnswersInputSerializer(serializers.Serializer):
+    reponses = BulkAnswerItemSerializer(many=True, allow_empty=True)
+    submit = serializers.BooleanField(
+        default=False, help_text="Soumettre ensuite l'autodiagnostic (même transaction)."
+    )
+
+
+class BulkConfirmationItemSerializer(ConfirmationInputSerializer):
+    """One criterion of a bulk confirmation (same fields as the single POST)."""
+
+
+class BulkConfirmationsInputSerializer(serializers.Serializer):
+    confirmations = BulkConfirmationItemSerializer(many=True, required=False, default=list)
+    rest_as_declared = serializers.BooleanField(
+        default=False,
+        help_text="Confirmer ensuite tous les autres critères répondus à leur cotation déclarée.",
+    )
+    finish = serializers.BooleanField(
+        default=False, help_text="Terminer ensuite la confirmation (même transaction)."
+    )
+
+
+class BulkResultSerializer(serializers.Serializer):
+    autodiagnostic = AutodiagnosticSerializer()
+    reponses = ReponseSerializer(many=True, help_text="Les critères écrits par la demande.")

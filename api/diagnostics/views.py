@@ -120,6 +120,75 @@ class AutodiagnosticViewSet(
         saved = next(r for r in selectors.answer_rows(autodiagnostic) if r.pk == reponse.pk)
         return Response(serializers.ReponseSerializer(saved).data)
 
+    def _bulk_result(self, autodiagnostic: Autodiagnostic, written_ids: set[int]) -> Response:
+        rows = [r for r in selectors.answer_rows(autodiagnostic) if r.pk in written_ids]
+        return Response(
+            {
+                "autodiagnostic": self.get_serializer(
+                    self.get_queryset().get(pk=autodiagnostic.pk)
+                ).data,
+                "reponses": serializers.ReponseSerializer(rows, many=True).data,
+            }
+        )
+
+    @extend_schema(
+        request=serializers.BulkAnswersInputSerializer,
+        responses={200: serializers.BulkResultSerializer, 400: ERRORS, 403: ERRORS, 409: ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="reponses/bulk")
+    def reponses_bulk(self, request, pk=None):
+        """Answer many criteria at once, **all or nothing**: if one item is refused (stale
+        revision, value not on the scale, comment missing…), nothing is written and every
+        refusal is listed, ``field`` prefixed by the item's index (``[3].valeur``).
+        ``submit: true`` then submits the self-diagnosis in the same transaction."""
+        autodiagnostic = self.get_object()
+        data = serializers.BulkAnswersInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        saved = services.save_answers(
+            autodiagnostic=autodiagnostic,
+            answers=[
+                services.AnswerInput(
+                    critere=item["critere"],
+                    valeur=item["valeur"] or None,
+                    commentaire=item["commentaire"],
+                    revision=item["revision"],
+                )
+                for item in data.validated_data["reponses"]
+            ],
+            user=request.user,
+            submit=data.validated_data["submit"],
+        )
+        return self._bulk_result(autodiagnostic, {r.pk for r in saved})
+
+    @extend_schema(
+        request=serializers.BulkConfirmationsInputSerializer,
+        responses={200: serializers.BulkResultSerializer, 400: ERRORS, 403: ERRORS, 409: ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="confirmations/bulk")
+    def confirmations_bulk(self, request, pk=None):
+        """The assigned expert confirms many criteria at once, **all or nothing** (errors as
+        for answers); ``rest_as_declared: true`` then confirms every other answered criterion
+        as declared; ``finish: true`` then closes the confirmation."""
+        autodiagnostic = self.get_object()
+        data = serializers.BulkConfirmationsInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        confirmed = services.confirm_criteria(
+            autodiagnostic=autodiagnostic,
+            expert=request.user,
+            confirmations=[
+                services.ConfirmationInput(
+                    critere=item["critere"],
+                    valeur=item.get("valeur") or None,
+                    commentaire=item["commentaire"],
+                    preuves_examinees=tuple(item["preuves_examinees"]),
+                )
+                for item in data.validated_data["confirmations"]
+            ],
+            rest_as_declared=data.validated_data["rest_as_declared"],
+            finish=data.validated_data["finish"],
+        )
+        return self._bulk_result(autodiagnostic, {c.reponse_id for c in confirmed})
+
     def _transition(self, request, service):
         data = serializers.TransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -205,8 +274,11 @@ class AutodiagnosticViewSet(
     @extend_schema(responses={200: serializers.ScoresSerializer})
     @action(detail=True, methods=["get"])
     def scores(self, request, pk=None):
-        """Declared and confirmed rates by theme, theme × level, level and module; gaps in points."""
-        return Response(selectors.scores_payload(selectors.scores_of(self.get_object())))
+        """Declared and confirmed rates by theme, theme × level, level and module, as
+        fractions (0–1); gaps as fractions; unknown is null."""
+        return Response(
+            selectors.scores_payload(selectors.scores_of(self.get_object()), fractions=True)
+        )
 
     @extend_schema(
         parameters=[

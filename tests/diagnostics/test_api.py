@@ -136,10 +136,11 @@ def test_submit_confirm_and_scores(created, frame, api_client_for, network):
         r["critere"]["code"] for r in expert.get(f"{BASE}{created.pk}/confirmations/").json()
     ] == ["4.1.1"]
     scores = referent.get(f"{BASE}{created.pk}/scores/").json()
-    assert scores["module"]["declare"]["taux"] == 100.0
-    assert scores["module"]["confirme"]["taux"] == 50.0
-    assert scores["module"]["ecart"] == 50.0
-    assert [c["ecart"] for c in scores["criteres"] if c["code"] == "4.1.1"] == [50.0]
+    # One vocabulary: rates and gaps are fractions (0–1) in the API.
+    assert scores["module"]["declare"]["taux"] == 1.0
+    assert scores["module"]["confirme"]["taux"] == 0.5
+    assert scores["module"]["ecart"] == 0.5
+    assert [c["ecart"] for c in scores["criteres"] if c["code"] == "4.1.1"] == [0.5]
 
 
 def test_answer_rows_and_scores_endpoints_query_count_is_bounded(
