@@ -8,7 +8,7 @@ from importlib import import_module
 
 from django.urls import include, path
 
-DOMAINS = ["tenants", "referentiels", "diagnostics", "accompagnement", "bilans"]
+DOMAINS = ["tenants", "referentiels", "diagnostics", "accompagnement", "bilans", "qualite"]
 
 
 def _collect(attribute: str) -> list:

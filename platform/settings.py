@@ -76,6 +76,7 @@ TENANT_APPS = [
     "accompagnement.livrables",
     "accompagnement.registres",
     "accompagnement.bilans",
+    "accompagnement.qualite",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 # Our own apps, in dependency order (demo loader and home-page to-dos follow this order).
@@ -88,6 +89,7 @@ LOCAL_APPS = [
     "accompagnement.livrables",
     "accompagnement.registres",
     "accompagnement.bilans",
+    "accompagnement.qualite",
     "accompagnement.reporting",
 ]
 
@@ -251,6 +253,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "accompagnement.reporting.tasks.send_campaign_reminders",
         "schedule": 6 * 3600.0,
     },
+    # Controlled documents whose review date comes (once per document and review date).
+    "qualite-revisions-documents": {
+        "task": "accompagnement.qualite.tasks.remind_document_reviews",
+        "schedule": 24 * 3600.0,
+    },
     # Reminders of the accompaniment (actions due/late, meetings coming, deliverables waiting).
     "accompagnement-rappels": {
         "task": "accompagnement.groupes.tasks.send_reminders",
@@ -262,6 +269,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 LIVRABLE_RELANCE_JOURS = int(os.environ.get("LIVRABLE_RELANCE_JOURS", 14))
 REUNION_RAPPEL_JOURS = int(os.environ.get("REUNION_RAPPEL_JOURS", 7))
 ACTION_RAPPEL_JOURS = int(os.environ.get("ACTION_RAPPEL_JOURS", 7))
+# Controlled documents: the owner is reminded this many days before the review date.
+DOCUMENT_REVISION_RAPPEL_JOURS = int(os.environ.get("DOCUMENT_REVISION_RAPPEL_JOURS", 30))
 
 # --- API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {

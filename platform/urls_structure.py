@@ -13,5 +13,6 @@ urlpatterns = [
     path("livrables/", include(("accompagnement.livrables.urls", "livrables"))),
     path("registres/", include(("accompagnement.registres.urls", "registres"))),
     path("bilans/", include(("accompagnement.bilans.urls", "bilans"))),
+    path("qualite/", include(("accompagnement.qualite.urls", "qualite"))),
     path("", include("tenants.urls_structure")),
 ]

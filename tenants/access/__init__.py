@@ -56,6 +56,11 @@ from tenants.access.organisation import (
     must_use_two_factor,
     users_visible_to,
 )
+from tenants.access.qualite import (
+    can_audit_practices,
+    can_manage_qualite,
+    can_view_qualite,
+)
 from tenants.access.referentiels import (
     can_browse_referentiels,
     can_download_document_outil,
@@ -158,4 +163,7 @@ __all__ = [
     "can_read_consolidation",
     "can_view_consolidation",
     "can_edit_bilan_territoire",
+    "can_view_qualite",
+    "can_manage_qualite",
+    "can_audit_practices",
 ]
