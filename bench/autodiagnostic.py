@@ -136,15 +136,15 @@ def main() -> None:
     prepare_database()
     structure, referent, autodiagnostic = build_world()
     from django.test import Client
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
+
+    from tenants import accounts
 
     page_client = Client()
     page_client.force_login(referent, backend="django.contrib.auth.backends.ModelBackend")
     api_client = APIClient()
-    api_client.credentials(
-        HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=referent)[0].key}"
-    )
+    _token, key = accounts.create_api_token(user=referent, name="bench")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     base = f"/s/{structure.slug}"
     page = measure(page_client, f"{base}/autodiagnostics/{autodiagnostic.pk}/", args.runs)
     scores = measure(

@@ -55,7 +55,7 @@ SHARED_APPS = [
     "django.contrib.admin",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens: only a digest is stored (model: tenants.ApiToken)
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -190,6 +190,12 @@ AXES_LOCKOUT_TEMPLATE = "tenants/lockout.html"  # French message, status 403
 # Two-factor authentication is mandatory for federation admins and experts in production.
 OTP_REQUIRED_FOR_NETWORK_ROLES = env_bool("OTP_REQUIRED_FOR_NETWORK_ROLES", PRODUCTION)
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo")
+# Personal API tokens (django-rest-knox): several named tokens per person, each with its own
+# expiry (none by default), hashed at rest; header `Authorization: Token <key>`.
+KNOX_TOKEN_MODEL = "tenants.ApiToken"
+REST_KNOX = {"TOKEN_TTL": None, "AUTH_HEADER_PREFIX": "Token", "AUTO_REFRESH": False}
+# Days before a new token expires when none is given (0: never).
+API_TOKEN_DEFAULT_DAYS = int(os.environ.get("API_TOKEN_DEFAULT_DAYS", 365))
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "fr"
@@ -275,7 +281,7 @@ DOCUMENT_REVISION_RAPPEL_JOURS = int(os.environ.get("DOCUMENT_REVISION_RAPPEL_JO
 # --- API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.StructureAccess"],

@@ -1,5 +1,6 @@
-"""Account pages: invitation acceptance (activation), profile and personal API token,
-two-factor authentication (TOTP setup and verification), password reset."""
+"""Account pages: invitation acceptance (activation), profile and personal API tokens,
+two-factor authentication (TOTP setup, verification, recovery codes), password change and
+reset. The rules are in ``tenants/accounts.py``."""
 
 from __future__ import annotations
 
@@ -12,19 +13,17 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
-from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from core.errors import BusinessError
-from tenants import audit, invitations, services
-from tenants.forms import ActivationForm, OTPTokenForm, ProfileForm
-from tenants.models import AuditLog
+from tenants import accounts, audit, invitations
+from tenants.forms import ActivationForm, ApiTokenForm, OTPTokenForm, ProfileForm
+from tenants.models import AuditLog, RecoveryCodeDevice
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -84,9 +83,12 @@ def profile(request):
         "tenants/profile.html",
         {
             "form": form,
-            "token": Token.objects.filter(user=request.user).first(),
+            "tokens": accounts.tokens_of(request.user),
+            "token_form": ApiTokenForm(),
             "new_token": request.session.pop("new_token", None),
             "otp_enabled": user_has_device(request.user),
+            "otp_verified": request.user.is_verified(),
+            "recovery_codes_left": accounts.remaining_recovery_codes(request.user),
         },
     )
 
@@ -94,38 +96,74 @@ def profile(request):
 @login_required
 @require_POST
 def profile_token(request):
-    """Create/regenerate (``action=create``) or revoke (``action=revoke``) the personal token."""
+    """Create an additional named token (``action=create``) or revoke one of one's own
+    tokens (``action=revoke`` with its ``token`` id)."""
     if request.POST.get("action") == "revoke":
-        services.revoke_personal_token(user=request.user)
-        messages.success(request, _("Jeton d'API révoqué."))
-    else:
-        token = services.create_personal_token(user=request.user)
-        request.session["new_token"] = token.key  # shown once, on the next page
-        messages.success(
-            request, _("Nouveau jeton créé : copiez-le maintenant, il ne sera plus affiché.")
+        if accounts.revoke_api_token(
+            user=request.user, token_id=request.POST.get("token", ""), request=request
+        ):
+            messages.success(request, _("Jeton d'API révoqué."))
+        else:
+            messages.error(request, _("Ce jeton n'existe pas ou a déjà été révoqué."))
+        return redirect("profile")
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("profile")
+    try:
+        token, key = accounts.create_api_token(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            expires_days=form.cleaned_data["expires_days"],
+            request=request,
         )
+    except BusinessError as error:
+        messages.error(request, error.message)
+        return redirect("profile")
+    request.session["new_token"] = {"name": token.name, "key": key}  # shown once
+    messages.success(
+        request, _("Nouveau jeton créé : copiez-le maintenant, il ne sera plus affiché.")
+    )
     return redirect("profile")
 
 
 @login_required
 def otp_setup(request):
-    """Register an authenticator app: scan the QR code, type a code to confirm."""
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="default", confirmed=False)
+    """Register an authenticator app: scan the QR code, type a code to confirm.
+
+    Only for a first enrolment, or from a session that passed the second step: a session
+    that only knows the password is sent to the verification page (where a recovery code
+    also works) and no device is created nor shown."""
+    verified = request.user.is_verified()
+    if not accounts.may_enrol(request.user, verified=verified):
+        messages.warning(
+            request,
+            _(
+                "Vous avez déjà une double authentification : validez d'abord la connexion "
+                "avec votre application ou un code de secours."
+            ),
+        )
+        return redirect(f"{reverse('otp-verify')}?{urlencode({'next': reverse('otp-setup')})}")
+    device = accounts.pending_totp_device(request.user, verified=verified)
     form = OTPTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"].strip()):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+        codes = accounts.confirm_totp_device(
+            user=request.user,
+            device=device,
+            token=form.cleaned_data["token"],
+            verified=verified,
+            request=request,
+        )
+        if codes is not None:
             otp_login(request, device)
-            audit.record(
-                action=AuditLog.Action.OTP_ENABLED,
-                actor=request.user,
-                target_user=request.user,
-                request=request,
-            )
             messages.success(request, _("Double authentification activée."))
+            if codes:
+                request.session["recovery_codes"] = codes
+                return redirect(
+                    f"{reverse('otp-recovery')}?{urlencode({'next': _next_url(request)})}"
+                )
             return redirect(_next_url(request))
         form.add_error(
             "token",
@@ -147,13 +185,48 @@ def otp_setup(request):
 
 
 @login_required
+def otp_recovery_codes(request):
+    """The recovery codes: shown once after enrolment or regeneration; regenerating
+    (POST) needs a session that passed the second step."""
+    if request.method == "POST":
+        if not request.user.is_verified():
+            return redirect(
+                f"{reverse('otp-verify')}?{urlencode({'next': reverse('otp-recovery')})}"
+            )
+        request.session["recovery_codes"] = accounts.regenerate_recovery_codes(
+            user=request.user, request=request
+        )
+        messages.success(request, _("Nouveaux codes de secours : les anciens ne valent plus."))
+        return redirect("otp-recovery")
+    return render(
+        request,
+        "tenants/otp_recovery.html",
+        {
+            "codes": request.session.pop("recovery_codes", None),
+            "remaining": accounts.remaining_recovery_codes(request.user),
+            "verified": request.user.is_verified(),
+            "next": _next_url(request, ""),
+        },
+    )
+
+
+@login_required
 def otp_verify(request):
-    """Second step of the login for people with an authenticator app."""
+    """Second step of the login: a code of the authenticator app, or a recovery code."""
     form = OTPTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"].strip())
         if device is not None:
             otp_login(request, device)
+            if isinstance(device, RecoveryCodeDevice):
+                messages.warning(
+                    request,
+                    _(
+                        "Code de secours utilisé (il n'est plus valable) ; il vous en reste "
+                        "%(count)d. Pensez à enregistrer un nouvel appareil."
+                    )
+                    % {"count": accounts.remaining_recovery_codes(request.user)},
+                )
             return redirect(_next_url(request))
         audit.record(
             action=AuditLog.Action.OTP_FAILURE,
@@ -165,6 +238,22 @@ def otp_verify(request):
     return render(
         request, "tenants/otp_verify.html", {"form": form, "next": _next_url(request, "")}
     )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change; every API token of the person is revoked with it."""
+
+    template_name = "tenants/password_change.html"
+    success_url = reverse_lazy("profile")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        accounts.revoke_all_api_tokens(user=form.user, reason="password_changed")
+        messages.success(
+            self.request,
+            _("Mot de passe modifié ; vos jetons d'API ont été révoqués."),
+        )
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -185,5 +274,12 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The reset link's new password; every API token of the person is revoked with it."""
+
     template_name = "tenants/password_reset_confirm.html"
     success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        accounts.revoke_all_api_tokens(user=form.user, reason="password_changed")
+        return response

@@ -17,3 +17,6 @@ class TenantsError(StrEnum):
     INVITATION_USED = "invitation_used"
     INVITATION_SCOPE = "invitation_scope"
     FORBIDDEN = "forbidden"
+    OTP_NOT_VERIFIED = "otp_not_verified"
+    ACCOUNT_INACTIVE = "account_inactive"
+    TOKEN_INVALID = "token_invalid"

@@ -17,7 +17,10 @@ class ActivationForm(forms.Form):
     password1 = forms.CharField(
         label=_("Mot de passe"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Au moins 10 caractères, pas uniquement des chiffres."),
+        help_text=_(
+            "Au moins 12 caractères, ni trop courant ni proche de votre nom ou de votre "
+            "adresse, pas uniquement des chiffres."
+        ),
     )
     password2 = forms.CharField(
         label=_("Confirmation du mot de passe"),
@@ -55,9 +58,31 @@ class ProfileForm(forms.ModelForm):
 
 class OTPTokenForm(forms.Form):
     token = forms.CharField(
-        label=_("Code à 6 chiffres"),
-        max_length=8,
+        label=_("Code à 6 chiffres (ou code de secours)"),
+        max_length=24,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal API token: a name to recognise it, and how long it lasts."""
+
+    name = forms.CharField(
+        label=_("Nom du jeton"),
+        max_length=100,
+        required=False,
+        help_text=_("Par exemple « script d'export » : pour le reconnaître et le révoquer."),
+    )
+    expires_days = forms.TypedChoiceField(
+        label=_("Validité"),
+        coerce=int,
+        choices=[
+            (30, _("30 jours")),
+            (90, _("90 jours")),
+            (365, _("1 an")),
+            (0, _("Sans expiration")),
+        ],
+        initial=365,
     )
 
 

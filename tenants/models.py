@@ -12,8 +12,10 @@ from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin
 from django_tenants.models import DomainMixin, TenantMixin
 from django_tenants.utils import schema_exists
+from knox.models import AbstractAuthToken
 
 from core.models import TransitionLog
 from tenants.validators import validate_finess, validate_siret
@@ -343,6 +345,8 @@ class AuditLog(models.Model):
         OTP_FAILURE = "otp_failure", _("Code de double authentification refusé")
         STRUCTURE_CREATED = "structure_created", _("Structure créée")
         STRUCTURE_IMPORT = "structure_import", _("Import de structures")
+        RECOVERY_CODES_CREATED = "recovery_codes_created", _("Codes de secours générés")
+        RECOVERY_CODE_USED = "recovery_code_used", _("Code de secours utilisé")
 
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)
     actor = models.ForeignKey(
@@ -441,3 +445,61 @@ class ImportTransition(TransitionLog):
 
     def __str__(self) -> str:
         return f"{self.from_statut or '∅'} → {self.to_statut}"
+
+
+# --- Account security: API tokens and recovery codes (services in tenants/accounts.py) -----
+
+
+class ApiToken(AbstractAuthToken):
+    """A personal API token (django-rest-knox, ``KNOX_TOKEN_MODEL``): only the SHA-512
+    digest of the key is stored, with the key's first characters to find it. A person may
+    hold several, each with a name, an optional expiry and its last use."""
+
+    name = models.CharField(_("nom"), max_length=100)
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("jeton d'API")
+        verbose_name_plural = _("jetons d'API")
+        ordering = ["-created"]
+
+    PUBLIC_ID_LENGTH = 16
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def public_id(self) -> str:
+        """How the person names the token to revoke it: the start of its digest (a hash,
+        never the key)."""
+        return self.digest[: self.PUBLIC_ID_LENGTH]
+
+
+class RecoveryCodeDevice(ThrottlingMixin, Device):
+    """The person's single-use recovery codes, a django-otp device so that the login's
+    second step accepts them. django-otp's static plugin stores its codes in clear; here
+    only a SHA-256 digest of each (80-bit random) code is kept."""
+
+    class Meta:
+        verbose_name = _("codes de secours")
+        verbose_name_plural = _("codes de secours")
+
+    def get_throttle_factor(self) -> int:
+        return 1  # 1, 2, 4, 8… seconds between attempts after failures
+
+    def verify_token(self, token) -> bool:
+        from tenants import accounts
+
+        return accounts.use_recovery_code(device=self, code=str(token))
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("code de secours")
+        verbose_name_plural = _("codes de secours")
+
+    def __str__(self) -> str:
+        return self.digest[:8]

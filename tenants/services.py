@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.text import slugify
-from rest_framework.authtoken.models import Token
 
 from tenants import audit
 from tenants.models import (
@@ -151,23 +150,3 @@ def _audit_role(
     by: User | None, user: User, action: str, *, structure: Structure | None = None, **details
 ) -> None:
     audit.record(action=action, actor=by, target_user=user, structure=structure, details=details)
-
-
-# --- Personal API tokens (one per person) ------------------------------------------------------
-
-
-@transaction.atomic
-def create_personal_token(*, user: User) -> Token:
-    """Create the person's API token, replacing (revoking) the previous one."""
-    Token.objects.filter(user=user).delete()
-    token = Token.objects.create(user=user)
-    audit.record(action=AuditLog.Action.TOKEN_CREATED, actor=user, target_user=user)
-    return token
-
-
-@transaction.atomic
-def revoke_personal_token(*, user: User) -> bool:
-    deleted, _ = Token.objects.filter(user=user).delete()
-    if deleted:
-        audit.record(action=AuditLog.Action.TOKEN_REVOKED, actor=user, target_user=user)
-    return bool(deleted)

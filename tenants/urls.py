@@ -47,6 +47,11 @@ urlpatterns = [
     path("compte/double-authentification/", account_views.otp_setup, name="otp-setup"),
     path("compte/double-authentification/verifier/", account_views.otp_verify, name="otp-verify"),
     path(
+        "compte/double-authentification/codes-de-secours/",
+        account_views.otp_recovery_codes,
+        name="otp-recovery",
+    ),
+    path(
         "compte/mot-de-passe/oubli/",
         account_views.PasswordResetView.as_view(),
         name="password_reset",
@@ -70,9 +75,7 @@ urlpatterns = [
     ),
     path(
         "compte/mot-de-passe/changer/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="tenants/password_change.html", success_url="/compte/profil/"
-        ),
+        account_views.PasswordChangeView.as_view(),
         name="password_change",
     ),
 ]

@@ -159,14 +159,17 @@ def client_for():
 
 @pytest.fixture
 def api_client_for():
-    """``api_client_for(user)``: a DRF client authenticated with the user's API token."""
-    from rest_framework.authtoken.models import Token
+    """``api_client_for(user)``: a DRF client authenticated with an API token of the user."""
+    from tenants import accounts
+
+    keys: dict[int, str] = {}
 
     def make(user: User | None) -> APIClient:
         client = APIClient()
         if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            if user.pk not in keys:
+                keys[user.pk] = accounts.create_api_token(user=user, name="tests")[1]
+            client.credentials(HTTP_AUTHORIZATION=f"Token {keys[user.pk]}")
         return client
 
     return make

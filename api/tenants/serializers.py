@@ -106,5 +106,23 @@ class InvitationSerializer(serializers.ModelSerializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    key = serializers.CharField(read_only=True)
+    """One of the requester's API tokens: never its key (shown once, at creation)."""
+
+    id = serializers.CharField(source="public_id", read_only=True)
+    name = serializers.CharField(read_only=True)
     created = serializers.DateTimeField(read_only=True)
+    expiry = serializers.DateTimeField(read_only=True, allow_null=True)
+    last_used_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class TokenCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+    expires_days = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=3650, default=None
+    )
+
+
+class NewTokenSerializer(TokenSerializer):
+    """The token just created, with its key: the only time the key is given."""
+
+    key = serializers.CharField(read_only=True)

@@ -13,5 +13,6 @@ router.register("invitations", views.InvitationViewSet, basename="invitations")
 network_urlpatterns: list = [
     *router.urls,
     path("me/token/", views.MyTokenView.as_view(), name="me-token"),
+    path("me/token/<str:token_id>/", views.MyTokenDetailView.as_view(), name="me-token-detail"),
 ]
 structure_urlpatterns: list = []

@@ -7,7 +7,7 @@ only, etc.); every write goes through a service; anything out of reach answers 4
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import IsAuthenticated
@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from api.tenants import serializers
 from core.errors import BusinessError
-from tenants import access, invitations, services
+from tenants import access, accounts, invitations, services
 from tenants.errors import TenantsError
 from tenants.models import GroupeTravail, Invitation
 
@@ -158,26 +158,43 @@ class InvitationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class MyTokenView(APIView):
-    """The requester's personal API token: see whether it exists, (re)create it, revoke it."""
+    """The requester's personal API tokens: list them (never a key) and create another one
+    (named, optionally expiring; its key is in this answer only). Creating one never revokes
+    the others."""
 
     permission_classes = [IsAuthenticated]
     serializer_class = serializers.TokenSerializer
 
-    @extend_schema(responses={200: serializers.TokenSerializer})
+    @extend_schema(responses={200: serializers.TokenSerializer(many=True)})
     def get(self, request):
-        from rest_framework.authtoken.models import Token
+        tokens = accounts.tokens_of(request.user)
+        return Response(serializers.TokenSerializer(tokens, many=True).data)
 
-        token = get_object_or_404(Token, user=request.user)
-        return Response({"key": token.key[:4] + "…", "created": token.created})
-
-    @extend_schema(request=None, responses={201: serializers.TokenSerializer})
+    @extend_schema(
+        request=serializers.TokenCreateSerializer,
+        responses={201: serializers.NewTokenSerializer},
+    )
     def post(self, request):
-        token = services.create_personal_token(user=request.user)
-        return Response(
-            {"key": token.key, "created": token.created}, status=status.HTTP_201_CREATED
+        data = serializers.TokenCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        token, key = accounts.create_api_token(
+            user=request.user,
+            name=data.validated_data["name"],
+            expires_days=data.validated_data["expires_days"],
+            request=request,
         )
+        token.key = key
+        return Response(serializers.NewTokenSerializer(token).data, status=status.HTTP_201_CREATED)
+
+
+class MyTokenDetailView(APIView):
+    """Revoke one of the requester's own tokens (anyone else's answers 404)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = serializers.TokenSerializer
 
     @extend_schema(request=None, responses={204: None})
-    def delete(self, request):
-        services.revoke_personal_token(user=request.user)
+    def delete(self, request, token_id: str):
+        if not accounts.revoke_api_token(user=request.user, token_id=token_id, request=request):
+            raise Http404
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -15,18 +15,28 @@ def test_openapi_schema_and_docs_are_served(db, client):
     assert b"cdn" not in docs.content.lower()  # assets come from drf-spectacular-sidecar
 
 
-def test_api_token_command_prints_a_working_token(network, client):
-    out = StringIO()
-    call_command("api_token", network.user("directeur").email, stdout=out)
-    token = out.getvalue().strip()
-    assert len(token) == 40
-    response = client.get("/api/schema/", HTTP_AUTHORIZATION=f"Token {token}")
-    assert response.status_code == 200
-    # A second call revokes the first token.
-    call_command("api_token", network.user("directeur").email, stdout=StringIO())
-    from rest_framework.authtoken.models import Token
+def test_api_token_command_creates_an_additional_named_expiring_token(network, client):
+    from tenants.models import ApiToken
 
-    assert not Token.objects.filter(key=token).exists()
+    email = network.user("directeur").email
+    out = StringIO()
+    call_command("api_token", email, "--name", "export", "--expires", "30", stdout=out)
+    first = out.getvalue().strip()
+    assert len(first) == 64
+    assert client.get("/api/v1/me/token/", HTTP_AUTHORIZATION=f"Token {first}").status_code == 200
+    # A second call adds a token: the first one keeps working (a running script is not broken).
+    out = StringIO()
+    call_command("api_token", email, stdout=out)
+    second = out.getvalue().strip()
+    for key in (first, second):
+        assert client.get("/api/v1/me/token/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    tokens = ApiToken.objects.filter(user=network.user("directeur"))
+    assert tokens.count() == 2
+    export = tokens.get(name="export")
+    assert 29 <= (export.expiry - export.created).days <= 30
+    # Only a digest is stored, never the key.
+    assert not ApiToken.objects.filter(digest__in=[first, second]).exists()
+    assert all(first not in str(value) for value in export.__dict__.values())
 
 
 def test_structure_api_answers_404_json_for_another_structure(network, api_client_for):

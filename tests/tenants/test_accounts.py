@@ -12,11 +12,17 @@ from django.test import Client
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from core.errors import BusinessError
 from tenants import invitations, services
-from tenants.models import AuditLog, ExpertAffectation, Invitation, Membership, User
+from tenants.models import (
+    ApiToken,
+    AuditLog,
+    ExpertAffectation,
+    Invitation,
+    Membership,
+    User,
+)
 from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "Un-mot-de-passe-solide-2024"
@@ -215,20 +221,33 @@ def test_lockout_after_repeated_failures_with_a_french_message(network, client, 
     assert AuditLog.objects.filter(action="lockout", identifier=email).exists()
 
 
-def test_profile_page_edits_the_person_and_manages_the_token(network, client_for):
-    client = client_for(network.user("referent"))
+def test_profile_page_edits_the_person_and_manages_the_tokens(network, client_for):
+    referent = network.user("referent")
+    client = client_for(referent)
     assert client.get("/compte/profil/").status_code == 200
     client.post(
         "/compte/profil/",
         {"first_name": "Rita", "last_name": "Référente", "phone": "", "function": "Qualité"},
     )
-    assert User.objects.get(pk=network.user("referent").pk).function == "Qualité"
-    client.post("/compte/profil/jeton/", {"action": "create"})
-    key = Token.objects.get(user=network.user("referent")).key
-    assert key in client.get("/compte/profil/").content.decode()  # shown once
-    assert key not in client.get("/compte/profil/").content.decode()
-    client.post("/compte/profil/jeton/", {"action": "revoke"})
-    assert not Token.objects.filter(user=network.user("referent")).exists()
+    assert User.objects.get(pk=referent.pk).function == "Qualité"
+    client.post(
+        "/compte/profil/jeton/", {"action": "create", "name": "tableur", "expires_days": 30}
+    )
+    client.post("/compte/profil/jeton/", {"action": "create", "name": "script", "expires_days": 0})
+    shown = client.get("/compte/profil/").content.decode()
+    key = re.search(r"<code>([0-9a-f]{64})</code>", shown).group(1)  # shown once
+    assert "script" in shown and "tableur" in shown and "jamais utilisé" in shown
+    again = client.get("/compte/profil/").content.decode()
+    assert key not in again and "Révoquer" in again
+    assert ApiToken.objects.filter(user=referent).count() == 2
+    assert ApiToken.objects.get(name="script").expiry is None
+    tableur = ApiToken.objects.get(name="tableur")
+    # Someone else's token id is refused like an unknown one.
+    other = client_for(network.user("directeur"))
+    other.post("/compte/profil/jeton/", {"action": "revoke", "token": tableur.public_id})
+    assert ApiToken.objects.filter(pk=tableur.pk).exists()
+    client.post("/compte/profil/jeton/", {"action": "revoke", "token": tableur.public_id})
+    assert list(ApiToken.objects.filter(user=referent).values_list("name", flat=True)) == ["script"]
 
 
 def test_role_changes_are_audited(network):

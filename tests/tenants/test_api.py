@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
-from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from tenants.models import AuditLog, Invitation, Structure
 from tenants.validators import luhn_complete
@@ -193,23 +193,44 @@ def test_invitation_through_the_api_sends_an_email(
     assert _ids(api_client_for(network.user("pilote")).get("/api/v1/invitations/")) == set()
 
 
-def test_personal_token_create_and_revoke(network, client_for):
-    client = client_for(network.user("referent"))
-    created = client.post("/api/v1/me/token/")
+def test_personal_tokens_create_list_and_revoke(
+    network, client_for, api_client_for, django_capture_on_commit_callbacks
+):
+    from tenants.models import ApiToken
+
+    referent = network.user("referent")
+    client = client_for(referent)
+    created = client.post("/api/v1/me/token/", {"name": "script", "expires_days": 30})
     assert created.status_code == 201
-    key = created.json()["key"]
-    assert Token.objects.get(user=network.user("referent")).key == key
-    assert client.get("/api/v1/me/token/").json()["key"] == key[:4] + "…"
-    regenerated = client.post("/api/v1/me/token/").json()["key"]
-    assert regenerated != key and not Token.objects.filter(key=key).exists()
-    assert client.delete("/api/v1/me/token/").status_code == 204
-    assert not Token.objects.filter(user=network.user("referent")).exists()
-    assert client.get("/api/v1/me/token/").status_code == 404
-    actions = list(
-        AuditLog.objects.filter(target_user=network.user("referent")).values_list(
-            "action", flat=True
-        )
+    body = created.json()
+    key = body["key"]
+    assert body["name"] == "script" and body["expiry"] is not None
+    second = client.post("/api/v1/me/token/").json()
+    assert second["key"] != key and second["expiry"] is not None  # default validity
+    # Creating a token never revokes another one: both authenticate.
+    for token in (key, second["key"]):
+        with django_capture_on_commit_callbacks(execute=True):
+            answer = APIClient().get("/api/v1/me/token/", HTTP_AUTHORIZATION=f"Token {token}")
+        assert answer.status_code == 200
+    listing = client.get("/api/v1/me/token/").json()
+    assert {item["name"] for item in listing} == {"script", second["name"]}
+    assert set(listing[0]) == {"id", "name", "created", "expiry", "last_used_at"}
+    assert key not in str(listing) and second["key"] not in str(listing)
+    assert any(item["last_used_at"] for item in listing)  # used just above
+    # Another person cannot revoke (nor see) my token: same 404 as an unknown id.
+    other = api_client_for(network.user("directeur"))
+    assert other.delete(f"/api/v1/me/token/{body['id']}/").status_code == 404
+    assert other.delete("/api/v1/me/token/0000000000000000/").status_code == 404
+    assert body["id"] not in str(other.get("/api/v1/me/token/").json())
+    assert client.delete(f"/api/v1/me/token/{body['id']}/").status_code == 204
+    assert APIClient().get("/api/v1/me/token/", HTTP_AUTHORIZATION=f"Token {key}").status_code in (
+        401,
+        403,
     )
+    assert ApiToken.objects.filter(user=referent).count() == 1
+    bad = client.post("/api/v1/me/token/", {"expires_days": -3})
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "expires_days"
+    actions = list(AuditLog.objects.filter(target_user=referent).values_list("action", flat=True))
     assert actions.count("token_created") == 2 and "token_revoked" in actions
 
 

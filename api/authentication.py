@@ -1,0 +1,36 @@
+"""API authentication: personal tokens of django-rest-knox (``Authorization: Token <key>``),
+hashed at rest (model ``tenants.ApiToken``), with their last use recorded."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from knox.auth import TokenAuthentication as KnoxTokenAuthentication
+
+# The last use is written at most this often per token (one UPDATE, not one per request).
+LAST_USE_RESOLUTION = datetime.timedelta(minutes=5)
+
+
+class TokenAuthentication(KnoxTokenAuthentication):
+    def _cleanup_token(self, auth_token) -> bool:
+        """An expired token is refused (and deleted). Unlike knox, the person's other
+        tokens are not loaded on every request: expired ones are listed nowhere and are
+        deleted when presented."""
+        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+            auth_token.delete()
+            return True
+        return False
+
+    def validate_user(self, auth_token):
+        user, token = super().validate_user(auth_token)
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at > LAST_USE_RESOLUTION:
+            model, pk = type(token), token.pk
+            # Written once the request's own work is committed, outside its transaction.
+            transaction.on_commit(
+                lambda: model.objects.filter(pk=pk).update(last_used_at=now), robust=True
+            )
+            token.last_used_at = now
+        return user, token
