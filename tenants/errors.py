@@ -17,6 +17,7 @@ class TenantsError(StrEnum):
     INVITATION_USED = "invitation_used"
     INVITATION_SCOPE = "invitation_scope"
     FORBIDDEN = "forbidden"
+    ROLE_NOT_HELD = "role_not_held"
     OTP_NOT_VERIFIED = "otp_not_verified"
     ACCOUNT_INACTIVE = "account_inactive"
     TOKEN_INVALID = "token_invalid"

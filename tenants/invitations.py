@@ -47,7 +47,7 @@ def invite(
 ) -> Invitation:
     """Invite ``email`` with ``role`` (in a structure, a territory or a group); send the link."""
     email = email.strip().lower()
-    _check_scope(role=role, structure=structure, territoire=territoire, groupe=groupe)
+    check_role_scope(role=role, structure=structure, territoire=territoire, groupe=groupe)
     if not access.can_invite(
         by, role=role, structure=structure, territoire=territoire, groupe=groupe
     ):
@@ -95,7 +95,9 @@ def invite(
     return invitation
 
 
-def _check_scope(*, role, structure, territoire, groupe) -> None:
+def check_role_scope(*, role, structure, territoire, groupe) -> None:
+    """The scope a role needs (a structure for staff, a territory for a pilot, a group or
+    a structure for an expert); refused otherwise (invitations and direct grants)."""
     needed = {
         **dict.fromkeys(STAFF_ROLES, ("structure", structure)),
         Invitation.Role.PILOTE: ("territoire", territoire),
@@ -182,16 +184,11 @@ def accept_invitation(
 
 
 def _grant(invitation: Invitation, user: User) -> None:
-    by = invitation.invited_by
-    role = invitation.role
-    if role == Invitation.Role.FEDERATION:
-        services.set_federation_admin(user=user, value=True, by=by)
-    elif role == Invitation.Role.PILOTE:
-        services.add_pilote(territoire=invitation.territoire, user=user, by=by)
-    elif role == Invitation.Role.EXPERT:
-        if invitation.groupe:
-            services.add_group_expert(groupe=invitation.groupe, user=user, by=by)
-        else:
-            services.assign_expert(expert=user, structure=invitation.structure, by=by)
-    else:
-        services.set_membership(user=user, structure=invitation.structure, role=role, by=by)
+    services.apply_role(
+        user=user,
+        role=invitation.role,
+        structure=invitation.structure,
+        territoire=invitation.territoire,
+        groupe=invitation.groupe,
+        by=invitation.invited_by,
+    )

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
-from tenants import audit
+from core.errors import BusinessError
+from tenants import access, audit
+from tenants.errors import TenantsError
 from tenants.models import (
     AuditLog,
     Domain,
@@ -150,3 +153,127 @@ def _audit_role(
     by: User | None, user: User, action: str, *, structure: Structure | None = None, **details
 ) -> None:
     audit.record(action=action, actor=by, target_user=user, structure=structure, details=details)
+
+
+# --- Roles granted and withdrawn directly (API: no invitation e-mail) ------------------------
+
+
+@transaction.atomic
+def unassign_expert(*, expert: User, structure: Structure, by: User | None = None) -> None:
+    deleted, _count = ExpertAffectation.objects.filter(expert=expert, structure=structure).delete()
+    if deleted:
+        _audit_role(by, expert, AuditLog.Action.ROLE_REVOKED, role="expert", structure=structure)
+
+
+def apply_role(
+    *,
+    user: User,
+    role: str,
+    structure: Structure | None = None,
+    territoire: Territoire | None = None,
+    groupe: GroupeTravail | None = None,
+    by: User | None = None,
+) -> None:
+    """Give ``user`` the role (federation; pilot of a territory; expert of a group or of a
+    structure; staff role in a structure), through the audited services above."""
+    if role == "federation":
+        set_federation_admin(user=user, value=True, by=by)
+    elif role == "pilote":
+        add_pilote(territoire=territoire, user=user, by=by)
+    elif role == "expert":
+        if groupe is not None:
+            add_group_expert(groupe=groupe, user=user, by=by)
+        else:
+            assign_expert(expert=user, structure=structure, by=by)
+    else:
+        set_membership(user=user, structure=structure, role=role, by=by)
+
+
+def _role_scope_checked(role, structure, territoire, groupe) -> None:
+    from tenants.invitations import check_role_scope  # invitations import this module
+
+    check_role_scope(role=role, structure=structure, territoire=territoire, groupe=groupe)
+
+
+def _role_forbidden() -> BusinessError:
+    return BusinessError(
+        TenantsError.FORBIDDEN, _("Vous ne pouvez pas attribuer ce rôle ici."), status=403
+    )
+
+
+@transaction.atomic
+def grant_role(
+    *,
+    by: User,
+    email: str,
+    role: str,
+    structure: Structure | None = None,
+    territoire: Territoire | None = None,
+    groupe: GroupeTravail | None = None,
+    first_name: str = "",
+    last_name: str = "",
+) -> User:
+    """Give a role to the person with ``email`` without an invitation round trip (the
+    account is created if needed, without a password: the person chooses one with "mot de
+    passe oublié"). Same scopes and rule as an invitation (``access.can_grant_role``);
+    audited. Granting a role the person already holds changes nothing."""
+    _role_scope_checked(role, structure, territoire, groupe)
+    if not access.can_grant_role(
+        by, role=role, structure=structure, territoire=territoire, groupe=groupe
+    ):
+        raise _role_forbidden()
+    user, _created = get_or_create_user(
+        email=email.strip(), first_name=first_name, last_name=last_name
+    )
+    apply_role(
+        user=user, role=role, structure=structure, territoire=territoire, groupe=groupe, by=by
+    )
+    return user
+
+
+def _holds_role(user: User, role: str, structure, territoire, groupe) -> bool:
+    if role == "federation":
+        return user.is_federation_admin
+    if role == "pilote":
+        return territoire.pilotes.filter(pk=user.pk).exists()
+    if role == "expert":
+        if groupe is not None:
+            return groupe.experts.filter(pk=user.pk).exists()
+        return ExpertAffectation.objects.filter(expert=user, structure=structure).exists()
+    return Membership.objects.filter(user=user, structure=structure, role=role).exists()
+
+
+@transaction.atomic
+def withdraw_role(
+    *,
+    by: User,
+    user: User,
+    role: str,
+    structure: Structure | None = None,
+    territoire: Territoire | None = None,
+    groupe: GroupeTravail | None = None,
+) -> None:
+    """Withdraw a role the person holds there (``access.can_withdraw_role``: whoever may
+    grant it, never one's own); audited. ``role_not_held`` when they do not hold it."""
+    _role_scope_checked(role, structure, territoire, groupe)
+    if not access.can_withdraw_role(
+        by, user, role=role, structure=structure, territoire=territoire, groupe=groupe
+    ):
+        raise _role_forbidden()
+    if not _holds_role(user, role, structure, territoire, groupe):
+        raise BusinessError(
+            TenantsError.ROLE_NOT_HELD,
+            _("Cette personne n'a pas ce rôle ici."),
+            field="role",
+            status=409,
+        )
+    if role == "federation":
+        set_federation_admin(user=user, value=False, by=by)
+    elif role == "pilote":
+        remove_pilote(territoire=territoire, user=user, by=by)
+    elif role == "expert" and groupe is not None:
+        remove_group_expert(groupe=groupe, user=user, by=by)
+    elif role == "expert":
+        unassign_expert(expert=user, structure=structure, by=by)
+    else:
+        remove_membership(user=user, structure=structure, by=by)

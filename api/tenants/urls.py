@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from api.tenants import views
+from api.tenants import roles, views
 
 router = SimpleRouter()
 router.register("territoires", views.TerritoireViewSet, basename="territoires")
@@ -12,6 +12,9 @@ router.register("invitations", views.InvitationViewSet, basename="invitations")
 
 network_urlpatterns: list = [
     *router.urls,
+    path("roles/", roles.RoleGrantView.as_view(), name="roles"),
+    path("roles/bulk/", roles.RoleBulkGrantView.as_view(), name="roles-bulk"),
+    path("roles/withdraw/", roles.RoleWithdrawView.as_view(), name="roles-withdraw"),
     path("me/token/", views.MyTokenView.as_view(), name="me-token"),
     path("me/token/<str:token_id>/", views.MyTokenDetailView.as_view(), name="me-token-detail"),
 ]

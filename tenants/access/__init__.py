@@ -49,10 +49,12 @@ from tenants.access.diagnostics import (
 from tenants.access.organisation import (
     can_create_structure,
     can_edit_groupe,
+    can_grant_role,
     can_import_structures,
     can_invite,
     can_invite_someone,
     can_view_audit_log,
+    can_withdraw_role,
     must_use_two_factor,
     users_visible_to,
 )
@@ -137,6 +139,8 @@ __all__ = [
     "users_visible_to",
     "can_invite",
     "can_invite_someone",
+    "can_grant_role",
+    "can_withdraw_role",
     "must_use_two_factor",
     "can_view_audit_log",
     "can_manage_referentiels",

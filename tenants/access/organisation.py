@@ -123,3 +123,38 @@ def must_use_two_factor(user) -> bool:
 def can_view_audit_log(user) -> bool:
     """The audit log (logins, lockouts, roles, invitations) is the federation admin's."""
     return is_federation_admin(user)
+
+
+def can_grant_role(
+    user,
+    *,
+    role: str,
+    structure: Structure | None = None,
+    territoire: Territoire | None = None,
+    groupe: GroupeTravail | None = None,
+) -> bool:
+    """Who may give a role directly (through the API, no invitation e-mail): exactly whom
+    they may invite (``can_invite``) — the federation admin any role anywhere; a pilot
+    the staff of their territories' structures, experts to their groups and structures and
+    co-pilots; a director or référent the staff of their own structure, director excepted."""
+    return can_invite(user, role=role, structure=structure, territoire=territoire, groupe=groupe)
+
+
+def can_withdraw_role(
+    user,
+    target,
+    *,
+    role: str,
+    structure: Structure | None = None,
+    territoire: Territoire | None = None,
+    groupe: GroupeTravail | None = None,
+) -> bool:
+    """Withdrawing a role is for whoever may grant that role there (``role`` is the role
+    the person holds), except one's own role: ask someone else (so a structure, a
+    territory or the federation is never left without the person who manages it by
+    mistake)."""
+    if target is not None and user is not None and target.pk == user.pk:
+        return False
+    return can_grant_role(
+        user, role=role, structure=structure, territoire=territoire, groupe=groupe
+    )
