@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
+from rest_framework.permissions import BasePermission
 
 # The last use is written at most this often per token (one UPDATE, not one per request).
 LAST_USE_RESOLUTION = datetime.timedelta(minutes=5)
@@ -34,3 +36,13 @@ class TokenAuthentication(KnoxTokenAuthentication):
             )
             token.last_used_at = now
         return user, token
+
+
+class ApiDocsAccess(BasePermission):
+    """The OpenAPI schema and its Swagger page: anyone when ``API_DOCS_PUBLIC`` (the default
+    in development), else signed-in people only (the default in production)."""
+
+    def has_permission(self, request, view) -> bool:
+        if settings.API_DOCS_PUBLIC:
+            return True
+        return bool(request.user and request.user.is_authenticated)

@@ -30,11 +30,21 @@ DEBUG = env_bool("DEBUG", False)
 # PRODUCTION switches on every safety net checked by `manage.py check --deploy`.
 PRODUCTION = env_bool("PRODUCTION", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if PRODUCTION:
-        from django.core.exceptions import ImproperlyConfigured
+# Placeholders of deploy/env.example and deploy/k8s/secret.example.yaml: refused in production.
+PLACEHOLDER_SECRET_KEYS = ("change-me", "change-me-to-50-random-characters")
+if PRODUCTION:
+    from django.core.exceptions import ImproperlyConfigured
 
+    if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY doit être défini en production.")
+    if SECRET_KEY in PLACEHOLDER_SECRET_KEYS or SECRET_KEY.startswith("change-me"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY est la valeur d'exemple de env.example : générez une vraie clé "
+            '(python -c "import secrets; print(secrets.token_urlsafe(50))").'
+        )
+    if DEBUG:
+        raise ImproperlyConfigured("DEBUG=1 est interdit en production (PRODUCTION=1).")
+if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-" + "x" * 40  # noqa: S105 - never used in production
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -171,10 +181,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "OPTIONS": {"min_length": 12},  # CNIL: 12 characters for a password-only account
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "tenants.password_validation.PersonalWordsValidator"},
 ]
 LOGIN_URL = "/compte/connexion/"
 LOGIN_REDIRECT_URL = "/"
@@ -291,7 +302,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
 }
+# The OpenAPI schema and Swagger page: public in development, signed-in people in production.
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", not PRODUCTION)
 SPECTACULAR_SETTINGS = {
+    "SERVE_PERMISSIONS": ["api.authentication.ApiDocsAccess"],
     "TITLE": "Qualiréseau API",
     "DESCRIPTION": "API du réseau (/api/v1/) et des structures (/s/<slug>/api/v1/).",
     "VERSION": "1.0.0",
