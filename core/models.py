@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class OutboxMessage(models.Model):
@@ -10,14 +11,17 @@ class OutboxMessage(models.Model):
 
     Written in the same transaction as the business change that causes it; delivered by
     a Celery task enqueued on commit, and again by the periodic ``deliver_pending_outbox``
-    task if the broker was unreachable. ``key`` is the idempotency key: a second write or a
-    second delivery of the same message does nothing.
+    task if the broker was unreachable. ``key`` is the idempotency key: a second write of
+    the same message does nothing. Delivery is at least once (see ``core.outbox``):
+    ``message_id`` is fixed when the row is written, so a resent copy carries the same
+    ``Message-ID``; ``sent_at`` records the SMTP server's acceptance.
     """
 
     key = models.CharField(max_length=255, unique=True)
     kind = models.CharField(max_length=30, default="email")
     schema_name = models.CharField(max_length=63, default="public")
     payload = models.JSONField(default=dict)
+    message_id = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
@@ -30,6 +34,45 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Job(models.Model):
+    """A background job (import, export, long confirmation): a durable, resumable record.
+
+    The row is written in the request's transaction; the Celery message is only a wake-up
+    call published after commit (``core.jobs``). If the broker is down or the worker dies,
+    the periodic sweeper publishes it again; the task resumes the job where it stopped.
+    ``key`` is the idempotency key (one job per business operation).
+    """
+
+    class Etat(models.TextChoices):
+        EN_ATTENTE = "en_attente", _("En attente")
+        EN_COURS = "en_cours", _("En cours")
+        FAIT = "fait", _("Fait")
+        ECHOUE = "echoue", _("Échoué")
+
+    kind = models.CharField(max_length=50)
+    key = models.CharField(max_length=255, unique=True)
+    task_name = models.CharField(max_length=200)
+    schema_name = models.CharField(max_length=63, default="public")
+    payload = models.JSONField(default=dict)
+    etat = models.CharField(max_length=20, choices=Etat.choices, default=Etat.EN_ATTENTE)
+    progress = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    publications = models.PositiveIntegerField(default=0)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    errors = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["etat", "heartbeat_at"], name="job_etat_heartbeat_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} ({self.etat})"
 
 
 class TransitionLog(models.Model):

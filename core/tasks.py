@@ -1,8 +1,8 @@
-"""Outbox delivery tasks (thin wrappers over core.outbox)."""
+"""Kernel tasks (thin wrappers over core.outbox and core.jobs)."""
 
 from celery import shared_task
 
-from core import outbox
+from core import jobs, outbox
 
 
 @shared_task(acks_late=True)
@@ -13,3 +13,9 @@ def deliver_outbox_message(message_id: int) -> bool:
 @shared_task(acks_late=True)
 def deliver_pending_outbox() -> int:
     return outbox.deliver_pending()
+
+
+@shared_task(acks_late=True)
+def sweep_jobs() -> int:
+    """Publish again the jobs whose publication failed or whose worker died."""
+    return len(jobs.sweep())

@@ -159,9 +159,13 @@ ASGI_APPLICATION = "platform.asgi.application"
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
 else:
+    # pgserver (development only) is imported here and nowhere else.
     from platform import devdb
 
     DATABASES = {"default": devdb.django_database()}
+# A connection kept between requests is checked before reuse: after a PostgreSQL restart
+# the stale connection is replaced instead of failing the next request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES["default"].setdefault("TEST", {})
 if os.environ.get("TEST_DATABASE_NAME"):  # several suites side by side on one server
@@ -252,22 +256,62 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 
 # --- Celery -------------------------------------------------------------------------------
+# See docs/operations.md ("Tâches de fond"). Background work is recorded in the database
+# (core.jobs, core.outbox): a Celery message is only a wake-up call that may be lost.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 # Without a broker tasks run in-process (eager), so `make run` needs no Redis.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+# A message is acknowledged when its task ends; a worker killed mid-task gives it back.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Long jobs: a worker process takes one message at a time (no message waits behind a job).
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The longest task (a 500-structure import) runs ~8 min on a loaded machine; jobs are
+# limited to 1 h. Redis gives an unacknowledged message back after the visibility timeout:
+# longer than any task, so a running job is never delivered twice. A worker that died is
+# noticed sooner by the jobs' sweeper (heartbeat + lease), not by this timeout.
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", 3600))
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 600,
+    "socket_connect_timeout": 3,
+    "socket_timeout": 10,
+}
+# Publishing never makes a request wait long: one quick retry, then the row waits for the
+# sweeper (jobs) or the periodic delivery (e-mails).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+# Queues: "jobs" (imports, exports: long), "emails" (outbox), "celery" (periodic, short).
+# One worker per queue in production (deploy/); `make worker` consumes all of them.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "tenants.tasks.run_structure_import_task": {"queue": "jobs"},
+    "accompagnement.diagnostics.tasks.generate_export_task": {"queue": "jobs"},
+    "core.tasks.deliver_outbox_message": {"queue": "emails"},
+    "core.tasks.deliver_pending_outbox": {"queue": "emails"},
+}
 CELERY_BEAT_SCHEDULE: dict = {
     "deliver-pending-outbox": {"task": "core.tasks.deliver_pending_outbox", "schedule": 60.0},
+    # Jobs whose publication failed (broker down) or whose worker died (stale heartbeat).
+    "sweep-jobs": {"task": "core.tasks.sweep_jobs", "schedule": 30.0},
     # Review campaigns: reminders J-7 and J+1 to structures that have not submitted (idempotent).
     "campagnes-relances": {
         "task": "accompagnement.reporting.tasks.send_campaign_reminders",
+        "schedule": 6 * 3600.0,
+    },
+    # Reminders of the accompaniment (actions due/late, meetings coming, deliverables waiting).
+    "accompagnement-rappels": {
+        "task": "accompagnement.groupes.tasks.send_reminders",
         "schedule": 6 * 3600.0,
     },
     # Controlled documents whose review date comes (once per document and review date).
@@ -275,12 +319,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "accompagnement.qualite.tasks.remind_document_reviews",
         "schedule": 24 * 3600.0,
     },
-    # Reminders of the accompaniment (actions due/late, meetings coming, deliverables waiting).
-    "accompagnement-rappels": {
-        "task": "accompagnement.groupes.tasks.send_reminders",
-        "schedule": 6 * 3600.0,
-    },
 }
+# Durable jobs (core.jobs): a running job whose heartbeat is older than this and whose
+# lease is free is published again; a waiting job is published again after REQUEUE; a job
+# attempted MAX_ATTEMPTS times (each attempt killed its worker) is marked failed.
+JOB_STALE_AFTER_SECONDS = int(os.environ.get("JOB_STALE_AFTER_SECONDS", 120))
+JOB_REQUEUE_AFTER_SECONDS = int(os.environ.get("JOB_REQUEUE_AFTER_SECONDS", 900))
+JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", 5))
+# Outbox: an e-mail that failed this many times is "dead" (shown to the federation admin).
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", 10))
 
 # Reminders (days): deliverables waiting for the expert, meetings coming, actions due soon.
 LIVRABLE_RELANCE_JOURS = int(os.environ.get("LIVRABLE_RELANCE_JOURS", 14))

@@ -4,11 +4,12 @@
    created: bad FINESS/SIRET, unknown territory or group, duplicate slug/FINESS (in the
    file or in the network), missing field. Every error is reported with its line and
    field; one error refuses the whole file (statut ``rejete``).
-2. A valid file is handed to a Celery task (``tenants.tasks.run_structure_import_task``)
-   which calls ``run_structure_import``: each structure is created and its schema
-   provisioned, the progress (``faits`` / ``total``) is saved after each one so the page
-   can show it. If anything fails, the structures already created by this import are
-   removed (rows and schemas): all or nothing.
+2. A valid file becomes a durable job (``core.jobs``, task
+   ``tenants.tasks.run_structure_import_task``) which calls ``run_structure_import``:
+   each structure is created and its schema provisioned, the progress (``faits`` /
+   ``total``) is saved with each one so the page can show it. If a row fails, the
+   structures already created by this import are removed (rows and schemas): all or
+   nothing. If the worker dies, the job is resumed at the first row not created.
 
 One transaction per structure (not one for the whole file): PostgreSQL would need a
 lock per created table, far beyond ``max_locks_per_transaction`` for 500 schemas, and
@@ -36,6 +37,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core import jobs
 from core.errors import BusinessError
 from tenants import access, audit, services
 from tenants.errors import TenantsError
@@ -50,6 +52,7 @@ from tenants.models import (
 )
 
 Statut = ImportStructures.Statut
+JOB_KIND = "structure_import"
 # The import's workflow, declared once: from → allowed targets.
 TRANSITIONS: dict[str | None, set[str]] = {
     None: {Statut.REJETE, Statut.EN_ATTENTE},
@@ -449,53 +452,118 @@ def start_structure_import(*, name: str, content: bytes, user: User) -> ImportSt
     )
     _transition(record, Statut.REJETE if validation.erreurs else Statut.EN_ATTENTE, by=user)
     if not validation.erreurs:
-        from tenants.tasks import run_structure_import_task
-
-        transaction.on_commit(lambda: run_structure_import_task.delay(record.pk))
+        jobs.submit(
+            kind=JOB_KIND,
+            key=f"{JOB_KIND}:{record.pk}",
+            task_name="tenants.tasks.run_structure_import_task",
+            payload={"import_id": record.pk},
+        )
     return record
 
 
-def run_structure_import(*, import_id: int) -> ImportStructures:
-    """Create every structure of a validated import; idempotent (only a waiting import runs)."""
+def run_structure_import_job(job, progress: jobs.Progress) -> dict:
+    """The job handler (``core.jobs``): run or resume the import named by the job."""
+    record = run_structure_import(import_id=job.payload["import_id"], progress=progress)
+    return {"statut": record.statut, "faits": record.faits, "total": record.total}
+
+
+def give_up_structure_import(job) -> None:
+    """The job was attempted too many times (each attempt killed its worker): undo it."""
+    record = ImportStructures.objects.get(pk=job.payload["import_id"])
+    if record.statut == Statut.EN_COURS:
+        _fail(record, _("Import interrompu trop de fois."))
+
+
+def run_structure_import(
+    *, import_id: int, progress: jobs.Progress | None = None
+) -> ImportStructures:
+    """Create every structure of a validated import, or none; resumable and idempotent.
+
+    Each row is created in one transaction together with the import's progress
+    (``structures_creees`` grows by the new structure, ``faits`` by one): after a crash
+    the row is either fully there (structure, domain, schema, progress) or not at all, and
+    a resumed run starts at row ``len(structures_creees)``. A finished import is left as is.
+
+    All or nothing: when a row fails, the failure is written first (``message``) then the
+    structures already created are removed one transaction each, shrinking
+    ``structures_creees``; a run resumed on an import that carries a message finishes the
+    removal. The import ends ``termine`` with every row created, or ``echoue`` with none.
+    """
     with transaction.atomic():
         record = ImportStructures.objects.select_for_update().get(pk=import_id)
-        if record.statut != Statut.EN_ATTENTE:
+        if record.statut == Statut.EN_ATTENTE:
+            _transition(record, Statut.EN_COURS)
+        elif record.statut != Statut.EN_COURS:
             return record
-        _transition(record, Statut.EN_COURS)
-    created: list[int] = []
-    try:
-        for index, ligne in enumerate(record.lignes, start=1):
+    if record.message:  # a failure was being undone when the previous run stopped
+        return _undo(record)
+    total = len(record.lignes)
+    while True:
+        with transaction.atomic():
+            # The import row is locked while a row is created: a concurrent run waits, then
+            # sees the progress and goes on with the next row (never the same one twice).
+            locked = (
+                ImportStructures.objects.select_for_update()
+                .defer("lignes", "erreurs")
+                .get(pk=import_id)
+            )
+            if locked.statut != Statut.EN_COURS or locked.message:
+                return locked
+            created = list(locked.structures_creees)
+            if len(created) >= total:
+                _transition(locked, Statut.TERMINE)
+                audit.record(
+                    action=AuditLog.Action.STRUCTURE_IMPORT,
+                    actor=locked.auteur,
+                    details={
+                        "import": locked.pk,
+                        "structures": len(created),
+                        "fichier": locked.fichier_nom,
+                    },
+                )
+                return locked
+            ligne = record.lignes[len(created)]
             fields = {k: v for k, v in ligne.items() if k != "ligne"}
             fields["groupes"] = list(GroupeTravail.objects.filter(pk__in=fields["groupes"]))
-            with transaction.atomic():
-                structure = services.create_structure(**fields)
-            created.append(structure.pk)
-            ImportStructures.objects.filter(pk=record.pk).update(
-                faits=index, structures_creees=created
-            )
-    except Exception as error:  # noqa: BLE001 - any failure undoes the whole import
-        _remove_structures(created)
-        record.faits = 0
-        record.structures_creees = []
-        record.message = _("Échec ligne %(l)s : %(e)s. Aucune structure n'a été créée.") % {
-            "l": ligne.get("ligne"),
-            "e": error,
-        }
-        _transition(record, Statut.ECHOUE, comment=record.message)
-        return record
-    record.faits = len(created)
-    record.structures_creees = created
-    _transition(record, Statut.TERMINE)
-    audit.record(
-        action=AuditLog.Action.STRUCTURE_IMPORT,
-        actor=record.auteur,
-        details={"import": record.pk, "structures": len(created), "fichier": record.fichier_nom},
-    )
-    return record
+            try:
+                with transaction.atomic():
+                    structure = services.create_structure(**fields)
+            except Exception as error:  # noqa: BLE001 - any failure undoes the whole import
+                failure = _("Échec ligne %(l)s : %(e)s. Aucune structure n'a été créée.") % {
+                    "l": ligne.get("ligne"),
+                    "e": error,
+                }
+            else:
+                failure = ""
+                created.append(structure.pk)
+                ImportStructures.objects.filter(pk=import_id).update(
+                    faits=len(created), structures_creees=created
+                )
+        if failure:
+            return _fail(locked, failure)
+        if progress is not None:
+            progress.beat(faits=len(created), total=total)
 
 
-def _remove_structures(ids: list[int]) -> None:
-    for structure in Structure.objects.filter(pk__in=ids):
+def _fail(record: ImportStructures, message: str) -> ImportStructures:
+    ImportStructures.objects.filter(pk=record.pk).update(message=message)
+    record.refresh_from_db()
+    return _undo(record)
+
+
+def _undo(record: ImportStructures) -> ImportStructures:
+    """Remove the structures this import created (one transaction each), then fail it."""
+    remaining = list(record.structures_creees)
+    while remaining:
+        structure_id = remaining[-1]
         with transaction.atomic():
-            structure.groupes.clear()
-            structure.delete(force_drop=True)
+            for structure in Structure.objects.filter(pk=structure_id):
+                structure.groupes.clear()
+                structure.delete(force_drop=True)
+            remaining.pop()
+            ImportStructures.objects.filter(pk=record.pk).update(
+                faits=len(remaining), structures_creees=remaining
+            )
+    record.refresh_from_db()
+    _transition(record, Statut.ECHOUE, comment=record.message)
+    return record

@@ -2,10 +2,16 @@
 
 from celery import shared_task
 
+from core import jobs
 from tenants import structure_import
 
 
 @shared_task(bind=True, acks_late=True)
-def run_structure_import_task(self, import_id: int) -> str:
-    """Provision the structures of a validated import (a second run does nothing)."""
-    return structure_import.run_structure_import(import_id=import_id).statut
+def run_structure_import_task(self, job_id: int) -> str | None:
+    """Run or resume the structure import of a job (``core.jobs``); a finished one is left."""
+    job = jobs.run(
+        job_id,
+        structure_import.run_structure_import_job,
+        on_give_up=structure_import.give_up_structure_import,
+    )
+    return job.etat if job else None

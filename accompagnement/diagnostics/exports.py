@@ -239,8 +239,8 @@ def request_export(
         if inline is None:
             inline = autodiagnostic.reponses.count() <= INLINE_LIMIT
         if not inline:
-            from accompagnement.diagnostics.tasks import generate_export_task
+            from accompagnement.diagnostics.tasks import submit_export
 
-            transaction.on_commit(lambda: generate_export_task.delay(export.pk))
+            submit_export(export)
             return export
     return generate_export(export_id=export.pk)

@@ -4,10 +4,33 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from core import jobs
 
-@shared_task(bind=True, acks_late=True)
-def generate_export_task(self, export_id: int) -> int:
-    """Build an export's file; idempotent (a ready export is not rebuilt)."""
+JOB_KIND = "diagnostic_export"
+
+
+def submit_export(export) -> None:
+    """A durable job (``core.jobs``) building ``export``'s file, published after commit.
+    Called in the structure's schema (the job records it)."""
+    from django.db import connection
+
+    jobs.submit(
+        kind=JOB_KIND,
+        key=f"{JOB_KIND}:{connection.schema_name}:{export.pk}",
+        task_name="accompagnement.diagnostics.tasks.generate_export_task",
+        payload={"export_id": export.pk},
+    )
+
+
+def _run_export(job, progress) -> dict:
     from accompagnement.diagnostics.exports import generate_export
 
-    return generate_export(export_id=export_id).pk
+    export = generate_export(export_id=job.payload["export_id"])
+    return {"export": export.pk, "etat": export.etat}
+
+
+@shared_task(bind=True, acks_late=True)
+def generate_export_task(self, job_id: int) -> str | None:
+    """Build (or build again after a crash) an export's file; a ready export is left."""
+    job = jobs.run(job_id, _run_export)
+    return job.etat if job else None
