@@ -40,10 +40,11 @@ browser: ## Debian's Chromium for the browser tests (no browser download)
 	    (apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)); \
 	  else echo "Installez le paquet Debian 'chromium' (sudo apt-get install chromium)"; exit 1; fi; }
 
-test: install browser ## the whole suite, against a real PostgreSQL (with format, lint and migrations checks)
+test: install browser ## the whole suite, against a real PostgreSQL (with format, lint, import rules and migrations checks)
 	$(PY) -m ruff format --check .
 	$(PY) -m ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
+	PYTHONPATH=. $(VENV)/bin/lint-imports
 	$(PY) -m pytest -q
 
 lint: install

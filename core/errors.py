@@ -13,11 +13,18 @@ from typing import Any
 
 
 class CommonError(StrEnum):
+    """Codes every app speaks; an app's own enum adds only what is specific to its domain."""
+
     INVALID = "invalid"
-    NOT_FOUND = "not_found"
-    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"  # outside the person's scope (answered 404)
+    FORBIDDEN = "forbidden"  # visible to the person, but this action is not theirs (403)
     CONFLICT = "conflict"
     IMMUTABLE = "immutable"
+    TRANSITION_NOT_ALLOWED = "transition_not_allowed"
+    COMMENT_REQUIRED = "comment_required"
+    FILE_TYPE = "file_type"
+    FILE_TOO_LARGE = "file_too_large"
+    FILE_EMPTY = "file_empty"
 
 
 class BusinessError(Exception):

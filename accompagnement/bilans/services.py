@@ -1,6 +1,6 @@
 """Writes of the structure's semi-annual review (run in the structure's schema).
 
-Submitting moves the review to "soumis" (``reporting.workflow``) and writes, in the same
+Submitting moves the review to "soumis" (``bilans.workflow``) and writes, in the same
 transaction, its immutable snapshot to the public store that consolidation reads.
 """
 
@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accompagnement.bilans import selectors
-from accompagnement.bilans.models import BENEFICES, BilanStructure, BilanStructureTransition
+from accompagnement.bilans.models import BENEFICES, BilanStructure
+from accompagnement.bilans.workflow import BILAN
 from accompagnement.reporting import services as reporting_services
-from accompagnement.reporting import workflow
 from accompagnement.reporting.errors import ReportingError
 from accompagnement.reporting.models import Campagne
 from core.errors import BusinessError
@@ -121,13 +121,7 @@ def submit_bilan(*, bilan: BilanStructure, user, commentaire: str = "") -> Bilan
     if not access.can_submit_bilan_structure(user, structure):
         raise _forbidden()
     bilan = BilanStructure.objects.select_for_update().select_related("campagne").get(pk=bilan.pk)
-    workflow.apply_transition(
-        obj=bilan,
-        to=workflow.SOUMIS,
-        user=user,
-        log_model=BilanStructureTransition,
-        commentaire=commentaire,
-    )
+    BILAN.apply(bilan, name="submit", actor=user, structure=structure, commentaire=commentaire)
     figures = selectors.review_figures(structure, bilan.campagne)
     contenu = {
         name: (value.isoformat() if hasattr(value, "isoformat") else value)

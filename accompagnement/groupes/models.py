@@ -6,6 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# One list of priorities: a collective action's copies land in each structure's plan.
+from accompagnement.plans.models import Priorite
+
 
 class TypeLivrable(models.Model):
     """A kind of deliverable (welcome booklet, contract…), linked to its criterion code.
@@ -33,12 +36,6 @@ class Horizon(models.TextChoices):
     COURT = "court", _("Court terme")
     MOYEN = "moyen", _("Moyen terme")
     LONG = "long", _("Long terme")
-
-
-class Priorite(models.TextChoices):
-    HAUTE = "haute", _("Haute")
-    MOYENNE = "moyenne", _("Moyenne")
-    BASSE = "basse", _("Basse")
 
 
 class SoumissionLivrable(models.Model):

@@ -27,8 +27,8 @@ from accompagnement.groupes.models import (
     ReunionCollective,
     TypeLivrable,
 )
-from accompagnement.livrables.files import check_document
 from core.errors import BusinessError
+from core.files import check_document
 from tenants import access
 from tenants.models import GroupeTravail, Structure, User
 

@@ -7,9 +7,6 @@ class LivrableError(StrEnum):
     """Workflow codes (transition_not_allowed, comment_required) are core.workflow.WorkflowError."""
 
     FORBIDDEN = "forbidden"
-    FILE_TYPE = "file_type"
-    FILE_TOO_LARGE = "file_too_large"
-    FILE_EMPTY = "file_empty"
     VERSION_PENDING = "version_pending"
     NOT_LATEST = "not_latest"
     TYPE_INACTIVE = "type_inactive"

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from accompagnement.groupes.models import SoumissionLivrable, TypeLivrable
 from accompagnement.livrables import workflow
 from accompagnement.livrables.errors import LivrableError
-from accompagnement.livrables.files import check_document
 from accompagnement.livrables.models import Livrable, LivrableVersion
 from core.errors import BusinessError
+from core.files import check_document
 from core.outbox import enqueue_email
 from core.routing import structure_url
 from tenants import access
@@ -105,6 +105,24 @@ def _link(structure: Structure, livrable: Livrable) -> str:
     return settings.SITE_URL.rstrip("/") + structure_url(structure, "livrables:detail", livrable.pk)
 
 
+def _index(structure: Structure, version: LivrableVersion) -> None:
+    """Copy the version's state to the network's review index (public schema)."""
+    livrable = version.livrable
+    SoumissionLivrable.objects.update_or_create(
+        structure=structure,
+        version_id=version.pk,
+        defaults={
+            "type_livrable_id": livrable.type_livrable_id,
+            "livrable_id": livrable.pk,
+            "numero": version.numero,
+            "titre": livrable.titre,
+            "statut": version.statut,
+            "submitted_at": version.submitted_at,
+            "decided_at": version.decided_at,
+        },
+    )
+
+
 @transaction.atomic
 def submit_version(
     *, structure: Structure, user: User, version: LivrableVersion
@@ -119,19 +137,7 @@ def submit_version(
         version=version, to=Statut.SOUMIS, user=user, structure=structure
     )
     livrable = version.livrable
-    SoumissionLivrable.objects.update_or_create(
-        structure=structure,
-        version_id=version.pk,
-        defaults={
-            "type_livrable_id": livrable.type_livrable_id,
-            "livrable_id": livrable.pk,
-            "numero": version.numero,
-            "titre": livrable.titre,
-            "statut": SoumissionLivrable.Statut.SOUMIS,
-            "submitted_at": version.submitted_at,
-            "decided_at": None,
-        },
-    )
+    _index(structure, version)
     enqueue_email(
         key=f"livrable-soumis:{connection.schema_name}:{version.pk}",
         to=list(experts_of(structure).values_list("email", flat=True)),
@@ -166,9 +172,7 @@ def decide_version(
     version = workflow.apply_transition(
         version=version, to=to, user=user, structure=structure, commentaire=commentaire
     )
-    SoumissionLivrable.objects.filter(structure=structure, version_id=version.pk).update(
-        statut=to, decided_at=version.decided_at
-    )
+    _index(structure, version)
     livrable = version.livrable
     decision = _("validée") if valide else _("à reprendre")
     body = _("La version %(numero)s du livrable « %(titre)s » est %(decision)s.\n") % {

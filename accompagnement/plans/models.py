@@ -6,8 +6,16 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accompagnement.groupes.models import Priorite
 from core.models import TransitionLog
+
+
+class Priorite(models.TextChoices):
+    """Priorities of an action, also those of collective actions (``groupes``), whose
+    copies land in each structure's plan."""
+
+    HAUTE = "haute", _("Haute")
+    MOYENNE = "moyenne", _("Moyenne")
+    BASSE = "basse", _("Basse")
 
 
 class PlanAction(models.Model):

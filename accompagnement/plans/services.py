@@ -95,7 +95,7 @@ def create_action(
     if criteres:
         action.criteres.set(criteres)
     workflow.log_creation(action, user)
-    workflow.report_to_collective(action, structure)
+    workflow.ACTION.notify(action, structure)
     return action
 
 
@@ -121,7 +121,7 @@ def update_action(
     action.save()
     if criteres is not None:
         action.criteres.set(criteres)
-    workflow.report_to_collective(action, structure)
+    workflow.ACTION.notify(action, structure)
     return action
 
 

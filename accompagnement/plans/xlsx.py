@@ -227,7 +227,7 @@ def import_plan(*, structure: Structure, user: User, content: bytes) -> ImportRe
             elif (
                 action is not None
                 and statut != action.statut
-                and (action.statut, statut) not in workflow.TRANSITIONS
+                and not workflow.can_move(action.statut, statut)
             ):
                 error(
                     number,

@@ -15,7 +15,6 @@ from accompagnement.reporting import indicators, selectors, workflow
 from accompagnement.reporting.errors import ReportingError
 from accompagnement.reporting.models import (
     BilanTerritoire,
-    BilanTerritoireTransition,
     Campagne,
     InstantaneBilan,
 )
@@ -278,7 +277,7 @@ def update_bilan_territoire(
     if not access.can_edit_bilan_territoire(user, bilan.territoire):
         raise _forbidden()
     bilan = BilanTerritoire.objects.select_for_update().get(pk=bilan.pk)
-    if bilan.statut != workflow.BROUILLON:
+    if bilan.statut != workflow.Statut.BROUILLON:
         raise BusinessError(
             ReportingError.IMMUTABLE,
             _("Ce bilan est soumis : il ne peut plus être modifié."),
@@ -301,11 +300,7 @@ def submit_bilan_territoire(
     bilan = (
         BilanTerritoire.objects.select_for_update().select_related("territoire").get(pk=bilan.pk)
     )
-    workflow.apply_transition(
-        obj=bilan,
-        to=workflow.SOUMIS,
-        user=user,
-        log_model=BilanTerritoireTransition,
-        commentaire=commentaire,
+    workflow.BILAN_TERRITOIRE.apply(
+        bilan, name="submit", actor=user, structure=bilan.territoire, commentaire=commentaire
     )
     return bilan

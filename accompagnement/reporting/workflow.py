@@ -1,48 +1,45 @@
-"""The review workflows, declared once: structure review (``bilans.BilanStructure``) and
-territorial review (``reporting.BilanTerritoire``) go draft → submitted, never back
-(a submitted review is frozen in the snapshot store). ``apply_transition`` is the only
-code that sets their ``statut``; it writes a transition log row (who, when, from, to)."""
+"""The territorial review workflow, declared once: brouillon → soumis, never back.
+``BILAN_TERRITOIRE`` (``core.workflow``) is the only code that sets
+``BilanTerritoire.statut``; each move is logged (``BilanTerritoireTransition``)."""
 
 from __future__ import annotations
 
-from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accompagnement.reporting.errors import ReportingError
-from core.errors import BusinessError
+from accompagnement.reporting.models import BilanTerritoire, BilanTerritoireTransition
+from core.errors import CommonError
+from core.workflow import Move, Stamp, Workflow
+from tenants import access
 
-BROUILLON = "brouillon"
-SOUMIS = "soumis"
-
-# (from, to) -> name of the access rule checked by the caller's service
-TRANSITIONS: dict[tuple[str, str], str] = {
-    (BROUILLON, SOUMIS): "submit",
-}
+Statut = BilanTerritoire.Statut
 
 
-def apply_transition(
-    *, obj: models.Model, to: str, user, log_model: type[models.Model], commentaire: str = ""
-) -> None:
-    """Move ``obj`` (with ``statut``, ``submitted_at``, ``submitted_by``) to ``to`` and log it."""
-    current = obj.statut
-    if (current, to) not in TRANSITIONS:
-        raise BusinessError(
-            ReportingError.ALREADY_SUBMITTED
-            if current == SOUMIS
-            else ReportingError.TRANSITION_NOT_ALLOWED,
-            _("Ce bilan est déjà soumis.")
-            if current == SOUMIS
-            else _("Changement de statut impossible."),
-            status=409,
+def review_refusal(source: str, target: str) -> str:
+    """The message of a refused move of a review (structure or territory): the only move
+    is the submission, so a refused one is a review already submitted."""
+    if source == "soumis":
+        return _("Ce bilan est déjà soumis.")
+    return _("Changement de statut impossible.")
+
+
+BILAN_TERRITOIRE = Workflow(
+    "reporting.bilan_territoire",
+    states=Statut,
+    log_model=BilanTerritoireTransition,
+    log_field="bilan",
+    moves=[
+        Move(
+            "submit",
+            {Statut.BROUILLON},
+            Statut.SOUMIS,
+            gettext_lazy("Soumettre le bilan"),
+            # the structure argument of the rule is the review's territory
+            access.can_edit_bilan_territoire,
+            stamp=Stamp(at="submitted_at", by="submitted_by"),
         )
-    obj.statut = to
-    fields = ["statut"]
-    if to == SOUMIS:
-        obj.submitted_at = timezone.now()
-        obj.submitted_by = user
-        fields += ["submitted_at", "submitted_by"]
-    obj.save(update_fields=fields)
-    log_model.objects.create(
-        bilan=obj, from_statut=current, to_statut=to, user=user, commentaire=commentaire
-    )
+    ],
+    errors={CommonError.TRANSITION_NOT_ALLOWED: ReportingError.ALREADY_SUBMITTED},
+    refusal=review_refusal,
+)

@@ -80,7 +80,7 @@ def test_every_move_of_the_table_and_only_those(in_structure, network):
         for target in Statut.values:
             action = _action(network)
             Action.objects.filter(pk=action.pk).update(statut=source)
-            if (source, target) in workflow.TRANSITIONS:
+            if (source, target) in workflow.ACTION.edges():
                 moved = workflow.apply_transition(
                     action=action,
                     to=target,

@@ -1,4 +1,4 @@
-"""Demo data of reporting (idempotent): the network-wide campaign "S2 2016", and the
+"""Demo data of the reviews (idempotent): the network-wide campaign "S2 2016", and the
 review of every staffed structure but the demo one, completed and submitted by its
 director through the services — so the snapshot store, the pilots' and the federation's
 dashboards have real figures, while the demo structure's own review is left for the demo

@@ -11,8 +11,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
-from accompagnement.livrables.errors import LivrableError
-from core.errors import BusinessError
+from core.errors import BusinessError, CommonError
 
 ZIP = b"PK\x03\x04"
 # extension -> (content type, accepted leading bytes)
@@ -36,15 +35,15 @@ def check_document(fichier: UploadedFile, *, field: str = "fichier") -> str:
     accepted = ACCEPTED.get(extension)
     if accepted is None:
         raise BusinessError(
-            LivrableError.FILE_TYPE,
+            CommonError.FILE_TYPE,
             _("Type de fichier non accepté : formats autorisés PDF, DOCX, ODT, XLSX, PNG, JPEG."),
             field=field,
         )
     if not fichier.size:
-        raise BusinessError(LivrableError.FILE_EMPTY, _("Le fichier est vide."), field=field)
+        raise BusinessError(CommonError.FILE_EMPTY, _("Le fichier est vide."), field=field)
     if fichier.size > settings.MAX_UPLOAD_SIZE:
         raise BusinessError(
-            LivrableError.FILE_TOO_LARGE,
+            CommonError.FILE_TOO_LARGE,
             _("Le fichier dépasse la taille maximale de %(max)s Mo.")
             % {"max": settings.MAX_UPLOAD_SIZE // (1024 * 1024)},
             field=field,
@@ -55,7 +54,7 @@ def check_document(fichier: UploadedFile, *, field: str = "fichier") -> str:
     content_type, signatures = accepted
     if not any(head.startswith(signature) for signature in signatures):
         raise BusinessError(
-            LivrableError.FILE_TYPE,
+            CommonError.FILE_TYPE,
             _("Le contenu du fichier ne correspond pas à son extension."),
             field=field,
         )
