@@ -1,9 +1,10 @@
 """Bulk requests of the API: many items in one request, **all or nothing**.
 
 Each item runs in its own savepoint inside one transaction; the refusals of every item are
-collected (``field`` prefixed by the item's index, e.g. ``[3].role``) and, if there is any,
+collected (``field`` prefixed by the list's name and the item's index, e.g.
+``roles[3].role``, as DRF names the input errors) and, if there is any,
 the whole request is refused and nothing is written. Input validation of the items works
-the same way (DRF lists ``[3].email``) before anything runs.
+the same way (DRF lists ``roles[3].email``) before anything runs.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from core.errors import BusinessError
 T = TypeVar("T")
 
 
-def run_all_or_nothing(items: Iterable[Any], run: Callable[[Any], T]) -> list[T]:
+def run_all_or_nothing(items: Iterable[Any], run: Callable[[Any], T], *, name: str) -> list[T]:
     """``run(item)`` for every item in one transaction; every refusal reported at once."""
     with transaction.atomic():
         results: list[T] = []
@@ -31,7 +32,7 @@ def run_all_or_nothing(items: Iterable[Any], run: Callable[[Any], T]) -> list[T]
             except BusinessError as error:
                 statuses.add(error.status)
                 errors += [
-                    {**e, "field": f"[{index}].{e.get('field') or 'non_field_errors'}"}
+                    {**e, "field": f"{name}[{index}].{e.get('field') or 'non_field_errors'}"}
                     for e in error.errors
                 ]
         if errors:

@@ -15,11 +15,14 @@ def _flatten(detail, field=None) -> list[dict]:
     if isinstance(detail, dict):
         errors = []
         for key, value in detail.items():
-            name = (
-                None
-                if key in ("non_field_errors", "__all__")
-                else (f"{field}.{key}" if field else key)
-            )
+            if isinstance(key, int):  # a list's items (DRF keys them by index): field[3]
+                name = f"{field}[{key}]" if field else f"[{key}]"
+            else:
+                name = (
+                    None
+                    if key in ("non_field_errors", "__all__")
+                    else (f"{field}.{key}" if field else key)
+                )
             errors += _flatten(value, name)
         return errors
     if isinstance(detail, list):

@@ -660,12 +660,13 @@ class ConfirmationInput:
     preuves_examinees: tuple[int, ...] = ()
 
 
-def _item_errors(error: BusinessError, index: int, critere: str) -> list[dict]:
-    """The errors of one item, their field prefixed by the item's place in the request."""
+def _item_errors(error: BusinessError, name: str, index: int, critere: str) -> list[dict]:
+    """The errors of one item, their field prefixed by the item's place in the request
+    (``reponses[3].valeur``, as DRF names the input errors)."""
     return [
         {
             **item,
-            "field": f"[{index}].{item.get('field') or 'critere'}",
+            "field": f"{name}[{index}].{item.get('field') or 'critere'}",
             "critere": critere,
             **({"current": error.details["current"]} if "current" in error.details else {}),
         }
@@ -695,7 +696,7 @@ def _reponses_by_code(autodiagnostic: Autodiagnostic, codes: list[str]) -> dict[
     }
 
 
-def _run_items(items, reponses: dict[str, Reponse], save) -> list:
+def _run_items(items, reponses: dict[str, Reponse], save, *, name: str) -> list:
     """Call ``save(reponse, item)`` for every item, each in its own savepoint; collect the
     refusals of every item (unknown or repeated criterion included) and raise them all."""
     errors: list[dict] = []
@@ -722,7 +723,7 @@ def _run_items(items, reponses: dict[str, Reponse], save) -> list:
             with transaction.atomic():
                 results.append(save(reponse, item))
         except BusinessError as error:
-            errors += _item_errors(error, index, item.critere)
+            errors += _item_errors(error, name, index, item.critere)
             statuses.add(error.status)
     _raise_item_errors(errors, statuses)
     return results
@@ -735,7 +736,7 @@ def save_answers(
     """Save many answers in one transaction, **all or nothing**: each item goes through
     ``save_answer`` (same rules: revision, scale, required comment, lock, level ladder);
     when any item is refused, nothing is written and every item's refusal is reported,
-    its ``field`` prefixed with the item's index (``[3].valeur``) and its ``critere`` given
+    its ``field`` prefixed with the item's index (``reponses[3].valeur``), its ``critere`` given
     (409 if one of them is a conflict). ``submit``: then submit the self-diagnosis, in the
     same transaction."""
     if not access.can_answer_autodiagnostic(user, _structure()):
@@ -751,6 +752,7 @@ def save_answers(
             expected_revision=item.revision,
             user=user,
         ),
+        name="reponses",
     )
     if submit:
         submit_autodiagnostic(autodiagnostic=autodiagnostic, user=user)
@@ -806,7 +808,7 @@ def confirm_criteria(
             preuves_examinees=[preuves[pk] for pk in item.preuves_examinees],
         )
 
-    confirmed = _run_items(confirmations, reponses, confirm)
+    confirmed = _run_items(confirmations, reponses, confirm, name="confirmations")
     if rest_as_declared:
         while rest := _unconfirmed_open_reponses(autodiagnostic):
             confirmed += [confirm_criterion(reponse=r, expert=expert) for r in rest]

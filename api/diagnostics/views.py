@@ -139,7 +139,7 @@ class AutodiagnosticViewSet(
     def reponses_bulk(self, request, pk=None):
         """Answer many criteria at once, **all or nothing**: if one item is refused (stale
         revision, value not on the scale, comment missing…), nothing is written and every
-        refusal is listed, ``field`` prefixed by the item's index (``[3].valeur``).
+        refusal is listed, ``field`` prefixed by the item's index (``reponses[3].valeur``).
         ``submit: true`` then submits the self-diagnosis in the same transaction."""
         autodiagnostic = self.get_object()
         data = serializers.BulkAnswersInputSerializer(data=request.data)

@@ -96,11 +96,13 @@ class RoleBulkGrantView(APIView):
     )
     def post(self, request):
         """Many roles in one request, **all or nothing**: one refused item (forbidden,
-        wrong scope) and nothing is granted; every refusal is listed (``[3].role``)."""
+        wrong scope) and nothing is granted; every refusal is listed (``roles[3].role``)."""
         data = RolesBulkSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         granted = run_all_or_nothing(
-            data.validated_data["roles"], lambda item: _grant(request.user, dict(item))
+            data.validated_data["roles"],
+            lambda item: _grant(request.user, dict(item)),
+            name="roles",
         )
         return Response(
             {"roles": RoleSerializer(granted, many=True).data},

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from api.tenants import roles, views
+from api.tenants import roles, structures_bulk, views
 
 router = SimpleRouter()
 router.register("territoires", views.TerritoireViewSet, basename="territoires")
@@ -11,6 +11,7 @@ router.register("users", views.UserViewSet, basename="users")
 router.register("invitations", views.InvitationViewSet, basename="invitations")
 
 network_urlpatterns: list = [
+    path("structures/bulk/", structures_bulk.StructuresBulkView.as_view(), name="structures-bulk"),
     *router.urls,
     path("roles/", roles.RoleGrantView.as_view(), name="roles"),
     path("roles/bulk/", roles.RoleBulkGrantView.as_view(), name="roles-bulk"),

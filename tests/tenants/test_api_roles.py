@@ -126,8 +126,8 @@ def test_bulk_grant_is_all_or_nothing(network, api_client_for):
     )
     assert response.status_code == 400
     assert [(e["code"], e["field"]) for e in response.json()["errors"]] == [
-        ("forbidden", "[1].non_field_errors"),
-        ("invitation_scope", "[2].structure"),
+        ("forbidden", "roles[1].non_field_errors"),
+        ("invitation_scope", "roles[2].structure"),
     ]
     assert not User.objects.filter(email__in=["a@test.example", "b@test.example"]).exists()
 
