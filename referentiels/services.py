@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from core.actors import SYSTEM, is_system
 from core.errors import BusinessError
 from referentiels import purge, selectors, workflow
 from referentiels.errors import ReferentielError
@@ -323,10 +324,11 @@ def delete_draft(*, version: ReferentielVersion) -> None:
 
 @transaction.atomic
 def publish_version(
-    *, version: ReferentielVersion, user=None, commentaire: str = ""
+    *, version: ReferentielVersion, user, commentaire: str = ""
 ) -> ReferentielVersion:
     """Draft → published, once it has a scale and at least one criterion. The mapping from
-    the version it was copied from (same urn) is refreshed first."""
+    the version it was copied from (same urn) is refreshed first. ``user``: a frame
+    manager, or ``core.actors.SYSTEM`` (bundled frames)."""
     ensure_draft(version)
     refresh_correspondances(version=version)
     return workflow.apply_transition(
@@ -335,7 +337,7 @@ def publish_version(
 
 
 def archive_version(
-    *, version: ReferentielVersion, user=None, commentaire: str = ""
+    *, version: ReferentielVersion, user, commentaire: str = ""
 ) -> ReferentielVersion:
     return workflow.apply_transition(
         version=version, to=Statut.ARCHIVE, user=user, commentaire=commentaire
@@ -644,10 +646,11 @@ def create_version_from_document(*, document: dict[str, Any], user=None) -> Refe
 
 @transaction.atomic
 def load_sample(
-    *, path: str | Path, publish: bool = True, user=None
+    *, path: str | Path, publish: bool = True, user: Any = SYSTEM
 ) -> tuple[ReferentielVersion, bool]:
-    """Import a data file once (by frame code + version number) and publish it.
-    Returns (version, created). Running it again changes nothing."""
+    """Import a data file once (by frame code + version number) and publish it, by the
+    system unless a person is given. Returns (version, created). Running it again changes
+    nothing."""
     content = Path(path).read_bytes()
     document = parse_file(content=content, filename=str(path))
     existing = ReferentielVersion.objects.filter(
@@ -655,7 +658,8 @@ def load_sample(
         numero=document["version"]["numero"],
     ).first()
     created = existing is None
-    version = existing or create_version_from_document(document=document, user=user)
+    author = None if is_system(user) else user
+    version = existing or create_version_from_document(document=document, user=author)
     if publish and version.statut == Statut.BROUILLON:
         version = publish_version(version=version, user=user)
     return version, created

@@ -54,7 +54,7 @@ def version_detail(request, pk: int):
         {
             "tree": selectors.build_tree(version),
             "can_manage": can_manage,
-            "targets": workflow.allowed_targets(version) if can_manage else [],
+            "targets": workflow.allowed_targets(version, request.user),
             "export_formats": list(EXPORT_FORMATS),
             "other_versions": version.referentiel.versions.exclude(pk=version.pk)
             if can_manage

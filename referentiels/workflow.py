@@ -1,21 +1,24 @@
 """The version workflow, declared once: brouillon → publié → archivé.
 
-``TRANSITIONS`` lists the allowed moves and their guards; ``apply_transition`` is the only
-code that writes ``ReferentielVersion.statut``, and logs every move (``VersionTransition``).
+``VERSION`` (``core.workflow``) lists the moves, who may make them (the federation's
+frame managers, or the system when a bundled frame is loaded) and their guards; every
+change of ``ReferentielVersion.statut`` goes through it and is logged
+(``VersionTransition``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import BusinessError
+from core.workflow import Move, Stamp, Workflow
 from referentiels.errors import ReferentielError
 from referentiels.models import Critere, EchelleCotation, ReferentielVersion, VersionTransition
+from tenants import access
 
 Statut = ReferentielVersion.Statut
 
@@ -39,46 +42,46 @@ def _guard_publishable(version: ReferentielVersion) -> None:
         )
 
 
-@dataclass(frozen=True)
-class Transition:
-    label: str
-    guard: Callable[[ReferentielVersion], None] | None = None
-    stamp: str | None = None  # the date field set by the move
+def _manager(actor: Any, _structure: Any) -> bool:
+    return access.can_manage_referentiels(actor)
 
 
-TRANSITIONS: dict[tuple[str, str], Transition] = {
-    (Statut.BROUILLON, Statut.PUBLIE): Transition(_("Publier"), _guard_publishable, "published_at"),
-    (Statut.PUBLIE, Statut.ARCHIVE): Transition(_("Archiver"), None, "archived_at"),
-}
+VERSION = Workflow(
+    "referentiels.version",
+    states=Statut,
+    log_model=VersionTransition,
+    log_field="version",
+    moves=[
+        Move(
+            "publish",
+            {Statut.BROUILLON},
+            Statut.PUBLIE,
+            gettext_lazy("Publier"),
+            _manager,
+            guards=(_guard_publishable,),
+            stamp=Stamp(at="published_at"),
+        ),
+        Move(
+            "archive",
+            {Statut.PUBLIE},
+            Statut.ARCHIVE,
+            gettext_lazy("Archiver"),
+            _manager,
+            stamp=Stamp(at="archived_at"),
+        ),
+    ],
+)
 
 
-def allowed_targets(version: ReferentielVersion) -> list[str]:
-    return [target for (source, target) in TRANSITIONS if source == version.statut]
+def allowed_targets(version: ReferentielVersion, user: Any) -> list[str]:
+    return [move.target for move in VERSION.allowed_moves(version, user)]
 
 
 @transaction.atomic
 def apply_transition(
-    *, version: ReferentielVersion, to: str, user=None, commentaire: str = ""
+    *, version: ReferentielVersion, to: str, user: Any, commentaire: str = ""
 ) -> ReferentielVersion:
+    """``user``: the person (a frame manager) or ``core.actors.SYSTEM``."""
     version = ReferentielVersion.objects.select_for_update().get(pk=version.pk)
-    move = TRANSITIONS.get((version.statut, to))
-    if move is None:
-        raise BusinessError(
-            ReferentielError.TRANSITION_NOT_ALLOWED,
-            _("Impossible de passer une version « %(from)s » à « %(to)s ».")
-            % {"from": version.get_statut_display(), "to": Statut(to).label},
-            status=409,
-        )
-    if move.guard:
-        move.guard(version)
-    source = version.statut
-    version.statut = to
-    fields = ["statut"]
-    if move.stamp:
-        setattr(version, move.stamp, timezone.now())
-        fields.append(move.stamp)
-    version.save(update_fields=fields)
-    VersionTransition.objects.create(
-        version=version, from_statut=source, to_statut=to, user=user, commentaire=commentaire
-    )
+    VERSION.apply(version, to=to, actor=user, commentaire=commentaire)
     return version

@@ -6,6 +6,7 @@ import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core.actors import SYSTEM
 from referentiels import services
 from referentiels.models import Critere, DocumentOutilFichier, ReferentielVersion
 from tests.conftest import ROLES
@@ -145,7 +146,7 @@ def test_toolbox_files_are_served_only_to_those_who_see_the_version(
         client_for(network.user("lecteur")).get(f"/referentiels/fichiers/{fichier.pk}/").status_code
         == 404
     )  # draft
-    services.publish_version(version=version)
+    services.publish_version(version=version, user=SYSTEM)
     response = client_for(network.user("lecteur")).get(f"/referentiels/fichiers/{fichier.pk}/")
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 test"
     # a new file version is allowed on a published version; older ones are kept

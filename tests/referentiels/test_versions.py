@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.actors import SYSTEM
 from core.errors import BusinessError
 from referentiels import selectors, services
 from referentiels.models import (
@@ -29,7 +30,7 @@ def test_publish_logs_the_transition_and_freezes_the_version(draft_version, netw
 def test_publish_requires_a_scale_and_a_criterion(db, sample_version):
     draft = services.create_draft(referentiel=sample_version.referentiel, numero="vide")
     with pytest.raises(BusinessError) as caught:
-        services.publish_version(version=draft)
+        services.publish_version(version=draft, user=SYSTEM)
     assert caught.value.code == "no_scale"
     services.set_echelle(
         version=draft,
@@ -38,7 +39,7 @@ def test_publish_requires_a_scale_and_a_criterion(db, sample_version):
         valeurs=[{"code": "C", "libelle": "Conforme", "poids": 1}],
     )
     with pytest.raises(BusinessError) as caught:
-        services.publish_version(version=draft)
+        services.publish_version(version=draft, user=SYSTEM)
     assert caught.value.code == "no_criterion"
 
 
@@ -122,13 +123,13 @@ def test_used_version_can_never_be_deleted(sample_version):
 def test_archive_only_from_published(sample_version):
     draft = services.create_draft(referentiel=sample_version.referentiel, numero="brouillon")
     with pytest.raises(BusinessError) as caught:
-        services.archive_version(version=draft)
+        services.archive_version(version=draft, user=SYSTEM)
     assert caught.value.code == "transition_not_allowed"
-    services.archive_version(version=sample_version)
+    services.archive_version(version=sample_version, user=SYSTEM)
     sample_version.refresh_from_db()
     assert sample_version.statut == "archive" and sample_version.archived_at
     with pytest.raises(BusinessError):
-        services.publish_version(version=sample_version)
+        services.publish_version(version=sample_version, user=SYSTEM)
 
 
 def test_new_version_copies_last_published_with_urns_and_mapping(sample_version):
@@ -162,7 +163,7 @@ def test_diff_lists_added_removed_and_changed_criteria(sample_version):
     )
     services.delete_critere(critere=Critere.objects.get(version=new, code="4.6.2"))
     services.save_critere(version=new, noeud=changed.noeud, code="4.2.13", titre="Nouveau critère")
-    services.publish_version(version=new)
+    services.publish_version(version=new, user=SYSTEM)
     diff = selectors.diff_versions(sample_version, new)
     assert [c.code for c in diff.ajoutes] == ["4.2.13"]
     assert [c.code for c in diff.supprimes] == ["4.6.2"]
@@ -177,7 +178,7 @@ def test_new_version_needs_a_published_one_and_a_free_number(draft_version):
     with pytest.raises(BusinessError) as caught:
         services.create_next_version(referentiel=draft_version.referentiel, numero="x")
     assert caught.value.code == "no_published_version"
-    services.publish_version(version=draft_version)
+    services.publish_version(version=draft_version, user=SYSTEM)
     with pytest.raises(BusinessError) as caught:
         services.create_next_version(
             referentiel=draft_version.referentiel, numero=draft_version.numero
@@ -214,3 +215,13 @@ def test_admin_shows_the_immutable_message_instead_of_an_error(sample_version, n
     )
     assert response.status_code == 200 and "ne peut plus être modifiée" in response.content.decode()
     assert Critere.objects.filter(pk=critere.pk).exists()
+
+
+@pytest.mark.parametrize("role", ["directeur", "pilote", "expert"])
+def test_only_frame_managers_publish(draft_version, network, role):
+    with pytest.raises(BusinessError) as caught:
+        services.publish_version(version=draft_version, user=network.user(role))
+    assert (caught.value.code, caught.value.status) == ("forbidden", 403)
+    draft_version.refresh_from_db()
+    assert draft_version.statut == "brouillon"
+    assert not VersionTransition.objects.filter(version=draft_version).exists()
