@@ -18,6 +18,10 @@ def network_menu(user):
     if access.can_view_audit_log(user):
         yield MenuEntry(_("Journal d'audit"), network_url("organisation:audit-log"), order=890)
         yield MenuEntry(_("Administration"), network_url("admin:index"), order=900)
+    if access.is_federation_admin(user):
+        yield MenuEntry(
+            _("Messages en échec"), network_url("organisation:dead-messages"), order=895
+        )
     yield MenuEntry(_("Mon profil"), network_url("profile"), order=950)
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from tenants import account_views, organisation_views, views
+from tenants import account_views, organisation_views, outbox_views, views
 
 organisation_patterns = [
     path("structures/", organisation_views.structure_list, name="structures"),
@@ -25,6 +25,7 @@ organisation_patterns = [
     path("groupes/<int:pk>/modifier/", organisation_views.groupe_form, name="groupe-edit"),
     path("invitations/", organisation_views.invitation_list, name="invitations"),
     path("journal/", organisation_views.audit_log, name="audit-log"),
+    path("messages-en-echec/", outbox_views.dead_messages, name="dead-messages"),
 ]
 
 urlpatterns = [
