@@ -1,10 +1,15 @@
-"""The network's menu entries (see core.hooks)."""
+"""The network's menu entries, and the to-dos of the structures a person works in on the
+network home page (see core.hooks)."""
+
+import dataclasses
 
 from django.utils.translation import gettext as _
+from django_tenants.utils import tenant_context
 
+from core import hooks
 from core.hooks import MenuEntry
 from core.routing import network_url, structure_url
-from tenants import access
+from tenants import access, selectors
 
 
 def network_menu(user):
@@ -27,3 +32,13 @@ def network_menu(user):
 
 def structure_menu(user, structure):
     yield MenuEntry(_("Tableau de bord"), structure_url(structure, "structure-home"), order=0)
+
+
+def todos_for(user):
+    """Every structure's to-dos (``structure_todos`` of each app, read in the structure's
+    schema), for the structures where the person works, headed by the structure's name.
+    Experts and pilots get their own queues from the apps' ``todos_for``."""
+    for structure in selectors.structures_worked_in(user):
+        with tenant_context(structure):
+            for todo in hooks.structure_todos(user, structure):
+                yield dataclasses.replace(todo, group=f"{structure.nom} · {todo.group}")

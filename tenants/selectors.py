@@ -16,3 +16,9 @@ def structures_for_person(user) -> QuerySet[Structure]:
         .prefetch_related("groupes")
         .order_by("territoire__nom", "nom")
     )
+
+
+def structures_worked_in(user) -> QuerySet[Structure]:
+    """The structures where the person holds a staff role (director, référent, contributor,
+    reader), by name: their home page lists these structures' to-dos."""
+    return Structure.objects.reelles().filter(memberships__user=user).order_by("nom")

@@ -8,20 +8,33 @@ from django.utils.translation import ngettext
 from accompagnement.diagnostics import selectors
 from accompagnement.diagnostics.models import Autodiagnostic
 from core.hooks import MenuEntry, Todo
-from core.routing import structure_url
+from core.routing import network_url, structure_url
 from tenants import access
 
 GROUP = "Autodiagnostic"
+Statut = Autodiagnostic.Statut
 
 
 def structure_menu(user, structure):
     yield MenuEntry(_("Autodiagnostic"), structure_url(structure, "diagnostics:list"), order=10)
 
 
+def network_menu(user):
+    if access.is_expert(user):
+        yield MenuEntry(
+            _("Autodiagnostics à confirmer"), network_url("diagnostics-network:queue"), order=44
+        )
+
+
 def structure_todos(user, structure):
-    """Criteria left to answer (staff who answer), self-diagnoses to confirm (expert)."""
-    latest = Autodiagnostic.objects.order_by("-annee", "-created_at").first()
-    if latest is None:
+    """What the structure's self-diagnoses ask for now, read from the list page's selector
+    (one query): criteria left to answer or a complete draft to submit (shown to everyone
+    of the structure: readers see what their team has to do), a submission to confirm
+    (expert), a reopening request to decide (expert, federation)."""
+    if not access.can_view_autodiagnostic(user, structure):
+        return
+    autodiagnostics = list(selectors.autodiagnostics_list())
+    if not autodiagnostics:
         if access.can_manage_autodiagnostic(user, structure):
             yield Todo(
                 _("Ouvrir le premier autodiagnostic"),
@@ -29,62 +42,79 @@ def structure_todos(user, structure):
                 group=_(GROUP),
             )
         return
-    if latest.statut == Autodiagnostic.Statut.BROUILLON and access.can_answer_autodiagnostic(
-        user, structure
-    ):
-        missing = latest.reponses.filter(valeur__isnull=True).count()
-        if missing:
+    for ad in autodiagnostics:
+        answer_url = structure_url(structure, "diagnostics:answer", ad.pk)
+        if ad.statut == Statut.BROUILLON:
+            missing = ad.nb_criteres - ad.nb_repondus
+            if missing:
+                yield Todo(
+                    ngettext(
+                        "%(n)s critère à renseigner (autodiagnostic %(annee)s)",
+                        "%(n)s critères à renseigner (autodiagnostic %(annee)s)",
+                        missing,
+                    )
+                    % {"n": missing, "annee": ad.annee},
+                    answer_url,
+                    count=missing,
+                    group=_(GROUP),
+                )
+            else:
+                yield Todo(
+                    _("Autodiagnostic %(annee)s complet : à soumettre à l'expert")
+                    % {"annee": ad.annee},
+                    answer_url,
+                    count=1,
+                    kind="warning",
+                    group=_(GROUP),
+                )
+        elif ad.statut == Statut.SOUMIS and access.can_confirm_autodiagnostic(user, structure):
+            left = ad.nb_criteres - ad.nb_confirmes
             yield Todo(
-                ngettext("%(n)s critère à renseigner", "%(n)s critères à renseigner", missing)
-                % {"n": missing},
-                structure_url(structure, "diagnostics:answer", latest.pk),
-                count=missing,
+                ngettext(
+                    "%(n)s critère à confirmer (autodiagnostic %(annee)s)",
+                    "%(n)s critères à confirmer (autodiagnostic %(annee)s)",
+                    left,
+                )
+                % {"n": left, "annee": ad.annee},
+                structure_url(structure, "diagnostics:confirmation", ad.pk),
+                count=left,
+                kind="warning",
                 group=_(GROUP),
             )
-    if latest.statut == Autodiagnostic.Statut.SOUMIS and access.can_confirm_autodiagnostic(
-        user, structure
-    ):
-        yield Todo(
-            _("Autodiagnostic %(annee)s à confirmer") % {"annee": latest.annee},
-            structure_url(structure, "diagnostics:confirmation", latest.pk),
-            kind="warning",
-            group=_(GROUP),
-        )
-    if (
-        latest.statut == Autodiagnostic.Statut.REOUVERTURE_DEMANDEE
-        and access.can_reopen_autodiagnostic(user, structure)
-    ):
-        yield Todo(
-            _("Réouverture demandée (autodiagnostic %(annee)s)") % {"annee": latest.annee},
-            structure_url(structure, "diagnostics:answer", latest.pk),
-            kind="warning",
-            group=_(GROUP),
-        )
+        elif ad.statut == Statut.REOUVERTURE_DEMANDEE and access.can_reopen_autodiagnostic(
+            user, structure
+        ):
+            yield Todo(
+                _("Réouverture demandée (autodiagnostic %(annee)s)") % {"annee": ad.annee},
+                answer_url,
+                count=1,
+                kind="warning",
+                group=_(GROUP),
+            )
 
 
 def todos_for(user):
-    """The expert's queue on the network home page: one to-do per self-diagnosis to confirm."""
+    """The expert's queue on the network home page: one to-do per self-diagnosis to confirm
+    or reopening to decide, across every structure they follow (``selectors.expert_queue``,
+    the queue page's selector)."""
     if not access.is_expert(user):
         return
     for entry in selectors.expert_queue(user):
-        name = (
-            "diagnostics:confirmation"
-            if entry.statut == Autodiagnostic.Statut.SOUMIS
-            else "diagnostics:answer"
-        )
-        yield Todo(
-            _(
-                "%(structure)s : autodiagnostic %(annee)s — %(statut)s (%(faits)s/%(total)s confirmés)"
+        if entry.statut == Statut.SOUMIS:
+            left = entry.nb_criteres - entry.nb_confirmes
+            label = ngettext(
+                "%(structure)s : %(n)s critère à confirmer (autodiagnostic %(annee)s)",
+                "%(structure)s : %(n)s critères à confirmer (autodiagnostic %(annee)s)",
+                left,
+            ) % {"structure": entry.structure.nom, "n": left, "annee": entry.annee}
+            url = structure_url(
+                entry.structure, "diagnostics:confirmation", entry.autodiagnostic_id
             )
-            % {
+        else:
+            left = 1
+            label = _("%(structure)s : réouverture demandée (autodiagnostic %(annee)s)") % {
                 "structure": entry.structure.nom,
                 "annee": entry.annee,
-                "statut": entry.statut_label,
-                "faits": entry.nb_confirmes,
-                "total": entry.nb_criteres,
-            },
-            structure_url(entry.structure, name, entry.autodiagnostic_id),
-            count=1,
-            kind="warning",
-            group=_(GROUP),
-        )
+            }
+            url = structure_url(entry.structure, "diagnostics:answer", entry.autodiagnostic_id)
+        yield Todo(label, url, count=left, kind="warning", group=_(GROUP))

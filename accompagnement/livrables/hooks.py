@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accompagnement.livrables import selectors
 from accompagnement.livrables.models import LivrableVersion
 from core.hooks import MenuEntry, Todo
 from core.routing import structure_url
 from tenants import access
 
 GROUP = "Livrables"
+Statut = LivrableVersion.Statut
 
 
 def structure_menu(user, structure):
@@ -18,37 +20,33 @@ def structure_menu(user, structure):
 
 
 def structure_todos(user, structure):
-    """Drafts to submit and versions to rework (director/référent); versions to decide (expert)."""
+    """Deliverables to redo or to submit (everyone of the structure sees what the team has
+    to do), deliverables to decide (the structure's expert); judged on each deliverable's
+    latest version, in one query."""
+    if not access.can_view_structure(user, structure):
+        return
     url = structure_url(structure, "livrables:list")
-    if access.can_submit_livrable(user, structure):
-        counts = {
-            statut: LivrableVersion.objects.filter(statut=statut).count()
-            for statut in (LivrableVersion.Statut.BROUILLON, LivrableVersion.Statut.A_REPRENDRE)
-        }
-        if counts["brouillon"]:
-            n = counts["brouillon"]
-            yield Todo(
-                ngettext("%(n)s livrable à soumettre", "%(n)s livrables à soumettre", n) % {"n": n},
-                url,
-                count=n,
-                group=_(GROUP),
-            )
-        if counts["a_reprendre"]:
-            n = counts["a_reprendre"]
-            yield Todo(
-                ngettext("%(n)s livrable à reprendre", "%(n)s livrables à reprendre", n) % {"n": n},
-                url,
-                count=n,
-                kind="warning",
-                group=_(GROUP),
-            )
-    if access.can_decide_livrable(user, structure):
-        n = LivrableVersion.objects.filter(statut=LivrableVersion.Statut.SOUMIS).count()
-        if n:
-            yield Todo(
-                ngettext("%(n)s livrable à valider", "%(n)s livrables à valider", n) % {"n": n},
-                url,
-                count=n,
-                kind="warning",
-                group=_(GROUP),
-            )
+    counts = selectors.current_status_counts()
+    if n := counts.get(Statut.A_REPRENDRE, 0):
+        yield Todo(
+            ngettext("%(n)s livrable à reprendre", "%(n)s livrables à reprendre", n) % {"n": n},
+            url,
+            count=n,
+            kind="warning",
+            group=_(GROUP),
+        )
+    if n := counts.get(Statut.BROUILLON, 0):
+        yield Todo(
+            ngettext("%(n)s livrable à soumettre", "%(n)s livrables à soumettre", n) % {"n": n},
+            url,
+            count=n,
+            group=_(GROUP),
+        )
+    if (n := counts.get(Statut.SOUMIS, 0)) and access.can_decide_livrable(user, structure):
+        yield Todo(
+            ngettext("%(n)s livrable à valider", "%(n)s livrables à valider", n) % {"n": n},
+            url,
+            count=n,
+            kind="warning",
+            group=_(GROUP),
+        )

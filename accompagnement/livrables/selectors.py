@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 
 from accompagnement.groupes.models import SoumissionLivrable
 from accompagnement.livrables.models import Livrable, LivrableTransition, LivrableVersion
@@ -13,6 +13,20 @@ def livrables_of_structure() -> QuerySet[Livrable]:
     """The current schema's deliverables with their versions (newest first)."""
     return Livrable.objects.select_related("type_livrable").prefetch_related(
         Prefetch("versions", queryset=LivrableVersion.objects.order_by("-numero"))
+    )
+
+
+def current_status_counts() -> dict[str, int]:
+    """How many deliverables stand at each status, judged on their latest version (a
+    version sent back and already replaced by a new one is no longer "à reprendre");
+    one query."""
+    latest = LivrableVersion.objects.filter(livrable=OuterRef("pk")).order_by("-numero")
+    return dict(
+        Livrable.objects.annotate(statut_courant=Subquery(latest.values("statut")[:1]))
+        .exclude(statut_courant=None)
+        .values_list("statut_courant")
+        .annotate(n=Count("pk"))
+        .values_list("statut_courant", "n")
     )
 
 

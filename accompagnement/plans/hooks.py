@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accompagnement.plans.models import Action
-from accompagnement.plans.selectors import late_q
+from accompagnement.plans import selectors
 from core.hooks import MenuEntry, Todo
 from core.routing import structure_url
 from tenants import access
@@ -18,9 +16,11 @@ def structure_menu(user, structure):
 
 
 def structure_todos(user, structure):
-    if not access.can_edit_plan(user, structure):
+    """Late actions (the plan page's count), for everyone of the structure: readers see
+    what their team has to catch up on."""
+    if not access.can_view_structure(user, structure):
         return
-    n = Action.objects.filter(late_q(timezone.localdate())).count()
+    n = selectors.late_count()
     if n:
         yield Todo(
             ngettext("%(n)s action en retard", "%(n)s actions en retard", n) % {"n": n},

@@ -20,6 +20,11 @@ def late_q(today: datetime.date) -> Q:
     return Q(echeance__lt=today, statut__in=OPEN)
 
 
+def late_count(today: datetime.date | None = None) -> int:
+    """How many of the structure's actions are late (the plan page's count, the to-dos')."""
+    return Action.objects.filter(late_q(today or timezone.localdate())).count()
+
+
 @dataclass
 class PlanFilters:
     statut: str = ""
@@ -108,7 +113,7 @@ def plan_page(filters: PlanFilters, *, today: datetime.date | None = None) -> Pl
         actions=actions,
         counts=counts,
         taux=scoring.completion_rate_from_counts(counts),
-        late_count=Action.objects.filter(late_q(today)).count(),
+        late_count=late_count(today),
         politique=politique,
         axes=list(politique.axes.all()) if politique else [],
     )

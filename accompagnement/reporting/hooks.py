@@ -1,11 +1,17 @@
 """Network menu entries and to-dos of reporting (campaigns, dashboards, UT reviews)."""
 
-from django.utils.translation import gettext as _
+from urllib.parse import urlencode
 
-from accompagnement.reporting import selectors
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accompagnement.reporting import todos
 from core.hooks import MenuEntry, Todo
 from core.routing import network_url
 from tenants import access
+
+GROUP = "Bilans semestriels"
 
 
 def network_menu(user):
@@ -16,12 +22,49 @@ def network_menu(user):
 
 
 def todos_for(user):
-    drafts = selectors.bilans_territoire_visible_to(user).filter(statut="brouillon").count()
-    if drafts:
+    """A pilot's territorial reviews to write and submit; for pilots and the federation
+    admin, the structures whose review is late, per campaign."""
+    today = timezone.localdate()
+    for due in todos.bilans_territoire_due(user):
+        values = {
+            "campagne": due.campagne.libelle,
+            "territoire": due.territoire.nom,
+            "date": formats.date_format(due.campagne.echeance, "SHORT_DATE_FORMAT"),
+        }
+        if due.bilan is None:
+            label = _("Bilan %(campagne)s de %(territoire)s à ouvrir et remettre avant le %(date)s")
+            url = network_url("reporting:campagnes")
+        else:
+            label = _(
+                "Bilan %(campagne)s de %(territoire)s à terminer et soumettre avant le %(date)s"
+            )
+            url = network_url("reporting:bilan-territoire", due.bilan.pk)
         yield Todo(
-            _("%(n)s bilan(s) de territoire à soumettre") % {"n": drafts},
-            network_url("reporting:campagnes"),
-            count=drafts,
-            kind="warning",
-            group=_("Bilans semestriels"),
+            label % values,
+            url,
+            count=1,
+            kind="late" if due.campagne.echeance < today else "warning",
+            group=_(GROUP),
         )
+    for late in todos.late_reviews(user, today=today):
+        params = {"campagne": late.scope.campagne.pk}
+        if late.scope.territoire is not None:
+            params["territoire"] = late.scope.territoire.pk
+        yield Todo(
+            ngettext(
+                "%(campagne)s : %(n)s structure n'a pas remis son bilan (échéance dépassée)",
+                "%(campagne)s : %(n)s structures n'ont pas remis leur bilan (échéance dépassée)",
+                late.count,
+            )
+            % {"campagne": _scope_label(late.scope), "n": late.count},
+            network_url("reporting:tableau-de-bord") + "?" + urlencode(params),
+            count=late.count,
+            kind="late",
+            group=_(GROUP),
+        )
+
+
+def _scope_label(scope) -> str:
+    if scope.territoire is None:
+        return scope.campagne.libelle
+    return f"{scope.campagne.libelle} · {scope.territoire.nom}"

@@ -215,7 +215,7 @@ def test_expert_home_lists_the_submitted_self_diagnosis(autodiagnostic, frame, c
     services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=network.user("referent"))
     connection.set_schema_to_public()
     html = client_for(network.user("expert")).get("/").content.decode()
-    assert "Structure Alpha : autodiagnostic 2016" in html
+    assert "Structure Alpha : 6 critères à confirmer (autodiagnostic 2016)" in html
     assert f"/s/alpha/autodiagnostics/{autodiagnostic.pk}/confirmation/" in html
     assert (
         "autodiagnostic 2016"

@@ -1,0 +1,151 @@
+"""Home "À faire maintenant": each role's home lists what the data says they must do now.
+
+The situation is built through the services (a self-diagnosis in progress and one
+submitted, a late action, a deliverable sent back and one to decide, a campaign past its
+deadline) and the rendered home page of each role is read.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from accompagnement.diagnostics import services as diagnostics_services
+from accompagnement.livrables import services as livrables_services
+from accompagnement.plans import services as plans_services
+from accompagnement.reporting.models import Campagne
+from tests.accompagnement.conftest import pdf_file
+from tests.diagnostics.factories import build_frame
+
+EMPTY = "Rien à faire pour l'instant"
+
+
+@pytest.fixture
+def situation(network, types_livrable):
+    structure = network.structure
+    referent, expert = network.user("referent"), network.user("expert")
+    frame = build_frame([(2, 1), (1, 2)])  # 6 criteria
+    today = timezone.localdate()
+    Campagne.objects.create(
+        libelle="S1 test",
+        semestre=1,
+        annee=today.year,
+        echeance=today - datetime.timedelta(days=5),
+        territoire=None,
+    )
+    connection.set_tenant(structure)
+    try:
+        first = diagnostics_services.create_autodiagnostic(
+            structure=structure, version=frame.version, annee=2024, user=referent
+        )
+        for reponse in first.reponses.all():
+            diagnostics_services.save_answer(
+                reponse=reponse,
+                valeur="C",
+                commentaire="",
+                expected_revision=reponse.revision,
+                user=referent,
+            )
+        diagnostics_services.submit_autodiagnostic(autodiagnostic=first, user=referent)
+        reponse = first.reponses.order_by("pk").first()
+        diagnostics_services.confirm_criterion(reponse=reponse, expert=expert)
+        second = diagnostics_services.create_autodiagnostic(
+            structure=structure,
+            version=build_frame([(3, 2), (2, 2)]).version,  # 9 criteria, none answered
+            annee=2025,
+            user=referent,
+        )
+        plans_services.create_action(
+            structure=structure,
+            user=referent,
+            titre="Écrire la procédure d'accueil",
+            echeance=today - datetime.timedelta(days=3),
+        )
+        redo = livrables_services.create_livrable(
+            structure=structure, user=referent, type_livrable=types_livrable["livret-accueil"]
+        )
+        version = livrables_services.upload_version(
+            structure=structure, user=referent, livrable=redo, fichier=pdf_file()
+        )
+        livrables_services.submit_version(structure=structure, user=referent, version=version)
+        livrables_services.decide_version(
+            structure=structure, user=expert, version=version, valide=False, commentaire="Daté ?"
+        )
+        pending = livrables_services.create_livrable(
+            structure=structure, user=referent, type_livrable=types_livrable["devis"]
+        )
+        version = livrables_services.upload_version(
+            structure=structure, user=referent, livrable=pending, fichier=pdf_file()
+        )
+        livrables_services.submit_version(structure=structure, user=referent, version=version)
+    finally:
+        connection.set_schema_to_public()
+    return {"first": first, "second": second}
+
+
+STAFF_ITEMS = [
+    "9 critères à renseigner (autodiagnostic 2025)",
+    "1 action en retard",
+    "1 livrable à reprendre",
+    "Bilan S1 test à remettre : échéance dépassée",
+]
+
+
+@pytest.mark.parametrize("role", ["directeur", "referent", "contributeur", "lecteur"])
+def test_structure_staff_home_lists_their_structure_to_dos(
+    role, network, situation, client_for, django_assert_max_num_queries
+):
+    client = client_for(network.user(role))
+    with django_assert_max_num_queries(20):
+        page = client.get("/").content.decode()
+    assert EMPTY not in page
+    for item in STAFF_ITEMS:
+        assert item in page, item
+    assert "Structure Alpha · Autodiagnostic" in page
+    # Links lead to the pages that show the same figures.
+    assert f'href="/s/alpha/autodiagnostics/{situation["second"].pk}/"' in page
+    assert 'href="/s/alpha/plan/?en_retard=1"' in page
+    # The expert's work is not staff's to-do.
+    assert "à confirmer" not in page and "livrable à valider" not in page
+    # Same list on the structure's own home.
+    structure_page = client.get("/s/alpha/").content.decode()
+    for item in STAFF_ITEMS:
+        assert item in structure_page, item
+
+
+def test_expert_home_lists_confirmations_and_deliverables_to_decide(network, situation, client_for):
+    page = client_for(network.user("expert")).get("/").content.decode()
+    assert "Structure Alpha : 5 critères à confirmer (autodiagnostic 2024)" in page
+    assert f"/s/alpha/autodiagnostics/{situation['first'].pk}/confirmation/" in page
+    assert "1 livrable à valider" in page
+    assert "9 critères à renseigner" not in page
+
+
+def test_pilot_home_lists_the_ut_review_and_late_structures(network, situation, client_for):
+    page = client_for(network.user("pilote")).get("/").content.decode()
+    assert "Bilan S1 test de UT Test à ouvrir et remettre avant le" in page
+    assert "S1 test · UT Test : 1 structure n&#x27;a pas remis son bilan" in page
+    # The other territory's pilot sees their own territory, never ours.
+    other = client_for(network.user("pilote_autre")).get("/").content.decode()
+    assert "UT Test" not in other
+    assert "Bilan S1 test de UT Autre" in other
+
+
+def test_federation_home_lists_late_reviews_network_wide(network, situation, client_for):
+    page = client_for(network.user("federation")).get("/").content.decode()
+    assert "S1 test : 2 structures n&#x27;ont pas remis leur bilan" in page
+
+
+def test_other_structure_staff_sees_none_of_ours(network, situation, client_for):
+    page = client_for(network.user("directeur_autre")).get("/").content.decode()
+    assert "Structure Alpha" not in page
+    assert "critères à renseigner" not in page and "livrable" not in page
+
+
+def test_up_to_date_structure_says_so(network, client_for):
+    page = client_for(network.user("lecteur")).get("/").content.decode()
+    assert "Ouvrir le premier autodiagnostic" not in page  # a reader does not open one
+    assert EMPTY in page
