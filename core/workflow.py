@@ -102,7 +102,8 @@ class Workflow:
         self.states: dict[str, Any] = {str(code): label for code, label in states}
         self.moves: dict[str, Move] = {}
         for move in moves:
-            unknown = (set(move.sources) | {move.target}) - set(self.states)
+            # "" stands for a new object: a move from "" creates it (``apply`` saves it).
+            unknown = (set(move.sources) | {move.target}) - set(self.states) - {""}
             if unknown or move.name in self.moves:
                 raise ValueError(f"{name}: move {move.name!r} is badly declared ({unknown})")
             self.moves[move.name] = move
@@ -188,7 +189,7 @@ class Workflow:
         source state, the actor's right, the guards and the comment; writes the status and
         one log row. Call it inside a transaction with the row locked. ``extra_fields`` are
         saved along (fields the service changed on ``obj`` for this move)."""
-        source = str(getattr(obj, self.field))
+        source = str(getattr(obj, self.field) or "")
         if name is not None:
             move: Move | None = self.moves[name]
             if move is not None and source not in move.sources:
@@ -242,7 +243,10 @@ class Workflow:
             fields.append(cleared)
         if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
             fields.append("updated_at")
-        obj.save(update_fields=list(dict.fromkeys(fields)))
+        if obj._state.adding:
+            obj.save()  # a move from "" creates the object
+        else:
+            obj.save(update_fields=list(dict.fromkeys(fields)))
         self._log(obj, source, move.target, user, commentaire, move.name)
         self.notify(obj, structure)
         return obj

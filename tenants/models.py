@@ -392,7 +392,7 @@ class ImportStructures(models.Model):
 
     Rows are validated before anything is created (``erreurs``); valid rows are kept in
     ``lignes`` for the Celery task, which provisions them and advances ``faits``. The
-    statut follows ``tenants.structure_import.TRANSITIONS``.
+    statut follows ``tenants.workflow.IMPORT``.
     """
 
     class Statut(models.TextChoices):

@@ -33,11 +33,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core import jobs
+from core.actors import SYSTEM
 from core.errors import BusinessError
 from tenants import access, audit, services
 from tenants.errors import TenantsError
@@ -45,20 +45,14 @@ from tenants.models import (
     AuditLog,
     GroupeTravail,
     ImportStructures,
-    ImportTransition,
     Structure,
     Territoire,
     User,
 )
+from tenants.workflow import IMPORT
 
 Statut = ImportStructures.Statut
 JOB_KIND = "structure_import"
-# The import's workflow, declared once: from → allowed targets.
-TRANSITIONS: dict[str | None, set[str]] = {
-    None: {Statut.REJETE, Statut.EN_ATTENTE},
-    Statut.EN_ATTENTE: {Statut.EN_COURS},
-    Statut.EN_COURS: {Statut.TERMINE, Statut.ECHOUE},
-}
 
 REQUIRED = ("nom", "type", "territoire")
 OPTIONAL = (
@@ -410,25 +404,10 @@ def _territoires_by_key() -> dict[str, Territoire]:
 # --- Workflow -----------------------------------------------------------------------------
 
 
-def _transition(
-    record: ImportStructures, to: str, *, by: User | None = None, comment: str = ""
-) -> None:
-    current = record.statut or None
-    if to not in TRANSITIONS.get(current, set()):
-        raise BusinessError(
-            TenantsError.IMPORT_TRANSITION, _("Transition d'import impossible."), status=409
-        )
-    record.statut = to
-    if to in (Statut.TERMINE, Statut.ECHOUE, Statut.REJETE):
-        record.finished_at = timezone.now()
-    record.save()
-    ImportTransition.objects.create(
-        import_structures=record,
-        from_statut=current or "",
-        to_statut=to,
-        user=by,
-        commentaire=comment,
-    )
+def _transition(record: ImportStructures, to: str, *, actor: Any, comment: str = "") -> None:
+    """Move the import along its workflow (``tenants.workflow.IMPORT``); the background
+    job's moves run as ``SYSTEM``."""
+    IMPORT.apply(record, to=to, actor=actor, commentaire=comment)
 
 
 # --- Services -----------------------------------------------------------------------------
@@ -450,7 +429,7 @@ def start_structure_import(*, name: str, content: bytes, user: User) -> ImportSt
         erreurs=validation.erreurs,
         total=0 if validation.erreurs else len(validation.lignes),
     )
-    _transition(record, Statut.REJETE if validation.erreurs else Statut.EN_ATTENTE, by=user)
+    _transition(record, Statut.REJETE if validation.erreurs else Statut.EN_ATTENTE, actor=user)
     if not validation.erreurs:
         jobs.submit(
             kind=JOB_KIND,
@@ -492,7 +471,7 @@ def run_structure_import(
     with transaction.atomic():
         record = ImportStructures.objects.select_for_update().get(pk=import_id)
         if record.statut == Statut.EN_ATTENTE:
-            _transition(record, Statut.EN_COURS)
+            _transition(record, Statut.EN_COURS, actor=SYSTEM)
         elif record.statut != Statut.EN_COURS:
             return record
     if record.message:  # a failure was being undone when the previous run stopped
@@ -511,7 +490,7 @@ def run_structure_import(
                 return locked
             created = list(locked.structures_creees)
             if len(created) >= total:
-                _transition(locked, Statut.TERMINE)
+                _transition(locked, Statut.TERMINE, actor=SYSTEM)
                 audit.record(
                     action=AuditLog.Action.STRUCTURE_IMPORT,
                     actor=locked.auteur,
@@ -565,5 +544,5 @@ def _undo(record: ImportStructures) -> ImportStructures:
                 faits=len(remaining), structures_creees=remaining
             )
     record.refresh_from_db()
-    _transition(record, Statut.ECHOUE, comment=record.message)
+    _transition(record, Statut.ECHOUE, actor=SYSTEM, comment=record.message)
     return record
