@@ -10,7 +10,6 @@ moves the row's progress to "prêt".
 from __future__ import annotations
 
 import hashlib
-import io
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -84,24 +83,24 @@ def build_xlsx(autodiagnostic: Autodiagnostic) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    from core.xlsx import append_row, to_bytes
+
     _view, rows = _rows(autodiagnostic)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = f"Autodiagnostic {autodiagnostic.annee}"
-    sheet.append(XLSX_COLUMNS)
+    append_row(sheet, XLSX_COLUMNS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     for column, width in zip("ABCDEFGHI", (10, 60, 30, 8, 18, 18, 40, 40, 10), strict=True):
         sheet.column_dimensions[column].width = width
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return to_bytes(workbook)
 
 
 def _bars(items: list[tuple[str, float | None, float | None]]) -> dict:

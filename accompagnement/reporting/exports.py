@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from openpyxl import Workbook
 
 from accompagnement.reporting.indicators import CRITERES_EFFECTIVITE
+from core.xlsx import append_row, to_bytes
 
 
 def _pct(value):
@@ -18,7 +17,8 @@ def consolidation_xlsx(data: dict, rows: list[dict]) -> bytes:
     sheet = workbook.active
     sheet.title = "Structures"
     theme_codes = [theme["code"] for theme in data["themes"]]
-    sheet.append(
+    append_row(
+        sheet,
         [
             "Structure",
             "Taux déclaré %",
@@ -34,10 +34,11 @@ def consolidation_xlsx(data: dict, rows: list[dict]) -> bytes:
             "En retard",
             *[f"Thème {code} déclaré %" for code in theme_codes],
             *[f"Critère {code}" for code in CRITERES_EFFECTIVITE],
-        ]
+        ],
     )
     for row in rows:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row["structure_nom"],
                 _pct(row["taux_declare"]),
@@ -53,29 +54,30 @@ def consolidation_xlsx(data: dict, rows: list[dict]) -> bytes:
                 row["en_retard"],
                 *[_pct(row["themes"].get(code, {}).get("declare")) for code in theme_codes],
                 *[row["criteres_cibles"].get(code) for code in CRITERES_EFFECTIVITE],
-            ]
+            ],
         )
     themes = workbook.create_sheet("Thèmes")
-    themes.append(["Thème", "Intitulé", "Déclaré %", "Confirmé %", "Écart (points)"])
+    append_row(themes, ["Thème", "Intitulé", "Déclaré %", "Confirmé %", "Écart (points)"])
     for theme in data["themes"]:
-        themes.append(
+        append_row(
+            themes,
             [
                 theme["code"],
                 theme["titre"],
                 _pct(theme["declare"]),
                 _pct(theme["confirme"]),
                 _pct(theme["ecart"]),
-            ]
+            ],
         )
     families = workbook.create_sheet("Indicateurs")
-    families.append(["Famille", "Indicateur", "Valeur"])
+    append_row(families, ["Famille", "Indicateur", "Valeur"])
     for family, values in data["familles"].items():
         for name, value in values.items():
             if isinstance(value, dict):
                 for code, share in value.items():
-                    families.append([family, f"{name} {code}", _pct(share)])
+                    append_row(families, [family, f"{name} {code}", _pct(share)])
             else:
-                families.append([family, name, _pct(value) if isinstance(value, float) else value])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+                append_row(
+                    families, [family, name, _pct(value) if isinstance(value, float) else value]
+                )
+    return to_bytes(workbook)

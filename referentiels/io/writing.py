@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from decimal import Decimal
 from typing import Any
@@ -197,26 +196,21 @@ def _cell(value: Any, column: str) -> Any:
     return value
 
 
-def _write_row(sheet, values: list[Any]) -> None:
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str) and cell.value.startswith("="):
-            cell.data_type = "s"  # text, never a formula (no injection through a cell)
-
-
 def _xlsx(document: dict[str, Any]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    from core.xlsx import append_row, to_bytes
+
     workbook = Workbook()
     info = workbook.active
     info.title = reading.SHEET_INFO
-    _write_row(info, ["champ", "valeur"])
-    _write_row(info, ["format", document["format"]])
+    append_row(info, ["champ", "valeur"])
+    append_row(info, ["format", document["format"]])
     for section in ("referentiel", "version", "echelle"):
         for key, value in document[section].items():
             if key != "valeurs":
-                _write_row(info, [f"{section}.{key}", _cell(value, key)])
+                append_row(info, [f"{section}.{key}", _cell(value, key)])
     tables = (
         (reading.SHEET_ECHELLE, reading.VALEUR_COLUMNS, document["echelle"]["valeurs"]),
         (reading.SHEET_NOEUDS, reading.NOEUD_COLUMNS, document["noeuds"]),
@@ -225,9 +219,9 @@ def _xlsx(document: dict[str, Any]) -> bytes:
     )
     for title, columns, rows in tables:
         sheet = workbook.create_sheet(title)
-        _write_row(sheet, list(columns))
+        append_row(sheet, list(columns))
         for row in rows:
-            _write_row(sheet, [_cell(row.get(column), column) for column in columns])
+            append_row(sheet, [_cell(row.get(column), column) for column in columns])
     for sheet in workbook.worksheets:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
@@ -237,6 +231,4 @@ def _xlsx(document: dict[str, Any]) -> bytes:
             sheet.column_dimensions[letter].width = 18 if letter in "ABCD" else 40
             for cell in column[1:]:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return to_bytes(workbook)
