@@ -55,6 +55,7 @@ RELEASE = os.environ.get("RELEASE", "")
 # Public schema: the network (users, territories, groups, structures, frames, reporting).
 SHARED_APPS = [
     "django_tenants",
+    "platform",  # the wiring: loads the Celery app when Django is ready
     "core",
     "tenants",
     "django.contrib.contenttypes",
