@@ -21,6 +21,13 @@ from core.errors import BusinessError
 from referentiels import purge
 from referentiels.errors import ReferentielError
 
+# ``options.taux_module``: the definition of the module rate shown as the headline — the
+# mean over every criterion ("moyenne_criteres", the default) or the mean of the theme
+# rates ("moyenne_themes", as the launch deck computes its 79 %). Both are always computed
+# and shown (``accompagnement.diagnostics.scoring``).
+MODULE_HEADLINE_OPTION = "taux_module"
+MODULE_HEADLINES = ("moyenne_criteres", "moyenne_themes")
+
 # Fields of a non-draft version that its workflow may still write (everything else is frozen).
 VERSION_LIFECYCLE_FIELDS = frozenset({"statut", "published_at", "archived_at", "utilisee"})
 
@@ -191,6 +198,12 @@ class ReferentielVersion(models.Model):
     def level_ladder(self) -> bool:
         """'Échelle par niveau': level-2 criteria of a theme open once level 1 is confirmed."""
         return bool(self.options.get("echelle_par_niveau"))
+
+    @property
+    def module_headline(self) -> str:
+        """Which module rate is the headline: "moyenne_criteres" or "moyenne_themes"."""
+        value = (self.options or {}).get(MODULE_HEADLINE_OPTION)
+        return value if value in MODULE_HEADLINES else MODULE_HEADLINES[0]
 
 
 class EchelleCotation(VersionContentMixin, models.Model):

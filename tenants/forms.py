@@ -124,23 +124,11 @@ class StructureForm(forms.ModelForm):
         self.fields["slug"].required = False
         if territoires is not None:
             self.fields["territoire"].queryset = territoires
-            self.fields["groupes"].queryset = GroupeTravail.objects.filter(
-                territoire__in=territoires
-            )
+            # A group may gather structures of several territories: any group is offered.
+            self.fields["groupes"].queryset = GroupeTravail.objects.select_related("territoire")
         if self.instance.pk:
             self.fields["slug"].disabled = True
 
-    def clean(self):
-        data = super().clean()
-        territoire = data.get("territoire")
-        for groupe in data.get("groupes") or []:
-            if groupe.territoire_id != getattr(territoire, "pk", None):
-                self.add_error(
-                    "groupes",
-                    _("Un groupe de travail doit appartenir au territoire de la structure."),
-                )
-                break
-        return data
 
     def validate_unique(self):
         """Uniqueness is checked by the service (with the schema name)."""

@@ -90,7 +90,9 @@ class Territoire(models.Model):
 
 
 class GroupeTravail(models.Model):
-    """A collective working group of a territory, led by its expert(s)."""
+    """A collective working group led by its expert(s). ``territoire`` is its home
+    territory (whose pilots organise it); its member structures may belong to other
+    territories — the launch deck's network has 7 groups over 9 territories."""
 
     territoire = models.ForeignKey(
         Territoire, on_delete=models.PROTECT, related_name="groupes", verbose_name=_("territoire")

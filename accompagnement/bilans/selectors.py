@@ -7,21 +7,21 @@ Computation is in the pure modules ``reporting.indicators`` and ``diagnostics.sc
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from accompagnement.bilans.models import BilanStructure
-from accompagnement.diagnostics.models import Autodiagnostic, Reponse
-from accompagnement.diagnostics.scoring import Cotation, CriterionInput
+from accompagnement.diagnostics.models import Autodiagnostic
+from accompagnement.diagnostics.scoring import CriterionInput
+from accompagnement.diagnostics.scoring_inputs import scoring_inputs
 from accompagnement.livrables.models import LivrableVersion
 from accompagnement.plans.models import Action
 from accompagnement.registres.models import EnqueteSatisfaction, NombreClients, Reclamation
 from accompagnement.reporting import indicators
 from accompagnement.reporting.models import Campagne
-from referentiels.models import Critere
+from core.semesters import semester_bounds
 from tenants.models import Structure
 
 # Best status first: the self-diagnosis of a year that counts for that year's rate.
@@ -47,16 +47,12 @@ def campagnes_for_structure(structure: Structure):
     )
 
 
-def semester_bounds(campagne: Campagne) -> tuple[datetime.date, datetime.date]:
-    if campagne.semestre == 1:
-        return datetime.date(campagne.annee, 1, 1), datetime.date(campagne.annee, 6, 30)
-    return datetime.date(campagne.annee, 7, 1), datetime.date(campagne.annee, 12, 31)
-
-
 def _autodiagnostics_by_year(max_year: int) -> dict[int, Autodiagnostic]:
     chosen: dict[int, Autodiagnostic] = {}
-    for autodiagnostic in Autodiagnostic.objects.filter(annee__lte=max_year).order_by(
-        "-created_at"
+    for autodiagnostic in (
+        Autodiagnostic.objects.filter(annee__lte=max_year)
+        .select_related("version")
+        .order_by("-created_at")
     ):
         current = chosen.get(autodiagnostic.annee)
         if current is None or _STATUS_RANK.get(autodiagnostic.statut, 9) < _STATUS_RANK.get(
@@ -66,47 +62,13 @@ def _autodiagnostics_by_year(max_year: int) -> dict[int, Autodiagnostic]:
     return chosen
 
 
-def _cotation(valeur) -> Cotation | None:
-    return None if valeur is None else Cotation(poids=float(valeur.poids), exclue=valeur.exclue)
-
-
 def diagnosis_items(
     autodiagnostics: list[Autodiagnostic], structure_type: str
 ) -> dict[int, list[CriterionInput]]:
     """Per self-diagnosis id: every applicable criterion of its frame version with the
-    declared and confirmed values (criteria left unanswered count as unanswered)."""
-    if not autodiagnostics:
-        return {}
-    version_ids = {a.version_id for a in autodiagnostics}
-    criteres = defaultdict(list)
-    for critere in (
-        Critere.objects.filter(version_id__in=version_ids).select_related("theme").order_by("ordre")
-    ):
-        if critere.applies_to(structure_type):
-            criteres[critere.version_id].append(critere)
-    answers: dict[tuple[int, int], Reponse] = {
-        (r.autodiagnostic_id, r.critere_id): r
-        for r in Reponse.objects.filter(
-            autodiagnostic__in=[a.pk for a in autodiagnostics]
-        ).select_related("valeur", "confirmation__valeur")
-    }
-    result = {}
-    for autodiagnostic in autodiagnostics:
-        items = []
-        for critere in criteres[autodiagnostic.version_id]:
-            reponse = answers.get((autodiagnostic.pk, critere.pk))
-            confirmation = getattr(reponse, "confirmation", None) if reponse else None
-            items.append(
-                CriterionInput(
-                    critere=critere.code,
-                    theme=critere.theme.code,
-                    niveau=critere.niveau,
-                    declared=_cotation(reponse.valeur) if reponse else None,
-                    confirmed=_cotation(confirmation.valeur) if confirmation else None,
-                )
-            )
-        result[autodiagnostic.pk] = items
-    return result
+    declared and confirmed values, keyed by codes (``diagnostics.scoring_inputs``, the one
+    builder of scoring inputs)."""
+    return scoring_inputs(autodiagnostics, structure_type=structure_type, by_code=True)
 
 
 def theme_titles(autodiagnostics: list[Autodiagnostic]) -> dict[str, str]:
@@ -189,7 +151,7 @@ def participation_rate(structure: Structure, campagne: Campagne) -> float | None
     from accompagnement.groupes.models import AdhesionGroupe, Emargement, ReunionCollective
     from accompagnement.groupes.rates import group_participation, structure_participation
 
-    start, end = semester_bounds(campagne)
+    start, end = semester_bounds(campagne.annee, campagne.semestre)
     end = min(end, timezone.localdate())
     meetings = defaultdict(list)
     for mid, groupe_id, moment in ReunionCollective.objects.filter(
@@ -225,7 +187,8 @@ def review_figures(structure: Structure, campagne: Campagne) -> dict:
     years = sorted(set(chosen) | set(registers) | {year})[-YEARS_SHOWN:]
     per_year = {}
     figures_by_year = {
-        annee: indicators.diagnosis_figures(items_by_diag[a.pk]) for annee, a in chosen.items()
+        annee: indicators.diagnosis_figures(items_by_diag[a.pk], headline=a.version.module_headline)
+        for annee, a in chosen.items()
     }
     for annee in years:
         figures = figures_by_year.get(annee)

@@ -8,16 +8,24 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.db import connection
 from django.db.models import Count, Prefetch, Q
 from django_tenants.utils import schema_context
 
 from accompagnement.diagnostics.models import Autodiagnostic, ExportAutodiagnostic, Preuve, Reponse
 from accompagnement.diagnostics.scoring import (
-    Cotation,
-    CriterionInput,
+    MOYENNE_CRITERES,
+    MOYENNE_THEMES,
     Scores,
     compute_scores,
+    percent,
     themes_all_satisfied,
+)
+from accompagnement.diagnostics.scoring_inputs import (
+    FrameShape,
+    frame_shape,
+    inputs_of,
+    scoring_inputs,
 )
 from referentiels.models import DocumentOutil, Noeud, ReferentielVersion, ValeurEchelle
 from tenants import access
@@ -82,10 +90,6 @@ def criteria_documents(version: ReferentielVersion) -> dict[int, tuple[DocumentO
     return _frozen_documents.__wrapped__(version.pk)
 
 
-def _cotation(valeur: ValeurEchelle | None) -> Cotation | None:
-    return None if valeur is None else Cotation(float(valeur.poids), valeur.exclue)
-
-
 def _reponses(autodiagnostic: Autodiagnostic, *, with_details: bool = False):
     queryset = (
         Reponse.objects.filter(autodiagnostic=autodiagnostic)
@@ -107,17 +111,8 @@ def answer_rows(autodiagnostic: Autodiagnostic) -> list[Reponse]:
     return _reponses(autodiagnostic, with_details=True)
 
 
-def _items(reponses: list[Reponse]) -> list[CriterionInput]:
-    return [
-        CriterionInput(
-            critere=r.critere_id,
-            theme=r.critere.theme_id,
-            niveau=r.critere.niveau,
-            declared=_cotation(r.valeur),
-            confirmed=_cotation(r.confirmation.valeur) if confirmation_of(r) else None,
-        )
-        for r in reponses
-    ]
+def _structure_type() -> str | None:
+    return getattr(connection.tenant, "type", None)
 
 
 def confirmation_of(reponse: Reponse):
@@ -171,7 +166,7 @@ def answer_page(autodiagnostic: Autodiagnostic) -> AnswerPage:
     reponses = _reponses(autodiagnostic, with_details=True)
     valeurs = scale_values(version)
     documents = criteria_documents(version)
-    items = _items(reponses)
+    items = inputs_of(autodiagnostic, structure_type=_structure_type())
     scores = compute_scores(items)
     open_themes = themes_all_satisfied(items, niveau=1) if version.level_ladder else None
     blocks: dict[int, ThemeBlock] = {}
@@ -226,6 +221,27 @@ class ScoresView:
     themes: list[Noeud]
     niveaux: list[int | None]
     reponses: list[Reponse]
+    shape: FrameShape | None = None
+
+    @property
+    def headline(self) -> str:
+        return self.autodiagnostic.version.module_headline
+
+    def node_rows(self) -> list[dict]:
+        """Every node of the frame (any depth, in the tree's order) with its rates."""
+        if self.shape is None:
+            return []
+        scores = self.scores
+        return [
+            {
+                "noeud": node,
+                "declare": scores.declared.by_node.get(node.pk),
+                "confirme": scores.confirmed.by_node.get(node.pk),
+                "ecart": scores.gap_node(node.pk),
+            }
+            for node in self.shape.nodes_in_order()
+            if node.pk in scores.declared.by_node
+        ]
 
 
 def scores_of(autodiagnostic: Autodiagnostic, *, with_details: bool = False) -> ScoresView:
@@ -234,7 +250,15 @@ def scores_of(autodiagnostic: Autodiagnostic, *, with_details: bool = False) -> 
     theme_ids = {r.critere.theme_id for r in reponses}
     themes = list(Noeud.objects.filter(pk__in=theme_ids).order_by("ordre", "pk"))
     niveaux = sorted({r.critere.niveau for r in reponses}, key=lambda n: n or 0)
-    return ScoresView(autodiagnostic, compute_scores(_items(reponses)), themes, niveaux, reponses)
+    items = inputs_of(autodiagnostic, structure_type=_structure_type())
+    return ScoresView(
+        autodiagnostic,
+        compute_scores(items),
+        themes,
+        niveaux,
+        reponses,
+        frame_shape(autodiagnostic.version),
+    )
 
 
 def scores_payload(view: ScoresView, *, fractions: bool = False) -> dict:
@@ -255,6 +279,9 @@ def scores_payload(view: ScoresView, *, fractions: bool = False) -> dict:
             "total": r.total,
         }
 
+    def share(value: float | None) -> float | None:
+        return value if fractions else percent(value)
+
     def points(gap: float | None) -> float | None:
         if gap is None or fractions:
             return gap
@@ -271,6 +298,38 @@ def scores_payload(view: ScoresView, *, fractions: bool = False) -> dict:
             "declare": rate(scores.declared.module),
             "confirme": rate(scores.confirmed.module),
             "ecart": points(scores.gap_module),
+            # The two definitions of the module rate (scoring.py), and the frame's headline.
+            "definition_principale": view.headline,
+            "definitions": {
+                MOYENNE_CRITERES: {
+                    "declare": share(scores.declared.module.rate),
+                    "confirme": share(scores.confirmed.module.rate),
+                    "ecart": points(scores.gap_module),
+                },
+                MOYENNE_THEMES: {
+                    "declare": share(scores.declared.themes_mean),
+                    "confirme": share(scores.confirmed.themes_mean),
+                    "ecart": points(scores.gap_themes_mean),
+                },
+            },
+        },
+        "noeuds": [
+            {
+                "id": row["noeud"].pk,
+                "code": row["noeud"].code,
+                "type": row["noeud"].type,
+                "titre": row["noeud"].titre,
+                "profondeur": row["noeud"].depth,
+                "parent": row["noeud"].parent_id,
+                "declare": rate(row["declare"]),
+                "confirme": rate(row["confirme"]),
+                "ecart": points(row["ecart"]),
+            }
+            for row in view.node_rows()
+        ],
+        "imperatifs": {
+            "declare": scores.declared.imperatives.as_dict(),
+            "confirme": scores.confirmed.imperatives.as_dict(),
         },
         "themes": [
             {
@@ -318,33 +377,15 @@ def scores_payload(view: ScoresView, *, fractions: bool = False) -> dict:
 
 
 def history() -> list[dict]:
-    """Module rates (declared and confirmed) of every self-diagnosis of the structure, by
-    year (oldest first), in one query."""
-    autodiagnostics = {a.pk: a for a in Autodiagnostic.objects.all()}
-    grouped: dict[int, list[CriterionInput]] = defaultdict(list)
-    rows = Reponse.objects.values_list(
-        "autodiagnostic_id",
-        "critere_id",
-        "critere__theme_id",
-        "critere__niveau",
-        "valeur__poids",
-        "valeur__exclue",
-        "confirmation__valeur__poids",
-        "confirmation__valeur__exclue",
+    """Module rates (declared and confirmed, rounded %) of every self-diagnosis of the
+    structure, by year (oldest first): one query for the answers (``scoring_inputs``)."""
+    autodiagnostics = sorted(
+        Autodiagnostic.objects.select_related("version"), key=lambda a: (a.annee, a.created_at)
     )
-    for ad_id, critere, theme, niveau, d_poids, d_exclue, c_poids, c_exclue in rows:
-        grouped[ad_id].append(
-            CriterionInput(
-                critere=critere,
-                theme=theme,
-                niveau=niveau,
-                declared=None if d_poids is None else Cotation(float(d_poids), bool(d_exclue)),
-                confirmed=None if c_poids is None else Cotation(float(c_poids), bool(c_exclue)),
-            )
-        )
+    inputs = scoring_inputs(autodiagnostics)
     result = []
-    for ad in sorted(autodiagnostics.values(), key=lambda a: (a.annee, a.created_at)):
-        scores = compute_scores(grouped.get(ad.pk, []))
+    for ad in autodiagnostics:
+        scores = compute_scores(inputs.get(ad.pk, []))
         result.append(
             {
                 "id": ad.pk,

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from accompagnement.diagnostics import workflow
 from accompagnement.diagnostics.errors import DiagnosticError
 from accompagnement.diagnostics.models import Autodiagnostic, Confirmation, Preuve, Reponse
-from accompagnement.diagnostics.scoring import Cotation, CriterionInput, themes_all_satisfied
+from accompagnement.diagnostics.scoring import themes_all_satisfied
+from accompagnement.diagnostics.scoring_inputs import inputs_of
 from accompagnement.plans import services as plans_services
 from accompagnement.plans.models import Action, PlanAction
 from core.errors import BusinessError, CommonError
@@ -222,22 +223,7 @@ def comment_required(version: ReferentielVersion, valeur: ValeurEchelle | None) 
 
 def level_one_satisfied_themes(autodiagnostic: Autodiagnostic) -> set:
     """Themes whose level-1 criteria are all confirmed satisfied (level ladder)."""
-    rows = Reponse.objects.filter(autodiagnostic=autodiagnostic, critere__niveau=1).values_list(
-        "critere_id",
-        "critere__theme_id",
-        "confirmation__valeur__poids",
-        "confirmation__valeur__exclue",
-    )
-    items = [
-        CriterionInput(
-            critere=pk,
-            theme=theme,
-            niveau=1,
-            confirmed=None if poids is None else Cotation(float(poids), bool(exclue)),
-        )
-        for pk, theme, poids, exclue in rows
-    ]
-    return themes_all_satisfied(items, niveau=1, side="confirmed")
+    return themes_all_satisfied(inputs_of(autodiagnostic), niveau=1, side="confirmed")
 
 
 def is_level_locked(

@@ -9,9 +9,14 @@ The definitions are those of ``reporting.indicators``:
 * a mean or a share is taken over the *known* values (SQL ``avg`` ignores NULL) and is
   NULL when nothing is known — never 0 by default;
 * gap = declared − confirmed (NULL when either is unknown);
-* "conform on the 8 effectivité criteria": among structures with at least one of the 8
-  known, those whose 8 are all satisfied (an unknown one counts as not satisfied).
-``tests/bilans/test_consolidation.py`` checks each against an independent calculation.
+* the effectivité criteria are those the frame flags (``indicateur_effectivite``), found in
+  the snapshots; "conform on the effectivité criteria": among structures with at least one
+  of them known, those whose are all satisfied (an unknown one counts as not satisfied);
+* imperative criteria: the share of structures whose retained verdict says "all
+  satisfied", among structures whose frame has imperative criteria, and the number of
+  imperative criteria not satisfied summed over structures.
+``tests/bilans/test_consolidation.py`` checks each against an independent calculation and
+``tests/bilans/test_aggregates_property.py`` against the Python definitions on random data.
 
 Every query reads the scope's snapshots through ``Scope.snapshots()`` (one definition of
 who is in the scope), embedded as a sub-query.
@@ -19,11 +24,10 @@ who is in the scope), embedded as a sub-query.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from django.db import connection
-
-from accompagnement.reporting.indicators import CRITERES_EFFECTIVITE
 
 # The figures of a line of the drill-down (and of the whole scope): the mean of each
 # headline rate and the share of structures with all level-1 / level-2 criteria satisfied.
@@ -51,6 +55,8 @@ ROW_COLUMNS_SQL = """
     s.taux_declare, s.taux_confirme, s.tous_niveau1, s.tous_niveau2, s.taux_plan_actions,
     s.taux_participation, s.taux_satisfaits, s.reclamations, s.taux_mecontents,
     s.taux_declare - s.taux_confirme AS ecart,
+    s.indicateurs -> 'moyenne_themes' AS moyenne_themes,
+    s.indicateurs -> 'imperatifs' AS imperatifs,
     COALESCE(s.indicateurs -> 'themes', '{}'::jsonb) AS themes,
     COALESCE(s.indicateurs -> 'criteres_cibles', '{}'::jsonb) AS criteres_cibles
 """
@@ -78,37 +84,54 @@ def rows_json(snapshots) -> str:
     return text
 
 
-def totals(snapshots, codes: Sequence[str] = CRITERES_EFFECTIVITE) -> dict:
-    """The scope's headline figures, complaints, reviews late, diagnoses done, the share of
-    each effectivité criterion satisfied and of structures conform on all of them."""
-    criterion = "avg(((s.indicateurs -> 'criteres_cibles' ->> %s)::boolean)::int)::float8"
+def _code_key(code: str) -> tuple:
+    """Criteria codes in their natural order (4.2.9 before 4.2.10)."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in code.split("."))
+
+
+def totals(snapshots) -> dict:
+    """The scope's headline figures, complaints, reviews late, diagnoses done, imperative
+    criteria, the share of each effectivité criterion satisfied (the criteria each
+    snapshot's frame flags) and of structures conform on all of theirs — one query."""
     select = ", ".join(
         [
             HEADLINE_SQL,
             "sum(s.reclamations) AS reclamations",
             "count(*) FILTER (WHERE s.en_retard) AS soumis_en_retard",
             "count(s.taux_declare) AS diagnostics",
-            "avg(CASE WHEN huit.connus > 0 THEN huit.tous::int END)::float8 AS part_conformes_8_criteres",
-            *[criterion for _ in codes],
+            "avg(CASE WHEN cibles.connus > 0 THEN cibles.tous::int END)::float8",
+            "avg(((s.indicateurs -> 'imperatifs' ->> 'tous_satisfaits')::boolean)::int)::float8",
+            "sum((s.indicateurs -> 'imperatifs' ->> 'non_satisfaits')::int)",
+            "count(s.indicateurs -> 'imperatifs' ->> 'total')",
+            """(SELECT COALESCE(jsonb_object_agg(c.code, c.part), '{}'::jsonb)
+                FROM (SELECT k.key AS code, avg((k.value::boolean)::int)::float8 AS part
+                      FROM s AS s2 CROSS JOIN LATERAL jsonb_each_text(
+                          COALESCE(s2.indicateurs -> 'criteres_cibles', '{}'::jsonb)) AS k
+                      GROUP BY k.key) AS c)""",
         ]
     )
     after = """
         CROSS JOIN LATERAL (
-            SELECT count(v) AS connus, bool_and(COALESCE(v, false)) AS tous
-            FROM unnest(%s::text[]) AS code,
-                 LATERAL (SELECT (s.indicateurs -> 'criteres_cibles' ->> code)::boolean) AS x (v)
-        ) AS huit
+            SELECT count(k.value) AS connus, bool_and(COALESCE(k.value::boolean, false)) AS tous
+            FROM jsonb_each_text(COALESCE(s.indicateurs -> 'criteres_cibles', '{}'::jsonb)) AS k
+        ) AS cibles
     """
-    [row] = _fetch(snapshots, f"SELECT {select} FROM s {after}", params=[*codes, list(codes)])
+    [row] = _fetch(snapshots, f"SELECT {select} FROM s {after}")
     names = (
         *HEADLINE_NAMES,
         "reclamations",
         "soumis_en_retard",
         "diagnostics",
         "part_conformes_8_criteres",
+        "part_imperatifs_satisfaits",
+        "imperatifs_non_satisfaits",
+        "structures_avec_imperatifs",
     )
     result = _named(row[: len(names)], names)
-    result["criteres"] = dict(zip(codes, row[len(names) :], strict=True))
+    shares = row[len(names)] or {}
+    if isinstance(shares, str):
+        shares = json.loads(shares)
+    result["criteres"] = {code: shares[code] for code in sorted(shares, key=_code_key)}
     return result
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from openpyxl import Workbook
+from io import BytesIO
 
-from accompagnement.reporting.indicators import CRITERES_EFFECTIVITE
-from core.xlsx import append_row, to_bytes
+from openpyxl import Workbook
 
 
 def _pct(value):
@@ -17,8 +16,9 @@ def consolidation_xlsx(data: dict, rows: list[dict]) -> bytes:
     sheet = workbook.active
     sheet.title = "Structures"
     theme_codes = [theme["code"] for theme in data["themes"]]
-    append_row(
-        sheet,
+    # The effectivité criteria flagged by the scope's frames.
+    target_codes = list(data["familles"]["effectivite"]["criteres"])
+    sheet.append(
         [
             "Structure",
             "Taux déclaré %",
@@ -33,12 +33,11 @@ def consolidation_xlsx(data: dict, rows: list[dict]) -> bytes:
             "Mécontents %",
             "En retard",
             *[f"Thème {code} déclaré %" for code in theme_codes],
-            *[f"Critère {code}" for code in CRITERES_EFFECTIVITE],
-        ],
+            *[f"Critère {code}" for code in target_codes],
+        ]
     )
     for row in rows:
-        append_row(
-            sheet,
+        sheet.append(
             [
                 row["structure_nom"],
                 _pct(row["taux_declare"]),
@@ -53,31 +52,65 @@ def consolidation_xlsx(data: dict, rows: list[dict]) -> bytes:
                 _pct(row["taux_mecontents"]),
                 row["en_retard"],
                 *[_pct(row["themes"].get(code, {}).get("declare")) for code in theme_codes],
-                *[row["criteres_cibles"].get(code) for code in CRITERES_EFFECTIVITE],
-            ],
+                *[row["criteres_cibles"].get(code) for code in target_codes],
+            ]
         )
     themes = workbook.create_sheet("Thèmes")
-    append_row(themes, ["Thème", "Intitulé", "Déclaré %", "Confirmé %", "Écart (points)"])
+    themes.append(["Thème", "Intitulé", "Déclaré %", "Confirmé %", "Écart (points)"])
     for theme in data["themes"]:
-        append_row(
-            themes,
+        themes.append(
             [
                 theme["code"],
                 theme["titre"],
                 _pct(theme["declare"]),
                 _pct(theme["confirme"]),
                 _pct(theme["ecart"]),
-            ],
+            ]
         )
+    _module_sheet(workbook, data)
     families = workbook.create_sheet("Indicateurs")
-    append_row(families, ["Famille", "Indicateur", "Valeur"])
+    families.append(["Famille", "Indicateur", "Valeur"])
     for family, values in data["familles"].items():
         for name, value in values.items():
             if isinstance(value, dict):
                 for code, share in value.items():
-                    append_row(families, [family, f"{name} {code}", _pct(share)])
+                    families.append([family, f"{name} {code}", _pct(share)])
             else:
-                append_row(
-                    families, [family, name, _pct(value) if isinstance(value, float) else value]
-                )
-    return to_bytes(workbook)
+                families.append([family, name, _pct(value) if isinstance(value, float) else value])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _module_sheet(workbook, data: dict) -> None:
+    """Both definitions of the module rate, labelled, and the imperative criteria."""
+    sheet = workbook.create_sheet("Module")
+    sheet.append(["Définition", "Déclaré %", "Confirmé %", "Écart (points)", "Principal"])
+    for definition in data["module"]["definitions"]:
+        sheet.append(
+            [
+                definition["libelle"],
+                _pct(definition["declare"]),
+                _pct(definition["confirme"]),
+                _pct(definition["ecart"]),
+                "oui" if definition["principal"] else "",
+            ]
+        )
+    imperatifs = data["imperatifs"]
+    sheet.append([])
+    sheet.append(
+        [
+            "Critères impératifs",
+            "Structures concernées",
+            "Tous satisfaits %",
+            "Critères non satisfaits (total)",
+        ]
+    )
+    sheet.append(
+        [
+            "",
+            imperatifs["structures"],
+            _pct(imperatifs["part_tous_satisfaits"]),
+            imperatifs["non_satisfaits"],
+        ]
+    )

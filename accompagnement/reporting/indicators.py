@@ -8,32 +8,43 @@ store, with the same definitions: ``reporting.aggregates``."""
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
-from accompagnement.diagnostics.scoring import CriterionInput, compute_scores
+from accompagnement.diagnostics.scoring import (
+    MOYENNE_CRITERES,
+    MOYENNE_THEMES,
+    CriterionInput,
+    compute_scores,
+)
 
-# Criteria of the effectivité family (the deck's list).
-CRITERES_EFFECTIVITE = ("4.2.1", "4.2.9", "4.3.1", "4.3.2", "4.3.7", "4.6.2", "4.4.8", "4.4.9")
 # A median over fewer structures than this is not shown (it would reveal one structure).
 MEDIAN_MIN_STRUCTURES = 3
 
 
-def diagnosis_figures(
-    items: Iterable[CriterionInput], *, codes: Sequence[str] = CRITERES_EFFECTIVITE
-) -> dict:
+def diagnosis_figures(items: Iterable[CriterionInput], *, headline: str = MOYENNE_CRITERES) -> dict:
     """JSON-ready figures of one self-diagnosis, computed by the diagnostics' own scoring
     module (``accompagnement.diagnostics.scoring``: same definitions everywhere).
 
-    ``items`` carry criterion and theme *codes*. Criteria flags use the confirmed value
-    when the expert confirmed the criterion, else the declared one."""
+    ``items`` carry criterion, theme and node *codes*. The effectivité criteria are those
+    the frame flags (``Critere.indicateur_effectivite``); their flags use the confirmed
+    value when the expert confirmed the criterion, else the declared one. ``declare`` /
+    ``confirme`` are the module rate over every criterion; ``moyenne_themes`` holds the
+    mean of the theme rates; ``taux_module`` says which one is the frame's headline."""
     items = list(items)
     scores = compute_scores(items)
     themes = sorted({item.theme for item in items}, key=str)
     niveaux = sorted({item.niveau for item in items if item.niveau is not None})
-    by_code = {item.critere: (item.confirmed or item.declared) for item in items}
+    confirmed = _has_confirmation(items)
     return {
         "declare": scores.declared.module.rate,
         "confirme": scores.confirmed.module.rate,
+        "moyenne_themes": {
+            "declare": scores.declared.themes_mean,
+            "confirme": scores.confirmed.themes_mean,
+        },
+        "taux_module": headline
+        if headline in (MOYENNE_CRITERES, MOYENNE_THEMES)
+        else MOYENNE_CRITERES,
         "themes": {
             str(theme): {
                 "declare": _rate(scores.declared.by_theme, theme),
@@ -41,26 +52,37 @@ def diagnosis_figures(
             }
             for theme in themes
         },
+        "noeuds": {
+            str(node): {
+                "declare": _rate(scores.declared.by_node, node),
+                "confirme": _rate(scores.confirmed.by_node, node),
+            }
+            for node in scores.declared.by_node
+        },
         "niveaux": {
             str(niveau): {
                 "declare": _rate(scores.declared.by_level, niveau),
                 "confirme": _rate(scores.confirmed.by_level, niveau),
                 "tous_satisfaits_declare": scores.declared.all_satisfied(niveau),
                 "tous_satisfaits_confirme": scores.confirmed.all_satisfied(niveau)
-                if _has_confirmation(items)
+                if confirmed
                 else None,
             }
             for niveau in niveaux
         },
+        "imperatifs": {
+            "declare": scores.declared.imperatives.as_dict(),
+            "confirme": scores.confirmed.imperatives.as_dict() if confirmed else None,
+        },
         "criteres_cibles": {
-            code: (
-                None
-                if by_code.get(code) is None or by_code[code].exclue
-                else by_code[code].satisfied
-            )
-            for code in codes
+            str(item.critere): _target_flag(item) for item in items if item.effectivite
         },
     }
+
+
+def _target_flag(item: CriterionInput) -> bool | None:
+    retained = item.confirmed or item.declared
+    return None if retained is None or retained.exclue else retained.satisfied
 
 
 def _rate(rates: dict, key) -> float | None:
@@ -70,6 +92,14 @@ def _rate(rates: dict, key) -> float | None:
 
 def _has_confirmation(items: list[CriterionInput]) -> bool:
     return any(item.confirmed is not None for item in items)
+
+
+def retained_imperatives(figures: dict) -> dict | None:
+    """The imperative verdict retained for consolidation: the confirmed one once the
+    expert confirmed, else the declared one; ``None`` when the frame has none."""
+    verdicts = figures.get("imperatifs") or {}
+    verdict = verdicts.get("confirme") or verdicts.get("declare")
+    return verdict if verdict and verdict.get("total") else None
 
 
 def retained_all_level(figures: dict, niveau: int) -> bool | None:
@@ -117,10 +147,3 @@ def anonymised_median(
     if len(kept) < minimum:
         return None
     return float(statistics.median(kept))
-
-
-def gap(declared: float | None, confirmed: float | None) -> float | None:
-    """Declared minus confirmed (structures tend to overestimate themselves)."""
-    if declared is None or confirmed is None:
-        return None
-    return declared - confirmed

@@ -8,7 +8,6 @@ structure's figures come from the pure functions of ``reporting.indicators``.
 
 from __future__ import annotations
 
-import datetime
 import json
 from dataclasses import dataclass
 
@@ -16,11 +15,26 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from accompagnement.diagnostics import scoring
 from accompagnement.reporting import aggregates, indicators
 from accompagnement.reporting.models import BilanTerritoire, Campagne, InstantaneBilan
+from core.semesters import semester_bounds
 from tenants import access
-from tenants.models import GroupeTravail, Structure, Territoire
+from tenants.models import ExpertAffectation, GroupeTravail, Structure, Territoire, User
+
+# The two definitions of the module rate over structures (docs/bilans.md).
+MODULE_LABELS = {
+    scoring.MOYENNE_CRITERES: _(
+        "Moyenne sur tous les critères : moyenne, sur les structures, du taux de chaque "
+        "structure calculé sur l'ensemble des critères évalués du module"
+    ),
+    scoring.MOYENNE_THEMES: _(
+        "Moyenne des thèmes : moyenne des taux consolidés de chaque thème (chaque thème "
+        "pèse autant, quel que soit son nombre de critères)"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -104,11 +118,18 @@ def consolidate(scope: Scope) -> dict:
             "titre": titles.get(code, code),
             "declare": declared,
             "confirme": confirmed,
-            "ecart": indicators.gap(declared, confirmed),
+            "ecart": scoring.gap(declared, confirmed),
         }
         for code, declared, confirmed in aggregates.theme_means(snapshots)
     ]
     module_declared, module_confirmed = figures["taux_declare"], figures["taux_confirme"]
+    themes_declared = scoring.mean(theme["declare"] for theme in themes)
+    themes_confirmed = scoring.mean(theme["confirme"] for theme in themes)
+    headline = (
+        snapshots.exclude(indicateurs__taux_module=None)
+        .values_list("indicateurs__taux_module", flat=True)
+        .first()
+    ) or scoring.MOYENNE_CRITERES
     network = _network_counts(scope)
     return {
         "campagne": {
@@ -124,7 +145,31 @@ def consolidate(scope: Scope) -> dict:
         "module": {
             "declare": module_declared,
             "confirme": module_confirmed,
-            "ecart": indicators.gap(module_declared, module_confirmed),
+            "ecart": scoring.gap(module_declared, module_confirmed),
+            "definition_principale": headline,
+            "definitions": [
+                {
+                    "code": scoring.MOYENNE_CRITERES,
+                    "libelle": str(MODULE_LABELS[scoring.MOYENNE_CRITERES]),
+                    "declare": module_declared,
+                    "confirme": module_confirmed,
+                    "ecart": scoring.gap(module_declared, module_confirmed),
+                    "principal": headline == scoring.MOYENNE_CRITERES,
+                },
+                {
+                    "code": scoring.MOYENNE_THEMES,
+                    "libelle": str(MODULE_LABELS[scoring.MOYENNE_THEMES]),
+                    "declare": themes_declared,
+                    "confirme": themes_confirmed,
+                    "ecart": scoring.gap(themes_declared, themes_confirmed),
+                    "principal": headline == scoring.MOYENNE_THEMES,
+                },
+            ],
+        },
+        "imperatifs": {
+            "structures": figures["structures_avec_imperatifs"],
+            "part_tous_satisfaits": figures["part_imperatifs_satisfaits"],
+            "non_satisfaits": figures["imperatifs_non_satisfaits"] or 0,
         },
         "part_tous_niveau1": figures["part_tous_niveau1"],
         "part_tous_niveau2": figures["part_tous_niveau2"],
@@ -167,12 +212,6 @@ def consolidate(scope: Scope) -> dict:
     }
 
 
-def semester_window(campagne: Campagne) -> tuple[datetime.date, datetime.date]:
-    if campagne.semestre == 1:
-        return datetime.date(campagne.annee, 1, 1), datetime.date(campagne.annee, 6, 30)
-    return datetime.date(campagne.annee, 7, 1), datetime.date(campagne.annee, 12, 31)
-
-
 def _network_counts(scope: Scope) -> dict:
     """Pilots, experts and collective meetings held in the scope during the semester."""
     from accompagnement.groupes.models import ReunionCollective
@@ -183,13 +222,22 @@ def _network_counts(scope: Scope) -> dict:
         if territoire_id is None
         else Territoire.objects.filter(pk=territoire_id)
     )
-    groupes = GroupeTravail.objects.filter(territoire__in=territoires)
+    # A group counts in a territory when it is its home or gathers one of its structures.
+    groupes = GroupeTravail.objects.filter(
+        Q(territoire__in=territoires) | Q(structures__territoire__in=territoires)
+    )
     if scope.groupe is not None:
         groupes = groupes.filter(pk=scope.groupe.pk)
-    start, end = semester_window(scope.campagne)
+    groupes = GroupeTravail.objects.filter(pk__in=groupes.values("pk"))
+    # Experts: those of the scope's groups and those assigned directly to its structures.
+    direct = ExpertAffectation.objects.filter(structure__in=scope.structures()).values("expert")
+    experts = User.objects.filter(
+        Q(groupes_expertises__in=groupes) | Q(pk__in=direct if scope.groupe is None else [])
+    )
+    start, end = semester_bounds(scope.campagne.annee, scope.campagne.semestre)
     return {
         "pilotes": territoires.filter(pilotes__isnull=False).values("pilotes").distinct().count(),
-        "experts": groupes.filter(experts__isnull=False).values("experts").distinct().count(),
+        "experts": experts.values("pk").distinct().count(),
         "reunions": ReunionCollective.objects.filter(
             groupe__in=groupes, annulee=False, date__date__gte=start, date__date__lte=end
         ).count(),
@@ -203,7 +251,16 @@ def drill_down(scope: Scope) -> list[dict]:
     if scope.territoire is None:
         children = [(t.pk, t.nom, "territoire") for t in Territoire.objects.order_by("nom")]
     elif scope.groupe is None:
-        children = [(g.pk, g.nom, "groupe") for g in scope.territoire.groupes.order_by("nom")]
+        # Groups of the territory: its own and those gathering one of its structures (their
+        # figures below are the territory's structures' only).
+        children = [
+            (g.pk, g.nom, "groupe")
+            for g in GroupeTravail.objects.filter(
+                pk__in=GroupeTravail.objects.filter(
+                    Q(territoire=scope.territoire) | Q(structures__territoire=scope.territoire)
+                ).values("pk")
+            ).order_by("nom")
+        ]
     else:
         children = [
             (pk, nom, "structure")
@@ -220,16 +277,24 @@ def drill_down(scope: Scope) -> list[dict]:
 
 
 def evolution(*, territoire: Territoire | None = None, limit: int = 8) -> list[dict]:
-    """Headline means per campaign, the last ``limit`` campaigns, oldest first."""
+    """Headline means per campaign, the last ``limit`` campaigns, oldest first.
+
+    Only those campaigns are aggregated (first the last ``limit`` campaigns having a
+    snapshot in scope, then their means), so the cost does not grow with the history;
+    index ``instantane_terr_campagne_idx`` serves the territory-only filter."""
     snapshots = InstantaneBilan.objects.all()
     if territoire is not None:
         snapshots = snapshots.filter(territoire=territoire)
-    figures = aggregates.headline_by(snapshots, "campagne")
-    campagnes = Campagne.objects.filter(pk__in=list(figures)).order_by(
-        "-annee", "-semestre", "-pk"
-    )[:limit]
+    campagnes = list(
+        Campagne.objects.filter(Exists(snapshots.filter(campagne=OuterRef("pk")))).order_by(
+            "-annee", "-semestre", "-pk"
+        )[:limit]
+    )
+    figures = aggregates.headline_by(snapshots.filter(campagne__in=campagnes), "campagne")
     return [
-        {"campagne": campagne.libelle, **figures[campagne.pk]} for campagne in reversed(campagnes)
+        {"campagne": campagne.libelle, **figures[campagne.pk]}
+        for campagne in reversed(campagnes)
+        if campagne.pk in figures
     ]
 
 
@@ -271,11 +336,20 @@ def resolve_scope(user, params) -> Scope:
         groupe = get_object_or_404(
             GroupeTravail.objects.select_related("territoire"), pk=_int(params["groupe"])
         )
-        territoire = groupe.territoire
     if params.get("territoire"):
         territoire = get_object_or_404(Territoire, pk=_int(params["territoire"]))
-        if groupe is not None and groupe.territoire_id != territoire.pk:
+    elif groupe is not None and not access.is_federation_admin(user):
+        # A group may span territories: a pilot reads its figures for their own structures.
+        territoire = (
+            access.territoires_consolidated_for(user)
+            .filter(Q(groupes=groupe) | Q(structures__groupes=groupe))
+            .order_by("nom")
+            .first()
+        )
+        if territoire is None:
             raise Http404
+    if groupe is not None and territoire is not None and not _groupe_in(groupe, territoire):
+        raise Http404
     if territoire is None and not access.is_federation_admin(user):
         territoire = access.territoires_consolidated_for(user).order_by("nom").first()
     if not access.can_view_consolidation(user, territoire):
@@ -283,6 +357,13 @@ def resolve_scope(user, params) -> Scope:
     if campagne.territoire_id not in (None, getattr(territoire, "pk", None)):
         raise Http404
     return Scope(campagne=campagne, territoire=territoire, groupe=groupe)
+
+
+def _groupe_in(groupe: GroupeTravail, territoire: Territoire) -> bool:
+    """The group is the territory's own or gathers one of its structures."""
+    return groupe.territoire_id == territoire.pk or (
+        Structure.objects.filter(territoire=territoire, groupes=groupe).exists()
+    )
 
 
 def _int(value) -> int:

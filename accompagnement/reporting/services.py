@@ -21,6 +21,7 @@ from accompagnement.reporting.models import (
 from core.errors import BusinessError
 from core.outbox import enqueue_email
 from core.routing import structure_url
+from core.semesters import semester_bounds
 from tenants import access
 from tenants.models import Membership, Structure, Territoire
 
@@ -85,6 +86,10 @@ def snapshot_columns(figures: dict) -> dict[str, Any]:
         "reclamations": year.get("reclamations"),
         "taux_mecontents": year.get("taux_mecontents"),
         "indicateurs": {
+            "taux_module": diagnostic.get("taux_module"),
+            "moyenne_themes": diagnostic.get("moyenne_themes"),
+            "imperatifs": indicators.retained_imperatives(diagnostic) if diagnostic else None,
+            "noeuds": diagnostic.get("noeuds", {}),
             "themes": diagnostic.get("themes", {}),
             "niveaux": diagnostic.get("niveaux", {}),
             "criteres_cibles": diagnostic.get("criteres_cibles", {}),
@@ -223,7 +228,7 @@ def bilan_territoire_prefill(*, campagne: Campagne, territoire: Territoire, user
     consolidation = selectors.consolidate(selectors.Scope(campagne=campagne, territoire=territoire))
     familles = consolidation["familles"]
     participation = familles["effectivite"]["taux_participation"]
-    start, end = selectors.semester_window(campagne)
+    start, end = semester_bounds(campagne.annee, campagne.semestre)
     themes = PlanningTheme.objects.filter(
         groupe__territoire=territoire, date_debut__lte=end, date_fin__gte=start
     ).values_list("theme_code", "theme_titre")

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accompagnement.reporting import exports, selectors, services
 from accompagnement.reporting.forms import BilanTerritoireForm, CampagneForm
-from accompagnement.reporting.indicators import CRITERES_EFFECTIVITE
 from accompagnement.reporting.services import TERRITOIRE_TEXT_FIELDS
 from core.errors import BusinessError
 from core.routing import network_url
@@ -112,7 +111,7 @@ def tableau_de_bord(request):
             "territoires": access.territoires_consolidated_for(request.user).order_by("nom"),
             "criteres": [
                 (code, data["familles"]["effectivite"]["criteres"][code])
-                for code in CRITERES_EFFECTIVITE
+                for code in data["familles"]["effectivite"]["criteres"]
             ],
             "is_network": scope.territoire is None,
         },

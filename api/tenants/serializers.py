@@ -54,17 +54,6 @@ class StructureSerializer(serializers.ModelSerializer):
         validators: list = []
         extra_kwargs = {"finess": {"validators": []}}
 
-    def validate(self, attrs):
-        territoire = attrs.get("territoire", getattr(self.instance, "territoire", None))
-        for groupe in attrs.get("groupes", []):
-            if territoire is None or groupe.territoire_id != territoire.pk:
-                raise serializers.ValidationError(
-                    {
-                        "groupes": "Un groupe de travail doit appartenir au territoire de la structure."
-                    }
-                )
-        return attrs
-
 
 class MembershipSerializer(serializers.ModelSerializer):
     structure = serializers.SlugRelatedField(slug_field="slug", read_only=True)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from referentiels.errors import ReferentielError
 from referentiels.io import schema
 from referentiels.io.errors import ImportErrors, Loc
+from referentiels.models import MODULE_HEADLINE_OPTION, MODULE_HEADLINES
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
 TRUE_WORDS = {"oui", "vrai", "true", "1", "x", "yes"}
@@ -33,6 +34,7 @@ def validate_document(document: dict[str, Any], errors: ImportErrors) -> dict[st
         )
     _clean_fields(document["referentiel"], schema.REFERENTIEL_FIELDS, errors)
     _clean_fields(document["version"], schema.VERSION_FIELDS, errors)
+    _validate_headline(document["version"], errors)
     _validate_scale(document["echelle"], errors)
     types_noeuds = document["version"].get("types_noeuds") or []
     _validate_nodes(document["noeuds"], types_noeuds, errors, root)
@@ -134,6 +136,19 @@ def _coerce(spec: schema.Field, raw: Any) -> tuple[Any, str | None]:
             return {}, _("une section d'options (nom: valeur) est attendue.")
         return {str(k): v for k, v in raw.items()}, None
     raise ValueError(kind)
+
+
+def _validate_headline(version: dict[str, Any], errors: ImportErrors) -> None:
+    """``options.taux_module``: which definition of the module rate is the headline."""
+    value = (version.get("options") or {}).get(MODULE_HEADLINE_OPTION)
+    if value is not None and value not in MODULE_HEADLINES:
+        errors.add(
+            ReferentielError.INVALID,
+            _("taux_module vaut « moyenne_criteres » ou « moyenne_themes » (trouvé : « %(v)s »).")
+            % {"v": value},
+            version.get("_loc") or Loc(),
+            f"options.{MODULE_HEADLINE_OPTION}",
+        )
 
 
 def _validate_scale(echelle: dict[str, Any], errors: ImportErrors) -> None:

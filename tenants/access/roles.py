@@ -146,8 +146,9 @@ def territoires_visible_to(user) -> QuerySet[Territoire]:
 
 
 def groupes_visible_to(user) -> QuerySet[GroupeTravail]:
-    """Federation admins see every group; pilots those of their territories; experts theirs;
-    staff the groups their structure belongs to."""
+    """Federation admins see every group; pilots those of their territories and those
+    gathering a structure of their territories (a group may span territories); experts
+    theirs; staff the groups their structure belongs to."""
     if not _active(user):
         return GroupeTravail.objects.none()
     if is_federation_admin(user):
@@ -167,6 +168,12 @@ def groupes_visible_to(user) -> QuerySet[GroupeTravail]:
             GroupeTravail.structures.through.objects.filter(
                 groupetravail_id=OuterRef("pk"),
                 structure__memberships__user_id=user.pk,
+            )
+        )
+        | Exists(
+            GroupeTravail.structures.through.objects.filter(
+                groupetravail_id=OuterRef("pk"),
+                structure__territoire__pilotes=user,
             )
         )
     )

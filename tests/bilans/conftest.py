@@ -28,6 +28,9 @@ CRITERES = [
     ("4.3.7", "4.3", 2),
 ]
 
+# The criteria this frame flags as effectivité indicators (the deck's codes among them).
+EFFECTIVITE = ("4.2.1", "4.2.9", "4.3.1", "4.3.2", "4.3.7")
+
 
 class Frame:
     def __init__(self):
@@ -70,6 +73,7 @@ class Frame:
                 niveau=niveau,
                 urn=f"c:{code}",
                 ordre=i,
+                indicateur_effectivite=code in EFFECTIVITE,
             )
             for i, (code, theme, niveau) in enumerate(CRITERES)
         }

@@ -203,8 +203,10 @@ CODES = ("4.2.1", "4.2.9", "4.3.1", "4.3.2", "4.3.7", "4.6.2", "4.4.8", "4.4.9")
 
 
 def test_themes_criteria_and_the_eight_criteria_share_with_unknown_values(network, campagne):
-    """Themes missing from some snapshots, criteria unknown (None) or absent, and a
-    structure with none of the 8 known (left out of the 8-criteria share)."""
+    """Themes missing from some snapshots, criteria unknown (None) or absent (not flagged
+    by that structure's frame), and a structure with none known (left out of the share).
+    Each structure is judged on the effectivité criteria its frame flags: an unknown one
+    counts as not satisfied."""
     rng = random.Random(11)
     structures = make_structures(network, 15)
     rows = []
@@ -248,14 +250,16 @@ def test_themes_criteria_and_the_eight_criteria_share_with_unknown_values(networ
             None if confirmed is None else pytest.approx(declared - confirmed)
         )
     effectivite = result["familles"]["effectivite"]
-    for code in CODES:
+    flagged = {code for row in rows for code in row["criteres"]}
+    assert set(effectivite["criteres"]) == flagged
+    for code in flagged:
         assert effectivite["criteres"][code] == _approx(
             _share(row["criteres"].get(code) for row in rows)
         )
     eight = [
-        all(row["criteres"].get(code) for code in CODES)
+        all(row["criteres"].values())
         for row in rows
-        if any(row["criteres"].get(code) is not None for code in CODES)
+        if any(value is not None for value in row["criteres"].values())
     ]
     assert (
         len(eight) == 13
@@ -272,9 +276,10 @@ def test_an_empty_scope_gives_unknown_figures_not_zeros(network, campagne):
         selectors.Scope(campagne=campagne, territoire=network.territoire)
     )
     assert result["themes"] == []
-    assert result["module"] == {"declare": None, "confirme": None, "ecart": None}
+    assert (result["module"]["declare"], result["module"]["confirme"]) == (None, None)
+    assert all(d["declare"] is None for d in result["module"]["definitions"])
     assert result["part_tous_niveau1"] is None
-    assert result["familles"]["effectivite"]["criteres"] == dict.fromkeys(CODES)
+    assert result["familles"]["effectivite"]["criteres"] == {}
     assert result["familles"]["effectivite"]["part_conformes_8_criteres"] is None
     assert result["familles"]["impact"]["reclamations"] == 0
     assert result["bilans"]["soumis"] == 0

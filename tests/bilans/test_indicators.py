@@ -61,6 +61,9 @@ def test_median_of_two_structures_never_reveals_either():
     assert indicators.anonymised_median([0.2, 0.9, 0.5]) == 0.5
 
 
+# Criteria the (test) frame flags as effectivité indicators.
+EFFECTIVITE = {"4.2.1", "4.2.9", "4.3.1"}
+
 cotations = st.one_of(
     st.none(),
     st.sampled_from([Cotation(1.0), Cotation(0.5), Cotation(0.0), Cotation(0.0, exclue=True)]),
@@ -82,7 +85,14 @@ cotations = st.one_of(
 )
 def test_diagnosis_figures_against_independent_calculation(rows):
     items = [
-        CriterionInput(critere=code, theme=code[:3], niveau=niveau, declared=d, confirmed=c)
+        CriterionInput(
+            critere=code,
+            theme=code[:3],
+            niveau=niveau,
+            declared=d,
+            confirmed=c,
+            effectivite=code in EFFECTIVITE,
+        )
         for code, niveau, d, c in rows
     ]
     figures = indicators.diagnosis_figures(items)
@@ -96,7 +106,8 @@ def test_diagnosis_figures_against_independent_calculation(rows):
         all_ok = all(d is not None and (d.exclue or d.poids >= 1) for d in level)
         any_ok = any(d is not None and not d.exclue and d.poids >= 1 for d in level)
         assert figures["niveaux"][str(niveau)]["tous_satisfaits_declare"] == (all_ok and any_ok)
-    for code in indicators.CRITERES_EFFECTIVITE:
+    assert set(figures["criteres_cibles"]) == {r[0] for r in rows if r[0] in EFFECTIVITE}
+    for code in figures["criteres_cibles"]:
         row = next((r for r in rows if r[0] == code), None)
         retained = None if row is None else (row[3] or row[2])
         expected = None if retained is None or retained.exclue else retained.poids >= 1
