@@ -23,20 +23,17 @@ File format: see docs/organisation.md (columns ``nom``, ``type``, ``territoire``
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from core import jobs
+from core import jobs, tabular
 from core.actors import SYSTEM
 from core.errors import BusinessError
 from tenants import access, audit, services
@@ -97,6 +94,8 @@ PHASES = {
 }
 XLSX_TYPES = (".xlsx",)
 CSV_TYPES = (".csv", ".txt")
+# A federation's list of structures: a few hundred, a few thousand at most.
+IMPORT_LIMITS = tabular.DEFAULT_LIMITS.but(max_rows=5_000, max_columns=40)
 
 
 @dataclass
@@ -111,43 +110,52 @@ class ParsedFile:
 class Validation:
     lignes: list[dict[str, Any]] = field(default_factory=list)
     erreurs: list[dict[str, Any]] = field(default_factory=list)
+    total_erreurs: int = 0
 
     def error(self, ligne: int, champ: str, code: str, message: str) -> None:
-        self.erreurs.append(
-            {"ligne": ligne, "field": champ, "code": str(code), "message": str(message)}
-        )
+        """Count every error; keep the first ``IMPORT_LIMITS.max_errors`` of them."""
+        self.total_erreurs += 1
+        if len(self.erreurs) < IMPORT_LIMITS.max_errors:
+            self.erreurs.append(
+                {"ligne": ligne, "field": champ, "code": str(code), "message": str(message)}
+            )
+
+    def close(self) -> Validation:
+        """One last line for the errors not kept ("… et M autres erreurs")."""
+        omitted = self.total_erreurs - len(self.erreurs)
+        if omitted > 0:
+            self.erreurs.append({**tabular.more_errors(omitted), "ligne": "", "field": ""})
+        return self
 
 
 # --- Parsing ------------------------------------------------------------------------------
 
 
 def parse_file(*, name: str, content: bytes) -> ParsedFile:
-    """Read a CSV (``;`` or ``,``, UTF-8 or Windows-1252) or XLSX file into rows."""
-    if len(content) > settings.MAX_UPLOAD_SIZE:
-        raise BusinessError(
-            TenantsError.IMPORT_FORMAT, _("Le fichier est trop volumineux."), field="fichier"
-        )
+    """Read a CSV (``;`` or ``,``, UTF-8 or Windows-1252) or XLSX file into rows, through
+    the bounded reader (``core.tabular``: size, zip, row, column limits)."""
     lowered = name.lower()
-    if lowered.endswith(XLSX_TYPES):
-        if not content.startswith(b"PK"):
-            raise BusinessError(
-                TenantsError.IMPORT_FORMAT,
-                _("Ce fichier n'est pas un classeur XLSX."),
-                field="fichier",
-            )
-        table = _read_xlsx(content)
-    elif lowered.endswith(CSV_TYPES):
-        table = _read_csv(content)
-    else:
+    if not lowered.endswith(XLSX_TYPES + CSV_TYPES):
         raise BusinessError(
             TenantsError.IMPORT_FORMAT, _("Formats acceptés : CSV ou XLSX."), field="fichier"
         )
-    table = [row for row in table if any(cell.strip() for cell in row)]
+    try:
+        if lowered.endswith(XLSX_TYPES):
+            rows = tabular.first_sheet_rows(content, IMPORT_LIMITS)
+            table = [(number, [_cell_text(cell) for cell in row]) for number, row in rows]
+        else:
+            table = [(n, list(row)) for n, row in tabular.csv_rows(content, IMPORT_LIMITS)]
+    except tabular.TableError as error:
+        if error.code != tabular.TableErrorCode.UNREADABLE:
+            raise
+        raise BusinessError(
+            TenantsError.IMPORT_FORMAT, _("Le classeur XLSX est illisible."), field="fichier"
+        ) from None
     if not table:
         raise BusinessError(TenantsError.IMPORT_FORMAT, _("Le fichier est vide."), field="fichier")
-    columns = [_column_name(cell) for cell in table[0]]
+    columns = [_column_name(cell) for cell in table[0][1]]
     rows = []
-    for number, cells in enumerate(table[1:], start=2):
+    for number, cells in table[1:]:
         rows.append(
             (
                 number,
@@ -159,31 +167,6 @@ def parse_file(*, name: str, content: bytes) -> ParsedFile:
             )
         )
     return ParsedFile(rows=rows, columns=[c for c in columns if c])
-
-
-def _read_csv(content: bytes) -> list[list[str]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("cp1252")
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-    return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-
-
-def _read_xlsx(content: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # noqa: BLE001 - any unreadable workbook is a format error
-        raise BusinessError(
-            TenantsError.IMPORT_FORMAT, _("Le classeur XLSX est illisible."), field="fichier"
-        ) from error
-    sheet = workbook.worksheets[0]
-    table = [[_cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return table
 
 
 def _cell_text(value) -> str:
@@ -240,7 +223,7 @@ def validate_rows(parsed: ParsedFile, *, user: User) -> Validation:
     seen_finess: dict[str, int] = {}
     managed: dict[int, bool] = {}
     for (line, row), slug, finess in zip(parsed.rows, slugs, finesses, strict=True):
-        before = len(result.erreurs)
+        before = result.total_erreurs
         for column in REQUIRED:
             if not row.get(column):
                 result.error(
@@ -332,9 +315,9 @@ def validate_rows(parsed: ParsedFile, *, user: User) -> Validation:
                     continue  # already reported as missing
                 for message in messages:
                     result.error(line, champ, TenantsError.INVALID_VALUE, message)
-        if len(result.erreurs) == before:
+        if result.total_erreurs == before:
             result.lignes.append({**_json_ready(fields), "groupes": groupe_ids, "ligne": line})
-    return result
+    return result.close()
 
 
 def _model_fields(row: dict[str, str], line: int, result: Validation) -> dict[str, Any]:

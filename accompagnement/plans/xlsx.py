@@ -9,21 +9,21 @@ action; rows without one create an action. Status changes go through the workflo
 from __future__ import annotations
 
 import datetime
-import io
-import zipfile
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from django.utils.translation import ngettext
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
 
 from accompagnement.plans import services, workflow
 from accompagnement.plans.errors import PlanError
 from accompagnement.plans.models import Action, AxePolitique
+from core import tabular
 from core.errors import BusinessError
+from core.xlsx import append_row, to_bytes
 from referentiels.models import Critere, ReferentielVersion
 from tenants import access
 from tenants.models import Structure, User
@@ -44,18 +44,21 @@ COLUMNS = [
 ]
 HEADER_TO_FIELD = {label.lower(): name for name, label in COLUMNS}
 SHEET_TITLE = "Plan d'actions"
+# A structure's plan has tens of actions, a few hundred at most.
+IMPORT_LIMITS = tabular.DEFAULT_LIMITS.but(max_rows=2_000, max_columns=30)
 
 
 def export_plan(actions) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_TITLE
-    sheet.append([label for _name, label in COLUMNS])
+    append_row(sheet, [label for _name, label in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="1F4E79")
     for action in actions:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 action.pk,
                 action.titre,
@@ -69,7 +72,7 @@ def export_plan(actions) -> bytes:
                 action.axe.numero if action.axe else None,
                 ", ".join(sorted(c.code for c in action.criteres.all())),
                 action.get_origine_display(),
-            ]
+            ],
         )
     for column, width in zip(
         "ABCDEFGHIJKL", (11, 45, 50, 14, 10, 12, 10, 12, 30, 10, 20, 22), strict=True
@@ -79,9 +82,7 @@ def export_plan(actions) -> bytes:
         for cell in row:
             cell.number_format = "DD/MM/YYYY"
     sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return to_bytes(workbook)
 
 
 @dataclass
@@ -119,16 +120,16 @@ def _criteres_by_code(codes: set[str]) -> dict[str, Critere]:
 
 def _read_rows(content: bytes) -> list[tuple[int, dict[str, Any]]]:
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
+        table = tabular.first_sheet_rows(content, IMPORT_LIMITS, sheet_title=SHEET_TITLE)
+    except tabular.TableError as error:
+        if error.code != tabular.TableErrorCode.UNREADABLE:
+            raise
         raise BusinessError(
             PlanError.IMPORT_FILE,
             _("Le fichier n'est pas un classeur XLSX lisible."),
             field="fichier",
-        ) from error
-    sheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None) or ()
+        ) from None
+    header = table[0][1] if table else ()
     fields = [HEADER_TO_FIELD.get(str(h or "").strip().lower()) for h in header]
     if "titre" not in fields:
         raise BusinessError(
@@ -136,12 +137,10 @@ def _read_rows(content: bytes) -> list[tuple[int, dict[str, Any]]]:
             _("La colonne « Titre » est introuvable en première ligne."),
             field="fichier",
         )
-    result = []
-    for number, values in enumerate(rows, start=2):
-        if values is None or all(v in (None, "") for v in values):
-            continue
-        result.append((number, {f: v for f, v in zip(fields, values, strict=False) if f}))
-    return result
+    return [
+        (number, {f: v for f, v in zip(fields, values, strict=False) if f})
+        for number, values in table[1:]
+    ]
 
 
 def import_plan(*, structure: Structure, user: User, content: bytes) -> ImportReport:
@@ -164,12 +163,12 @@ def import_plan(*, structure: Structure, user: User, content: bytes) -> ImportRe
         if code.strip()
     }
     criteres = _criteres_by_code(all_codes)
-    errors: list[dict[str, Any]] = []
+    errors = tabular.ErrorList(IMPORT_LIMITS.max_errors)
     parsed: list[tuple[Action | None, dict[str, Any], list[Critere], str | None]] = []
 
     def error(row: int, field: str, message: str) -> None:
         label = dict(COLUMNS)[field]
-        errors.append(
+        errors.add(
             {
                 "code": PlanError.IMPORT_INVALID,
                 "field": field,
@@ -285,10 +284,14 @@ def import_plan(*, structure: Structure, user: User, content: bytes) -> ImportRe
     if errors:
         raise BusinessError(
             PlanError.IMPORT_INVALID,
-            _("%(n)s erreur(s) : rien n'a été importé. Corrigez le fichier et recommencez.")
+            ngettext(
+                "%(n)s erreur : rien n'a été importé. Corrigez le fichier et recommencez.",
+                "%(n)s erreurs : rien n'a été importé. Corrigez le fichier et recommencez.",
+                len(errors),
+            )
             % {"n": len(errors)},
             field="fichier",
-            errors=errors,
+            errors=errors.reported(),
         )
     report = ImportReport()
     with transaction.atomic():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
@@ -15,6 +14,7 @@ from accompagnement.registres import xlsx
 from accompagnement.registres.errors import RegistreError
 from accompagnement.registres.forms import form_class
 from accompagnement.registres.registry import Registre, field_label
+from core import tabular
 from core.errors import BusinessError
 
 logger = logging.getLogger("qualireseau.registres")
@@ -82,26 +82,25 @@ def delete_register_entry(*, registre: Registre, instance: Model) -> None:
 def import_register(*, registre: Registre, content: bytes) -> int:
     """Import an XLSX file: every row is validated first; either all rows are saved or
     none (a ``BusinessError`` lists each row's field errors). Returns the count saved."""
-    if len(content) > settings.MAX_UPLOAD_SIZE:
-        raise BusinessError(
-            RegistreError.FILE_TOO_LARGE, _("Le fichier dépasse la taille maximale autorisée.")
-        )
     try:
         unknown, rows = xlsx.read_rows(registre, content)
-    except ValueError:
+    except tabular.TableError as error:
+        if error.code != tabular.TableErrorCode.UNREADABLE:
+            raise
         raise BusinessError(
             RegistreError.INVALID_FILE,
             _("Le fichier n'est pas un classeur Excel (.xlsx) lisible."),
             field="fichier",
         ) from None
-    errors: list[dict] = [
+    errors = tabular.ErrorList(xlsx.IMPORT_LIMITS.max_errors)
+    errors.extend(
         {
             "code": RegistreError.UNKNOWN_COLUMN,
             "field": None,
             "message": _("Colonne inconnue : « %(column)s ».") % {"column": column},
         }
         for column in unknown
-    ]
+    )
     if not rows and not errors:
         raise BusinessError(
             RegistreError.EMPTY_FILE, _("Le fichier ne contient aucune ligne."), field="fichier"
@@ -112,7 +111,7 @@ def import_register(*, registre: Registre, content: bytes) -> int:
         missing = [name for name in registre.import_fields if name not in values]
         bound = form(data={name: values.get(name, "") for name in registre.import_fields})
         if missing:
-            errors.append(
+            errors.add(
                 {
                     "code": RegistreError.MISSING_COLUMN,
                     "field": None,
@@ -126,21 +125,24 @@ def import_register(*, registre: Registre, content: bytes) -> int:
             )
             continue
         if not bound.is_valid():
-            errors += _validation_errors(
-                registre,
-                ValidationError(
-                    bound.errors.get_json_data()
-                    and {
-                        name: [item["message"] for item in items]
-                        for name, items in bound.errors.get_json_data().items()
-                    }
-                ),
-                row=number,
+            errors.extend(
+                _validation_errors(
+                    registre,
+                    ValidationError(
+                        bound.errors.get_json_data()
+                        and {
+                            name: [item["message"] for item in items]
+                            for name, items in bound.errors.get_json_data().items()
+                        }
+                    ),
+                    row=number,
+                )
             )
             continue
         forms.append(bound)
     if errors:
-        raise BusinessError(errors[0]["code"], errors[0]["message"], errors=errors)
+        reported = errors.reported()
+        raise BusinessError(reported[0]["code"], reported[0]["message"], errors=reported)
     with transaction.atomic():
         for bound in forms:
             save_register_entry(registre=registre, data=bound.cleaned_data)

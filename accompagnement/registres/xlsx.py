@@ -4,15 +4,19 @@ saving are in ``services.import_register``."""
 from __future__ import annotations
 
 import datetime
-from io import BytesIO
 from typing import Any
 
 from django.db.models import Model
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from accompagnement.registres.registry import Registre, field_label
+from core import tabular
+from core.xlsx import append_row, to_bytes
+
+# A register holds a year or two of entries: a few thousand rows at most.
+IMPORT_LIMITS = tabular.DEFAULT_LIMITS.but(max_rows=10_000, max_columns=40)
 
 
 def _normalise(text: Any) -> str:
@@ -59,32 +63,26 @@ def cell_to_form_value(registre: Registre, name: str, value: Any) -> Any:
 def read_rows(
     registre: Registre, content: bytes
 ) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
-    """(unknown headers, [(row number, {field: form value})]) of the first sheet.
-
-    Raises ``ValueError`` when the file is not a readable workbook."""
-    try:
-        workbook = load_workbook(BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises several types for a bad file
-        raise ValueError(str(type(error).__name__)) from error
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    headers = next(rows, None) or ()
+    """(unknown headers, [(row number, {field: form value})]) of the first sheet, read by
+    the bounded reader (``core.tabular``: size, zip, row and column limits)."""
+    table = tabular.first_sheet_rows(content, IMPORT_LIMITS)
+    headers = table[0][1] if table else ()
     mapping = header_map(registre)
     columns = [mapping.get(_normalise(header)) for header in headers]
     unknown = [
         str(header) for header, name in zip(headers, columns, strict=True) if header and not name
     ]
-    parsed = []
-    for number, row in enumerate(rows, start=2):
-        if not any(cell not in (None, "") for cell in row):
-            continue
-        values = {
-            name: cell_to_form_value(registre, name, cell)
-            for name, cell in zip(columns, row, strict=False)
-            if name
-        }
-        parsed.append((number, values))
-    workbook.close()
+    parsed = [
+        (
+            number,
+            {
+                name: cell_to_form_value(registre, name, cell)
+                for name, cell in zip(columns, row, strict=False)
+                if name
+            },
+        )
+        for number, row in table[1:]
+    ]
     return unknown, parsed
 
 
@@ -94,7 +92,7 @@ def export_register(registre: Registre, entries: list[Model]) -> bytes:
     sheet = workbook.active
     sheet.title = str(registre.title)[:31]
     names = registre.import_fields
-    sheet.append([capfirst(field_label(registre, name)) for name in names])
+    append_row(sheet, [capfirst(field_label(registre, name)) for name in names])
     for entry in entries:
         row = []
         for name in names:
@@ -105,9 +103,7 @@ def export_register(registre: Registre, entries: list[Model]) -> bytes:
             elif field.get_internal_type() == "BooleanField":
                 value = _("oui") if value else _("non")
             row.append(value)
-        sheet.append(row)
+        append_row(sheet, row)
     for column in sheet.columns:
         sheet.column_dimensions[column[0].column_letter].width = 18
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return to_bytes(workbook)

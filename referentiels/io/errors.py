@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.errors import BusinessError
+from core.tabular import more_errors
 from referentiels.errors import ReferentielError
 
 MAX_REPORTED_ERRORS = 200  # a junk file must not produce a million-line answer
@@ -60,7 +62,7 @@ class ImportErrors:
 
     def __init__(self) -> None:
         self.items: list[dict[str, Any]] = []
-        self.truncated = False
+        self.omitted = 0
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -70,7 +72,7 @@ class ImportErrors:
 
     def add(self, code: str, message: str, loc: Loc | None = None, key: str | None = None) -> None:
         if len(self.items) >= MAX_REPORTED_ERRORS:
-            self.truncated = True
+            self.omitted += 1
             return
         loc = loc or Loc()
         where = loc.describe(key)
@@ -90,19 +92,17 @@ class ImportErrors:
         if not self.items:
             return
         items = list(self.items)
-        if self.truncated:
-            items.append(
-                {
-                    "code": ReferentielError.IMPORT_INVALID,
-                    "message": _("Trop d'erreurs : seules les %(n)s premières sont affichées.")
-                    % {"n": MAX_REPORTED_ERRORS},
-                    "field": None,
-                }
-            )
+        if self.omitted:
+            items.append(more_errors(self.omitted))
+        total = len(self.items) + self.omitted
         raise BusinessError(
             ReferentielError.IMPORT_INVALID,
-            _("Le fichier contient %(n)s erreur(s) ; rien n'a été importé.")
-            % {"n": len(self.items)},
+            ngettext(
+                "Le fichier contient %(n)s erreur ; rien n'a été importé.",
+                "Le fichier contient %(n)s erreurs ; rien n'a été importé.",
+                total,
+            )
+            % {"n": total},
             errors=items,
         )
 

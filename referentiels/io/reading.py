@@ -7,19 +7,25 @@ UTF-8, not parseable) are refused at once with a ``BusinessError``.
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from typing import Any
 
 import yaml
 from django.utils.translation import gettext as _
 
+from core import tabular
 from referentiels.errors import ReferentielError
 from referentiels.io import schema
 from referentiels.io.errors import ImportErrors, Loc, file_error
 
 XLSX_MAGIC = b"PK\x03\x04"
+# A frame has a few hundred criteria; the zip may not expand past MAX_XLSX_UNCOMPRESSED.
+XLSX_LIMITS = tabular.DEFAULT_LIMITS.but(
+    max_bytes=schema.MAX_IMPORT_SIZE,
+    max_unpacked=schema.MAX_XLSX_UNCOMPRESSED,
+    max_rows=20_000,
+    max_columns=40,
+)
 SHEET_INFO = "Référentiel"
 SHEET_ECHELLE = "Échelle"
 SHEET_NOEUDS = "Nœuds"
@@ -358,21 +364,20 @@ def _walk_nodes(
 
 
 def _read_xlsx(content: bytes) -> tuple[dict[str, Any], ImportErrors]:
-    from openpyxl import load_workbook
-
-    unreadable = _(
-        "Le classeur Excel ne peut pas être lu (fichier .xlsx endommagé ou d'un autre type)."
-    )
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > schema.MAX_XLSX_UNCOMPRESSED:
-                raise file_error(
-                    ReferentielError.FILE_TOO_LARGE,
-                    _("Le classeur Excel est trop volumineux une fois décompressé."),
-                )
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise file_error(ReferentielError.FILE_UNREADABLE, unreadable) from None
+        workbook = tabular.open_workbook(content, XLSX_LIMITS)
+    except tabular.TableError as error:
+        code = (
+            ReferentielError.FILE_UNREADABLE
+            if error.code == tabular.TableErrorCode.UNREADABLE
+            else ReferentielError.FILE_TOO_LARGE
+        )
+        message = (
+            _("Le classeur Excel ne peut pas être lu (fichier .xlsx endommagé ou d'un autre type).")
+            if error.code == tabular.TableErrorCode.UNREADABLE
+            else error.message
+        )
+        raise file_error(code, message) from None
     errors = ImportErrors()
     document = empty_document()
     try:
@@ -405,9 +410,11 @@ def _read_xlsx(content: bytes) -> tuple[dict[str, Any], ImportErrors]:
 
 
 def _rows(sheet):
-    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        if any(cell not in (None, "") for cell in row):
-            yield number, row
+    """Non-empty rows of a sheet, streamed within ``XLSX_LIMITS`` (``core.tabular``)."""
+    try:
+        yield from tabular.sheet_rows(sheet, XLSX_LIMITS)
+    except tabular.TableError as error:
+        raise file_error(ReferentielError.FILE_TOO_LARGE, error.message) from None
 
 
 def _read_info_sheet(sheet, document: dict, errors: ImportErrors) -> None:
