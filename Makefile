@@ -5,16 +5,18 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run install migrate demo serve worker beat test lint format browser bench db-stop messages clean
+.PHONY: run install migrate demo serve worker beat test lint format browser redis bench db-stop messages clean
 
 run: install migrate demo serve ## install, migrate, load the demo network, serve http://localhost:$(PORT)
 
-install: $(VENV)/.installed ## create the virtualenv and install the locked dependencies
+install: $(VENV)/.installed ## create the virtualenv: production + development locks
 
-$(VENV)/.installed: requirements.lock
+# requirements.lock: production only (the image installs nothing else);
+# requirements-dev.lock: `-r requirements.lock` + tests, linters, embedded PostgreSQL.
+$(VENV)/.installed: requirements.lock requirements-dev.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	@touch $@
 
 migrate: install ## migrate the public schema, then every structure's schema
@@ -28,10 +30,13 @@ serve: install
 	@echo "Qualiréseau : http://localhost:$(PORT)"
 	$(PY) manage.py runserver 0.0.0.0:$(PORT)
 
-worker: install ## a Celery worker (needs CELERY_BROKER_URL)
-	$(PY) -m celery -A platform.celery worker -l INFO
+# Development: one worker consumes every queue and runs beat inside it (-B: the jobs'
+# sweeper, the outbox's periodic delivery, reminders). With a broker, `make run` needs it.
+# Production runs one worker per queue and a single beat (deploy/).
+worker: install ## a Celery worker on every queue, with beat (needs CELERY_BROKER_URL)
+	$(PY) -m celery -A platform.celery worker -B -Q jobs,emails,celery -l INFO
 
-beat: install ## Celery beat (reminders; needs CELERY_BROKER_URL)
+beat: install ## Celery beat alone (when the workers run without -B; needs CELERY_BROKER_URL)
 	$(PY) -m celery -A platform.celery beat -l INFO
 
 browser: ## Debian's Chromium for the browser tests (no browser download)
@@ -40,7 +45,13 @@ browser: ## Debian's Chromium for the browser tests (no browser download)
 	    (apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)); \
 	  else echo "Installez le paquet Debian 'chromium' (sudo apt-get install chromium)"; exit 1; fi; }
 
-test: install browser ## the whole suite, against a real PostgreSQL (with format, lint, import rules and migrations checks)
+redis: ## Debian's redis-server for the fault tests (tests/faults/), when none is installed
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get install -y -qq redis-server >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq redis-server >/dev/null)); \
+	  else echo "Installez le paquet Debian 'redis-server' (sudo apt-get install redis-server)"; exit 1; fi; }
+
+test: install browser redis ## the whole suite, against a real PostgreSQL (with format, lint, import rules and migrations checks)
 	$(PY) -m ruff format --check .
 	$(PY) -m ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
