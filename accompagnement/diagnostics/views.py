@@ -4,8 +4,6 @@ without a role in the structure; write rules are checked by the services."""
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -318,16 +316,38 @@ def scores(request, pk: int):
     autodiagnostic = _autodiagnostic(pk)
     payload = selectors.scores_payload(selectors.scores_of(autodiagnostic))
     history = selectors.history()
-    chart_data = {
-        "themes": [t["code"] for t in payload["themes"]],
-        "themes_declare": [(t["declare"] or {}).get("taux") for t in payload["themes"]],
-        "themes_confirme": [(t["confirme"] or {}).get("taux") for t in payload["themes"]],
-        "niveaux": [_("Niveau %(n)s") % {"n": n["niveau"]} for n in payload["niveaux"]],
-        "niveaux_declare": [(n["declare"] or {}).get("taux") for n in payload["niveaux"]],
-        "niveaux_confirme": [(n["confirme"] or {}).get("taux") for n in payload["niveaux"]],
-        "annees": [h["annee"] for h in history],
-        "annees_declare": [h["declare"] for h in history],
-        "annees_confirme": [h["confirme"] for h in history],
+    declared, confirmed = _("Déclaré (%)"), _("Confirmé (%)")
+
+    def chart(kind, labels, declared_data, confirmed_data):
+        return {
+            "type": kind,
+            "labels": labels,
+            "datasets": [
+                {"label": declared, "data": declared_data, "color": "declare"},
+                {"label": confirmed, "data": confirmed_data, "color": "confirme"},
+            ],
+        }
+
+    themes, niveaux = payload["themes"], payload["niveaux"]
+    charts = {
+        "themes": chart(
+            "radar",
+            [f"{t['code']} {t['titre']}".strip() for t in themes],
+            [(t["declare"] or {}).get("taux") for t in themes],
+            [(t["confirme"] or {}).get("taux") for t in themes],
+        ),
+        "niveaux": chart(
+            "bar",
+            [_("Niveau %(n)s") % {"n": n["niveau"]} for n in niveaux],
+            [(n["declare"] or {}).get("taux") for n in niveaux],
+            [(n["confirme"] or {}).get("taux") for n in niveaux],
+        ),
+        "annees": chart(
+            "line",
+            [str(h["annee"]) for h in history],
+            [h["declare"] for h in history],
+            [h["confirme"] for h in history],
+        ),
     }
     return render(
         request,
@@ -336,7 +356,7 @@ def scores(request, pk: int):
             "autodiagnostic": autodiagnostic,
             "payload": payload,
             "history": history,
-            "chart_data": json.dumps(chart_data),
+            "charts": charts,
             **_rights(request.user, autodiagnostic),
         },
     )
