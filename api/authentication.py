@@ -8,6 +8,7 @@ import datetime
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from rest_framework.permissions import BasePermission
 
@@ -46,3 +47,18 @@ class ApiDocsAccess(BasePermission):
         if settings.API_DOCS_PUBLIC:
             return True
         return bool(request.user and request.user.is_authenticated)
+
+
+class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI schema documents the token header."""
+
+    target_class = "api.authentication.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Jeton personnel : `Authorization: Token <clé>`.",
+        }

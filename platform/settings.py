@@ -175,7 +175,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -----------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "axes.backends.AxesStandaloneBackend",  # one account from one address
+    "tenants.throttling.LoginThrottleBackend",  # per address and per account (spraying)
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
@@ -202,7 +203,18 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
-AXES_LOCKOUT_TEMPLATE = "tenants/lockout.html"  # French message, status 403
+AXES_LOCKOUT_TEMPLATE = "tenants/lockout.html"  # French message, status 429
+# Behind N reverse proxies that append to X-Forwarded-For (docs/deploy.md): the client is
+# the N-th address from the right; 0 (default): REMOTE_ADDR, X-Forwarded-For ignored.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+# Wider limits than axes' (tenants/throttling.py), counted in the cache over a window.
+LOGIN_THROTTLE_WINDOW = int(os.environ.get("LOGIN_THROTTLE_WINDOW", 15 * 60))  # seconds
+LOGIN_FAILURES_PER_IP = int(os.environ.get("LOGIN_FAILURES_PER_IP", 20))
+LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", 20))
+PASSWORD_RESET_WINDOW = int(os.environ.get("PASSWORD_RESET_WINDOW", 3600))
+PASSWORD_RESET_PER_EMAIL = int(os.environ.get("PASSWORD_RESET_PER_EMAIL", 3))
+PASSWORD_RESET_PER_IP = int(os.environ.get("PASSWORD_RESET_PER_IP", 10))
 # Two-factor authentication is mandatory for federation admins and experts in production.
 OTP_REQUIRED_FOR_NETWORK_ROLES = env_bool("OTP_REQUIRED_FOR_NETWORK_ROLES", PRODUCTION)
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo")
@@ -349,6 +361,19 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    # Throttles (api/throttling.py): anonymous clients per address, people per token (or
+    # per session), token creation scoped; rates from the environment.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.AnonymousRateThrottle",
+        "api.throttling.TokenRateThrottle",
+        "api.throttling.ScopedThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "60/min"),
+        "token": os.environ.get("API_THROTTLE_TOKEN", "1200/min"),
+        "token_create": os.environ.get("API_THROTTLE_TOKEN_CREATE", "20/hour"),
+    },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 # The OpenAPI schema and Swagger page: public in development, signed-in people in production.
 API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", not PRODUCTION)
@@ -373,6 +398,17 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Security ----------------------------------------------------------------------------
+# The cache holds the login/reset counters and the API throttles: Redis in production so
+# every worker shares them (CACHE_URL, e.g. redis://redis:6379/1); memory otherwise.
+if os.environ.get("CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["CACHE_URL"],
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True

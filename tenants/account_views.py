@@ -8,6 +8,7 @@ import io
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -21,7 +22,7 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
 from core.errors import BusinessError
-from tenants import accounts, audit, invitations
+from tenants import accounts, audit, invitations, throttling
 from tenants.forms import ActivationForm, ApiTokenForm, OTPTokenForm, ProfileForm
 from tenants.models import AuditLog, RecoveryCodeDevice
 
@@ -256,8 +257,22 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+class LoginView(auth_views.LoginView):
+    """Django's login; over the per-address or per-account limit (``tenants.throttling``)
+    the answer is the lockout page, 429, like django-axes' own lockout."""
+
+    template_name = "tenants/login.html"
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        if getattr(self.request, "login_throttled", False):
+            return render(self.request, settings.AXES_LOCKOUT_TEMPLATE, status=429)
+        return super().form_invalid(form)
+
+
 class PasswordResetView(auth_views.PasswordResetView):
-    """Django's reset (email with a one-time link), French templates, audited."""
+    """Django's reset (email with a one-time link), French templates, audited. Over the
+    limits per address and per client, nothing is sent and the answer is the same."""
 
     template_name = "tenants/password_reset_form.html"
     email_template_name = "tenants/password_reset_email.txt"
@@ -265,11 +280,16 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("password_reset_done")
 
     def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        allowed = throttling.password_reset_allowed(self.request, email)
         audit.record(
             action=AuditLog.Action.PASSWORD_RESET,
-            identifier=form.cleaned_data["email"],
+            identifier=email,
+            details={} if allowed else {"throttled": True},
             request=self.request,
         )
+        if not allowed:
+            return redirect(self.get_success_url())
         return super().form_valid(form)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.client_ip import client_ip
 from tenants.models import AuditLog, Structure, User
 
 
@@ -34,4 +35,4 @@ def record(
 def _client_ip(request) -> str | None:
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request)

@@ -2,7 +2,7 @@
 
 Django and django-axes announce these only through signals (the login view and the axes
 backend are not ours), so this is the one place where the network listens to signals;
-the receivers only call ``audit.record``.
+the receivers only call ``audit.record`` and count failures (``tenants.throttling``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
-from tenants import audit
+from tenants import audit, throttling
 from tenants.models import AuditLog
 
 
@@ -24,11 +24,9 @@ def _login_success(sender, request, user, **kwargs):
 
 @receiver(user_login_failed, dispatch_uid="tenants.audit.login_failure")
 def _login_failure(sender, credentials, request=None, **kwargs):
-    audit.record(
-        action=AuditLog.Action.LOGIN_FAILURE,
-        identifier=str(credentials.get("username", "")),
-        request=request,
-    )
+    username = str(credentials.get("username", ""))
+    audit.record(action=AuditLog.Action.LOGIN_FAILURE, identifier=username, request=request)
+    throttling.record_login_failure(request, username)
 
 
 @receiver(user_locked_out, dispatch_uid="tenants.audit.lockout")

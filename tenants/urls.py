@@ -34,9 +34,7 @@ urlpatterns = [
     path("reseau/", include((organisation_patterns, "organisation"))),
     path(
         "compte/connexion/",
-        auth_views.LoginView.as_view(
-            template_name="tenants/login.html", redirect_authenticated_user=True
-        ),
+        account_views.LoginView.as_view(),
         name="login",
     ),
     path("compte/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),

@@ -63,6 +63,16 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Login, reset and API throttle counters live in the cache: each test starts at 0."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _public_schema_after_test():
     yield
     connection.set_schema_to_public()

@@ -165,6 +165,12 @@ class MyTokenView(APIView):
     permission_classes = [IsAuthenticated]
     serializer_class = serializers.TokenSerializer
 
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        if self.request.method == "POST":
+            self.throttle_scope = "token_create"
+        return throttles
+
     @extend_schema(responses={200: serializers.TokenSerializer(many=True)})
     def get(self, request):
         tokens = accounts.tokens_of(request.user)
