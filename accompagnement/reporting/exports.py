@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from openpyxl import Workbook
+
+from core.xlsx import append_row, to_bytes
 
 
 def _pct(value):
@@ -18,7 +18,8 @@ def consolidation_xlsx(data: dict, rows: list[dict]) -> bytes:
     theme_codes = [theme["code"] for theme in data["themes"]]
     # The effectivité criteria flagged by the scope's frames.
     target_codes = list(data["familles"]["effectivite"]["criteres"])
-    sheet.append(
+    append_row(
+        sheet,
         [
             "Structure",
             "Taux déclaré %",
@@ -34,10 +35,11 @@ def consolidation_xlsx(data: dict, rows: list[dict]) -> bytes:
             "En retard",
             *[f"Thème {code} déclaré %" for code in theme_codes],
             *[f"Critère {code}" for code in target_codes],
-        ]
+        ],
     )
     for row in rows:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row["structure_nom"],
                 _pct(row["taux_declare"]),
@@ -53,64 +55,68 @@ def consolidation_xlsx(data: dict, rows: list[dict]) -> bytes:
                 row["en_retard"],
                 *[_pct(row["themes"].get(code, {}).get("declare")) for code in theme_codes],
                 *[row["criteres_cibles"].get(code) for code in target_codes],
-            ]
+            ],
         )
     themes = workbook.create_sheet("Thèmes")
-    themes.append(["Thème", "Intitulé", "Déclaré %", "Confirmé %", "Écart (points)"])
+    append_row(themes, ["Thème", "Intitulé", "Déclaré %", "Confirmé %", "Écart (points)"])
     for theme in data["themes"]:
-        themes.append(
+        append_row(
+            themes,
             [
                 theme["code"],
                 theme["titre"],
                 _pct(theme["declare"]),
                 _pct(theme["confirme"]),
                 _pct(theme["ecart"]),
-            ]
+            ],
         )
     _module_sheet(workbook, data)
     families = workbook.create_sheet("Indicateurs")
-    families.append(["Famille", "Indicateur", "Valeur"])
+    append_row(families, ["Famille", "Indicateur", "Valeur"])
     for family, values in data["familles"].items():
         for name, value in values.items():
             if isinstance(value, dict):
                 for code, share in value.items():
-                    families.append([family, f"{name} {code}", _pct(share)])
+                    append_row(families, [family, f"{name} {code}", _pct(share)])
             else:
-                families.append([family, name, _pct(value) if isinstance(value, float) else value])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+                append_row(
+                    families, [family, name, _pct(value) if isinstance(value, float) else value]
+                )
+    return to_bytes(workbook)
 
 
 def _module_sheet(workbook, data: dict) -> None:
     """Both definitions of the module rate, labelled, and the imperative criteria."""
     sheet = workbook.create_sheet("Module")
-    sheet.append(["Définition", "Déclaré %", "Confirmé %", "Écart (points)", "Principal"])
+    append_row(sheet, ["Définition", "Déclaré %", "Confirmé %", "Écart (points)", "Principal"])
     for definition in data["module"]["definitions"]:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 definition["libelle"],
                 _pct(definition["declare"]),
                 _pct(definition["confirme"]),
                 _pct(definition["ecart"]),
                 "oui" if definition["principal"] else "",
-            ]
+            ],
         )
     imperatifs = data["imperatifs"]
-    sheet.append([])
-    sheet.append(
+    append_row(sheet, [])
+    append_row(
+        sheet,
         [
             "Critères impératifs",
             "Structures concernées",
             "Tous satisfaits %",
             "Critères non satisfaits (total)",
-        ]
+        ],
     )
-    sheet.append(
+    append_row(
+        sheet,
         [
             "",
             imperatifs["structures"],
             _pct(imperatifs["part_tous_satisfaits"]),
             imperatifs["non_satisfaits"],
-        ]
+        ],
     )

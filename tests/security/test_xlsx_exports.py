@@ -122,10 +122,23 @@ def test_self_diagnosis_export(autodiagnostic, frame, network):
 
 def test_consolidation_export():
     data = {
-        "themes": [{"code": "4.1", "titre": HOSTILE[1], "declare": 0.5, "confirme": None}],
-        "familles": {HOSTILE[2]: {"taux": 0.5, HOSTILE[3]: 1}},
+        "themes": [
+            {"code": "4.1", "titre": HOSTILE[1], "declare": 0.5, "confirme": None, "ecart": None}
+        ],
+        "familles": {"effectivite": {"criteres": {}}, HOSTILE[2]: {"taux": 0.5, HOSTILE[3]: 1}},
+        "module": {
+            "definitions": [
+                {
+                    "libelle": HOSTILE[6],
+                    "declare": 0.5,
+                    "confirme": 0.5,
+                    "ecart": 0.0,
+                    "principal": True,
+                }
+            ]
+        },
+        "imperatifs": {"structures": 1, "part_tous_satisfaits": 1.0, "non_satisfaits": 0},
     }
-    data["themes"][0]["ecart"] = None
     rows = [
         {
             "structure_nom": HOSTILE[0],
@@ -145,7 +158,7 @@ def test_consolidation_export():
         }
     ]
     content = reporting_exports.consolidation_xlsx(data, rows)
-    assert_texts_not_formulas(content, HOSTILE[:4])
+    assert_texts_not_formulas(content, [*HOSTILE[:4], HOSTILE[6]])
 
 
 def test_frame_export(frame):
