@@ -106,7 +106,9 @@ def test_submit_then_decide_through_the_forms(network, version, client_for):
     page = (
         client_for(network.user("directeur")).get(f"{BASE}{version.livrable_id}/").content.decode()
     )
-    assert "Compléter" in page and "soumis → a_reprendre" in page
+    # the history speaks in labels, never in raw codes
+    assert "Compléter" in page and "Soumis → À reprendre" in page
+    assert "soumis → a_reprendre" not in page
 
 
 def test_federation_admin_adds_a_deliverable_type(network, client_for):
