@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 
 # The figures of a line of the drill-down (and of the whole scope): the mean of each
@@ -64,7 +65,10 @@ ROW_COLUMNS_SQL = """
 
 def _fetch(snapshots, sql: str, params: Sequence = ()) -> list[tuple]:
     """Runs ``WITH s AS (the scope's snapshots) {sql}``."""
-    scope_sql, scope_params = snapshots.order_by().query.sql_with_params()
+    try:
+        scope_sql, scope_params = snapshots.order_by().query.sql_with_params()
+    except EmptyResultSet:  # e.g. ``pk__in=[]``: an empty scope, not an error
+        scope_sql, scope_params = f"SELECT * FROM {snapshots.model._meta.db_table} WHERE false", ()
     with connection.cursor() as cursor:
         cursor.execute(f"WITH s AS ({scope_sql}) {sql}", [*scope_params, *params])
         return cursor.fetchall()

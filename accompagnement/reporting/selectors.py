@@ -230,14 +230,17 @@ def _network_counts(scope: Scope) -> dict:
         groupes = groupes.filter(pk=scope.groupe.pk)
     groupes = GroupeTravail.objects.filter(pk__in=groupes.values("pk"))
     # Experts: those of the scope's groups and those assigned directly to its structures.
-    direct = ExpertAffectation.objects.filter(structure__in=scope.structures()).values("expert")
-    experts = User.objects.filter(
-        Q(groupes_expertises__in=groupes) | Q(pk__in=direct if scope.groupe is None else [])
-    )
+    experts = Q(groupes_expertises__in=groupes)
+    if scope.groupe is None:
+        experts |= Q(
+            pk__in=ExpertAffectation.objects.filter(structure__in=scope.structures()).values(
+                "expert"
+            )
+        )
     start, end = semester_bounds(scope.campagne.annee, scope.campagne.semestre)
     return {
         "pilotes": territoires.filter(pilotes__isnull=False).values("pilotes").distinct().count(),
-        "experts": experts.values("pk").distinct().count(),
+        "experts": User.objects.filter(experts).values("pk").distinct().count(),
         "reunions": ReunionCollective.objects.filter(
             groupe__in=groupes, annulee=False, date__date__gte=start, date__date__lte=end
         ).count(),
