@@ -1,4 +1,4 @@
-"""The self-diagnosis workflow, declared once: states, allowed transitions and guards.
+"""The self-diagnosis workflow, declared once (``core.workflow``): states, moves, rules.
 
 ::
 
@@ -9,85 +9,72 @@
         └────reopen──── reouverture_demandee ◀─────────────────┘
     (reopen also from soumis and confirme, by the expert or the federation)
 
-Every change goes through :func:`apply_transition`, which checks the source state and the
-guard (an access rule of ``tenants.access``), writes the status and logs an
-``AutodiagnosticTransition`` row (who, when, from, to, comment). No other code writes
-``Autodiagnostic.statut``.
+Every change goes through ``AUTODIAGNOSTIC`` (source state, the person's right through a
+rule of ``tenants.access``, stamps), which logs an ``AutodiagnosticTransition`` row (who,
+when, from, to, move, comment). No other code writes ``Autodiagnostic.statut``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accompagnement.diagnostics.errors import DiagnosticError
 from accompagnement.diagnostics.models import Autodiagnostic, AutodiagnosticTransition
-from core.errors import BusinessError
+from core.workflow import Move, Stamp, Workflow
 from tenants import access
 from tenants.models import Structure
 
 Statut = Autodiagnostic.Statut
 
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: frozenset[str]
-    target: str
-    guard: Callable  # (user, structure) -> bool
-    label: str
-
-
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in [
-        Transition(
+AUTODIAGNOSTIC = Workflow(
+    "diagnostics.autodiagnostic",
+    states=Statut,
+    log_model=AutodiagnosticTransition,
+    log_field="autodiagnostic",
+    log_move_name=True,
+    moves=[
+        Move(
             "submit",
-            frozenset({Statut.BROUILLON}),
+            {Statut.BROUILLON},
             Statut.SOUMIS,
-            access.can_manage_autodiagnostic,
             _("Soumettre à l'expert"),
-        ),
-        Transition(
-            "request_reopen",
-            frozenset({Statut.SOUMIS, Statut.CONFIRME}),
-            Statut.REOUVERTURE_DEMANDEE,
             access.can_manage_autodiagnostic,
+            stamp=Stamp(at="submitted_at", by="submitted_by"),
+        ),
+        Move(
+            "request_reopen",
+            {Statut.SOUMIS, Statut.CONFIRME},
+            Statut.REOUVERTURE_DEMANDEE,
             _("Demander la réouverture"),
+            access.can_manage_autodiagnostic,
         ),
-        Transition(
+        Move(
             "refuse_reopen",
-            frozenset({Statut.REOUVERTURE_DEMANDEE}),
+            {Statut.REOUVERTURE_DEMANDEE},
             Statut.SOUMIS,
-            access.can_reopen_autodiagnostic,
             _("Refuser la réouverture"),
-        ),
-        Transition(
-            "reopen",
-            frozenset({Statut.SOUMIS, Statut.REOUVERTURE_DEMANDEE, Statut.CONFIRME}),
-            Statut.BROUILLON,
             access.can_reopen_autodiagnostic,
+        ),
+        Move(
+            "reopen",
+            {Statut.SOUMIS, Statut.REOUVERTURE_DEMANDEE, Statut.CONFIRME},
+            Statut.BROUILLON,
             _("Rouvrir"),
+            access.can_reopen_autodiagnostic,
         ),
-        Transition(
+        Move(
             "finish_confirmation",
-            frozenset({Statut.SOUMIS}),
+            {Statut.SOUMIS},
             Statut.CONFIRME,
-            access.can_confirm_autodiagnostic,
             _("Terminer la confirmation"),
+            access.can_confirm_autodiagnostic,
+            stamp=Stamp(at="confirmed_at", by="confirmed_by"),
         ),
-    ]
-}
-
-# Timestamps and authors written alongside some transitions.
-_STAMPS = {
-    "submit": ("submitted_at", "submitted_by"),
-    "finish_confirmation": ("confirmed_at", "confirmed_by"),
-}
+    ],
+)
+TRANSITIONS = AUTODIAGNOSTIC.moves  # name -> Move (label, sources, target)
 
 
 def current_structure() -> Structure:
@@ -99,60 +86,26 @@ def current_structure() -> Structure:
     return Structure.objects.get(schema_name=connection.schema_name)
 
 
-def allowed_transitions(autodiagnostic: Autodiagnostic, user) -> list[Transition]:
-    """Transitions this person may apply now (for the buttons of the pages)."""
-    structure = current_structure()
-    return [
-        t
-        for t in TRANSITIONS.values()
-        if autodiagnostic.statut in t.sources and t.guard(user, structure)
-    ]
+def allowed_transitions(autodiagnostic: Autodiagnostic, user: Any) -> list[Move]:
+    """Moves this person may make now (for the buttons of the pages)."""
+    return AUTODIAGNOSTIC.allowed_moves(autodiagnostic, user, current_structure())
 
 
 def apply_transition(
-    *, autodiagnostic: Autodiagnostic, name: str, user, commentaire: str = ""
+    *, autodiagnostic: Autodiagnostic, name: str, user: Any, commentaire: str = ""
 ) -> Autodiagnostic:
-    """Move ``autodiagnostic`` along transition ``name`` (call inside a transaction, with
+    """Move ``autodiagnostic`` along the move ``name`` (call inside a transaction, with
     the row locked). Raises ``BusinessError`` when not allowed."""
-    transition = TRANSITIONS[name]
-    if not transition.guard(user, current_structure()):
-        raise BusinessError(
-            DiagnosticError.FORBIDDEN,
-            _("Vous n'avez pas le droit de faire cette action."),
-            status=403,
-        )
-    if autodiagnostic.statut not in transition.sources:
-        raise BusinessError(
-            DiagnosticError.TRANSITION_NOT_ALLOWED,
-            _("Action « %(action)s » impossible : l'autodiagnostic est « %(statut)s ».")
-            % {"action": transition.label, "statut": autodiagnostic.get_statut_display()},
-            status=409,
-        )
-    previous = autodiagnostic.statut
-    autodiagnostic.statut = transition.target
-    fields = ["statut"]
-    if name in _STAMPS:
-        at_field, by_field = _STAMPS[name]
-        setattr(autodiagnostic, at_field, timezone.now())
-        setattr(autodiagnostic, by_field, user)
-        fields += [at_field, by_field]
-    autodiagnostic.save(update_fields=fields)
-    AutodiagnosticTransition.objects.create(
-        autodiagnostic=autodiagnostic,
-        transition=name,
-        from_statut=previous,
-        to_statut=transition.target,
-        user=user,
+    AUTODIAGNOSTIC.apply(
+        autodiagnostic,
+        name=name,
+        actor=user,
+        structure=current_structure(),
         commentaire=commentaire,
     )
     return autodiagnostic
 
 
-def log_creation(*, autodiagnostic: Autodiagnostic, user) -> None:
-    AutodiagnosticTransition.objects.create(
-        autodiagnostic=autodiagnostic,
-        transition="create",
-        from_statut="",
-        to_statut=autodiagnostic.statut,
-        user=user,
-    )
+def log_creation(*, autodiagnostic: Autodiagnostic, user: Any) -> None:
+    AUTODIAGNOSTIC.log_creation(autodiagnostic, user)
+    AUTODIAGNOSTIC.notify(autodiagnostic, current_structure())
