@@ -327,6 +327,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "accompagnement.groupes.tasks.send_reminders",
         "schedule": 6 * 3600.0,
     },
+    # Registers: entries older than their retention period are removed (personal data).
+    "registres-conservation": {
+        "task": "accompagnement.registres.tasks.apply_retention",
+        "schedule": 24 * 3600.0,
+    },
     # Controlled documents whose review date comes (once per document and review date).
     "qualite-revisions-documents": {
         "task": "accompagnement.qualite.tasks.remind_document_reviews",
@@ -346,6 +351,14 @@ OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", 10))
 LIVRABLE_RELANCE_JOURS = int(os.environ.get("LIVRABLE_RELANCE_JOURS", 14))
 REUNION_RAPPEL_JOURS = int(os.environ.get("REUNION_RAPPEL_JOURS", 7))
 ACTION_RAPPEL_JOURS = int(os.environ.get("ACTION_RAPPEL_JOURS", 7))
+# Retention of the registers' entries about people, in years (docs/rgpd.md); registers of
+# figures only (surveys, client counts) are kept.
+REGISTRES_RETENTION_ANS = {
+    "reclamations": int(os.environ.get("RETENTION_RECLAMATIONS_ANS", 5)),
+    "evenements": int(os.environ.get("RETENTION_EVENEMENTS_ANS", 10)),
+}
+# The data protection officer named on the privacy notice and the processing register.
+DPO_EMAIL = os.environ.get("DPO_EMAIL", "dpo@qualireseau.example")
 # Controlled documents: the owner is reminded this many days before the review date.
 DOCUMENT_REVISION_RAPPEL_JOURS = int(os.environ.get("DOCUMENT_REVISION_RAPPEL_JOURS", 30))
 

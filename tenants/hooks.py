@@ -27,6 +27,10 @@ def network_menu(user):
         yield MenuEntry(
             _("Messages en échec"), network_url("organisation:dead-messages"), order=895
         )
+    if access.can_view_processing_register(user):
+        yield MenuEntry(
+            _("Registre des traitements"), network_url("processing-register"), order=897
+        )
     yield MenuEntry(_("Mon profil"), network_url("profile"), order=950)
 
 

@@ -42,7 +42,7 @@ class TwoFactorRequiredMiddleware:
     they have no authenticator yet. API calls get a 403 JSON error instead; token
     authentication (API clients) is not concerned (no session)."""
 
-    EXEMPT_NAMES = ("otp-setup", "otp-verify", "logout", "login", "set_language")
+    EXEMPT_NAMES = ("otp-setup", "otp-verify", "logout", "login", "set_language", "privacy-notice")
 
     def __init__(self, get_response):
         self.get_response = get_response

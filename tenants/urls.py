@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from tenants import account_views, organisation_views, outbox_views, views
+from tenants import account_views, organisation_views, outbox_views, privacy_views, views
 
 organisation_patterns = [
     path("structures/", organisation_views.structure_list, name="structures"),
@@ -31,6 +31,8 @@ organisation_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("mes-structures/", views.mes_structures, name="mes-structures"),
+    path("confidentialite/", privacy_views.privacy_notice, name="privacy-notice"),
+    path("rgpd/traitements/", privacy_views.processing_register, name="processing-register"),
     path("reseau/", include((organisation_patterns, "organisation"))),
     path(
         "compte/connexion/",

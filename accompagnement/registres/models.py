@@ -170,3 +170,21 @@ class NombreClients(models.Model):
 
     def __str__(self) -> str:
         return f"{self.annee}: {self.nombre}"
+
+
+class PurgeRetention(models.Model):
+    """What the retention task removed from a register: how many entries dated before
+    which day (never their content: the entries are gone)."""
+
+    registre = models.CharField(_("registre"), max_length=30)
+    avant_le = models.DateField(_("entrées datées avant le"))
+    supprimees = models.PositiveIntegerField(_("entrées supprimées"))
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("purge de conservation")
+        verbose_name_plural = _("purges de conservation")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.registre} < {self.avant_le:%Y-%m-%d}: {self.supprimees}"

@@ -58,6 +58,7 @@ from tenants.access.organisation import (
     must_use_two_factor,
     users_visible_to,
 )
+from tenants.access.privacy import can_view_processing_register
 from tenants.access.qualite import (
     can_audit_practices,
     can_manage_qualite,
@@ -167,6 +168,7 @@ __all__ = [
     "can_read_consolidation",
     "can_view_consolidation",
     "can_edit_bilan_territoire",
+    "can_view_processing_register",
     "can_view_qualite",
     "can_manage_qualite",
     "can_audit_practices",
