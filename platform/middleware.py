@@ -107,3 +107,19 @@ class StructureRoutingMiddleware(TenantSubfolderMiddleware):
         if urlconf is not None:
             request.urlconf = urlconf
             set_urlconf(urlconf)
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy, Referrer-Policy and nosniff on every response, including the
+    health check and the answers given before Django's SecurityMiddleware runs (unknown
+    structure). The Content-Security-Policy is django-csp's (``CONTENT_SECURITY_POLICY``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.headers.setdefault("Referrer-Policy", settings.SECURE_REFERRER_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
