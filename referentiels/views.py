@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.downloads import content_download, file_download
 from core.errors import BusinessError
 from referentiels import forms, selectors, services, workflow
 from referentiels.io import EXPORT_FORMATS, export_version
@@ -90,9 +91,7 @@ def export(request, pk: int, fmt: str):
     if fmt not in EXPORT_FORMATS:
         raise Http404
     content, content_type, filename = export_version(version, fmt)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return content_download(content, filename, content_type)
 
 
 @login_required
@@ -316,6 +315,4 @@ def download_file(request, pk: int):
     fichier = DocumentOutilFichier.objects.select_related("document__version").filter(pk=pk).first()
     if fichier is None or not access.can_download_document_outil(request.user, fichier.document):
         raise Http404
-    return FileResponse(
-        fichier.fichier.open("rb"), as_attachment=True, filename=fichier.nom_original
-    )
+    return file_download(fichier.fichier.open("rb"), fichier.nom_original)

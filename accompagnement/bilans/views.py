@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from accompagnement.bilans import selectors, services
 from accompagnement.bilans.forms import BilanStructureForm
 from accompagnement.bilans.models import BENEFICES
 from accompagnement.reporting.selectors import structure_benchmark
+from core.downloads import content_download
 from core.errors import BusinessError
 from core.routing import structure_url
 from tenants import access
@@ -106,8 +106,8 @@ def pdf(request, pk: int):
 
     bilan = _bilan(request, pk)
     html = render_to_string("bilans/pdf.html", _context(request, bilan), request=request)
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="bilan-{request.tenant.slug}-{bilan.campagne_id}.pdf"'
+    return content_download(
+        HTML(string=html).write_pdf(),
+        f"bilan-{request.tenant.slug}-{bilan.campagne_id}.pdf",
+        "application/pdf",
     )
-    return response

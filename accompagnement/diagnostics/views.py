@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +21,7 @@ from accompagnement.diagnostics.forms import (
     PreuveForm,
 )
 from accompagnement.diagnostics.models import Autodiagnostic, ExportAutodiagnostic, Preuve, Reponse
+from core.downloads import file_download
 from core.errors import BusinessError
 from core.routing import structure_url
 from tenants import access
@@ -251,7 +252,7 @@ def download_preuve(request, pk: int, preuve_pk: int):
     preuve = Preuve.objects.filter(pk=preuve_pk, reponse__autodiagnostic_id=pk).first()
     if preuve is None:
         raise Http404
-    return FileResponse(preuve.fichier.open("rb"), as_attachment=True, filename=preuve.nom_original)
+    return file_download(preuve.fichier.open("rb"), preuve.nom_original)
 
 
 @login_required
@@ -488,9 +489,8 @@ def export_download(request, export_pk: int):
     export = _export(export_pk)
     if export.etat != ExportAutodiagnostic.Etat.PRET:
         raise Http404
-    return FileResponse(
+    return file_download(
         export.fichier.open("rb"),
-        as_attachment=True,
-        filename=f"autodiagnostic-{export.autodiagnostic.annee}.{export.format}",
-        content_type=exports.CONTENT_TYPES[export.format],
+        f"autodiagnostic-{export.autodiagnostic.annee}.{export.format}",
+        exports.CONTENT_TYPES[export.format],
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -22,6 +22,7 @@ from accompagnement.groupes.models import (
     ReunionCollective,
     TypeLivrable,
 )
+from core.downloads import content_download, file_download
 from core.errors import BusinessError
 from tenants import access
 from tenants.models import GroupeTravail
@@ -332,12 +333,7 @@ def piece_jointe(request, pk: int):
     piece = get_object_or_404(PieceJointeReunion.objects.select_related("reunion__groupe"), pk=pk)
     if not access.can_view_groupe(request.user, piece.reunion.groupe):
         raise Http404
-    return FileResponse(
-        piece.fichier.open("rb"),
-        as_attachment=True,
-        filename=piece.nom_original,
-        content_type=piece.content_type or "application/octet-stream",
-    )
+    return file_download(piece.fichier.open("rb"), piece.nom_original, piece.content_type)
 
 
 @login_required
@@ -346,6 +342,6 @@ def reunions_ics(request, pk: int):
     content = ical.meetings_calendar(
         groupe, list(ReunionCollective.objects.filter(groupe=groupe).order_by("date"))
     )
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="reunions-groupe-{groupe.pk}.ics"'
-    return response
+    return content_download(
+        content, f"reunions-groupe-{groupe.pk}.ics", "text/calendar; charset=utf-8"
+    )

@@ -4,7 +4,7 @@ each action by ``tenants.access`` inside the services)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accompagnement.groupes.models import TypeLivrable
 from accompagnement.livrables import selectors, services, workflow
 from accompagnement.livrables.models import Livrable, LivrableVersion
+from core.downloads import file_download
 from core.errors import BusinessError
 from tenants import access
 
@@ -160,9 +161,4 @@ def version_download(request, pk: int):
     version = get_object_or_404(LivrableVersion, pk=pk)
     if not access.can_view_structure(request.user, request.tenant):
         raise Http404
-    return FileResponse(
-        version.fichier.open("rb"),
-        as_attachment=True,
-        filename=version.nom_original,
-        content_type=version.content_type or "application/octet-stream",
-    )
+    return file_download(version.fichier.open("rb"), version.nom_original, version.content_type)

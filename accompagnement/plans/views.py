@@ -4,7 +4,7 @@ policy, status changes (htmx), XLSX export and import."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accompagnement.plans import selectors, services, workflow, xlsx
 from accompagnement.plans.models import Action
+from core.downloads import content_download
 from core.errors import BusinessError
 from tenants import access
 from tenants.models import User
@@ -109,13 +110,11 @@ def export(request):
     content = xlsx.export_plan(
         selectors.actions_filtered(selectors.PlanFilters.from_params(request.GET))
     )
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return content_download(
+        content,
+        f"plan-actions-{request.tenant.slug}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="plan-actions-{request.tenant.slug}.xlsx"'
-    )
-    return response
 
 
 @require_POST

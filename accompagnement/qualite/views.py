@@ -4,10 +4,12 @@ refused with 403 by the services' rules."""
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +24,7 @@ from accompagnement.qualite.models import (
     ReunionComite,
     VersionDocument,
 )
+from core.downloads import file_download
 from core.errors import BusinessError
 from core.routing import structure_url
 from tenants import access
@@ -298,7 +301,7 @@ def version_fichier(request, pk: int):
     version = _get(lambda key: VersionDocument.objects.get(pk=key), pk)
     if not version.fichier:
         raise Http404
-    return FileResponse(version.fichier.open("rb"), as_attachment=True)
+    return file_download(version.fichier.open("rb"), os.path.basename(version.fichier.name))
 
 
 # --- Evaluation of practices ----------------------------------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accompagnement.registres import selectors, services, xlsx
 from accompagnement.registres.forms import form_class
 from accompagnement.registres.registry import REGISTRES, field_label, registre_by_slug
+from core.downloads import content_download
 from core.errors import BusinessError
 from core.routing import structure_url
 from tenants import access
@@ -119,8 +119,8 @@ def entry_import(request, slug: str):
 def entry_export(request, slug: str):
     registre = registre_by_slug(slug)
     content = xlsx.export_register(registre, list(selectors.register_entries(registre)))
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return content_download(
+        content,
+        f"{registre.slug}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="{registre.slug}.xlsx"'
-    return response

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accompagnement.reporting import exports, selectors, services
 from accompagnement.reporting.forms import BilanTerritoireForm, CampagneForm
 from accompagnement.reporting.services import TERRITOIRE_TEXT_FIELDS
+from core.downloads import content_download
 from core.errors import BusinessError
 from core.routing import network_url
 from tenants import access
@@ -127,14 +128,11 @@ def consolidation_xlsx(request):
     scope = _scope_or_latest(request)
     if scope is None:
         raise Http404
-    response = HttpResponse(
+    return content_download(
         exports.consolidation_xlsx(selectors.consolidate(scope), selectors.snapshot_rows(scope)),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"consolidation-{scope.campagne.pk}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="consolidation-{scope.campagne.pk}.xlsx"'
-    )
-    return response
 
 
 @login_required

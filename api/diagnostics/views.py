@@ -20,6 +20,7 @@ from accompagnement.diagnostics import exports, selectors, services
 from accompagnement.diagnostics.errors import DiagnosticError
 from accompagnement.diagnostics.models import Autodiagnostic, Preuve, Reponse
 from api.diagnostics import serializers
+from core.downloads import content_download
 from core.errors import BusinessError, CommonError
 from referentiels.models import ReferentielVersion
 
@@ -314,8 +315,4 @@ class AutodiagnosticViewSet(
         with export.fichier.open("rb") as handle:
             content = handle.read()
         filename = f"autodiagnostic-{export.autodiagnostic.annee}.{fmt}"
-        return Response(
-            content,
-            content_type=exports.CONTENT_TYPES[fmt],
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
+        return content_download(content, filename, exports.CONTENT_TYPES[fmt])

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 
-from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import renderers, status, viewsets
@@ -18,6 +17,7 @@ from rest_framework.response import Response
 
 from api.permissions import FederationAdminOrReadOnly
 from api.referentiels import serializers
+from core.downloads import content_download
 from core.errors import BusinessError
 from referentiels import selectors, services
 from referentiels.errors import ReferentielError
@@ -179,9 +179,7 @@ class ReferentielViewSet(viewsets.GenericViewSet):
     def export(self, request, pk=None):
         fmt = request.query_params.get("format", "yaml")
         content, content_type, filename = export_version(self._version(), fmt)
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return content_download(content, filename, content_type)
 
     @extend_schema(
         summary="Différences entre deux versions (critères ajoutés, supprimés, modifiés, par urn)",
