@@ -15,13 +15,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
 from core.errors import BusinessError
+from core.redirects import safe_next
 from tenants import accounts, audit, invitations, throttling
 from tenants.forms import ActivationForm, ApiTokenForm, OTPTokenForm, ProfileForm
 from tenants.models import AuditLog, RecoveryCodeDevice
@@ -30,10 +31,7 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _next_url(request, default: str = "/") -> str:
-    target = request.POST.get("next") or request.GET.get("next") or default
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return default
+    return safe_next(request, default)
 
 
 def invitation_accept(request, token: str):

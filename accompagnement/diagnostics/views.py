@@ -23,6 +23,7 @@ from accompagnement.diagnostics.forms import (
 from accompagnement.diagnostics.models import Autodiagnostic, ExportAutodiagnostic, Preuve, Reponse
 from core.downloads import file_download
 from core.errors import BusinessError
+from core.redirects import safe_next
 from core.routing import structure_url
 from tenants import access
 
@@ -302,11 +303,7 @@ def transition(request, pk: int, name: str):
         messages.success(
             request, _("C'est fait : %(action)s.") % {"action": workflow.TRANSITIONS[name].label}
         )
-    return redirect(
-        request.POST.get("next")
-        if request.POST.get("next", "").startswith("/")
-        else _url("answer", pk)
-    )
+    return redirect(safe_next(request, _url("answer", pk)))
 
 
 # --- Scores -------------------------------------------------------------------------------
@@ -443,11 +440,7 @@ def propose_actions(request, pk: int):
                 request,
                 _("Aucune nouvelle action : chaque non-conformité confirmée a déjà la sienne."),
             )
-    return redirect(
-        request.POST.get("next")
-        if request.POST.get("next", "").startswith("/")
-        else _url("scores", pk)
-    )
+    return redirect(safe_next(request, _url("scores", pk)))
 
 
 # --- Exports ------------------------------------------------------------------------------
