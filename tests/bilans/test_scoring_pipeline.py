@@ -22,6 +22,11 @@ WEIGHTS = {"C": 1.0, "PC": 0.5, "NC": 0.0}  # NA is excluded
 DECLARED_CYCLE = ["C", "C", "PC", "NC", "C", "NA", "C"]
 
 
+def _pct(rate: float) -> str:
+    """As the pages show it (French decimal comma)."""
+    return f"{round(rate * 100, 1):.1f}".replace(".", ",") + " %"
+
+
 def _rate(values: list[str]) -> float | None:
     scored = [WEIGHTS[v] for v in values if v in WEIGHTS]
     return sum(scored) / len(scored) if scored else None
@@ -102,6 +107,16 @@ def test_one_score_from_the_answer_to_the_xlsx(
     }
     assert snapshot.indicateurs["criteres_cibles"] == expected_targets
 
+    # The review page shows both module rates and the frame's headline.
+    page = client_for(referent).get(f"/s/alpha/bilans/{bilan.pk}/").content.decode()
+    block = page[page.index('id="bilan-module"') :]
+    assert "Moyenne des thèmes" in block and "taux principal" in block
+    assert _pct(_themes_mean(confirmed)) in block and _pct(confirmed_rate) in block
+    assert (
+        client_for(network.user("directeur_autre")).get(f"/s/alpha/bilans/{bilan.pk}/").status_code
+        == 404
+    )
+
     # 4. The pilot's consolidation (API) of the territory.
     response = api_client_for(network.user("pilote")).get(
         "/api/v1/consolidation/", {"campagne": campagne.pk}
@@ -118,6 +133,14 @@ def test_one_score_from_the_answer_to_the_xlsx(
         "/api/v1/consolidation/", {"campagne": campagne.pk}
     )
     assert other.status_code == 200 and other.json()["module"]["confirme"] is None
+
+    dashboard = client_for(network.user("pilote")).get(
+        "/reporting/tableau-de-bord/", {"campagne": campagne.pk}
+    )
+    block = dashboard.content.decode()
+    block = block[block.index('id="conso-module"') :]
+    assert "Moyenne des thèmes" in block and "Moyenne sur tous les critères" in block
+    assert _pct(_themes_mean(confirmed)) in block
 
     # 5. The XLSX: the "Module" sheet shows both definitions in %, rounded to one decimal.
     xlsx = client_for(network.user("pilote")).get(

@@ -1,0 +1,137 @@
+"""Every level of a frame is scored, and imperative criteria get a verdict: the second
+sample frame (chapter → thematic → objective → criterion, 1–4 scale + "optimisé" +
+"non concerné", 3 imperative criteria) on the score page and the API, each rate checked
+against an independent calculation (weights by value code, no scoring code)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from accompagnement.diagnostics import services
+from referentiels import services as ref_services
+from referentiels.models import Critere, Noeud
+
+ESSMS = Path(__file__).resolve().parents[2] / "referentiels/data/essms_echantillon.yaml"
+WEIGHTS = {"1": 0.0, "2": 0.33, "3": 0.67, "4": 1.0, "OPT": 1.0}  # NC ("non concerné") excluded
+CYCLE = ["4", "3", "OPT", "2", "NC", "4", "1"]
+API = "/s/alpha/api/v1/autodiagnostics/"
+
+
+@pytest.fixture
+def answered(in_structure, network):
+    version, _created = ref_services.load_sample(path=ESSMS, publish=True)
+    referent = network.user("referent")
+    autodiagnostic = services.create_autodiagnostic(
+        structure=in_structure, version=version, annee=2016, user=referent, copy_previous=False
+    )
+    values = {}
+    for index, reponse in enumerate(
+        autodiagnostic.reponses.select_related("critere").order_by("critere__ordre")
+    ):
+        value = CYCLE[index % len(CYCLE)]
+        services.save_answer(
+            reponse=reponse,
+            valeur=value,
+            commentaire="Constat de l'équipe.",
+            expected_revision=reponse.revision,
+            user=referent,
+        )
+        values[reponse.critere.code] = value
+    return version, autodiagnostic, values
+
+
+def _rate(values) -> float | None:
+    scored = [WEIGHTS[v] for v in values if v in WEIGHTS]
+    return sum(scored) / len(scored) if scored else None
+
+
+def _expected_node_rates(version, values) -> dict[str, float | None]:
+    """Every node's rate: the criteria below it at any depth (walked here from parents)."""
+    parents = dict(Noeud.objects.filter(version=version).values_list("code", "parent__code"))
+    below: dict[str, list[str]] = {code: [] for code in parents}
+    for code, noeud in Critere.objects.filter(version=version).values_list("code", "noeud__code"):
+        node = noeud
+        while node is not None:
+            below[node].append(values[code])
+            node = parents[node]
+    return {code: _rate(v) for code, v in below.items() if v}
+
+
+def test_api_gives_a_rate_for_every_node_of_a_four_level_frame(answered, network, api_client_for):
+    version, autodiagnostic, values = answered
+    payload = api_client_for(network.user("referent")).get(f"{API}{autodiagnostic.pk}/scores/")
+    assert payload.status_code == 200
+    data = payload.json()
+    expected = _expected_node_rates(version, values)
+    got = {n["code"]: n["declare"]["taux"] for n in data["noeuds"]}
+    assert set(got) == set(expected)
+    assert {n["type"] for n in data["noeuds"]} == {"chapitre", "thematique", "objectif"}
+    assert max(n["profondeur"] for n in data["noeuds"]) == 2
+    for code, rate in expected.items():
+        assert got[code] == pytest.approx(rate)
+    assert data["module"]["declare"]["taux"] == pytest.approx(_rate(values.values()))
+    chapters = [_rate(v) for v in _by_chapter(version, values).values()]
+    assert data["module"]["definitions"]["moyenne_themes"]["declare"] == pytest.approx(
+        sum(chapters) / len(chapters)
+    )
+    assert data["module"]["definition_principale"] == "moyenne_criteres"
+
+
+def _by_chapter(version, values) -> dict[str, list[str]]:
+    chapters: dict[str, list[str]] = {}
+    for code, theme in Critere.objects.filter(version=version).values_list("code", "theme__code"):
+        chapters.setdefault(theme, []).append(values[code])
+    return chapters
+
+
+def _imperative_verdict(version, values) -> tuple[int, int]:
+    imperatifs = Critere.objects.filter(version=version, imperatif=True).values_list(
+        "code", flat=True
+    )
+    failing = [c for c in imperatifs if values[c] in WEIGHTS and WEIGHTS[values[c]] < 1]
+    return len(imperatifs), len(failing)
+
+
+def test_api_imperative_verdict_matches_the_answers(answered, network, api_client_for):
+    version, autodiagnostic, values = answered
+    data = api_client_for(network.user("referent")).get(f"{API}{autodiagnostic.pk}/scores/").json()
+    total, failing = _imperative_verdict(version, values)
+    assert total == 3
+    verdict = data["imperatifs"]["declare"]
+    assert (verdict["total"], verdict["non_satisfaits"]) == (total, failing)
+    assert verdict["tous_satisfaits"] is (failing == 0)
+    assert data["imperatifs"]["confirme"]["sans_reponse"] == total  # nothing confirmed yet
+
+
+@pytest.mark.parametrize(
+    "role,status", [("referent", 200), ("lecteur", 200), ("expert", 200), ("directeur_autre", 404)]
+)
+def test_score_page_shows_node_rates_both_module_rates_and_the_verdict(
+    answered, network, client_for, role, status
+):
+    version, autodiagnostic, values = answered
+    response = client_for(network.user(role)).get(
+        f"/s/alpha/autodiagnostics/{autodiagnostic.pk}/scores/"
+    )
+    assert response.status_code == status
+    if status != 200:
+        return
+    html = response.content.decode()
+    assert "Moyenne des thèmes" in html and "Moyenne sur tous les critères" in html
+    table = html[html.index('id="noeuds"') :]
+    rows = dict(
+        re.findall(
+            r'<th scope="row"[^>]*>(\S+) [^<]*</th><td>[^<]*</td><td class="num">([^<]*) %', table
+        )
+    )
+    expected_rates = _expected_node_rates(version, values)
+    assert set(rows) == set(expected_rates)
+    for code, rate in expected_rates.items():
+        assert float(rows[code].replace(",", ".")) == round(rate * 100, 1)
+    total, failing = _imperative_verdict(version, values)
+    expected = "tous satisfaits" if failing == 0 else f"{failing} non satisfait"
+    assert "Critères impératifs (déclaré) :" in html
+    assert expected in html
