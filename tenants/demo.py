@@ -4,6 +4,12 @@
 ``tenants/data/demo_network.yaml``), then calls ``load_demo(network)`` in the ``demo``
 module of every other local app, in ``settings.LOCAL_APPS`` order, so each app owns its
 demo data. Running it twice changes nothing.
+
+Every date of the demo is relative to the day it is loaded (``calendar()``): the network is
+in mid-programme — last year's self-diagnoses confirmed, this year's in progress, the
+review of the semester just ended being collected (six structures submitted, the demo
+structure's still to do, deadline three weeks ahead), meetings in the afternoon (Paris
+time) three weeks ago and next week.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import yaml
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.utils import timezone
 
 from tenants import services
 from tenants.models import GroupeTravail, Structure, Territoire, User
@@ -24,6 +31,56 @@ from tenants.validators import luhn_complete
 
 DATA_FILE = Path(__file__).parent / "data" / "demo_network.yaml"
 DEMO_STRUCTURE_SLUG = "aide-domicile-lille"
+
+
+@dataclass(frozen=True)
+class DemoCalendar:
+    """The demo's dates, relative to ``today`` (the day the demo is loaded)."""
+
+    today: datetime.date
+
+    @property
+    def year(self) -> int:
+        """This year: the self-diagnoses in progress."""
+        return self.today.year
+
+    @property
+    def last_year(self) -> int:
+        """Last year: the self-diagnoses answered and confirmed, the quality policy's start."""
+        return self.today.year - 1
+
+    @property
+    def review_semester(self) -> tuple[int, int]:
+        """(year, semester) of the semester just ended, whose review is being collected."""
+        if self.today.month <= 6:
+            return self.today.year - 1, 2
+        return self.today.year, 1
+
+    @property
+    def review_label(self) -> str:
+        annee, semestre = self.review_semester
+        return f"S{semestre} {annee}"
+
+    @property
+    def review_start(self) -> datetime.date:
+        annee, semestre = self.review_semester
+        return datetime.date(annee, 1 if semestre == 1 else 7, 1)
+
+    @property
+    def review_deadline(self) -> datetime.date:
+        """Three weeks ahead: the reviews already in are on time, the demo structure's is due."""
+        return self.today + datetime.timedelta(days=21)
+
+    def days_ago(self, days: int) -> datetime.date:
+        return self.today - datetime.timedelta(days=days)
+
+    def at(self, date: datetime.date, hour: int = 14, minute: int = 0) -> datetime.datetime:
+        """An aware datetime at ``hour`` o'clock, local (Europe/Paris) time."""
+        return timezone.make_aware(datetime.datetime.combine(date, datetime.time(hour, minute)))
+
+
+def calendar() -> DemoCalendar:
+    return DemoCalendar(timezone.localdate())
 
 
 @dataclass
@@ -89,7 +146,8 @@ def load_network(*, password: str) -> DemoNetwork:
         groupes = [network.groupes[name] for name in item.pop("groupes", [])]
         structure = Structure.objects.filter(slug=item["slug"]).first()
         if structure is None:
-            engaged = datetime.date(2015, 9, 1)
+            cal = calendar()
+            engaged = datetime.date(cal.last_year - 1, 9, 1)
             structure = services.create_structure(
                 nom=item.pop("nom"),
                 slug=item.pop("slug"),
@@ -97,7 +155,7 @@ def load_network(*, password: str) -> DemoNetwork:
                 territoire=network.territoires[item.pop("territoire")],
                 groupes=groupes,
                 date_engagement=engaged,
-                date_deploiement=datetime.date(2016, 1, 15)
+                date_deploiement=datetime.date(cal.last_year, 1, 15)
                 if item.get("phase") == "deploiement"
                 else None,
                 **item,

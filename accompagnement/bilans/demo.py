@@ -1,4 +1,5 @@
-"""Demo data of the reviews (idempotent): the network-wide campaign "S2 2016", and the
+"""Demo data of the reviews (idempotent): the network-wide campaign of the semester just
+ended (deadline three weeks ahead, see ``tenants.demo.calendar``), and the
 review of every staffed structure but the demo one, completed and submitted by its
 director through the services — so the snapshot store, the pilots' and the federation's
 dashboards have real figures, while the demo structure's own review is left for the demo
@@ -6,13 +7,12 @@ référent to fill in and submit."""
 
 from __future__ import annotations
 
-import datetime
-
 from django_tenants.utils import tenant_context
 
 from accompagnement.bilans import services as bilans_services
 from accompagnement.bilans.models import BilanStructure
 from accompagnement.reporting.models import Campagne
+from tenants.demo import calendar
 from tenants.models import Membership
 
 REVIEW_TEXTS = {
@@ -26,13 +26,15 @@ REVIEW_TEXTS = {
 
 def load_demo(network) -> None:
     admin = next((user for user in network.users.values() if user.is_federation_admin), None)
+    cal = calendar()
+    annee, semestre = cal.review_semester
     campagne, _ = Campagne.objects.get_or_create(
-        annee=2016,
-        semestre=2,
+        annee=annee,
+        semestre=semestre,
         territoire=None,
         defaults={
-            "libelle": "S2 2016",
-            "echeance": datetime.date(2017, 1, 10),
+            "libelle": cal.review_label,
+            "echeance": cal.review_deadline,
             "ouverte_par": admin,
         },
     )

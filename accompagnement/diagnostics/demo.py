@@ -1,9 +1,9 @@
 """Demo data of the self-diagnosis (idempotent; skipped when the sample module is not
 published — ``referentiels/demo.py`` loads it first).
 
-* The demo structure: its 2016 self-diagnosis answered, submitted and partly confirmed
-  by the demo expert, and a 2017 one in progress started from it.
-* The other structures with demo staff: a 2016 self-diagnosis answered by their director
+* The demo structure: last year's self-diagnosis answered, submitted and partly confirmed
+  by the demo expert, and this year's in progress started from it.
+* The other structures with demo staff: last year's self-diagnosis answered by their director
   (each with its own answers), submitted, fully confirmed by their group's expert (who
   lowers some answers: structures overestimate themselves), confirmation closed.
 Everything goes through the services, as people would do it.
@@ -16,6 +16,7 @@ from django_tenants.utils import tenant_context
 from accompagnement.diagnostics import services
 from accompagnement.diagnostics.models import Autodiagnostic
 from referentiels.models import ReferentielVersion
+from tenants.demo import calendar
 from tenants.models import Membership
 
 SAMPLE_CODE = "realisation-prestations"
@@ -56,7 +57,11 @@ def _answer_all(
     structure, version, user, *, shift: int = 0, level_one_done: bool = False
 ) -> Autodiagnostic:
     autodiagnostic = services.create_autodiagnostic(
-        structure=structure, version=version, annee=2016, user=user, copy_previous=False
+        structure=structure,
+        version=version,
+        annee=calendar().last_year,
+        user=user,
+        copy_previous=False,
     )
     for index, reponse in enumerate(
         autodiagnostic.reponses.select_related("critere").order_by("critere__ordre")
@@ -97,7 +102,11 @@ def _demo_structure(structure, version, referent, expert) -> None:
     if expert is not None:
         _confirm(first, expert, lowered=lambda index, reponse: index % 4 == 0, limit=20)
     services.create_autodiagnostic(
-        structure=structure, version=version, annee=2017, user=referent, from_previous=first
+        structure=structure,
+        version=version,
+        annee=calendar().year,
+        user=referent,
+        from_previous=first,
     )
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
-
 from accompagnement.groupes import services
 from accompagnement.groupes.models import ActionCollective, PlanningTheme, ReunionCollective
+from tenants.demo import calendar
 
 GROUPE = "Groupe Lille Métropole"
 EXPERT = "expert@demo.test"
@@ -21,7 +20,7 @@ def load_demo(network) -> None:
     if groupe is None or expert is None:
         return
     if not PlanningTheme.objects.filter(groupe=groupe).exists():
-        start = datetime.date(2016, 1, 4)
+        start = calendar().review_start
         for code, titre in (
             ("4.1", "Accueil et contact avec le public"),
             ("4.2", "Traitement de la demande"),
@@ -38,11 +37,11 @@ def load_demo(network) -> None:
             start += datetime.timedelta(days=112)
     if ReunionCollective.objects.filter(groupe=groupe).exists():
         return
-    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    cal = calendar()
     held = services.create_reunion(
         user=expert,
         groupe=groupe,
-        date=now - datetime.timedelta(days=21),
+        date=cal.at(cal.days_ago(21), hour=14),
         lieu="Maison des associations, Lille",
         theme="Contractualisation",
         ordre_du_jour="1. Tour de table\n2. Le devis et le contrat de prestation\n3. Plan d'actions",
@@ -50,7 +49,7 @@ def load_demo(network) -> None:
     services.create_reunion(
         user=expert,
         groupe=groupe,
-        date=now + datetime.timedelta(days=5),
+        date=cal.at(cal.days_ago(-5), hour=9, minute=30),
         lieu="SSIAD de Roubaix",
         theme="Contractualisation (suite)",
         ordre_du_jour="Retour sur les modèles de devis",

@@ -9,6 +9,7 @@ from django_tenants.utils import schema_context
 from accompagnement.groupes.models import TypeLivrable
 from accompagnement.livrables import services
 from accompagnement.livrables.models import Livrable
+from tenants.demo import calendar
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -28,7 +29,7 @@ def load_demo(network) -> None:
             structure=structure,
             user=referent,
             type_livrable=types["livret-accueil"],
-            titre="Livret d'accueil 2016",
+            titre=f"Livret d'accueil {calendar().last_year}",
         )
         version = services.upload_version(
             structure=structure,

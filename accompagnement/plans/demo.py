@@ -10,6 +10,7 @@ from django_tenants.utils import schema_context
 
 from accompagnement.plans import services
 from accompagnement.plans.models import Action, AxePolitique
+from tenants.demo import calendar
 
 AXES = [
     {"titre": "Placer la personne accompagnée au cœur de nos prestations"},
@@ -27,7 +28,10 @@ def load_demo(network) -> None:
         if AxePolitique.objects.exists() or directeur is None:
             return
         politique = services.save_politique(
-            structure=structure, user=directeur, titre="Politique qualité 2016-2017", axes=AXES
+            structure=structure,
+            user=directeur,
+            titre=f"Politique qualité {calendar().last_year}-{calendar().year}",
+            axes=AXES,
         )
         axes = {a.numero: a for a in politique.axes.all()}
         today = timezone.localdate()

@@ -1,6 +1,7 @@
-"""Demo data of the registers (idempotent, pseudonymous references, never names): 2016
-clients, a satisfaction survey and complaints (one client complains twice) in every
-structure with demo staff, each with its own figures."""
+"""Demo data of the registers (idempotent, pseudonymous references, never names): the
+clients of the year under review, a satisfaction survey and complaints (one client complains twice) in every
+structure with demo staff, each with its own figures, dated in the semester just ended
+(``tenants.demo.calendar``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import random
 from django_tenants.utils import schema_context
 
 from accompagnement.registres.models import EnqueteSatisfaction, NombreClients, Reclamation
+from tenants.demo import calendar
 
 # (month, day, form, client reference) of the demo structure's complaints
 DEMO_COMPLAINTS = [
@@ -20,6 +22,8 @@ DEMO_COMPLAINTS = [
 
 
 def load_demo(network) -> None:
+    cal = calendar()
+    annee = cal.review_semester[0]
     for structure in network.staffed_structures:
         demo = structure == network.demo_structure
         rng = random.Random(structure.slug)  # the same figures at every load
@@ -43,10 +47,10 @@ def load_demo(network) -> None:
             ]
         )
         with schema_context(structure.schema_name):
-            NombreClients.objects.get_or_create(annee=2016, defaults={"nombre": clients})
+            NombreClients.objects.get_or_create(annee=annee, defaults={"nombre": clients})
             EnqueteSatisfaction.objects.get_or_create(
-                periode="2016",
-                annee=2016,
+                periode=str(annee),
+                annee=annee,
                 defaults={
                     "repondants": sum(survey),
                     "tres_satisfaits": survey[0],
@@ -57,7 +61,9 @@ def load_demo(network) -> None:
             )
             for month, day, forme, reference in complaints:
                 Reclamation.objects.get_or_create(
-                    date=datetime.date(2016, month, day),
+                    # months 3-8 of the data land in the six months of the semester
+                    date=cal.review_start.replace(month=cal.review_start.month + (month - 3) % 6)
+                    + datetime.timedelta(days=day - 1),
                     client_reference=reference,
                     defaults={
                         "forme": forme,

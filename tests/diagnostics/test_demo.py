@@ -12,6 +12,7 @@ from django_tenants.utils import schema_context
 from accompagnement.diagnostics import demo
 from accompagnement.diagnostics.models import Autodiagnostic, Confirmation
 from referentiels import services as referentiels_services
+from tenants.demo import calendar
 
 SAMPLE = (
     Path(__file__).resolve().parents[2] / "referentiels" / "data" / "realisation_prestations.yaml"
@@ -40,17 +41,19 @@ def test_demo_is_idempotent_and_skips_without_the_sample(network):
     demo.load_demo(fake)
     with schema_context(network.structure.schema_name):
         assert list(Autodiagnostic.objects.order_by("annee").values_list("annee", "statut")) == [
-            (2016, "soumis"),
-            (2017, "brouillon"),
+            (calendar().last_year, "soumis"),
+            (calendar().year, "brouillon"),
         ]
         assert Confirmation.objects.count() == 20
         assert (
-            Autodiagnostic.objects.get(annee=2017).reponses.filter(valeur__isnull=False).count()
+            Autodiagnostic.objects.get(annee=calendar().year)
+            .reponses.filter(valeur__isnull=False)
+            .count()
             == 49
         )
     with schema_context(network.other_structure.schema_name):
         autodiagnostic = Autodiagnostic.objects.get()
-        assert (autodiagnostic.annee, autodiagnostic.statut) == (2016, "confirme")
+        assert (autodiagnostic.annee, autodiagnostic.statut) == (calendar().last_year, "confirme")
         assert Confirmation.objects.count() == 49
         lowered = Confirmation.objects.exclude(valeur=F("reponse__valeur")).count()
         assert 0 < lowered < 49  # the expert corrected some answers, not all

@@ -46,16 +46,25 @@ def test_demo_loader_is_idempotent(db, settings):
 
 
 def test_demo_network_has_submitted_reviews_with_figures(db, settings):
-    """Six staffed structures submitted their S2 2016 review through the services; the demo
-    structure's own review is left for the demo référent."""
+    """Six staffed structures submitted the review of the semester just ended through the
+    services, on time; the demo structure's own review is left for the demo référent and is
+    not late yet (the demo is dated relative to today)."""
     from accompagnement.reporting import selectors
     from accompagnement.reporting.models import Campagne, InstantaneBilan
-    from tenants.demo import load_demo
+    from tenants.demo import calendar, load_demo
 
     network = load_demo(password="demo-test-password")
-    campagne = Campagne.objects.get(libelle="S2 2016")
+    campagne = Campagne.objects.get(libelle=calendar().review_label)
+    assert campagne.echeance > calendar().today
     submitted = InstantaneBilan.objects.filter(campagne=campagne)
     assert submitted.count() == 6
+    assert not submitted.filter(en_retard=True).exists()
+    from django.utils import timezone
+
+    from accompagnement.groupes.models import ReunionCollective
+
+    hours = {timezone.localtime(r.date).hour for r in ReunionCollective.objects.all()}
+    assert hours and hours <= {9, 14}  # office hours, Paris time
     assert not submitted.filter(structure=network.demo_structure).exists()
     result = selectors.consolidate(selectors.Scope(campagne=campagne))
     module = result["module"]
