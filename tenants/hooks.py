@@ -4,12 +4,13 @@ network home page (see core.hooks)."""
 import dataclasses
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tenants.utils import tenant_context
 
 from core import hooks
 from core.hooks import MenuEntry
 from core.routing import network_url, structure_url
-from tenants import access, selectors
+from tenants import access, privacy, selectors
 
 
 def network_menu(user):
@@ -31,17 +32,36 @@ def network_menu(user):
         yield MenuEntry(
             _("Registre des traitements"), network_url("processing-register"), order=897
         )
+    if access.can_decide_data_request(user):
+        yield MenuEntry(_("Demandes RGPD"), network_url("data-requests"), order=898)
     yield MenuEntry(_("Mon profil"), network_url("profile"), order=950)
 
 
 def structure_menu(user, structure):
     yield MenuEntry(_("Tableau de bord"), structure_url(structure, "structure-home"), order=0)
+    if access.can_request_data_operation(user, structure) or access.can_decide_data_request(user):
+        yield MenuEntry(_("Données"), structure_url(structure, "data-requests"), order=980)
 
 
 def todos_for(user):
     """Every structure's to-dos (``structure_todos`` of each app, read in the structure's
     schema), for the structures where the person works, headed by the structure's name.
     Experts and pilots get their own queues from the apps' ``todos_for``."""
+    if access.can_decide_data_request(user):
+        pending = privacy.pending_requests().count()
+        if pending:
+            yield hooks.Todo(
+                label=ngettext(
+                    "%(n)d demande sur les données à traiter",
+                    "%(n)d demandes sur les données à traiter",
+                    pending,
+                )
+                % {"n": pending},
+                url=network_url("data-requests"),
+                count=pending,
+                kind="warning",
+                group=_("Données personnelles"),
+            )
     for structure in selectors.structures_worked_in(user):
         with tenant_context(structure):
             for todo in hooks.structure_todos(user, structure):

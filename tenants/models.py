@@ -505,3 +505,7 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return self.digest[:8]
+
+
+# A director's request to export or erase the structure's data (defined beside its service).
+from tenants.privacy_models import DemandeDonnees, DemandeDonneesTransition  # noqa: E402, F401

@@ -33,6 +33,7 @@ urlpatterns = [
     path("mes-structures/", views.mes_structures, name="mes-structures"),
     path("confidentialite/", privacy_views.privacy_notice, name="privacy-notice"),
     path("rgpd/traitements/", privacy_views.processing_register, name="processing-register"),
+    path("rgpd/demandes/", privacy_views.data_requests, name="data-requests"),
     path("reseau/", include((organisation_patterns, "organisation"))),
     path(
         "compte/connexion/",

@@ -58,7 +58,11 @@ from tenants.access.organisation import (
     must_use_two_factor,
     users_visible_to,
 )
-from tenants.access.privacy import can_view_processing_register
+from tenants.access.privacy import (
+    can_decide_data_request,
+    can_request_data_operation,
+    can_view_processing_register,
+)
 from tenants.access.qualite import (
     can_audit_practices,
     can_manage_qualite,
@@ -169,6 +173,8 @@ __all__ = [
     "can_view_consolidation",
     "can_edit_bilan_territoire",
     "can_view_processing_register",
+    "can_request_data_operation",
+    "can_decide_data_request",
     "can_view_qualite",
     "can_manage_qualite",
     "can_audit_practices",

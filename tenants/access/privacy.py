@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tenants.access.roles import DIRECTEUR, is_federation_admin
+from tenants.access.roles import DIRECTEUR, is_federation_admin, roles_in_structure
 from tenants.models import Membership
 
 
@@ -17,3 +17,14 @@ def can_view_processing_register(user) -> bool:
         and user.is_active
         and Membership.objects.filter(user=user, role=DIRECTEUR).exists()
     )
+
+
+def can_request_data_operation(user, structure) -> bool:
+    """The structure's director (controller of its clients' data) asks for an export or an
+    erasure of the structure's data."""
+    return DIRECTEUR in roles_in_structure(user, structure)
+
+
+def can_decide_data_request(user, _structure=None) -> bool:
+    """The federation admin approves or refuses a director's request."""
+    return is_federation_admin(user)
