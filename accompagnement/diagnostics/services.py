@@ -533,11 +533,18 @@ def confirm_criterion(
 def finish_confirmation(
     *, autodiagnostic: Autodiagnostic, user, commentaire: str = ""
 ) -> Autodiagnostic:
-    """Close the confirmation once every open criterion is confirmed."""
+    """Close the confirmation once every criterion the structure answered is confirmed.
+
+    Level ladder: the structure submitted level 1 only (level 2 locked); the expert's
+    confirmations of a theme's level 1 open its level 2, which the structure has not
+    answered yet — so finishing a level-1-only confirmation is allowed. Level 2 is then
+    answered after a reopening, and confirmed in the next round (docs/referentiels.md)."""
     autodiagnostic = _locked_autodiagnostic(autodiagnostic.pk)
     if access.can_confirm_autodiagnostic(user, _structure()):
         missing = [
-            r.critere.code for r in _open_reponses(autodiagnostic) if not hasattr(r, "confirmation")
+            r.critere.code
+            for r in _open_reponses(autodiagnostic)
+            if r.valeur_id is not None and not hasattr(r, "confirmation")
         ]
         if missing:
             raise BusinessError(

@@ -135,3 +135,50 @@ def test_score_page_shows_node_rates_both_module_rates_and_the_verdict(
     expected = "tous satisfaits" if failing == 0 else f"{failing} non satisfait"
     assert "Critères impératifs (déclaré) :" in html
     assert expected in html
+
+
+def test_level_ladder_finishing_a_level_one_only_confirmation_is_allowed(in_structure, network):
+    """With the ladder on, the structure submits level 1; the expert confirms it all
+    satisfied, which opens level 2 (not answered yet): finishing is allowed, level 2 is
+    then open to the structure after reopening, and required in the next round."""
+    from accompagnement.diagnostics.errors import DiagnosticError
+    from core.errors import BusinessError
+    from tests.diagnostics.factories import build_frame
+
+    frame = build_frame([(2, 2)], options={"echelle_par_niveau": True})
+    referent, expert = network.user("referent"), network.user("expert")
+    autodiagnostic = services.create_autodiagnostic(
+        structure=in_structure, version=frame.version, annee=2016, user=referent
+    )
+    reponses = {r.critere.code: r for r in autodiagnostic.reponses.select_related("critere").all()}
+    level_one = [code for code, r in reponses.items() if r.critere.niveau == 1]
+    level_two = [code for code, r in reponses.items() if r.critere.niveau == 2]
+    assert level_one and level_two
+    for code in level_one:
+        services.save_answer(
+            reponse=reponses[code], valeur="C", commentaire="", expected_revision=0, user=referent
+        )
+    services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=referent)
+    for code in level_one[:-1]:
+        services.confirm_criterion(reponse=reponses[code], expert=expert)
+    with pytest.raises(BusinessError) as refused:
+        services.finish_confirmation(autodiagnostic=autodiagnostic, user=expert)
+    assert refused.value.code == DiagnosticError.INCOMPLETE
+    assert refused.value.details["criteres"] == level_one[-1:]  # level 1 is still required
+    services.confirm_criterion(reponse=reponses[level_one[-1]], expert=expert)
+    locked_before = services.is_level_locked(autodiagnostic, reponses[level_two[0]].critere)
+    assert locked_before is False  # level 1 confirmed satisfied: level 2 opens
+    services.finish_confirmation(autodiagnostic=autodiagnostic, user=expert)
+    autodiagnostic.refresh_from_db()
+    assert autodiagnostic.statut == "confirme"
+    services.reopen_autodiagnostic(autodiagnostic=autodiagnostic, user=expert)
+    services.save_answer(
+        reponse=reponses[level_two[0]],
+        valeur="PC",
+        commentaire="",
+        expected_revision=0,
+        user=referent,
+    )
+    with pytest.raises(BusinessError) as incomplete:
+        services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=referent)
+    assert incomplete.value.details["criteres"] == level_two[1:]
