@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from accompagnement.reporting.labels import family_label, indicator_label
 from core.xlsx import append_row, to_bytes
 
 
 def _pct(value):
     return None if value is None else round(value * 100, 1)
+
+
+def _yes_no(value):
+    """People read "oui"/"non" in the sheet, not TRUE/FALSE (empty: not measured)."""
+    if value is None:
+        return None
+    return _("oui") if value else _("non")
 
 
 def consolidation_xlsx(data: dict, rows: list[dict]) -> bytes:
@@ -45,16 +54,16 @@ def consolidation_xlsx(data: dict, rows: list[dict]) -> bytes:
                 _pct(row["taux_declare"]),
                 _pct(row["taux_confirme"]),
                 _pct(row["ecart"]),
-                row["tous_niveau1"],
-                row["tous_niveau2"],
+                _yes_no(row["tous_niveau1"]),
+                _yes_no(row["tous_niveau2"]),
                 _pct(row["taux_plan_actions"]),
                 _pct(row["taux_participation"]),
                 _pct(row["taux_satisfaits"]),
                 row["reclamations"],
                 _pct(row["taux_mecontents"]),
-                row["en_retard"],
+                _yes_no(row["en_retard"]),
                 *[_pct(row["themes"].get(code, {}).get("declare")) for code in theme_codes],
-                *[row["criteres_cibles"].get(code) for code in target_codes],
+                *[_yes_no(row["criteres_cibles"].get(code)) for code in target_codes],
             ],
         )
     themes = workbook.create_sheet("Thèmes")
@@ -77,10 +86,18 @@ def consolidation_xlsx(data: dict, rows: list[dict]) -> bytes:
         for name, value in values.items():
             if isinstance(value, dict):
                 for code, share in value.items():
-                    append_row(families, [family, f"{name} {code}", _pct(share)])
+                    append_row(
+                        families,
+                        [family_label(family), f"{indicator_label(name)} {code}", _pct(share)],
+                    )
             else:
                 append_row(
-                    families, [family, name, _pct(value) if isinstance(value, float) else value]
+                    families,
+                    [
+                        family_label(family),
+                        indicator_label(name),
+                        _pct(value) if isinstance(value, float) else value,
+                    ],
                 )
     return to_bytes(workbook)
 
@@ -97,7 +114,7 @@ def _module_sheet(workbook, data: dict) -> None:
                 _pct(definition["declare"]),
                 _pct(definition["confirme"]),
                 _pct(definition["ecart"]),
-                "oui" if definition["principal"] else "",
+                _("oui") if definition["principal"] else "",
             ],
         )
     imperatifs = data["imperatifs"]

@@ -1,7 +1,10 @@
-"""Filters for figures: ``pct`` (a fraction as a French percentage) and ``get_item``."""
+"""Filters for figures: ``pct`` (a fraction as a French percentage), ``get_item`` and
+``indicator_label`` (an indicator key's label)."""
 
 from django import template
 from django.utils.formats import number_format
+
+from accompagnement.reporting.labels import indicator_label as _indicator_label
 
 register = template.Library()
 
@@ -17,3 +20,9 @@ def pct(value) -> str:
 @register.filter
 def get_item(mapping, key):
     return (mapping or {}).get(key)
+
+
+@register.filter
+def indicator_label(key) -> str:
+    """``taux_declare`` → "Taux de conformité déclaré" (see ``reporting.labels``)."""
+    return _indicator_label(key)

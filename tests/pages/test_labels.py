@@ -1,0 +1,45 @@
+"""Indicator keys and booleans are labelled for people: the consolidation XLSX and the
+anonymised comparison show labels, "oui"/"non", never ``taux_declare`` or TRUE/FALSE."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from openpyxl import load_workbook
+
+from accompagnement.reporting.aggregates import HEADLINE_RATES
+from accompagnement.reporting.labels import INDICATOR_LABELS
+from tests.bilans.conftest import campagne  # noqa: F401 (fixture)
+from tests.bilans.test_consolidation import make_structures, snapshot
+
+
+def test_every_headline_rate_has_a_label():
+    assert set(HEADLINE_RATES) <= set(INDICATOR_LABELS)
+
+
+def test_consolidation_xlsx_speaks_french(network, client_for, campagne):  # noqa: F811
+    for index, structure in enumerate(make_structures(network, 3)):
+        snapshot(
+            campagne,
+            structure,
+            taux_declare=0.5,
+            tous_niveau1=index == 0,
+            tous_niveau2=False,
+            criteres={"4.2.1": True},
+        )
+    response = client_for(network.user("pilote")).get(
+        "/reporting/consolidation.xlsx", {"campagne": campagne.pk}
+    )
+    workbook = load_workbook(BytesIO(response.content))
+    cells = [
+        cell
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if cell is not None
+    ]
+    assert not any(isinstance(cell, bool) for cell in cells)
+    texts = {cell for cell in cells if isinstance(cell, str)}
+    assert {"oui", "non"} <= texts
+    assert not any("_" in text for text in texts), sorted(t for t in texts if "_" in t)
+    assert "Taux de conformité déclaré" in texts and "Réalisation" in texts
