@@ -340,6 +340,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "accompagnement.qualite.tasks.remind_document_reviews",
         "schedule": 24 * 3600.0,
     },
+    # Dangling references from the structures' schemas to public rows (no FK constraints).
+    "check-integrity": {"task": "tenants.tasks.check_integrity_task", "schedule": 24 * 3600.0},
 }
 # Durable jobs (core.jobs): a running job whose heartbeat is older than this and whose
 # lease is free is published again; a waiting job is published again after REQUEUE; a job

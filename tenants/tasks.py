@@ -4,6 +4,7 @@ from celery import shared_task
 
 from core import jobs
 from tenants import privacy_services, structure_import
+from tenants.operations.integrity import check_integrity_task  # noqa: F401 (Celery beat)
 
 
 @shared_task(bind=True, acks_late=True)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TransitionLog
+from accompagnement.cross_schema import StructureTransitionLog
 
 # The 9 qualitative benefit headings of the structure form, in the form's order.
 BENEFICES = (
@@ -35,7 +35,9 @@ class BilanStructure(models.Model):
         BROUILLON = "brouillon", _("Brouillon")
         SOUMIS = "soumis", _("Soumis")
 
-    campagne = models.ForeignKey("reporting.Campagne", on_delete=models.PROTECT, related_name="+")
+    campagne = models.ForeignKey(
+        "reporting.Campagne", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     statut = models.CharField(
         _("statut"), max_length=20, choices=Statut.choices, default=Statut.BROUILLON
     )
@@ -65,7 +67,12 @@ class BilanStructure(models.Model):
     remarques = models.TextField(_("remarques"), blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -86,7 +93,7 @@ class BilanStructure(models.Model):
         return self.statut == self.Statut.SOUMIS
 
 
-class BilanStructureTransition(TransitionLog):
+class BilanStructureTransition(StructureTransitionLog):
     bilan = models.ForeignKey(BilanStructure, on_delete=models.CASCADE, related_name="transitions")
 
     class Meta:

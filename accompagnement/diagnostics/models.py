@@ -20,6 +20,7 @@ class Autodiagnostic(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("version du référentiel"),
+        db_constraint=False,
     )
     annee = models.PositiveSmallIntegerField(_("année"))
     statut = models.CharField(
@@ -34,16 +35,30 @@ class Autodiagnostic(models.Model):
         verbose_name=_("autodiagnostic précédent"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_constraint=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
 
     class Meta:
@@ -72,7 +87,9 @@ class Reponse(models.Model):
     autodiagnostic = models.ForeignKey(
         Autodiagnostic, on_delete=models.CASCADE, related_name="reponses"
     )
-    critere = models.ForeignKey("referentiels.Critere", on_delete=models.PROTECT, related_name="+")
+    critere = models.ForeignKey(
+        "referentiels.Critere", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     valeur = models.ForeignKey(
         "referentiels.ValeurEchelle",
         on_delete=models.PROTECT,
@@ -80,11 +97,17 @@ class Reponse(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("cotation déclarée"),
+        db_constraint=False,
     )
     commentaire = models.TextField(_("commentaire"), blank=True)
     revision = models.PositiveIntegerField(default=0)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -110,7 +133,11 @@ class Preuve(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     taille = models.PositiveBigIntegerField(default=0)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_constraint=False,
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -132,11 +159,16 @@ class Confirmation(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("cotation confirmée"),
+        db_constraint=False,
     )
     commentaire = models.TextField(_("commentaire de l'expert"), blank=True)
     preuves_examinees = models.ManyToManyField(Preuve, blank=True, related_name="confirmations")
     expert = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_constraint=False,
     )
     confirmed_at = models.DateTimeField(auto_now=True)
 
@@ -161,7 +193,12 @@ class AutodiagnosticTransition(models.Model):
     )
     to_statut = models.CharField(_("vers"), max_length=30, choices=Autodiagnostic.Statut.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     at = models.DateTimeField(auto_now_add=True)
     commentaire = models.TextField(_("commentaire"), blank=True)
@@ -201,7 +238,11 @@ class ExportAutodiagnostic(models.Model):
     fichier = models.FileField(_("fichier"), upload_to="exports/", blank=True)
     erreur = models.TextField(blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_constraint=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -6,12 +6,16 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TransitionLog
+from accompagnement.cross_schema import StructureTransitionLog
 
 
 class Livrable(models.Model):
     type_livrable = models.ForeignKey(
-        "groupes.TypeLivrable", on_delete=models.PROTECT, related_name="+", verbose_name=_("type")
+        "groupes.TypeLivrable",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("type"),
+        db_constraint=False,
     )
     titre = models.CharField(_("titre"), max_length=255)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -42,13 +46,22 @@ class LivrableVersion(models.Model):
         _("statut"), max_length=20, choices=Statut.choices, default=Statut.BROUILLON
     )
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_constraint=False,
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     commentaire_decision = models.TextField(_("commentaire de l'expert"), blank=True)
 
@@ -66,7 +79,7 @@ class LivrableVersion(models.Model):
         return f"{self.livrable} v{self.numero}"
 
 
-class LivrableTransition(TransitionLog):
+class LivrableTransition(StructureTransitionLog):
     """The log of every status change of a version (who, when, from, to, comment)."""
 
     version = models.ForeignKey(

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TransitionLog
+from accompagnement.cross_schema import StructureTransitionLog
 
 
 class Priorite(models.TextChoices):
@@ -96,7 +96,11 @@ class Action(models.Model):
     titre = models.CharField(_("titre"), max_length=255)
     description = models.TextField(_("description"), blank=True)
     criteres = models.ManyToManyField(
-        "referentiels.Critere", blank=True, related_name="+", verbose_name=_("critères liés")
+        "referentiels.Critere",
+        blank=True,
+        related_name="+",
+        verbose_name=_("critères liés"),
+        db_constraint=False,
     )
     theme = models.ForeignKey(
         "referentiels.Noeud",
@@ -105,6 +109,7 @@ class Action(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("thème"),
+        db_constraint=False,
     )
     dimension = models.CharField(
         _("dimension"), max_length=20, choices=Dimension.choices, default=Dimension.TECHNIQUE
@@ -116,6 +121,7 @@ class Action(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("responsable"),
+        db_constraint=False,
     )
     echeance = models.DateField(_("échéance"), null=True, blank=True)
     statut = models.CharField(
@@ -156,7 +162,7 @@ class Action(models.Model):
         return self.titre
 
 
-class ActionTransition(TransitionLog):
+class ActionTransition(StructureTransitionLog):
     """The log of every status change of an action (who, when, from, to, comment)."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="transitions")
