@@ -24,6 +24,8 @@ INDICATOR_LABELS = {
     "structures_deploiement": _("Structures en déploiement"),
     "pilotes": _("Pilotes"),
     "experts": _("Experts-réseau"),
+    "experts_formes": _("Experts-réseau formés"),
+    "pilotes_sensibilises": _("Pilotes sensibilisés"),
     "part_diagnostic_realise": _("Part des structures ayant réalisé leur autodiagnostic"),
     "taux_conformite_declare": _("Taux de conformité déclaré"),
     "taux_conformite_confirme": _("Taux de conformité confirmé"),

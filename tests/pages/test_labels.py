@@ -43,3 +43,16 @@ def test_consolidation_xlsx_speaks_french(network, client_for, campagne):  # noq
     assert {"oui", "non"} <= texts
     assert not any("_" in text for text in texts), sorted(t for t in texts if "_" in t)
     assert "Taux de conformité déclaré" in texts and "Réalisation" in texts
+
+
+def test_audit_log_details_are_labelled(network, client_for):
+    from tenants import services
+    from tenants.models import User
+
+    newcomer = User.objects.create_user(email="nouvelle@test.example", password="x-42-long-pwd")
+    services.set_membership(
+        user=newcomer, structure=network.structure, role="referent", by=network.user("federation")
+    )
+    page = client_for(network.user("federation")).get("/reseau/journal/").content.decode()
+    assert "Rôle : Référent·e technique" in page
+    assert "role : referent" not in page
