@@ -9,7 +9,7 @@ from django.contrib import admin
 from knox import admin as knox_admin
 from knox.models import AuthToken
 
-from tenants.models import ApiToken
+from tenants.models import ApiToken, EvenementFormation
 
 if admin.site.is_registered(AuthToken):
     admin.site.unregister(AuthToken)
@@ -28,3 +28,18 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(EvenementFormation)
+class EvenementFormationAdmin(admin.ModelAdmin):
+    """Trainings of experts and awareness sessions for pilots (federation admin)."""
+
+    list_display = ("intitule", "type", "date", "territoire")
+    list_filter = ("type", "territoire")
+    filter_horizontal = ("participants",)
+    exclude = ("created_by",)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

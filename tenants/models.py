@@ -509,3 +509,40 @@ class RecoveryCode(models.Model):
 
 # A director's request to export or erase the structure's data (defined beside its service).
 from tenants.privacy_models import DemandeDonnees, DemandeDonneesTransition  # noqa: E402, F401
+
+
+class EvenementFormation(models.Model):
+    """A training of experts or an awareness session for territorial pilots, with who
+    attended: the deck's "experts formés" and "pilotes sensibilisés" count them."""
+
+    class Type(models.TextChoices):
+        FORMATION_EXPERTS = "formation_experts", _("Formation des experts-réseau")
+        SENSIBILISATION_PILOTES = "sensibilisation_pilotes", _("Sensibilisation des pilotes")
+
+    type = models.CharField(_("type"), max_length=30, choices=Type.choices)
+    intitule = models.CharField(_("intitulé"), max_length=200)
+    date = models.DateField(_("date"))
+    territoire = models.ForeignKey(
+        Territoire,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evenements_formation",
+        verbose_name=_("territoire"),
+        help_text=_("Vide : événement national."),
+    )
+    participants = models.ManyToManyField(
+        User, related_name="formations_suivies", blank=True, verbose_name=_("participants")
+    )
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("formation ou sensibilisation")
+        verbose_name_plural = _("formations et sensibilisations")
+        ordering = ["-date", "intitule"]
+
+    def __str__(self) -> str:
+        return f"{self.intitule} ({self.date:%d/%m/%Y})"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -21,8 +21,15 @@ from accompagnement.diagnostics import scoring
 from accompagnement.reporting import aggregates, indicators
 from accompagnement.reporting.models import BilanTerritoire, Campagne, InstantaneBilan
 from core.semesters import semester_bounds
-from tenants import access
-from tenants.models import ExpertAffectation, GroupeTravail, Structure, Territoire, User
+from tenants import access, formations
+from tenants.models import (
+    EvenementFormation,
+    ExpertAffectation,
+    GroupeTravail,
+    Structure,
+    Territoire,
+    User,
+)
 
 # The two definitions of the module rate over structures (docs/bilans.md).
 MODULE_LABELS = {
@@ -188,6 +195,8 @@ def consolidate(scope: Scope) -> dict:
                 ),
                 "pilotes": network["pilotes"],
                 "experts": network["experts"],
+                "experts_formes": network["experts_formes"],
+                "pilotes_sensibilises": network["pilotes_sensibilises"],
                 "part_diagnostic_realise": figures["diagnostics"] / len(expected)
                 if expected
                 else None,
@@ -238,9 +247,19 @@ def _network_counts(scope: Scope) -> dict:
             )
         )
     start, end = semester_bounds(scope.campagne.annee, scope.campagne.semestre)
+    expert_ids = User.objects.filter(experts).values("pk")
+    pilot_ids = User.objects.filter(territoires_pilotes__in=territoires).values("pk")
+    # Recorded trainings and awareness sessions up to the semester's end (tenants.formations).
+    trained = formations.attendees(type=EvenementFormation.Type.FORMATION_EXPERTS, until=end)
+    aware = formations.attendees(type=EvenementFormation.Type.SENSIBILISATION_PILOTES, until=end)
+    people = User.objects.aggregate(
+        pilotes=Count("pk", filter=Q(pk__in=pilot_ids)),
+        experts=Count("pk", filter=Q(pk__in=expert_ids)),
+        experts_formes=Count("pk", filter=Q(pk__in=expert_ids) & Q(pk__in=trained)),
+        pilotes_sensibilises=Count("pk", filter=Q(pk__in=pilot_ids) & Q(pk__in=aware)),
+    )
     return {
-        "pilotes": territoires.filter(pilotes__isnull=False).values("pilotes").distinct().count(),
-        "experts": User.objects.filter(experts).values("pk").distinct().count(),
+        **people,
         "reunions": ReunionCollective.objects.filter(
             groupe__in=groupes, annulee=False, date__date__gte=start, date__date__lte=end
         ).count(),

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from api.tenants import roles, structures_bulk, views
+from api.tenants import formations, roles, structures_bulk, views
 
 router = SimpleRouter()
 router.register("territoires", views.TerritoireViewSet, basename="territoires")
@@ -13,6 +13,7 @@ router.register("invitations", views.InvitationViewSet, basename="invitations")
 network_urlpatterns: list = [
     path("structures/bulk/", structures_bulk.StructuresBulkView.as_view(), name="structures-bulk"),
     *router.urls,
+    path("formations/", formations.EvenementFormationView.as_view(), name="formations"),
     path("roles/", roles.RoleGrantView.as_view(), name="roles"),
     path("roles/bulk/", roles.RoleBulkGrantView.as_view(), name="roles-bulk"),
     path("roles/withdraw/", roles.RoleWithdrawView.as_view(), name="roles-withdraw"),
