@@ -452,3 +452,7 @@ class VersionTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version_id}: {self.from_statut} → {self.to_statut}"
+
+
+# The crosswalk to external references (defined beside its services).
+from referentiels.concordance_models import Concordance, ReferenceExterne  # noqa: E402, F401

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.actors import SYSTEM, is_system
 from core.errors import BusinessError
-from referentiels import purge, selectors, workflow
+from referentiels import concordance, purge, selectors, workflow
 from referentiels.errors import ReferentielError
 from referentiels.io import read_document, validate_document
 from referentiels.io.errors import ImportErrors
@@ -454,6 +454,7 @@ def create_next_version(
             for fichier in document.fichiers.all()
         )
     refresh_correspondances(version=version)
+    concordance.copy_concordances(source=source, critere_map=critere_map)
     return version
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referentiels import views
+from referentiels import concordance_views, views
 
 urlpatterns = [
     path("", views.referentiel_list, name="list"),
@@ -15,6 +15,14 @@ urlpatterns = [
     path("versions/<int:pk>/nouvelle-version/", views.next_version, name="next"),
     path("versions/<int:pk>/documents/", views.add_document, name="add-document"),
     path("versions/<int:pk>/criteres/ajouter/", views.edit_critere, name="add-critere"),
+    path(
+        "versions/<int:pk>/concordance/", concordance_views.version_concordance, name="concordance"
+    ),
+    path(
+        "versions/<int:pk>/criteres/<str:code>/concordance/",
+        concordance_views.edit_critere_concordance,
+        name="critere-concordance",
+    ),
     path("versions/<int:pk>/criteres/<str:code>/", views.critere_detail, name="critere"),
     path(
         "versions/<int:pk>/criteres/<str:code>/modifier/", views.edit_critere, name="edit-critere"

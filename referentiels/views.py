@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.downloads import content_download, file_download
 from core.errors import BusinessError
-from referentiels import forms, selectors, services, workflow
+from referentiels import concordance, concordance_views, forms, selectors, services, workflow
 from referentiels.io import EXPORT_FORMATS, export_version
 from referentiels.models import Critere, DocumentOutil, DocumentOutilFichier
 from tenants import access
@@ -81,6 +81,18 @@ def critere_detail(request, pk: int, code: str):
             "version": version,
             "critere": critere,
             "can_edit": access.can_manage_referentiels(request.user) and version.is_editable,
+            # the crosswalk is edited even on a published version (it changes no answer)
+            "can_edit_concordance": access.can_manage_referentiels(request.user),
+            "concordance": concordance_views.grouped_references(
+                [
+                    link.reference
+                    for link in critere.concordances.select_related("reference").order_by(
+                        "reference__systeme", "reference__ordre", "reference__code"
+                    )
+                ]
+            ),
+            "all_references": concordance_views.grouped_references(concordance.all_references()),
+            "concordance_ids": set(critere.concordances.values_list("reference_id", flat=True)),
         },
     )
 

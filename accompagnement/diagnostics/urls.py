@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accompagnement.diagnostics import views, views_confirmation
+from accompagnement.diagnostics import views
 
 urlpatterns = [
     path("", views.autodiagnostic_list, name="list"),
@@ -14,14 +14,10 @@ urlpatterns = [
     path("<int:pk>/transition/<slug:name>/", views.transition, name="transition"),
     path("<int:pk>/historique/", views.transition_log, name="log"),
     path("<int:pk>/scores/", views.scores, name="scores"),
+    path("<int:pk>/concordance/", views.concordance_coverage, name="concordance"),
     path("<int:pk>/confirmation/", views.confirmation, name="confirmation"),
     path("<int:pk>/confirmation/<int:reponse_pk>/", views.confirm, name="confirm"),
     path("<int:pk>/actions/", views.propose_actions, name="propose-actions"),
-    path(
-        "<int:pk>/confirmation/restants/",
-        views_confirmation.confirm_remaining,
-        name="confirm-remaining",
-    ),
     path("<int:pk>/export/<slug:fmt>/", views.request_export, name="request-export"),
     path("exports/<int:export_pk>/", views.export_status, name="export"),
     path("exports/<int:export_pk>/telecharger/", views.export_download, name="export-download"),

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accompagnement.diagnostics import exports, selectors, services, workflow
+from accompagnement.diagnostics import concordance, exports, selectors, services, workflow
 from accompagnement.diagnostics.forms import (
     AnswerForm,
     AutodiagnosticCreateForm,
@@ -374,7 +374,6 @@ def confirmation(request, pk: int):
         {
             "page": selectors.answer_page(autodiagnostic),
             "autodiagnostic": autodiagnostic,
-            "counts": selectors.autodiagnostics_list().get(pk=autodiagnostic.pk),
             "transitions": workflow.allowed_transitions(autodiagnostic, request.user),
             **_rights(request.user, autodiagnostic),
         },
@@ -487,4 +486,19 @@ def export_download(request, export_pk: int):
         export.fichier.open("rb"),
         f"autodiagnostic-{export.autodiagnostic.annee}.{export.format}",
         exports.CONTENT_TYPES[export.format],
+    )
+
+
+def concordance_coverage(request, pk: int):
+    """The self-diagnosis read by chapter of another reference (crosswalk of its frame)."""
+    autodiagnostic = _autodiagnostic(pk)
+    coverage = concordance.crosswalk_coverage(
+        autodiagnostic,
+        systeme=request.GET.get("systeme"),
+        structure_type=getattr(request.tenant, "type", None),
+    )
+    return render(
+        request,
+        "diagnostics/concordance.html",
+        {"autodiagnostic": autodiagnostic, "coverage": coverage},
     )
