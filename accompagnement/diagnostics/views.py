@@ -374,6 +374,7 @@ def confirmation(request, pk: int):
         {
             "page": selectors.answer_page(autodiagnostic),
             "autodiagnostic": autodiagnostic,
+            "counts": selectors.autodiagnostics_list().get(pk=autodiagnostic.pk),
             "transitions": workflow.allowed_transitions(autodiagnostic, request.user),
             **_rights(request.user, autodiagnostic),
         },
