@@ -10,7 +10,6 @@ from functools import lru_cache
 
 from django.db import connection
 from django.db.models import Count, Prefetch, Q
-from django_tenants.utils import schema_context
 
 from accompagnement.diagnostics.models import Autodiagnostic, ExportAutodiagnostic, Preuve, Reponse
 from accompagnement.diagnostics.scoring import (
@@ -27,6 +26,7 @@ from accompagnement.diagnostics.scoring_inputs import (
     inputs_of,
     scoring_inputs,
 )
+from accompagnement.reporting.models import SuiviAutodiagnostic
 from referentiels.models import DocumentOutil, Noeud, ReferentielVersion, ValeurEchelle
 from tenants import access
 
@@ -418,26 +418,29 @@ QUEUE_STATUSES = (Statut.SOUMIS, Statut.REOUVERTURE_DEMANDEE)
 def expert_queue(user) -> list[QueueEntry]:
     """Submitted self-diagnoses (and reopening requests) of the expert's structures.
 
-    Each structure has its own schema, so this reads one schema after the other (two
-    queries per structure). An expert follows a handful of structures, so this stays
-    small; a network-wide view would need a consolidated table instead."""
-    entries: list[QueueEntry] = []
-    for structure in access.structures_of_expert(user).order_by("nom"):
-        with schema_context(structure.schema_name):
-            for ad in autodiagnostics_list().filter(statut__in=QUEUE_STATUSES):
-                entries.append(
-                    QueueEntry(
-                        structure=structure,
-                        autodiagnostic_id=ad.pk,
-                        annee=ad.annee,
-                        statut=ad.statut,
-                        statut_label=ad.get_statut_display(),
-                        submitted_at=ad.submitted_at,
-                        nb_criteres=ad.nb_criteres,
-                        nb_confirmes=ad.nb_confirmes,
-                    )
-                )
-    return entries
+    Read from the public index (``reporting.SuiviAutodiagnostic``, written by the workflow
+    in the same transaction as each change): one query whatever the number of structures
+    followed, no schema switch."""
+    rows = (
+        SuiviAutodiagnostic.objects.filter(
+            structure__in=access.structures_of_expert(user), statut__in=QUEUE_STATUSES
+        )
+        .select_related("structure")
+        .order_by("structure__nom", "structure_id", "-annee", "-autodiagnostic_id")
+    )
+    return [
+        QueueEntry(
+            structure=row.structure,
+            autodiagnostic_id=row.autodiagnostic_id,
+            annee=row.annee,
+            statut=row.statut,
+            statut_label=Statut(row.statut).label,
+            submitted_at=row.submitted_at,
+            nb_criteres=row.nb_criteres,
+            nb_confirmes=row.nb_confirmes,
+        )
+        for row in rows
+    ]
 
 
 def transitions_of(autodiagnostic: Autodiagnostic):

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accompagnement.diagnostics import workflow
+from accompagnement.diagnostics import suivi, workflow
 from accompagnement.diagnostics.errors import DiagnosticError
 from accompagnement.diagnostics.models import Autodiagnostic, Confirmation, Preuve, Reponse
 from accompagnement.diagnostics.scoring import themes_all_satisfied
@@ -521,10 +521,12 @@ def confirm_criterion(
             _("Ces preuves ne sont pas celles de ce critère."),
             field="preuves_examinees",
         )
-    confirmation, _created = Confirmation.objects.update_or_create(
+    confirmation, created = Confirmation.objects.update_or_create(
         reponse=reponse,
         defaults={"valeur": confirmed, "commentaire": commentaire, "expert": expert},
     )
+    if created:
+        suivi.confirmation_added(autodiagnostic.pk, _structure())
     confirmation.preuves_examinees.set(preuves)
     return confirmation
 

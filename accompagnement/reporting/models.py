@@ -122,7 +122,9 @@ class InstantaneBilan(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["campagne", "territoire"], name="instantane_campagne_terr_idx")
+            models.Index(fields=["campagne", "territoire"], name="instantane_campagne_terr_idx"),
+            # Territory-only filters (evolution of a territory over its campaigns).
+            models.Index(fields=["territoire", "campagne"], name="instantane_terr_campagne_idx"),
         ]
 
     def __str__(self) -> str:
@@ -215,3 +217,36 @@ class BilanTerritoireTransition(TransitionLog):
 
     class Meta:
         ordering = ["bilan", "at"]
+
+
+class SuiviAutodiagnostic(models.Model):
+    """Public index row of one structure's self-diagnosis (the source of truth is the
+    ``Autodiagnostic`` in the structure's schema): status and counts to confirm.
+
+    Written by the self-diagnosis workflow in the same transaction as each change
+    (``accompagnement.diagnostics.suivi``), so the expert's home and queue read this one
+    table instead of one schema per structure they follow (as ``SoumissionLivrable`` does
+    for deliverables).
+    """
+
+    structure = models.ForeignKey("tenants.Structure", on_delete=models.CASCADE, related_name="+")
+    autodiagnostic_id = models.PositiveBigIntegerField()
+    annee = models.PositiveSmallIntegerField()
+    statut = models.CharField(max_length=30)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    nb_criteres = models.PositiveIntegerField(default=0)
+    nb_confirmes = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("autodiagnostic (index)")
+        verbose_name_plural = _("autodiagnostics (index)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["structure", "autodiagnostic_id"], name="suivi_autodiagnostic_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["statut", "structure"], name="suivi_autodiag_statut_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.structure_id} · {self.annee} · {self.statut}"
