@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from accompagnement.plans import scoring
 from accompagnement.plans.models import Action, AxePolitique, PolitiqueQualite
+from referentiels.models import Critere, ReferentielVersion
+from tenants.models import User
 
 Statut = Action.Statut
 OPEN = (Statut.A_FAIRE, Statut.EN_COURS)
@@ -116,4 +118,35 @@ def plan_page(filters: PlanFilters, *, today: datetime.date | None = None) -> Pl
         late_count=late_count(today),
         politique=politique,
         axes=list(politique.axes.all()) if politique else [],
+    )
+
+
+# --- One action's page ------------------------------------------------------------------------
+
+
+def action_with_history(pk: int) -> tuple[Action, list]:
+    """An action of the structure with its linked criteria and its log (who, when, from,
+    to, comment), newest first (three queries). Raises ``Action.DoesNotExist``."""
+    action = (
+        Action.objects.select_related("responsable", "axe", "theme")
+        .prefetch_related("criteres")
+        .get(pk=pk)
+    )
+    history = list(action.transitions.select_related("user").order_by("-at", "-pk"))
+    return action, history
+
+
+def owner_choices(structure):
+    """The people an action may be given to: the structure's staff."""
+    return User.objects.filter(memberships__structure=structure, is_active=True).order_by(
+        "last_name", "first_name", "email"
+    )
+
+
+def criteria_choices():
+    """Criteria an action may be linked to: those of the published frame versions."""
+    return (
+        Critere.objects.filter(version__statut=ReferentielVersion.Statut.PUBLIE)
+        .select_related("version__referentiel")
+        .order_by("version__referentiel__titre", "ordre", "pk")
     )
