@@ -11,6 +11,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 
 class CommonError(StrEnum):
     """Codes every app speaks; an app's own enum adds only what is specific to its domain."""
@@ -54,3 +56,25 @@ class BusinessError(Exception):
         if self.details:
             payload["details"] = self.details
         return payload
+
+
+# --- The one rule of refusals ----------------------------------------------------------------
+# 404 when the object is outside the person's scope (answered exactly like something that
+# does not exist), 403 when they can see it but may not do this. ``tenants.access.require``
+# applies it for services, pages and the API alike.
+
+
+def forbidden(message: str | None = None, *, code: str = CommonError.FORBIDDEN) -> BusinessError:
+    """403: the person sees the object but this action is not theirs."""
+    return BusinessError(
+        code, message or _("Vous n'avez pas le droit de faire cette action."), status=403
+    )
+
+
+def out_of_scope(message: str | None = None) -> BusinessError:
+    """404: the object is outside the person's scope."""
+    return BusinessError(CommonError.NOT_FOUND, message or _("Introuvable."), status=404)
+
+
+def refusal(*, can_see: bool, message: str | None = None) -> BusinessError:
+    return forbidden(message) if can_see else out_of_scope()

@@ -39,7 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actors import SYSTEM, is_system
-from core.errors import BusinessError, CommonError
+from core.errors import BusinessError, CommonError, forbidden
 
 Rule = Callable[[Any, Any], bool]  # (actor, structure) -> bool, a rule of tenants.access
 Guard = Callable[[Any], None]  # (obj) -> None, raises BusinessError to refuse
@@ -211,11 +211,7 @@ class Workflow:
                 status=409,
             )
         if not self._permitted(move, actor, structure):
-            raise BusinessError(
-                self._code(WorkflowError.FORBIDDEN),
-                _("Vous ne pouvez pas faire cette action."),
-                status=403,
-            )
+            raise forbidden(code=self._code(WorkflowError.FORBIDDEN))
         commentaire = (commentaire or "").strip()
         if move.comment_required and not commentaire:
             raise BusinessError(

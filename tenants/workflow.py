@@ -26,7 +26,7 @@ _finished = Stamp(at="finished_at")
 
 
 def can_import(actor: Any, _structure: Any = None) -> bool:
-    return access.is_federation_admin(actor) or access.is_pilote(actor)
+    return access.can_import_structures(actor)
 
 
 IMPORT = Workflow(

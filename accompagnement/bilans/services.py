@@ -44,12 +44,6 @@ def _structure() -> Structure:
     return connection.tenant
 
 
-def _forbidden() -> BusinessError:
-    return BusinessError(
-        ReportingError.FORBIDDEN, _("Vous n'avez pas accès à cette action."), status=403
-    )
-
-
 def prefill(*, structure: Structure, figures: dict, user) -> dict[str, Any]:
     """Text fields the platform already knows (the structure completes the rest)."""
     tools = figures["outils_finalises"]
@@ -78,8 +72,7 @@ def prefill(*, structure: Structure, figures: dict, user) -> dict[str, Any]:
 def open_bilan(*, campagne: Campagne, user) -> BilanStructure:
     """The structure's review for a campaign, created pre-filled on first opening."""
     structure = _structure()
-    if not access.can_edit_bilan_structure(user, structure):
-        raise _forbidden()
+    access.require(access.can_edit_bilan_structure(user, structure))
     if not selectors.campagnes_for_structure(structure).filter(pk=campagne.pk).exists():
         raise BusinessError(
             ReportingError.CAMPAGNE_OUT_OF_SCOPE,
@@ -97,8 +90,7 @@ def open_bilan(*, campagne: Campagne, user) -> BilanStructure:
 
 @transaction.atomic
 def update_bilan(*, bilan: BilanStructure, user, data: dict[str, Any]) -> BilanStructure:
-    if not access.can_edit_bilan_structure(user, _structure()):
-        raise _forbidden()
+    access.require(access.can_edit_bilan_structure(user, _structure()))
     bilan = BilanStructure.objects.select_for_update().get(pk=bilan.pk)
     if bilan.is_submitted:
         raise BusinessError(
@@ -118,8 +110,7 @@ def update_bilan(*, bilan: BilanStructure, user, data: dict[str, Any]) -> BilanS
 def submit_bilan(*, bilan: BilanStructure, user, commentaire: str = "") -> BilanStructure:
     """Submit the review: it is frozen, with figures computed now, in the snapshot store."""
     structure = _structure()
-    if not access.can_submit_bilan_structure(user, structure):
-        raise _forbidden()
+    access.require(access.can_submit_bilan_structure(user, structure))
     bilan = BilanStructure.objects.select_for_update().select_related("campagne").get(pk=bilan.pk)
     BILAN.apply(bilan, name="submit", actor=user, structure=structure, commentaire=commentaire)
     figures = selectors.review_figures(structure, bilan.campagne)

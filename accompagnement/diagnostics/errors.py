@@ -10,7 +10,7 @@ class DiagnosticError(StrEnum):
     ALREADY_EXISTS = "autodiagnostic_exists"  # one per version and year
     STALE_ANSWER = "stale_answer"  # saved from a stale copy: someone else saved meanwhile
     VALUE_NOT_ON_SCALE = "value_not_on_scale"
-    COMMENT_REQUIRED = "commentaire_obligatoire"
+    COMMENT_REQUIRED = "comment_required"  # the shared code (core.errors.CommonError)
     LOCKED = "autodiagnostic_locked"  # submitted: answers can no longer change
     LEVEL_LOCKED = "level_locked"  # level ladder: level 2 opens once level 1 is confirmed satisfied
     TRANSITION_NOT_ALLOWED = "transition_not_allowed"

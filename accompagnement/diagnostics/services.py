@@ -24,6 +24,7 @@ from accompagnement.diagnostics.scoring import themes_all_satisfied
 from accompagnement.diagnostics.scoring_inputs import inputs_of
 from accompagnement.plans import services as plans_services
 from accompagnement.plans.models import Action, PlanAction
+from core.actors import SYSTEM
 from core.errors import BusinessError, CommonError
 from referentiels.models import CorrespondanceCritere, Critere, ReferentielVersion, ValeurEchelle
 from tenants import access
@@ -61,12 +62,6 @@ EVIDENCE_SIGNATURES: dict[str, tuple[bytes, ...]] = {
 
 def _structure() -> Structure:
     return workflow.current_structure()
-
-
-def _forbidden() -> BusinessError:
-    return BusinessError(
-        DiagnosticError.FORBIDDEN, _("Vous n'avez pas le droit de faire cette action."), status=403
-    )
 
 
 def _locked_autodiagnostic(autodiagnostic_id: int) -> Autodiagnostic:
@@ -123,8 +118,7 @@ def create_autodiagnostic(
     version mapping when the frame changed; values are matched by their code."""
     if connection.schema_name != structure.schema_name:
         raise RuntimeError("create_autodiagnostic must run in the structure's schema")
-    if not access.can_manage_autodiagnostic(user, structure):
-        raise _forbidden()
+    access.require(access.can_manage_autodiagnostic(user, structure))
     if version.statut != ReferentielVersion.Statut.PUBLIE:
         raise BusinessError(
             DiagnosticError.VERSION_NOT_PUBLISHED,
@@ -278,8 +272,7 @@ def save_answer(
     ``details["current"]``), when the value is not on the frame's scale, when a required
     comment is missing, when the self-diagnosis is locked, or (level ladder) when the
     criterion is not open yet. A changed value drops the expert's earlier confirmation."""
-    if not access.can_answer_autodiagnostic(user, _structure()):
-        raise _forbidden()
+    access.require(access.can_answer_autodiagnostic(user, _structure()))
     current = (
         Reponse.objects.select_for_update(of=("self",))
         .select_related("autodiagnostic__version", "critere", "valeur", "updated_by")
@@ -363,8 +356,7 @@ def _check_evidence_file(fichier: UploadedFile) -> str:
 def add_preuve(*, reponse: Reponse, fichier: UploadedFile, user) -> Preuve:
     """Attach an evidence file (type and size checked; stored by the default, tenant-aware
     storage outside the web root under a random name)."""
-    if not access.can_answer_autodiagnostic(user, _structure()):
-        raise _forbidden()
+    access.require(access.can_answer_autodiagnostic(user, _structure()))
     autodiagnostic = _locked_autodiagnostic(reponse.autodiagnostic_id)
     if autodiagnostic.is_locked:
         raise BusinessError(
@@ -387,8 +379,7 @@ def add_preuve(*, reponse: Reponse, fichier: UploadedFile, user) -> Preuve:
 
 @transaction.atomic
 def delete_preuve(*, preuve: Preuve, user) -> None:
-    if not access.can_answer_autodiagnostic(user, _structure()):
-        raise _forbidden()
+    access.require(access.can_answer_autodiagnostic(user, _structure()))
     autodiagnostic = _locked_autodiagnostic(preuve.reponse.autodiagnostic_id)
     if autodiagnostic.is_locked:
         raise BusinessError(
@@ -481,8 +472,7 @@ def confirm_criterion(
     """The expert confirms the declared value (``valeur`` None or equal) or sets another
     one, with a comment required when it differs; ``preuves_examinees`` are evidence files
     of this answer the expert reviewed."""
-    if not access.can_confirm_autodiagnostic(expert, _structure()):
-        raise _forbidden()
+    access.require(access.can_confirm_autodiagnostic(expert, _structure()))
     reponse = Reponse.objects.select_related("critere", "valeur").get(pk=reponse.pk)
     autodiagnostic = _locked_autodiagnostic(reponse.autodiagnostic_id)
     if autodiagnostic.statut != Statut.SOUMIS:
@@ -572,8 +562,7 @@ def propose_actions_from_nonconformities(*, autodiagnostic: Autodiagnostic, user
     confirmed as not satisfied (weight < 1, not excluded), linked to the criterion.
     Idempotent: a criterion that already has its action for this self-diagnosis is skipped.
     Returns the actions created."""
-    if not access.can_propose_actions(user, _structure()):
-        raise _forbidden()
+    access.require(access.can_propose_actions(user, _structure()))
     autodiagnostic = _locked_autodiagnostic(autodiagnostic.pk)
     reponses = (
         Reponse.objects.filter(
@@ -602,12 +591,12 @@ def propose_actions_from_nonconformities(*, autodiagnostic: Autodiagnostic, user
     for reponse in todo:
         critere, confirmation = reponse.critere, reponse.confirmation
         # The plan's own service: its log and the collective plan see the action too.
-        # Access was checked above (the expert proposes without editing the plan).
+        # Access was checked above (the expert proposes without editing the plan): the
+        # action is written by the system actor.
         created.append(
             plans_services.create_action(
                 structure=_structure(),
-                user=user,
-                check_access=False,
+                user=SYSTEM,
                 titre=f"{critere.code} — {critere.titre}"[:255],
                 criteres=[critere],
                 description=_(
@@ -734,8 +723,7 @@ def save_answers(
     its ``field`` prefixed with the item's index (``reponses[3].valeur``), its ``critere`` given
     (409 if one of them is a conflict). ``submit``: then submit the self-diagnosis, in the
     same transaction."""
-    if not access.can_answer_autodiagnostic(user, _structure()):
-        raise _forbidden()
+    access.require(access.can_answer_autodiagnostic(user, _structure()))
     reponses = _reponses_by_code(autodiagnostic, [a.critere for a in answers])
     saved = _run_items(
         answers,
@@ -778,8 +766,7 @@ def confirm_criteria(
     ``rest_as_declared``: then confirm every other answered, open criterion not yet
     confirmed with its declared value (repeated while the level ladder opens level-2
     criteria). ``finish``: then close the confirmation (``finish_confirmation``)."""
-    if not access.can_confirm_autodiagnostic(expert, _structure()):
-        raise _forbidden()
+    access.require(access.can_confirm_autodiagnostic(expert, _structure()))
     reponses = _reponses_by_code(autodiagnostic, [c.critere for c in confirmations])
     preuves = {
         p.pk: p

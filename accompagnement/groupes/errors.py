@@ -4,7 +4,6 @@ from enum import StrEnum
 
 
 class GroupeError(StrEnum):
-    FORBIDDEN = "forbidden"
     INVALID = "invalid"
     NOT_MEMBER = "not_member"
     PLANNING_DURATION = "planning_duration"

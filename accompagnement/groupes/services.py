@@ -27,6 +27,7 @@ from accompagnement.groupes.models import (
     ReunionCollective,
     TypeLivrable,
 )
+from core.actors import SYSTEM
 from core.errors import BusinessError
 from core.files import check_document
 from tenants import access
@@ -35,15 +36,8 @@ from tenants.models import GroupeTravail, Structure, User
 TYPES_FILE = Path(__file__).parent / "data" / "types_livrable.yaml"
 
 
-def _forbidden() -> BusinessError:
-    return BusinessError(
-        GroupeError.FORBIDDEN, _("Vous ne pouvez pas faire cette action."), status=403
-    )
-
-
 def _require_lead(user: User, groupe: GroupeTravail) -> None:
-    if not access.can_lead_groupe(user, groupe):
-        raise _forbidden()
+    access.require(access.can_lead_groupe(user, groupe))
 
 
 # --- Deliverable types -----------------------------------------------------------------------
@@ -70,8 +64,7 @@ def load_types_livrable() -> int:
 def create_type_livrable(
     *, user: User, code: str, libelle: str, critere_code: str = "", description: str = ""
 ) -> TypeLivrable:
-    if not access.can_manage_types_livrable(user):
-        raise _forbidden()
+    access.require(access.can_manage_types_livrable(user))
     code, libelle = (code or "").strip().lower(), (libelle or "").strip()
     if not code or not libelle:
         raise BusinessError(
@@ -108,10 +101,11 @@ def _structure_action_fields(action: ActionCollective) -> dict[str, Any]:
     }
 
 
-def sync_collective_action(*, action_collective: ActionCollective, user: User | None = None) -> int:
+def sync_collective_action(*, action_collective: ActionCollective) -> int:
     """Create or update the copy of a collective action in each member structure's plan
     (``Action`` with origine ``plan_collectif``), and its follow-up row. Returns the number
-    of structures synced. The caller checked ``can_lead_groupe``."""
+    of structures synced. The caller checked ``can_lead_groupe``; the copies are written
+    by the system actor (the group's lead may not edit the structures' plans)."""
     from accompagnement.plans import services as plan_services
     from accompagnement.plans.models import Action
 
@@ -126,16 +120,13 @@ def sync_collective_action(*, action_collective: ActionCollective, user: User | 
             if copy is None:
                 plan_services.create_action(
                     structure=structure,
-                    user=user,
-                    check_access=False,
+                    user=SYSTEM,
                     origine=Action.Origine.PLAN_COLLECTIF,
                     origine_ref={"action_collective": action_collective.pk},
                     **fields,
                 )
             else:
-                plan_services.update_action(
-                    structure=structure, user=user, action=copy, check_access=False, **fields
-                )
+                plan_services.update_action(structure=structure, user=SYSTEM, action=copy, **fields)
     return len(structures)
 
 
@@ -150,7 +141,7 @@ def create_action_collective(
     action = ActionCollective.objects.create(
         groupe=groupe, titre=titre.strip(), created_by=user, **fields
     )
-    sync_collective_action(action_collective=action, user=user)
+    sync_collective_action(action_collective=action)
     return action
 
 
@@ -162,7 +153,7 @@ def update_action_collective(
     for name, value in fields.items():
         setattr(action, name, value)
     action.save()
-    sync_collective_action(action_collective=action, user=user)
+    sync_collective_action(action_collective=action)
     return action
 
 

@@ -4,9 +4,9 @@ from enum import StrEnum
 
 
 class LivrableError(StrEnum):
-    """Workflow codes (transition_not_allowed, comment_required) are core.workflow.WorkflowError."""
+    """Shared codes (forbidden, not_found, transition_not_allowed, comment_required, file_*)
+    are core.errors.CommonError."""
 
-    FORBIDDEN = "forbidden"
     VERSION_PENDING = "version_pending"
     NOT_LATEST = "not_latest"
     TYPE_INACTIVE = "type_inactive"

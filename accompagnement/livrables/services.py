@@ -27,19 +27,12 @@ from tenants.models import Membership, Structure, User
 Statut = LivrableVersion.Statut
 
 
-def _forbidden() -> BusinessError:
-    return BusinessError(
-        LivrableError.FORBIDDEN, _("Vous ne pouvez pas faire cette action."), status=403
-    )
-
-
 @transaction.atomic
 def create_livrable(
     *, structure: Structure, user: User, type_livrable: TypeLivrable, titre: str = ""
 ) -> Livrable:
     """A deliverable of the structure (one per type and title), without any version yet."""
-    if not access.can_upload_livrable(user, structure):
-        raise _forbidden()
+    access.require(access.can_upload_livrable(user, structure))
     if not type_livrable.actif:
         raise BusinessError(
             LivrableError.TYPE_INACTIVE,
@@ -56,8 +49,7 @@ def upload_version(
     *, structure: Structure, user: User, livrable: Livrable, fichier: UploadedFile
 ) -> LivrableVersion:
     """A new draft version. Refused while a version awaits the expert's decision."""
-    if not access.can_upload_livrable(user, structure):
-        raise _forbidden()
+    access.require(access.can_upload_livrable(user, structure))
     content_type = check_document(fichier)
     livrable = Livrable.objects.select_for_update().get(pk=livrable.pk)
     if livrable.versions.filter(statut=Statut.SOUMIS).exists():

@@ -34,9 +34,10 @@ EDITABLE_FIELDS = (
 AXES_MIN, AXES_MAX = 4, 6
 
 
-def _forbidden() -> BusinessError:
-    return BusinessError(
-        PlanError.FORBIDDEN, _("Vous ne pouvez pas modifier ce plan d'actions."), status=403
+def _require_editor(user: Any, structure: Structure) -> None:
+    access.require(
+        access.can_edit_plan(user, structure),
+        message=_("Vous ne pouvez pas modifier ce plan d'actions."),
     )
 
 
@@ -69,21 +70,19 @@ def _validate(fields: dict[str, Any]) -> None:
 def create_action(
     *,
     structure: Structure,
-    user: User | None,
+    user: Any,  # a person, or core.actors.SYSTEM
     titre: str,
     criteres=(),
     statut: str = Statut.A_FAIRE,
-    check_access: bool = True,
     **fields: Any,
 ) -> Action:
     """A new action of the structure's plan; its creation is the first line of its log.
 
     ``fields``: description, dimension, responsable, echeance, priorite, avancement, axe,
-    theme, origine, origine_ref. ``check_access=False`` only for the collective sync,
-    whose caller checked ``can_lead_groupe``.
+    theme, origine, origine_ref. ``user``: a person, or ``core.actors.SYSTEM`` for the
+    copies of collective actions and the actions proposed from a self-diagnosis.
     """
-    if check_access and not access.can_edit_plan(user, structure):
-        raise _forbidden()
+    _require_editor(user, structure)
     fields["titre"] = titre
     _validate(fields)
     if statut not in Statut.values:
@@ -103,15 +102,13 @@ def create_action(
 def update_action(
     *,
     structure: Structure,
-    user: User | None,
+    user: Any,  # a person, or core.actors.SYSTEM
     action: Action,
     criteres=None,
-    check_access: bool = True,
     **fields: Any,
 ) -> Action:
     """Change an action's fields (never its status: see ``change_action_status``)."""
-    if check_access and not access.can_edit_plan(user, structure):
-        raise _forbidden()
+    _require_editor(user, structure)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise BusinessError(PlanError.INVALID, _("Champ non modifiable."), field=sorted(unknown)[0])
@@ -144,8 +141,7 @@ def save_politique(
 ) -> PolitiqueQualite:
     """The quality policy with its 4 to 6 axes (numbered in the given order). Actions stay
     attached to the axis of the same number; removed axes free their actions."""
-    if not access.can_edit_plan(user, structure):
-        raise _forbidden()
+    _require_editor(user, structure)
     axes = [axe for axe in axes if (axe.get("titre") or "").strip()]
     if not AXES_MIN <= len(axes) <= AXES_MAX:
         raise BusinessError(

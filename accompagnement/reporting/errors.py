@@ -4,7 +4,6 @@ from enum import StrEnum
 
 
 class ReportingError(StrEnum):
-    FORBIDDEN = "forbidden"
     TRANSITION_NOT_ALLOWED = "transition_not_allowed"
     ALREADY_SUBMITTED = "already_submitted"
     CAMPAGNE_EXISTS = "campagne_exists"

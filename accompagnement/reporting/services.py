@@ -31,9 +31,10 @@ logger = logging.getLogger("qualireseau.reporting")
 REMINDER_STEPS = (("j-7", -7), ("j+1", 1))
 
 
-def _forbidden() -> BusinessError:
-    return BusinessError(
-        ReportingError.FORBIDDEN, _("Vous n'avez pas accès à cette action."), status=404
+def _require_territorial_editor(user, territoire: Territoire) -> None:
+    access.require(
+        access.can_edit_bilan_territoire(user, territoire),
+        can_see=access.territoire_in_scope(user, territoire),
     )
 
 
@@ -48,8 +49,10 @@ def open_campagne(
     territoire: Territoire | None = None,
 ) -> Campagne:
     """Open a campaign: the federation for the network or a territory, a pilot for theirs."""
-    if not access.can_open_campagne(user, territoire):
-        raise _forbidden()
+    access.require(
+        access.can_open_campagne(user, territoire),
+        can_see=access.territoire_in_scope(user, territoire),
+    )
     if semestre not in (1, 2):
         raise BusinessError(ReportingError.INVALID, _("Le semestre est 1 ou 2."), field="semestre")
     try:
@@ -259,8 +262,7 @@ def bilan_territoire_prefill(*, campagne: Campagne, territoire: Territoire, user
 
 @transaction.atomic
 def open_bilan_territoire(*, campagne: Campagne, territoire: Territoire, user) -> BilanTerritoire:
-    if not access.can_edit_bilan_territoire(user, territoire):
-        raise _forbidden()
+    _require_territorial_editor(user, territoire)
     if campagne.territoire_id not in (None, territoire.pk):
         raise BusinessError(
             ReportingError.CAMPAGNE_OUT_OF_SCOPE, _("Cette campagne ne concerne pas ce territoire.")
@@ -279,8 +281,7 @@ def open_bilan_territoire(*, campagne: Campagne, territoire: Territoire, user) -
 def update_bilan_territoire(
     *, bilan: BilanTerritoire, user, data: dict[str, Any]
 ) -> BilanTerritoire:
-    if not access.can_edit_bilan_territoire(user, bilan.territoire):
-        raise _forbidden()
+    _require_territorial_editor(user, bilan.territoire)
     bilan = BilanTerritoire.objects.select_for_update().get(pk=bilan.pk)
     if bilan.statut != workflow.Statut.BROUILLON:
         raise BusinessError(
@@ -300,8 +301,7 @@ def update_bilan_territoire(
 def submit_bilan_territoire(
     *, bilan: BilanTerritoire, user, commentaire: str = ""
 ) -> BilanTerritoire:
-    if not access.can_edit_bilan_territoire(user, bilan.territoire):
-        raise _forbidden()
+    _require_territorial_editor(user, bilan.territoire)
     bilan = (
         BilanTerritoire.objects.select_for_update().select_related("territoire").get(pk=bilan.pk)
     )

@@ -15,14 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.tenants import serializers
-from core.errors import BusinessError
 from tenants import access, accounts, invitations, services
-from tenants.errors import TenantsError
 from tenants.models import GroupeTravail, Invitation
-
-
-def _forbidden():
-    return BusinessError(TenantsError.FORBIDDEN, "Action non autorisée.", status=403)
 
 
 class TerritoireViewSet(viewsets.ModelViewSet):
@@ -40,13 +34,11 @@ class TerritoireViewSet(viewsets.ModelViewSet):
         )
 
     def perform_create(self, serializer):
-        if not access.can_manage_network(self.request.user):
-            raise _forbidden()
+        access.require(access.can_manage_network(self.request.user))
         serializer.save()
 
     def perform_update(self, serializer):
-        if not access.can_manage_territoire(self.request.user, serializer.instance):
-            raise _forbidden()
+        access.require(access.can_manage_territoire(self.request.user, serializer.instance))
         serializer.save()
 
 
@@ -63,19 +55,17 @@ class GroupeViewSet(viewsets.ModelViewSet):
         )
 
     def perform_create(self, serializer):
-        if not access.can_manage_territoire(
-            self.request.user, serializer.validated_data["territoire"]
-        ):
-            raise _forbidden()
+        access.require(
+            access.can_manage_territoire(self.request.user, serializer.validated_data["territoire"])
+        )
         serializer.save()
 
     def perform_update(self, serializer):
         territoire = serializer.validated_data.get("territoire", serializer.instance.territoire)
-        if not (
+        access.require(
             access.can_edit_groupe(self.request.user, serializer.instance)
             and access.can_manage_territoire(self.request.user, territoire)
-        ):
-            raise _forbidden()
+        )
         serializer.save()
 
 
@@ -96,21 +86,18 @@ class StructureViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        if not access.can_create_structure(self.request.user, data.get("territoire")):
-            raise _forbidden()
+        access.require(access.can_create_structure(self.request.user, data.get("territoire")))
         serializer.instance = services.create_structure(by=self.request.user, **data)
 
     def perform_update(self, serializer):
         structure = serializer.instance
         data = dict(serializer.validated_data)
-        if not access.can_edit_structure_profile(self.request.user, structure):
-            raise _forbidden()
-        if (
-            "territoire" in data
-            and data["territoire"] != structure.territoire
-            and not access.can_create_structure(self.request.user, data["territoire"])
-        ):
-            raise _forbidden()
+        access.require(access.can_edit_structure_profile(self.request.user, structure))
+        access.require(
+            "territoire" not in data
+            or data["territoire"] == structure.territoire
+            or access.can_create_structure(self.request.user, data["territoire"])
+        )
         serializer.instance = services.update_structure(
             structure=structure, by=self.request.user, **data
         )
@@ -145,8 +132,7 @@ class InvitationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def perform_create(self, serializer):
         data = serializer.validated_data
         structure = data.get("structure")
-        if structure is not None and not access.can_view_structure(self.request.user, structure):
-            raise _forbidden()
+        access.require(structure is None or access.can_view_structure(self.request.user, structure))
         serializer.instance = invitations.invite(
             by=self.request.user,
             email=data["email"],

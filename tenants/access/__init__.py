@@ -36,6 +36,7 @@ from tenants.access.bilans import (
     can_submit_bilan_structure,
     can_view_consolidation,
     can_write_registers,
+    territoire_in_scope,
     territoires_consolidated_for,
 )
 from tenants.access.diagnostics import (
@@ -46,6 +47,7 @@ from tenants.access.diagnostics import (
     can_reopen_autodiagnostic,
     can_view_autodiagnostic,
 )
+from tenants.access.enforce import require
 from tenants.access.organisation import (
     can_create_structure,
     can_edit_groupe,
@@ -108,6 +110,8 @@ from tenants.access.roles import (
 )
 
 __all__ = [
+    "require",
+    "territoire_in_scope",
     "FEDERATION",
     "PILOTE",
     "EXPERT",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.actors import is_system
 from tenants.access.roles import (
     can_act_as_expert,
     can_contribute,
@@ -35,7 +36,11 @@ def can_manage_types_livrable(user) -> bool:
 
 def can_edit_plan(user, structure: Structure) -> bool:
     """The action plan (actions, statuses, quality policy, XLSX import) is written by the
-    structure's director and référent, and by its experts (who set priorities)."""
+    structure's director and référent, and by its experts (who set priorities). The
+    system (``core.actors.SYSTEM``) writes the copies of collective actions and the
+    actions an expert proposes from confirmed non-conformities."""
+    if is_system(user):
+        return True
     return can_manage_structure(user, structure) or can_act_as_expert(user, structure)
 
 

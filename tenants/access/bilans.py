@@ -51,6 +51,14 @@ def territoires_consolidated_for(user) -> QuerySet[Territoire]:
     return territoires_piloted_by(user)
 
 
+def territoire_in_scope(user, territoire: Territoire | None) -> bool:
+    """Whether a territory (``None``: the whole network) is in the person's scope for
+    campaigns and territorial reviews: outside it, they are answered 404."""
+    if territoire is None:
+        return can_read_consolidation(user)
+    return territoires_consolidated_for(user).filter(pk=territoire.pk).exists()
+
+
 def can_read_consolidation(user) -> bool:
     """Consolidated dashboards are read by the federation admin and territorial pilots."""
     return bool(network_roles(user) & {FEDERATION, PILOTE})

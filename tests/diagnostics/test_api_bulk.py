@@ -71,7 +71,7 @@ def test_one_refused_item_writes_nothing_and_every_refusal_is_listed(
     errors = response.json()["errors"]
     assert [(e["code"], e["field"]) for e in errors] == [
         ("value_not_on_scale", "reponses[1].valeur"),
-        ("commentaire_obligatoire", "reponses[2].commentaire"),
+        ("comment_required", "reponses[2].commentaire"),
         ("invalid", f"reponses[{len(frame.criteres)}].critere"),
     ]
     assert errors[0]["critere"] == frame.criteres[1].code
@@ -201,7 +201,7 @@ def test_a_refused_confirmation_writes_nothing(submitted, frame, api_client_for,
     )
     assert response.status_code == 400
     assert [(e["code"], e["field"]) for e in response.json()["errors"]] == [
-        ("commentaire_obligatoire", "confirmations[0].commentaire")
+        ("comment_required", "confirmations[0].commentaire")
     ]
     assert _confirmed(network) == {}
 
