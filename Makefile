@@ -28,7 +28,7 @@ demo: install ## load the demo network (idempotent; refused in production)
 
 serve: install
 	@echo "Qualiréseau : http://localhost:$(PORT)"
-	$(PY) manage.py runserver 0.0.0.0:$(PORT)
+	PORT=$(PORT) $(PY) manage.py runserver 0.0.0.0:$(PORT)
 
 # Development: one worker consumes every queue and runs beat inside it (-B: the jobs'
 # sweeper, the outbox's periodic delivery, reminders). With a broker, `make run` needs it.

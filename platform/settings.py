@@ -260,7 +260,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 MAX_UPLOAD_SIZE = int(os.environ.get("MAX_UPLOAD_SIZE", 20 * 1024 * 1024))
 
 # --- Email ------------------------------------------------------------------------------
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Development: one line per e-mail on the console (core.mail); production sets an SMTP backend.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "core.mail.OneLineConsoleBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -269,7 +270,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Qualiréseau <ne-pas-repondre@qualireseau.fr>"
 )
-SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
+# Links in e-mails: the address the site is served at (in development, the PORT `make run`
+# serves, so an invitation works as sent).
+SITE_URL = os.environ.get("SITE_URL", f"http://localhost:{os.environ.get('PORT', '8000')}")
 
 # --- Celery -------------------------------------------------------------------------------
 # See docs/operations.md ("Tâches de fond"). Background work is recorded in the database
