@@ -15,7 +15,7 @@ from django.utils import timezone
 from accompagnement.bilans.models import BilanStructure
 from accompagnement.diagnostics.models import Autodiagnostic
 from accompagnement.diagnostics.scoring import CriterionInput
-from accompagnement.diagnostics.scoring_inputs import scoring_inputs
+from accompagnement.diagnostics.scoring_inputs import frame_shape, scoring_inputs
 from accompagnement.livrables.models import LivrableVersion
 from accompagnement.plans.models import Action
 from accompagnement.registres.models import EnqueteSatisfaction, NombreClients, Reclamation
@@ -41,9 +41,12 @@ def bilans_of_structure():
 
 
 def campagnes_for_structure(structure: Structure):
-    """Campaigns that concern the structure: network-wide ones and its territory's."""
+    """Campaigns that concern the structure: those whose engaged structures, recorded at the
+    opening, include it (older campaigns: network-wide ones and its territory's)."""
     return Campagne.objects.filter(
-        Q(territoire__isnull=True) | Q(territoire_id=structure.territoire_id)
+        Q(perimetre_enregistre=True, structures_concernees=structure)
+        | Q(perimetre_enregistre=False)
+        & (Q(territoire__isnull=True) | Q(territoire_id=structure.territoire_id))
     )
 
 
@@ -80,6 +83,18 @@ def theme_titles(autodiagnostics: list[Autodiagnostic]) -> dict[str, str]:
             "code", "titre"
         )
     )
+
+
+def node_labels(autodiagnostics: list[Autodiagnostic]) -> dict[str, dict]:
+    """Every node of the frames (any depth): code → title, depth and order in the tree."""
+    result: dict[str, dict] = {}
+    for autodiagnostic in autodiagnostics:
+        shape = frame_shape(autodiagnostic.version)
+        for position, node in enumerate(shape.nodes_in_order()):
+            result.setdefault(
+                node.code, {"titre": node.titre, "profondeur": node.depth, "ordre": position}
+            )
+    return result
 
 
 def _register_years(max_year: int) -> dict[int, dict]:
@@ -210,6 +225,7 @@ def review_figures(structure: Structure, campagne: Campagne) -> dict:
         "annees": per_year,
         "diagnostic": diagnostic,
         "themes_titres": theme_titles(list(chosen.values())),
+        "noeuds_titres": node_labels(list(chosen.values())),
         "taux_plan_actions": indicators.action_plan_completion(statut for _, statut in actions),
         "actions_faites": sorted(
             titre for titre, statut in actions if statut == Action.Statut.FAIT

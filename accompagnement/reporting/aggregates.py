@@ -151,6 +151,18 @@ def theme_means(snapshots) -> list[tuple[str, float | None, float | None]]:
     )
 
 
+def node_means(snapshots) -> list[tuple[str, float | None, float | None]]:
+    """(node code, mean declared rate, mean confirmed rate) for every node of any depth."""
+    return _fetch(
+        snapshots,
+        """
+        SELECT n.key, avg((n.value ->> 'declare')::float8), avg((n.value ->> 'confirme')::float8)
+        FROM s CROSS JOIN LATERAL jsonb_each(COALESCE(s.indicateurs -> 'noeuds', '{}'::jsonb)) AS n
+        GROUP BY n.key
+    """,
+    )
+
+
 _CHILDREN = {
     "territoire": ("s.territoire_id", "", "GROUP BY s.territoire_id"),
     "groupe": (

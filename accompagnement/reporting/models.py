@@ -34,6 +34,17 @@ class Campagne(models.Model):
     ouverte_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # The structures engaged in the programme at the opening (recorded then: a structure
+    # created, engaged or moved later does not change who this campaign concerns).
+    structures_concernees = models.ManyToManyField(
+        "tenants.Structure",
+        related_name="campagnes_concernees",
+        blank=True,
+        verbose_name=_("structures concernées"),
+    )
+    perimetre_enregistre = models.BooleanField(
+        _("structures concernées enregistrées à l'ouverture"), default=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -59,8 +59,12 @@ class Scope:
         return queryset
 
     def structures(self) -> QuerySet[Structure]:
-        """The structures expected to submit: the campaign's scope narrowed to the view's."""
+        """The structures expected to submit: those the campaign concerns (recorded at its
+        opening; every structure of its scope for campaigns opened before that record
+        existed), narrowed to the view's territory and group."""
         queryset = Structure.objects.reelles()
+        if self.campagne.perimetre_enregistre:
+            queryset = queryset.filter(campagnes_concernees=self.campagne)
         territoire_id = self.territoire.pk if self.territoire else self.campagne.territoire_id
         if territoire_id is not None:
             queryset = queryset.filter(territoire_id=territoire_id)
@@ -114,11 +118,12 @@ def consolidate(scope: Scope) -> dict:
         .order_by("nom")
     )
     overdue = timezone.localdate() > scope.campagne.echeance
-    titles = (
+    titles, node_titles = (
         snapshots.exclude(indicateurs__themes_titres={})
-        .values_list("indicateurs__themes_titres", flat=True)
+        .values_list("indicateurs__themes_titres", "indicateurs__noeuds_titres")
         .first()
-    ) or {}
+    ) or ({}, {})
+    node_titles = node_titles or {}
     themes = [
         {
             "code": code,
@@ -130,6 +135,23 @@ def consolidate(scope: Scope) -> dict:
         for code, declared, confirmed in aggregates.theme_means(snapshots)
     ]
     module_declared, module_confirmed = figures["taux_declare"], figures["taux_confirme"]
+    nodes = sorted(
+        (
+            {
+                "code": code,
+                "titre": node_titles.get(code, {}).get("titre", code),
+                "profondeur": node_titles.get(code, {}).get("profondeur", 0),
+                "declare": declared,
+                "confirme": confirmed,
+                "ecart": scoring.gap(declared, confirmed),
+                "_ordre": node_titles.get(code, {}).get("ordre", 10**6),
+            }
+            for code, declared, confirmed in aggregates.node_means(snapshots)
+        ),
+        key=lambda node: (node["_ordre"], node["code"]),
+    )
+    for node in nodes:
+        del node["_ordre"]
     themes_declared = scoring.mean(theme["declare"] for theme in themes)
     themes_confirmed = scoring.mean(theme["confirme"] for theme in themes)
     headline = (
@@ -149,6 +171,8 @@ def consolidate(scope: Scope) -> dict:
             "groupe": scope.groupe.pk if scope.groupe else None,
         },
         "themes": themes,
+        # Every node of any depth (chapter, thematic, objective…), mean over the structures.
+        "noeuds": nodes,
         "module": {
             "declare": module_declared,
             "confirme": module_confirmed,

@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -57,14 +58,19 @@ def open_campagne(
         raise BusinessError(ReportingError.INVALID, _("Le semestre est 1 ou 2."), field="semestre")
     try:
         with transaction.atomic():
-            return Campagne.objects.create(
+            campagne = Campagne.objects.create(
                 libelle=libelle.strip() or f"S{semestre} {annee}",
                 semestre=semestre,
                 annee=annee,
                 echeance=echeance,
                 territoire=territoire,
                 ouverte_par=user,
+                perimetre_enregistre=True,
             )
+            campagne.structures_concernees.set(
+                engaged_structures(territoire=territoire, on=timezone.localdate())
+            )
+            return campagne
     except IntegrityError:
         raise BusinessError(
             ReportingError.CAMPAGNE_EXISTS,
@@ -72,6 +78,18 @@ def open_campagne(
             field="semestre",
             status=409,
         ) from None
+
+
+def engaged_structures(*, territoire: Territoire | None, on: datetime.date):
+    """The structures engaged in the programme on a day (in a territory, or the whole
+    network): real structures, not deleted, whose engagement date is not after that day
+    (a structure without an engagement date counts as engaged since it was created)."""
+    queryset = Structure.objects.reelles().filter(
+        Q(date_engagement__isnull=True) | Q(date_engagement__lte=on)
+    )
+    if territoire is not None:
+        queryset = queryset.filter(territoire=territoire)
+    return queryset
 
 
 def snapshot_columns(figures: dict) -> dict[str, Any]:
@@ -97,6 +115,7 @@ def snapshot_columns(figures: dict) -> dict[str, Any]:
             "niveaux": diagnostic.get("niveaux", {}),
             "criteres_cibles": diagnostic.get("criteres_cibles", {}),
             "themes_titres": figures.get("themes_titres", {}),
+            "noeuds_titres": figures.get("noeuds_titres", {}),
         },
     }
 

@@ -182,3 +182,55 @@ def test_level_ladder_finishing_a_level_one_only_confirmation_is_allowed(in_stru
     with pytest.raises(BusinessError) as incomplete:
         services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=referent)
     assert incomplete.value.details["criteres"] == level_two[1:]
+
+
+def test_consolidation_gives_every_node_of_the_four_level_frame(answered, network, client_for):
+    """The review snapshot keeps every node's rate; the consolidation averages them and the
+    dashboard shows them (one structure: the mean is its own rate)."""
+    import datetime
+
+    from django.db import connection
+
+    from accompagnement.bilans import services as bilans_services
+    from accompagnement.reporting import selectors as reporting_selectors
+    from accompagnement.reporting.models import Campagne
+
+    version, autodiagnostic, values = answered
+    campagne = Campagne.objects.create(
+        libelle="S2 2016",
+        semestre=2,
+        annee=2016,
+        echeance=datetime.date(2017, 1, 10),
+        ouverte_par=network.user("federation"),
+    )
+    referent = network.user("referent")
+    bilan = bilans_services.open_bilan(campagne=campagne, user=referent)
+    bilans_services.submit_bilan(bilan=bilan, user=referent)
+    connection.set_schema_to_public()
+    result = reporting_selectors.consolidate(
+        reporting_selectors.Scope(campagne=campagne, territoire=network.territoire)
+    )
+    expected = _expected_node_rates(version, values)
+    assert {n["code"] for n in result["noeuds"]} == set(expected)
+    for node in result["noeuds"]:
+        assert node["declare"] == pytest.approx(expected[node["code"]])
+    assert [n["profondeur"] for n in result["noeuds"]][:3] == [0, 1, 2]  # tree order
+    imperatifs = result["imperatifs"]
+    total, failing = _imperative_verdict(version, values)
+    assert (imperatifs["structures"], imperatifs["non_satisfaits"]) == (1, failing)
+    page = client_for(network.user("pilote")).get(
+        "/reporting/tableau-de-bord/", {"campagne": campagne.pk}
+    )
+    html = page.content.decode()
+    table = html[html.index('id="conso-noeuds"') :]
+    first = result["noeuds"][0]
+    assert f"{first['code']} {first['titre']}" in table
+    block = html[html.index('id="conso-module"') :]
+    assert "Critères impératifs" in block
+    assert (
+        client_for(network.user("pilote_autre"))
+        .get("/reporting/tableau-de-bord/", {"campagne": campagne.pk})
+        .content.decode()
+        .count('id="conso-noeuds"')
+        == 0
+    )
