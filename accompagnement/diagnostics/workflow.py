@@ -50,6 +50,7 @@ AUTODIAGNOSTIC = Workflow(
             Statut.REOUVERTURE_DEMANDEE,
             _("Demander la réouverture"),
             access.can_manage_autodiagnostic,
+            comment_required=True,
         ),
         Move(
             "refuse_reopen",
