@@ -1,11 +1,14 @@
-"""JSON rendering that writes JSON text already serialised elsewhere (by PostgreSQL) into
-the response as is, instead of decoding it and encoding it again in Python."""
+"""Renderers of the API: JSON text already serialised elsewhere (by PostgreSQL) written
+into the response as is; files (XLSX, PDF…) passed through, errors rendered as JSON."""
 
 from __future__ import annotations
 
 import json
 
-from rest_framework.renderers import JSONRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class JSONText(str):
@@ -29,3 +32,31 @@ class SplicingJSONRenderer(JSONRenderer):
         )
         body = super().render(plain, accepted_media_type, renderer_context).rstrip()
         return body[:-1] + (b"," if plain else b"") + members + b"}"
+
+
+class FileRenderer(BaseRenderer):
+    """Passes a file's bytes through; anything else (an error) is rendered as JSON."""
+
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes | bytearray):
+            return data
+        response = (renderer_context or {}).get("response")
+        if response is not None:  # an error: say it is JSON
+            response["Content-Type"] = "application/json"
+        return json.dumps(data, ensure_ascii=False, default=str).encode()
+
+
+class XlsxRenderer(FileRenderer):
+    media_type = XLSX
+    format = "xlsx"
+
+
+def file_response(content: bytes, filename: str, content_type: str = XLSX) -> Response:
+    """A file to download, answered by a DRF view (so token authentication applies)."""
+    return Response(
+        content,
+        content_type=content_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -681,8 +681,9 @@ def _reponses_by_code(autodiagnostic: Autodiagnostic, codes: list[str]) -> dict[
 
 
 def _run_items(items, reponses: dict[str, Reponse], save, *, name: str) -> list:
-    """Call ``save(reponse, item)`` for every item, each in its own savepoint; collect the
-    refusals of every item (unknown or repeated criterion included) and raise them all."""
+    """Call ``save(reponse, item)`` for every item; collect the refusals of every item
+    (unknown or repeated criterion included) and raise them all. ``save`` calls a
+    single-item service, itself atomic: a refused item's savepoint is rolled back."""
     errors: list[dict] = []
     statuses: set[int] = set()
     results = []
@@ -704,8 +705,7 @@ def _run_items(items, reponses: dict[str, Reponse], save, *, name: str) -> list:
                     _("Critère inconnu : %(code)s.") % {"code": item.critere},
                     field="critere",
                 )
-            with transaction.atomic():
-                results.append(save(reponse, item))
+            results.append(save(reponse, item))
         except BusinessError as error:
             errors += _item_errors(error, name, index, item.critere)
             statuses.add(error.status)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -23,8 +24,10 @@ from accompagnement.livrables import services as livrable_services
 from accompagnement.livrables.models import Livrable, LivrableTransition, LivrableVersion
 from accompagnement.plans import selectors as plan_selectors
 from accompagnement.plans import services as plan_services
+from accompagnement.plans import xlsx as plan_xlsx
 from api.accompagnement import serializers as s
 from api.permissions import FederationAdminOrReadOnly, current_structure
+from api.renderers import XLSX, XlsxRenderer, file_response
 from tenants import access
 from tenants.models import GroupeTravail
 
@@ -97,12 +100,22 @@ class LivrableVersionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet)
 
     @extend_schema(request=None, responses=s.LivrableVersionSerializer)
     @action(detail=True, methods=["post"])
-    def soumettre(self, request, pk=None):
+    def submit(self, request, pk=None):
         """Submit the version to the structure's experts (director or référent)."""
         version = livrable_services.submit_version(
             structure=_structure(request), user=request.user, version=self.get_object()
         )
         return Response(s.LivrableVersionSerializer(version).data)
+
+    @extend_schema(
+        request=None,
+        responses=s.LivrableVersionSerializer,
+        deprecated=True,
+        description="Ancien nom de ``submit`` (docs/api.md, vocabulaire) ; retiré en v2.",
+    )
+    @action(detail=True, methods=["post"])
+    def soumettre(self, request, pk=None):
+        return self.submit(request, pk=pk)
 
     @extend_schema(request=s.DecisionSerializer, responses=s.LivrableVersionSerializer)
     @action(detail=True, methods=["post"])
@@ -154,6 +167,15 @@ class ActionViewSet(
             action=serializer.instance,
             **serializer.validated_data,
         )
+
+    @extend_schema(
+        summary="The action plan as XLSX (same filters as the list)",
+        responses={(200, XLSX): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, methods=["get"], renderer_classes=[XlsxRenderer])
+    def export(self, request):
+        content = plan_xlsx.export_plan(self.get_queryset())
+        return file_response(content, f"plan-actions-{_structure(request).slug}.xlsx")
 
     @extend_schema(request=s.StatutSerializer, responses=s.ActionSerializer)
     @action(detail=True, methods=["post"])

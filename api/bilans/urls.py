@@ -20,5 +20,10 @@ network_router.register(
 network_urlpatterns = [
     path("", include(network_router.urls)),
     path("consolidation/", views.ConsolidationView.as_view(), name="consolidation"),
+    path(
+        "consolidation/export/",
+        views.ConsolidationExportView.as_view(),
+        name="consolidation-export",
+    ),
 ]
 structure_urlpatterns = [path("", include(structure_router.urls))]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.db import connection
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -17,12 +18,22 @@ from accompagnement.bilans import selectors as bilans_selectors
 from accompagnement.bilans import services as bilans_services
 from accompagnement.registres import selectors as registres_selectors
 from accompagnement.registres import services as registres_services
+from accompagnement.registres import xlsx as registres_xlsx
 from accompagnement.registres.registry import REGISTRES
-from accompagnement.reporting import selectors, services
+from accompagnement.reporting import exports, selectors, services
 from api.bilans import serializers
+from api.diagnostics.serializers import ErrorsSerializer
 from api.permissions import StructureContributorOrReadOnly
-from api.renderers import JSONText, SplicingJSONRenderer
+from api.renderers import XLSX, JSONText, SplicingJSONRenderer, XlsxRenderer, file_response
 from tenants import access
+
+CONSOLIDATION_PARAMETERS = [
+    OpenApiParameter("campagne", int, required=True),
+    OpenApiParameter("territoire", int, required=False),
+    OpenApiParameter("groupe", int, required=False),
+]
+ERRORS = OpenApiResponse(ErrorsSerializer, description="Erreurs {code, message, field}.")
+DEPRECATED_SOUMETTRE = "Ancien nom de ``submit`` (docs/api.md, vocabulaire) ; retiré en v2."
 
 
 def register_viewset(slug: str) -> type[viewsets.ModelViewSet]:
@@ -48,6 +59,15 @@ def register_viewset(slug: str) -> type[viewsets.ModelViewSet]:
 
         def perform_destroy(self, instance):
             registres_services.delete_register_entry(registre=registre, instance=instance)
+
+        @extend_schema(
+            summary="The register as XLSX",
+            responses={(200, XLSX): OpenApiTypes.BINARY},
+        )
+        @action(detail=False, methods=["get"], renderer_classes=[XlsxRenderer])
+        def export(self, request, **kwargs):
+            content = registres_xlsx.export_register(registre, list(self.get_queryset()))
+            return file_response(content, f"{registre.slug}.xlsx")
 
         @extend_schema(
             request={"multipart/form-data": serializers.RegistreImportSerializer},
@@ -111,7 +131,8 @@ class BilanStructureViewSet(
         request=serializers.CommentSerializer, responses=serializers.BilanStructureSerializer
     )
     @action(detail=True, methods=["post"])
-    def soumettre(self, request, **kwargs):
+    def submit(self, request, **kwargs):
+        """Submit the review: frozen, its figures recorded for consolidation."""
         payload = serializers.CommentSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         bilan = bilans_services.submit_bilan(
@@ -120,6 +141,16 @@ class BilanStructureViewSet(
             commentaire=payload.validated_data["commentaire"],
         )
         return Response(self.get_serializer(bilan).data)
+
+    @extend_schema(
+        request=serializers.CommentSerializer,
+        responses=serializers.BilanStructureSerializer,
+        deprecated=True,
+        description=DEPRECATED_SOUMETTRE,
+    )
+    @action(detail=True, methods=["post"])
+    def soumettre(self, request, **kwargs):
+        return self.submit(request, **kwargs)
 
     @extend_schema(responses=serializers.FiguresSerializer)
     @action(detail=True, methods=["get"])
@@ -206,7 +237,8 @@ class BilanTerritoireViewSet(
         request=serializers.CommentSerializer, responses=serializers.BilanTerritoireSerializer
     )
     @action(detail=True, methods=["post"])
-    def soumettre(self, request, **kwargs):
+    def submit(self, request, **kwargs):
+        """Submit the territorial review."""
         payload = serializers.CommentSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         bilan = services.submit_bilan_territoire(
@@ -215,6 +247,16 @@ class BilanTerritoireViewSet(
             commentaire=payload.validated_data["commentaire"],
         )
         return Response(self.get_serializer(bilan).data)
+
+    @extend_schema(
+        request=serializers.CommentSerializer,
+        responses=serializers.BilanTerritoireSerializer,
+        deprecated=True,
+        description=DEPRECATED_SOUMETTRE,
+    )
+    @action(detail=True, methods=["post"])
+    def soumettre(self, request, **kwargs):
+        return self.submit(request, **kwargs)
 
 
 class ConsolidationView(APIView):
@@ -227,12 +269,8 @@ class ConsolidationView(APIView):
     ]  # the per-structure rows come as JSON text from PostgreSQL
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("campagne", int, required=True),
-            OpenApiParameter("territoire", int, required=False),
-            OpenApiParameter("groupe", int, required=False),
-        ],
-        responses=serializers.ConsolidationSerializer,
+        parameters=CONSOLIDATION_PARAMETERS,
+        responses={200: serializers.ConsolidationSerializer, 404: ERRORS},
     )
     def get(self, request):
         scope = selectors.resolve_scope(request.user, request.query_params)
@@ -241,3 +279,21 @@ class ConsolidationView(APIView):
         data["evolution"] = selectors.evolution(territoire=scope.territoire)
         data["structures"] = JSONText(selectors.snapshot_rows_json(scope))
         return Response(data)
+
+
+class ConsolidationExportView(APIView):
+    """The consolidation as XLSX (the dashboard's download), for a token as for a page."""
+
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [XlsxRenderer]
+
+    @extend_schema(
+        parameters=CONSOLIDATION_PARAMETERS,
+        responses={(200, XLSX): OpenApiTypes.BINARY, (404, "application/json"): ERRORS},
+    )
+    def get(self, request):
+        scope = selectors.resolve_scope(request.user, request.query_params)
+        content = exports.consolidation_xlsx(
+            selectors.consolidate(scope), selectors.snapshot_rows(scope)
+        )
+        return file_response(content, f"consolidation-{scope.campagne.pk}.xlsx")

@@ -7,8 +7,6 @@ with the other person's answer in ``details.current``.
 
 from __future__ import annotations
 
-import json
-
 from django.db import connection
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -20,6 +18,7 @@ from accompagnement.diagnostics import exports, selectors, services
 from accompagnement.diagnostics.errors import DiagnosticError
 from accompagnement.diagnostics.models import Autodiagnostic, Preuve, Reponse
 from api.diagnostics import serializers
+from api.renderers import FileRenderer
 from core.downloads import content_download
 from core.errors import BusinessError, CommonError
 from referentiels.models import ReferentielVersion
@@ -29,21 +28,12 @@ ERRORS = OpenApiResponse(
 )
 
 
-class _FileRenderer(renderers.BaseRenderer):
-    charset = None
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, bytes | bytearray):
-            return data
-        return json.dumps(data, ensure_ascii=False, default=str).encode()
-
-
-class XlsxRenderer(_FileRenderer):
+class XlsxRenderer(FileRenderer):
     media_type = exports.CONTENT_TYPES["xlsx"]
     format = "xlsx"
 
 
-class PdfRenderer(_FileRenderer):
+class PdfRenderer(FileRenderer):
     media_type = exports.CONTENT_TYPES["pdf"]
     format = "pdf"
 

@@ -6,17 +6,16 @@ federation admins (403 for others). Errors: ``{"errors": [{code, message, field,
 
 from __future__ import annotations
 
-import json
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import renderers, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from api.permissions import FederationAdminOrReadOnly
 from api.referentiels import serializers
+from api.renderers import FileRenderer
 from core.downloads import content_download
 from core.errors import BusinessError
 from referentiels import selectors, services
@@ -29,28 +28,17 @@ ERRORS = OpenApiResponse(
 )
 
 
-class _FileRenderer(renderers.BaseRenderer):
-    """Passes an export's bytes through; renders errors as JSON."""
-
-    charset = None
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, bytes | bytearray):
-            return data
-        return json.dumps(data, ensure_ascii=False).encode()
-
-
-class YamlFileRenderer(_FileRenderer):
+class YamlFileRenderer(FileRenderer):
     media_type = "application/yaml"
     format = "yaml"
 
 
-class JsonFileRenderer(_FileRenderer):
+class JsonFileRenderer(FileRenderer):
     media_type = "application/json"
     format = "json"
 
 
-class XlsxFileRenderer(_FileRenderer):
+class XlsxFileRenderer(FileRenderer):
     media_type = EXPORT_FORMATS["xlsx"][0]
     format = "xlsx"
 
