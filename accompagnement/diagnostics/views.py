@@ -11,6 +11,7 @@ from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accompagnement.diagnostics import concordance, exports, selectors, services, workflow
@@ -434,7 +435,13 @@ def propose_actions(request, pk: int):
     else:
         if created:
             messages.success(
-                request, _("%(n)s action(s) ajoutée(s) au plan d'actions.") % {"n": len(created)}
+                request,
+                ngettext(
+                    "%(n)s action ajoutée au plan d'actions.",
+                    "%(n)s actions ajoutées au plan d'actions.",
+                    len(created),
+                )
+                % {"n": len(created)},
             )
         else:
             messages.info(

@@ -178,8 +178,10 @@ def decide_version(
     enqueue_email(
         key=f"livrable-decision:{connection.schema_name}:{version.pk}",
         to=managers_of(structure),
-        subject=_("Livrable %(decision)s : %(titre)s")
-        % {"decision": decision, "titre": livrable.titre},
+        subject=(
+            _("Livrable validé : %(titre)s") if valide else _("Livrable à reprendre : %(titre)s")
+        )
+        % {"titre": livrable.titre},
         body=body,
     )
     return version

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accompagnement.plans import selectors, services, workflow, xlsx
@@ -128,8 +129,13 @@ def import_xlsx(request):
         )
         messages.success(
             request,
-            _("Import réussi : %(c)s action(s) créée(s), %(u)s mise(s) à jour.")
-            % {"c": report.created, "u": report.updated},
+            _("Import réussi : %(created)s ; %(updated)s.")
+            % {
+                "created": ngettext("%(n)s action créée", "%(n)s actions créées", report.created)
+                % {"n": report.created},
+                "updated": ngettext("%(n)s mise à jour", "%(n)s mises à jour", report.updated)
+                % {"n": report.updated},
+            },
         )
     except BusinessError as error:
         if error.status == 403:

@@ -207,7 +207,7 @@ def test_confirmation_page_only_for_the_assigned_expert(autodiagnostic, frame, c
     actions = client_for(network.user("expert")).post(
         f"{base(autodiagnostic)}actions/", follow=True
     )
-    assert "1 action(s) ajoutée(s)" in actions.content.decode()
+    assert "1 action ajoutée au plan d&#x27;actions." in actions.content.decode()
 
 
 def test_expert_home_lists_the_submitted_self_diagnosis(autodiagnostic, frame, client_for, network):

@@ -56,3 +56,24 @@ def test_audit_log_details_are_labelled(network, client_for):
     page = client_for(network.user("federation")).get("/reseau/journal/").content.decode()
     assert "Rôle : Référent·e technique" in page
     assert "role : referent" not in page
+
+
+def test_no_hand_made_plural_in_templates_and_messages():
+    """Plurals are ngettext / {% blocktrans count %}: no "(s)" left in what people read."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    found = []
+    for folder in ("accompagnement", "tenants", "core", "referentiels"):
+        for path in (root / folder).rglob("*"):
+            if path.suffix not in {".html", ".txt"} and not (
+                path.suffix == ".py" and path.name in {"views.py", "hooks.py", "views_action.py"}
+            ):
+                continue
+            text = path.read_text(encoding="utf-8")
+            if path.suffix == ".py":
+                text = "\n".join(re.findall(r'_\(\s*"[^"]*"', text))
+            if re.search(r"\w\(s\)", text):
+                found.append(str(path.relative_to(root)))
+    assert not found, found

@@ -106,7 +106,7 @@ def test_admin_creates_a_draft_edits_a_criterion_and_diffs(sample_version, netwo
     html = client.get(
         f"/referentiels/versions/{new.pk}/differences/?other={sample_version.pk}"
     ).content.decode()
-    assert "1 modifié(s)" in html
+    assert "1 modifié," in html
     # editing the published one is refused with a message, not an error
     published = Critere.objects.get(version=sample_version, code="4.2.9")
     response = client.post(
