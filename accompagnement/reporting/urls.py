@@ -1,10 +1,11 @@
 from django.urls import path
 
-from accompagnement.reporting import views
+from accompagnement.reporting import views, views_drill
 
 urlpatterns = [
     path("campagnes/", views.campagnes, name="campagnes"),
     path("tableau-de-bord/", views.tableau_de_bord, name="tableau-de-bord"),
+    path("structures/<int:pk>/", views_drill.structure, name="structure"),
     path("consolidation.xlsx", views.consolidation_xlsx, name="consolidation-xlsx"),
     path(
         "bilans-territoire/ouvrir/", views.bilan_territoire_ouvrir, name="bilan-territoire-ouvrir"
