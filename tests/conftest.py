@@ -52,6 +52,26 @@ def django_db_setup(
             teardown_databases(db_cfg, verbosity=0)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _temporary_media_root(tmp_path_factory):
+    """Uploads (evidence, deliverables, attachments, exports) go to a temporary folder,
+    never to var/media/. Set for the whole session, for this process (override_settings:
+    the tenant-aware storage recomputes its root) and for subprocesses (environment)."""
+    import os
+
+    from django.test.utils import override_settings
+
+    media_root = tmp_path_factory.mktemp("media")
+    previous = os.environ.get("MEDIA_ROOT")
+    os.environ["MEDIA_ROOT"] = str(media_root)
+    with override_settings(MEDIA_ROOT=media_root, MULTITENANT_RELATIVE_MEDIA_ROOT="%s"):
+        yield media_root
+    if previous is None:
+        os.environ.pop("MEDIA_ROOT", None)
+    else:
+        os.environ["MEDIA_ROOT"] = previous
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Argon2 costs ~0.3 s a hash; the fixtures hash a dozen passwords per test. Tests that
