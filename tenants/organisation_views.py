@@ -16,9 +16,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from core.errors import BusinessError
+from core.pagination import paginate
 from tenants import access, invitations, selectors, services, structure_import
 from tenants.forms import GroupeForm, ImportForm, InvitationForm, StructureForm, TerritoireForm
-from tenants.models import AuditLog, GroupeTravail, ImportStructures, Invitation, Territoire
+from tenants.models import (
+    AuditLog,
+    GroupeTravail,
+    ImportStructures,
+    Invitation,
+    Structure,
+    Territoire,
+)
 
 
 def _require(allowed: bool) -> None:
@@ -42,11 +50,17 @@ def _can_organise(user) -> bool:
 @login_required
 def structure_list(request):
     _require(_can_organise(request.user))
+    visible = selectors.structures_for_person(request.user)
     return render(
         request,
         "tenants/structure_list.html",
         {
-            "structures": selectors.structures_for_person(request.user),
+            "page_obj": paginate(request, selectors.filter_structures(visible, request.GET)),
+            "territoires": Territoire.objects.filter(
+                pk__in=visible.values("territoire_id")
+            ).order_by("nom"),
+            "types": Structure.Type.choices,
+            "filtres": request.GET,
             "can_import": access.can_import_structures(request.user),
         },
     )
@@ -232,8 +246,11 @@ def invitation_list(request):
     sent = Invitation.objects.select_related("structure", "territoire", "groupe", "invited_by")
     if not access.is_federation_admin(user):
         sent = sent.filter(invited_by=user)
+    page = paginate(request, sent)
     return render(
-        request, "tenants/invitation_list.html", {"form": form, "invitations": sent[:200]}
+        request,
+        "tenants/invitation_list.html",
+        {"form": form, "invitations": page, "page_obj": page},
     )
 
 

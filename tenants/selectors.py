@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from tenants import access
 from tenants.models import Structure
@@ -16,6 +16,22 @@ def structures_for_person(user) -> QuerySet[Structure]:
         .prefetch_related("groupes")
         .order_by("territoire__nom", "nom")
     )
+
+
+def filter_structures(structures: QuerySet[Structure], params) -> QuerySet[Structure]:
+    """The structures list's filters: ``q`` (name, FINESS or city), ``territoire`` (id),
+    ``type``; unknown values filter nothing out rather than fail."""
+    q = (params.get("q") or "").strip()
+    if q:
+        structures = structures.filter(
+            Q(nom__icontains=q) | Q(finess__startswith=q) | Q(ville__icontains=q)
+        )
+    territoire = params.get("territoire") or ""
+    if territoire.isdigit():
+        structures = structures.filter(territoire_id=int(territoire))
+    if params.get("type") in Structure.Type.values:
+        structures = structures.filter(type=params["type"])
+    return structures
 
 
 def structures_worked_in(user) -> QuerySet[Structure]:

@@ -15,22 +15,24 @@ from accompagnement.bilans.models import BENEFICES
 from accompagnement.reporting.selectors import structure_benchmark
 from core.downloads import content_download
 from core.errors import BusinessError
+from core.pagination import paginate
 from core.routing import structure_url
 from tenants import access
 
 
 def index(request):
     structure = request.tenant
-    bilans = {bilan.campagne_id: bilan for bilan in selectors.bilans_of_structure()}
-    campagnes = [
-        (campagne, bilans.get(campagne.pk))
-        for campagne in selectors.campagnes_for_structure(structure)
-    ]
+    page = paginate(request, selectors.campagnes_for_structure(structure), per_page=20)
+    bilans = {
+        bilan.campagne_id: bilan
+        for bilan in selectors.bilans_of_structure().filter(campagne__in=list(page))
+    }
     return render(
         request,
         "bilans/index.html",
         {
-            "campagnes": campagnes,
+            "campagnes": [(campagne, bilans.get(campagne.pk)) for campagne in page],
+            "page_obj": page,
             "can_edit": access.can_edit_bilan_structure(request.user, structure),
         },
     )

@@ -16,6 +16,7 @@ from accompagnement.reporting.forms import BilanTerritoireForm, CampagneForm
 from accompagnement.reporting.services import TERRITOIRE_TEXT_FIELDS
 from core.downloads import content_download
 from core.errors import BusinessError
+from core.pagination import paginate
 from core.routing import network_url
 from tenants import access
 
@@ -56,9 +57,13 @@ def campagnes(request):
         request,
         "reporting/campagnes.html",
         {
-            "campagnes": selectors.campagnes_visible_to(request.user),
+            "campagnes": paginate(
+                request, selectors.campagnes_visible_to(request.user), per_page=20
+            ),
             "form": form,
-            "bilans": selectors.bilans_territoire_visible_to(request.user),
+            "bilans": paginate(
+                request, selectors.bilans_territoire_visible_to(request.user), param="page_bilans"
+            ),
             "territoires": territoires,
         },
     )
