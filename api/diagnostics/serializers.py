@@ -64,7 +64,9 @@ class AutodiagnosticCreateSerializer(serializers.Serializer):
     )
 
 
-class CritereSerializer(serializers.Serializer):
+class ReponseCritereSerializer(serializers.Serializer):
+    """The criterion an answer is about (short form)."""
+
     id = serializers.IntegerField()
     code = serializers.CharField()
     titre = serializers.CharField()
@@ -84,7 +86,7 @@ class ConfirmationSerializer(serializers.Serializer):
 
 
 class ReponseSerializer(serializers.ModelSerializer):
-    critere = CritereSerializer()
+    critere = ReponseCritereSerializer()
     valeur = serializers.CharField(source="valeur.code", allow_null=True, default=None)
     preuves = serializers.SerializerMethodField()
     confirmation = serializers.SerializerMethodField()

@@ -12,6 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, renderers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from accompagnement.diagnostics import exports, selectors, services
@@ -126,7 +127,7 @@ class AutodiagnosticViewSet(
         request=serializers.BulkAnswersInputSerializer,
         responses={200: serializers.BulkResultSerializer, 400: ERRORS, 403: ERRORS, 409: ERRORS},
     )
-    @action(detail=True, methods=["post"], url_path="reponses/bulk")
+    @action(detail=True, methods=["post"], url_path="reponses/bulk", parser_classes=[JSONParser])
     def reponses_bulk(self, request, pk=None):
         """Answer many criteria at once, **all or nothing**: if one item is refused (stale
         revision, value not on the scale, comment missing…), nothing is written and every
@@ -155,7 +156,9 @@ class AutodiagnosticViewSet(
         request=serializers.BulkConfirmationsInputSerializer,
         responses={200: serializers.BulkResultSerializer, 400: ERRORS, 403: ERRORS, 409: ERRORS},
     )
-    @action(detail=True, methods=["post"], url_path="confirmations/bulk")
+    @action(
+        detail=True, methods=["post"], url_path="confirmations/bulk", parser_classes=[JSONParser]
+    )
     def confirmations_bulk(self, request, pk=None):
         """The assigned expert confirms many criteria at once, **all or nothing** (errors as
         for answers); ``rest_as_declared: true`` then confirms every other answered criterion

@@ -9,11 +9,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.permissions import FederationAdminOrReadOnly
-from api.referentiels.serializers import ErrorsSerializer
+from api.referentiels.serializers import FileErrorsSerializer
 from referentiels import concordance, selectors
 from referentiels.models import ReferenceExterne
 
-ERRORS = OpenApiResponse(ErrorsSerializer, description="Erreurs {code, message, field}.")
+ERRORS = OpenApiResponse(FileErrorsSerializer, description="Erreurs {code, message, field}.")
 
 
 class ReferenceExterneSerializer(serializers.ModelSerializer):

@@ -172,5 +172,7 @@ class ErrorItemSerializer(serializers.Serializer):
     row = serializers.IntegerField(required=False)
 
 
-class ErrorsSerializer(serializers.Serializer):
+class FileErrorsSerializer(serializers.Serializer):
+    """Errors of a frame file (import): each may name its line, sheet and row."""
+
     errors = ErrorItemSerializer(many=True)

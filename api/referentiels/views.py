@@ -24,7 +24,7 @@ from referentiels.io import EXPORT_FORMATS, export_version
 
 EXPORT_FORMAT_NAMES = list(EXPORT_FORMATS)
 ERRORS = OpenApiResponse(
-    serializers.ErrorsSerializer, description="Erreurs (code, message, champ, ligne)."
+    serializers.FileErrorsSerializer, description="Erreurs (code, message, champ, ligne)."
 )
 
 

@@ -7,8 +7,10 @@ structure); writes: ``tenants.services`` (audited)."""
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,6 +23,7 @@ from tenants.models import Invitation
 ERRORS = OpenApiResponse(ErrorsSerializer, description="Erreurs {code, message, field}.")
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class _ScopedRelated(serializers.PrimaryKeyRelatedField):
     """A structure, territory or group the requester can see (others: "does not exist")."""
 
@@ -71,6 +74,7 @@ def _grant(by, data: dict) -> dict:
 
 class RoleGrantView(APIView):
     permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser]
 
     @extend_schema(
         request=RoleSerializer,
@@ -88,6 +92,7 @@ class RoleGrantView(APIView):
 
 class RoleBulkGrantView(APIView):
     permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser]
 
     @extend_schema(
         request=RolesBulkSerializer,
@@ -112,6 +117,7 @@ class RoleBulkGrantView(APIView):
 
 class RoleWithdrawView(APIView):
     permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser]
 
     @extend_schema(
         request=RoleWithdrawSerializer,
