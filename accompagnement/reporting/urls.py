@@ -1,9 +1,10 @@
 from django.urls import path
 
-from accompagnement.reporting import views, views_drill
+from accompagnement.reporting import views, views_campagne, views_drill
 
 urlpatterns = [
     path("campagnes/", views.campagnes, name="campagnes"),
+    path("campagnes/<int:pk>/", views_campagne.campagne_detail, name="campagne"),
     path("tableau-de-bord/", views.tableau_de_bord, name="tableau-de-bord"),
     path("structures/<int:pk>/", views_drill.structure, name="structure"),
     path("consolidation.xlsx", views.consolidation_xlsx, name="consolidation-xlsx"),
