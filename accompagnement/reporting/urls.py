@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accompagnement.reporting import views, views_campagne, views_drill
+from accompagnement.reporting import views, views_bilan_territoire, views_campagne, views_drill
 
 urlpatterns = [
     path("campagnes/", views.campagnes, name="campagnes"),
@@ -12,4 +12,9 @@ urlpatterns = [
         "bilans-territoire/ouvrir/", views.bilan_territoire_ouvrir, name="bilan-territoire-ouvrir"
     ),
     path("bilans-territoire/<int:pk>/", views.bilan_territoire, name="bilan-territoire"),
+    path(
+        "bilans-territoire/<int:pk>/bilan.pdf",
+        views_bilan_territoire.pdf,
+        name="bilan-territoire-pdf",
+    ),
 ]
