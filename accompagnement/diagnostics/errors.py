@@ -21,3 +21,4 @@ class DiagnosticError(StrEnum):
     FILE_TYPE = "file_type"
     EVIDENCE_NOT_OF_ANSWER = "evidence_not_of_answer"
     EXPORT_FORMAT = "export_format"
+    NOT_A_NONCONFORMITY = "not_a_nonconformity"  # an action proposal for a satisfied criterion

@@ -7,9 +7,11 @@ Status changes go through ``workflow.apply_transition``.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -797,3 +799,67 @@ def confirm_criteria(
     if finish:
         finish_confirmation(autodiagnostic=autodiagnostic, user=expert)
     return confirmed
+
+
+# --- Actions proposed from confirmed non-conformities, each with its owner (API) ----------
+
+
+@dataclass(frozen=True)
+class ActionProposal:
+    """How the action proposed for one confirmed non-conformity is set: owner (a person
+    of the structure), deadline, Shortell dimension; ``None`` keeps the default."""
+
+    critere: str
+    responsable: Any = None
+    echeance: datetime.date | None = None
+    dimension: str | None = None
+
+
+@transaction.atomic
+def propose_actions(
+    *, autodiagnostic: Autodiagnostic, user, proposals: list[ActionProposal]
+) -> list[Action]:
+    """``propose_actions_from_nonconformities`` (one action per confirmed non-conformity,
+    idempotent), then each proposal sets the owner, deadline and dimension of its
+    criterion's action — **all or nothing**, every refusal listed (``propositions[2].…``),
+    e.g. a criterion that is not a confirmed non-conformity. Returns every action proposed
+    for this self-diagnosis."""
+    propose_actions_from_nonconformities(autodiagnostic=autodiagnostic, user=user)
+    proposed = {
+        action.origine_ref.get("critere"): action
+        for action in Action.objects.filter(
+            origine=Action.Origine.AUTODIAGNOSTIC,
+            origine_ref__autodiagnostic=autodiagnostic.pk,
+        )
+    }
+    codes = dict(
+        Critere.objects.filter(
+            version_id=autodiagnostic.version_id, code__in=[p.critere for p in proposals]
+        ).values_list("code", "pk")
+    )
+    errors: list[dict] = []
+    statuses: set[int] = set()
+    for index, item in enumerate(proposals):
+        try:
+            action = proposed.get(codes.get(item.critere))
+            if action is None:
+                raise BusinessError(
+                    DiagnosticError.NOT_A_NONCONFORMITY,
+                    _("Le critère %(code)s n'est pas une non-conformité confirmée.")
+                    % {"code": item.critere},
+                    field="critere",
+                )
+            fields = {
+                name: value
+                for name in ("responsable", "echeance", "dimension")
+                if (value := getattr(item, name)) is not None
+            }
+            # The plan's own service; the expert proposes without editing the plan.
+            plans_services.update_action(
+                structure=_structure(), user=SYSTEM, action=action, **fields
+            )
+        except BusinessError as error:
+            errors += _item_errors(error, "propositions", index, item.critere)
+            statuses.add(error.status)
+    _raise_item_errors(errors, statuses)
+    return sorted(proposed.values(), key=lambda a: a.pk)

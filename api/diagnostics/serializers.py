@@ -7,6 +7,8 @@ from rest_framework import serializers
 
 from accompagnement.diagnostics.models import Autodiagnostic, Reponse
 from accompagnement.diagnostics.selectors import confirmation_of
+from accompagnement.plans.models import Action
+from tenants.models import User
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -232,3 +234,39 @@ class BulkConfirmationsInputSerializer(serializers.Serializer):
 class BulkResultSerializer(serializers.Serializer):
     autodiagnostic = AutodiagnosticSerializer()
     reponses = ReponseSerializer(many=True, help_text="Les critères écrits par la demande.")
+
+
+class StaffField(serializers.PrimaryKeyRelatedField):
+    """A person of the current structure's staff; anyone else answers like an id that does
+    not exist."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        structure = getattr(request, "tenant", None)
+        if structure is None:
+            return User.objects.none()
+        return User.objects.filter(memberships__structure=structure, is_active=True).distinct()
+
+
+class ActionProposalSerializer(serializers.Serializer):
+    critere = serializers.CharField(help_text="Code d'un critère confirmé non satisfait.")
+    responsable = StaffField(required=False, allow_null=True, default=None)
+    echeance = serializers.DateField(required=False, allow_null=True, default=None)
+    dimension = serializers.ChoiceField(
+        choices=Action.Dimension.choices,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Dimension de Shortell.",
+    )
+
+
+class ProposeActionsInputSerializer(serializers.Serializer):
+    propositions = ActionProposalSerializer(many=True, required=False, default=list)
+
+
+class ProposedActionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Action
+        fields = ["id", "titre", "dimension", "priorite", "statut", "echeance", "responsable"]
+        read_only_fields = fields

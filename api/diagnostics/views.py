@@ -183,6 +183,33 @@ class AutodiagnosticViewSet(
         )
         return self._bulk_result(autodiagnostic, {c.reponse_id for c in confirmed})
 
+    @extend_schema(
+        request=serializers.ProposeActionsInputSerializer,
+        responses={
+            200: serializers.ProposedActionSerializer(many=True),
+            400: ERRORS,
+            403: ERRORS,
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="propose-actions", parser_classes=[JSONParser])
+    def propose_actions(self, request, pk=None):
+        """The expert (or the structure's managers) proposes one action per confirmed
+        non-conformity in the structure's plan (idempotent); ``propositions`` set, per
+        criterion, the owner, deadline and Shortell dimension — all or nothing."""
+        autodiagnostic = self.get_object()
+        data = serializers.ProposeActionsInputSerializer(
+            data=request.data, context={"request": request}
+        )
+        data.is_valid(raise_exception=True)
+        actions = services.propose_actions(
+            autodiagnostic=autodiagnostic,
+            user=request.user,
+            proposals=[
+                services.ActionProposal(**item) for item in data.validated_data["propositions"]
+            ],
+        )
+        return Response(serializers.ProposedActionSerializer(actions, many=True).data)
+
     def _transition(self, request, service):
         data = serializers.TransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
