@@ -1,8 +1,8 @@
-"""Benchmark: the consolidation endpoint (snapshot store) against a naive loop over the
-structures' schemas, in one run.
+"""Benchmark: the consolidation endpoint (snapshot store) against the real peers, in one run.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/qr_bench_bil \
-        .venv/bin/python bench/consolidation.py [--structures 1000] [--naive 1000]
+        .venv/bin/python bench/consolidation.py [--structures 1000] [--naive 1000] \
+        [--campaigns 100]
 
 Set-up (kept between runs; ``dropdb qr_bench_bil`` starts over), on a dedicated database
 of the system PostgreSQL:
@@ -10,23 +10,30 @@ of the system PostgreSQL:
   self-diagnosis (answered and confirmed), complaints, surveys, clients, actions and
   validated deliverables;
 * ``--naive`` lightweight schemas ``bench_<i>``: copies, by SQL, of only the tables the
-  naive loop reads (``CREATE TABLE … (LIKE …)`` + ``INSERT … SELECT``);
+  naive loop reads (``CREATE TABLE … (LIKE …)`` + ``INSERT … SELECT``), plus the table a
+  django-tenants user would freeze the submitted figures in (``bench_bilan_fige``: one
+  row per campaign, the same figures as the store's snapshot);
 * ``--structures`` ``Structure`` rows (9 territories, 3 groups each) and one submitted
-  snapshot each (``InstantaneBilan``, bulk-inserted) for a network-wide campaign.
+  snapshot each (``InstantaneBilan``, bulk-inserted) for a network-wide campaign;
+* history: older campaigns up to ``--campaigns``, each with the same snapshots (copied by
+  SQL), measured after the figures with the history found at start.
 
 Measured:
 * fast path: ``GET /api/v1/consolidation/?campagne=…`` (network, federation admin) and
   ``…&territoire=…`` (pilot), server time through Django's test client (middleware,
   view, selectors, JSON rendering), median and p95 of 15 runs after one warm-up;
-* naive path: for each schema, switch to it and compute the review figures
-  (``bilans.selectors.review_figures``, what a consolidation without the store would do),
-  then the same means.
+* the peers (baselines): the fair loop (switch to each schema and read its one frozen
+  row, then the same means: warm on this connection, and cold on a new connection), and
+  one ``UNION ALL`` query across the schemas' frozen rows;
+* the naive loop of the first version (recompute each review from raw data: kept for
+  reference, not a baseline).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import random
 import statistics
@@ -331,6 +338,126 @@ def build_network(count: int, schemas: list[str], version):
     return campagne, admin, pilote, territoires[0]
 
 
+FROZEN_COLUMNS = (
+    "campagne_id, taux_declare, taux_confirme, tous_niveau1, tous_niveau2, taux_plan_actions, "
+    "taux_participation, taux_satisfaits, reclamations, taux_mecontents, indicateurs"
+)
+
+
+def freeze_figures(schemas: list[str]) -> None:
+    """Each lightweight schema gets its structure's submitted figures, one row per campaign
+    (what a django-tenants user would freeze in the structure's own table)."""
+    from django.db import connection
+
+    from tenants.models import Structure
+
+    started = time.perf_counter()
+    ids = dict(Structure.objects.filter(schema_name__in=schemas).values_list("schema_name", "pk"))
+    with connection.cursor() as cursor:
+        for name in schemas:
+            cursor.execute(
+                f'DROP TABLE IF EXISTS "{name}".bench_bilan_fige;'
+                f'CREATE TABLE "{name}".bench_bilan_fige AS SELECT {FROZEN_COLUMNS} '
+                f"FROM public.reporting_instantanebilan WHERE structure_id = %s;"
+                f'CREATE INDEX ON "{name}".bench_bilan_fige (campagne_id)',
+                [ids[name]],
+            )
+    print(f"frozen figures in {len(schemas)} schemas ({time.perf_counter() - started:.1f} s)")
+
+
+def add_history(campagne, total: int) -> int:
+    """Older network-wide campaigns, each with a copy of ``campagne``'s snapshots, until
+    ``total`` campaigns have snapshots; returns how many have."""
+    from django.db import connection
+
+    from accompagnement.reporting.models import Campagne
+
+    columns = (
+        "structure_id, structure_nom, territoire_id, groupe_ids, soumis_le, soumis_par_id, "
+        "en_retard, taux_declare, taux_confirme, tous_niveau1, tous_niveau2, taux_plan_actions, "
+        "taux_participation, taux_satisfaits, reclamations, taux_mecontents, indicateurs, contenu"
+    )
+    have = Campagne.objects.filter(instantanes__isnull=False).distinct().count()
+    for index in range(have - 1, total - 1):  # S1 2015, S2 2014, S1 2014, … (older)
+        annee, semestre = 2015 - index // 2, 1 if index % 2 == 0 else 2
+        older, _ = Campagne.objects.get_or_create(
+            annee=annee,
+            semestre=semestre,
+            territoire=None,
+            defaults={"libelle": f"S{semestre} {annee}", "echeance": datetime.date(annee, 7, 10)},
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO reporting_instantanebilan (campagne_id, {columns}) "
+                f"SELECT %s, {columns} FROM reporting_instantanebilan WHERE campagne_id = %s "
+                "ON CONFLICT DO NOTHING",
+                [older.pk, campagne.pk],
+            )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE reporting_instantanebilan")
+    return Campagne.objects.filter(instantanes__isnull=False).distinct().count()
+
+
+def _means(rows: list[tuple]) -> dict:
+    """The headline means and theme means of frozen rows (what the peer computes)."""
+    figures = {
+        name: statistics.fmean(r[index] for r in rows if r[index] is not None)
+        for index, name in ((1, "declare"), (2, "confirme"))
+    }
+    details = [json.loads(r[10]) if isinstance(r[10], str) else r[10] for r in rows]
+    for code in THEMES:
+        values = [d["themes"][code]["declare"] for d in details if d]
+        figures[code] = statistics.fmean(values) if values else None
+    return figures
+
+
+def measure_fair_loop(campagne, schemas: list[str], *, cold: bool) -> float:
+    """Switch to each structure's schema and read its one frozen row (warm: on this
+    connection; cold: on a new connection, whose catalog cache is empty)."""
+    from django.db import connection
+
+    from tenants.models import Structure
+
+    structures = list(Structure.objects.filter(schema_name__in=schemas).order_by("pk"))
+    if cold:
+        connection.close()
+    started = time.perf_counter()
+    rows = []
+    for structure in structures:
+        connection.set_tenant(structure)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {FROZEN_COLUMNS} FROM bench_bilan_fige WHERE campagne_id = %s",
+                [campagne.pk],
+            )
+            rows.extend(cursor.fetchall())
+    connection.set_schema_to_public()
+    _means(rows)
+    return (time.perf_counter() - started) * 1000
+
+
+def measure_union_all(campagne, schemas: list[str]) -> float:
+    """One query across every schema's frozen row (the best a schema-per-tenant peer does)."""
+    from django.db import connection
+
+    union = " UNION ALL ".join(
+        f'SELECT {FROZEN_COLUMNS} FROM "{name}".bench_bilan_fige WHERE campagne_id = %(c)s'
+        for name in schemas
+    )
+    themes = ", ".join(
+        f"avg((f.indicateurs->'themes'->'{code}'->>'declare')::float8)" for code in THEMES
+    )
+    sql = f"SELECT count(*), avg(f.taux_declare), avg(f.taux_confirme), {themes} FROM ({union}) f"
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {"c": campagne.pk})
+            cursor.fetchall()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
 def measure_endpoint(user, params: dict, runs: int = 15) -> dict:
     from rest_framework.test import APIClient
 
@@ -371,35 +498,69 @@ def measure_naive(campagne, count: int) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+def report(label: str, figures: dict) -> None:
+    print(
+        f"consolidation endpoint, {label} ({figures['rows']} structures, "
+        f"{figures['size'] / 1000:.0f} kB): {figures['wall']:.1f} ms wall "
+        f"(p95 {figures['p95']:.1f} ms), {figures['cpu']:.1f} ms CPU of the Django process "
+        "(medians of 15)",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--structures", type=int, default=1000)
-    parser.add_argument("--naive", type=int, default=1000, help="schemas walked by the naive loop")
+    parser.add_argument("--naive", type=int, default=1000, help="schemas walked by the loops")
+    parser.add_argument("--campaigns", type=int, default=100, help="campaigns of history")
     args = parser.parse_args()
     prepare_database()
     version = build_frame()
     source = build_source(version)
     schemas = build_light_schemas(source, args.naive)
     campagne, admin, pilote, territoire = build_network(args.structures, schemas, version)
+    from accompagnement.reporting.models import Campagne
+
     load = os.getloadavg()[0]
+    print(f"machine load average at start: {load:.1f} on {os.cpu_count()} CPUs")
+    history = Campagne.objects.filter(instantanes__isnull=False).distinct().count()
     network = measure_endpoint(admin, {"campagne": campagne.pk})
     territory = measure_endpoint(pilote, {"campagne": campagne.pk, "territoire": territoire.pk})
-    print(f"machine load average at start: {load:.1f} on {os.cpu_count()} CPUs")
-    for label, figures in (("network", network), ("one territory", territory)):
-        print(
-            f"consolidation endpoint, {label} ({figures['rows']} structures, {figures['size'] / 1000:.0f} kB): "
-            f"{figures['wall']:.1f} ms wall (p95 {figures['p95']:.1f} ms), {figures['cpu']:.1f} ms CPU "
-            f"of the Django process (medians of 15)",
-            flush=True,
+    report(f"network, {history} campaign(s) of history", network)
+    report(f"one territory, {history} campaign(s)", territory)
+    if args.campaigns > history:
+        history = add_history(campagne, args.campaigns)
+        first = network
+        network = measure_endpoint(admin, {"campagne": campagne.pk})
+        report(f"network, {history} campaigns of history", network)
+        report(
+            f"one territory, {history} campaigns",
+            measure_endpoint(pilote, {"campagne": campagne.pk, "territoire": territoire.pk}),
         )
-    naive_ms = measure_naive(campagne, args.naive)
-    naive_full = naive_ms * args.structures / args.naive
+        print(f"history: {network['wall'] / first['wall']:.2f}x the first figure (target <= 1.2)")
+    freeze_figures(schemas)
+    scale = args.structures / args.naive
     extrapolated = " (extrapolated linearly)" if args.naive != args.structures else ""
+    warm = measure_fair_loop(campagne, schemas, cold=False)
+    warm = min(warm, measure_fair_loop(campagne, schemas, cold=False))
+    cold = measure_fair_loop(campagne, schemas, cold=True)
+    union = measure_union_all(campagne, schemas)
     print(
-        f"naive loop over {args.naive} schemas: {naive_ms:.0f} ms -> {args.structures} structures: "
-        f"{naive_full:.0f} ms{extrapolated}"
+        f"fair loop (one frozen row per schema) over {args.naive} schemas: warm {warm:.0f} ms, "
+        f"cold {cold:.0f} ms"
     )
-    print(f"speed-up (network): {naive_full / network['wall']:.0f}x")
+    print(f"one UNION ALL query over {args.naive} schemas' frozen rows: {union:.0f} ms")
+    print(
+        f"speed-up of the store (network, {history} campaigns): "
+        f"{warm * scale / network['wall']:.0f}x the warm fair loop, "
+        f"{cold * scale / network['wall']:.0f}x cold, "
+        f"{union * scale / network['wall']:.1f}x the UNION ALL (target >= 50x warm)"
+    )
+    naive_ms = measure_naive(campagne, args.naive)
+    print(
+        f"naive loop (recomputes each review, reference only) over {args.naive} schemas: "
+        f"{naive_ms:.0f} ms -> {naive_ms * scale:.0f} ms for {args.structures}{extrapolated}"
+    )
 
 
 if __name__ == "__main__":
