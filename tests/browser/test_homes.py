@@ -11,7 +11,7 @@ from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
 from accompagnement.plans import services as plans_services
-from accompagnement.plans.models import Action
+from accompagnement.plans.models import Action, PlanAction
 from accompagnement.reporting.models import Campagne
 from tests.browser.checks import screenshot
 
@@ -34,6 +34,7 @@ def test_each_roles_home_lists_its_to_dos(
             echeance=today + datetime.timedelta(days=10),
         )
         with schema_context(structure.schema_name):
+            had_plan = PlanAction.objects.exists()
             action = plans_services.create_action(
                 structure=structure,
                 user=referent,
@@ -68,4 +69,6 @@ def test_each_roles_home_lists_its_to_dos(
         # search path so Django's collector sees their tables.
         with django_db_blocker.unblock(), schema_context(structure.schema_name):
             Action.objects.filter(pk=action.pk).delete()
+            if not had_plan:
+                PlanAction.objects.all().delete()
             Campagne.objects.filter(pk=campagne.pk).delete()
