@@ -170,6 +170,18 @@ else:
 # A connection kept between requests is checked before reuse: after a PostgreSQL restart
 # the stale connection is replaced instead of failing the next request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind PgBouncer only session pooling is safe: django-tenants selects a structure with a
+# session-level ``SET search_path``, which transaction pooling would hand to another
+# client's transactions (another structure's data). Declared by DATABASE_POOL_MODE
+# (``direct`` or ``session``); anything else is refused (docs/scaling.md).
+DATABASE_POOL_MODE = os.environ.get("DATABASE_POOL_MODE", "direct")
+if DATABASE_POOL_MODE not in ("direct", "session"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"DATABASE_POOL_MODE={DATABASE_POOL_MODE!r} refusé : seuls « direct » et « session » "
+        "gardent le search_path de la structure (voir docs/scaling.md)."
+    )
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES["default"].setdefault("TEST", {})
 if os.environ.get("TEST_DATABASE_NAME"):  # several suites side by side on one server
