@@ -1,6 +1,7 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from api.accompagnement import views
+from api.accompagnement import programme, views
 
 network_router = SimpleRouter()
 network_router.register(
@@ -22,4 +23,7 @@ structure_router.register(
 structure_router.register("actions", views.ActionViewSet, basename="acc-actions")
 
 network_urlpatterns: list = [*network_router.urls]
-structure_urlpatterns: list = [*structure_router.urls]
+structure_urlpatterns: list = [
+    *structure_router.urls,
+    path("politique-qualite/", programme.PolitiqueView.as_view(), name="politique-qualite"),
+]

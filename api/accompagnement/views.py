@@ -26,6 +26,7 @@ from accompagnement.plans import selectors as plan_selectors
 from accompagnement.plans import services as plan_services
 from accompagnement.plans import xlsx as plan_xlsx
 from api.accompagnement import serializers as s
+from api.accompagnement.programme import ReunionMinutesMixin
 from api.permissions import FederationAdminOrReadOnly, current_structure
 from api.renderers import XLSX, XlsxRenderer, file_response
 from tenants import access
@@ -266,6 +267,7 @@ class ActionCollectiveViewSet(
 
 
 class ReunionViewSet(
+    ReunionMinutesMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
