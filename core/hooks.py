@@ -36,6 +36,7 @@ class MenuEntry:
     label: str
     url: str
     order: int = 100
+    group: str = ""  # entries of one group fold into one menu of the navigation
 
 
 @cache

@@ -9,14 +9,25 @@ from tenants import access
 
 
 def _mark_active(entries, path: str) -> list[dict]:
-    return [
-        {
-            "label": e.label,
-            "url": e.url,
-            "active": path == e.url or (e.url not in ("/",) and path.startswith(e.url)),
+    """Links, and one menu per group (placed where its first entry is), each marked active
+    when the page is theirs."""
+    items: list[dict] = []
+    groups: dict[str, dict] = {}
+    for entry in entries:
+        link = {
+            "label": entry.label,
+            "url": entry.url,
+            "active": path == entry.url or (entry.url != "/" and path.startswith(entry.url)),
         }
-        for e in entries
-    ]
+        if not entry.group:
+            items.append(link)
+            continue
+        if entry.group not in groups:
+            groups[entry.group] = {"label": entry.group, "entries": [], "active": False}
+            items.append(groups[entry.group])
+        groups[entry.group]["entries"].append(link)
+        groups[entry.group]["active"] |= link["active"]
+    return items
 
 
 def navigation(request):

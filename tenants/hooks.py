@@ -13,27 +13,56 @@ from core.routing import network_url, structure_url
 from tenants import access, privacy, selectors
 
 
+def _admin_group() -> str:
+    """The navigation menu gathering the administration pages (translated per request)."""
+    return _("Administration")
+
+
 def network_menu(user):
     yield MenuEntry(_("Accueil"), network_url("home"), order=0)
     yield MenuEntry(_("Mes structures"), network_url("mes-structures"), order=10)
     if access.is_federation_admin(user) or access.is_pilote(user):
-        yield MenuEntry(_("Structures"), network_url("organisation:structures"), order=700)
-        yield MenuEntry(_("Territoires"), network_url("organisation:territoires"), order=710)
+        yield MenuEntry(
+            _("Structures"), network_url("organisation:structures"), order=700, group=_("Réseau")
+        )
+        yield MenuEntry(
+            _("Territoires"), network_url("organisation:territoires"), order=710, group=_("Réseau")
+        )
     if access.can_invite_someone(user):
-        yield MenuEntry(_("Invitations"), network_url("organisation:invitations"), order=720)
+        yield MenuEntry(
+            _("Invitations"), network_url("organisation:invitations"), order=720, group=_("Réseau")
+        )
     if access.can_view_audit_log(user):
-        yield MenuEntry(_("Journal d'audit"), network_url("organisation:audit-log"), order=890)
-        yield MenuEntry(_("Administration"), network_url("admin:index"), order=900)
+        yield MenuEntry(
+            _("Journal d'audit"),
+            network_url("organisation:audit-log"),
+            order=890,
+            group=_admin_group(),
+        )
+        yield MenuEntry(
+            _("Console d'administration"),
+            network_url("admin:index"),
+            order=900,
+            group=_admin_group(),
+        )
     if access.is_federation_admin(user):
         yield MenuEntry(
-            _("Messages en échec"), network_url("organisation:dead-messages"), order=895
+            _("Messages en échec"),
+            network_url("organisation:dead-messages"),
+            order=895,
+            group=_admin_group(),
         )
     if access.can_view_processing_register(user):
         yield MenuEntry(
-            _("Registre des traitements"), network_url("processing-register"), order=897
+            _("Registre des traitements"),
+            network_url("processing-register"),
+            order=897,
+            group=_admin_group(),
         )
     if access.can_decide_data_request(user):
-        yield MenuEntry(_("Demandes RGPD"), network_url("data-requests"), order=898)
+        yield MenuEntry(
+            _("Demandes RGPD"), network_url("data-requests"), order=898, group=_admin_group()
+        )
     yield MenuEntry(_("Mon profil"), network_url("profile"), order=950)
 
 

@@ -17,7 +17,9 @@ def network_menu(user):
     if access.is_expert(user):
         yield MenuEntry(_("Livrables à valider"), network_url("groupes:revue"), order=45)
     if access.can_manage_types_livrable(user):
-        yield MenuEntry(_("Types de livrables"), network_url("groupes:types"), order=90)
+        yield MenuEntry(
+            _("Types de livrables"), network_url("groupes:types"), order=90, group=_("Réseau")
+        )
 
 
 def todos_for(user):

@@ -1,0 +1,95 @@
+"""Every role's main pages pass axe-core with no critical or serious violation, on desktop
+and on a phone; each role's home is saved as a screenshot (var/screenshots/, git-ignored)
+for a reviewer to look at."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.accessibility import assert_accessible
+from tests.browser.checks import screenshot
+
+STRUCTURE = [
+    "/s/alpha/",
+    "/s/alpha/autodiagnostics/",
+    "/s/alpha/plan/",
+    "/s/alpha/livrables/",
+    "/s/alpha/registres/",
+    "/s/alpha/registres/reclamations/",
+    "/s/alpha/bilans/",
+    "/s/alpha/qualite/",
+    "/s/alpha/qualite/comite/",
+    "/s/alpha/qualite/documents/",
+    "/s/alpha/qualite/evaluations/",
+]
+PAGES = {
+    "federation": [
+        "/",
+        "/referentiels/",
+        "/reseau/structures/",
+        "/reseau/territoires/",
+        "/reporting/tableau-de-bord/",
+        "/reporting/campagnes/",
+        "/rgpd/traitements/",
+        "/rgpd/demandes/",
+        "/reseau/journal/",
+        "/confidentialite/",
+        "/compte/profil/",
+    ],
+    "pilote": ["/", "/reporting/tableau-de-bord/", "/s/alpha/"],
+    "expert": ["/", "/groupes/", "/s/alpha/", "/s/alpha/autodiagnostics/"],
+    "directeur": ["/", *STRUCTURE, "/s/alpha/donnees/"],
+    "referent": ["/", *STRUCTURE],
+    "lecteur": ["/", "/s/alpha/", "/s/alpha/plan/", "/s/alpha/registres/"],
+}
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("role", list(PAGES))
+def test_main_pages_have_no_serious_accessibility_violation(
+    page, live_url, browser_world, login, role
+):
+    login(page, browser_world.user(role))
+    page.set_viewport_size(DESKTOP)
+    for path in PAGES[role]:
+        response = page.goto(f"{live_url}{path}")
+        assert response.status == 200, path
+        assert_accessible(page)
+    page.goto(f"{live_url}/")
+    screenshot(page, f"accueil-{role}-bureau")
+    page.set_viewport_size(PHONE)
+    for path in PAGES[role][:3]:
+        page.goto(f"{live_url}{path}")
+        assert_accessible(page)
+    page.goto(f"{live_url}/")
+    screenshot(page, f"accueil-{role}-telephone")
+
+
+def test_phone_menu_opens_with_the_keyboard(page, live_url, browser_world, login):
+    login(page, browser_world.user("federation"))
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_url}/")
+    navigation = page.get_by_role("navigation", name="Navigation principale")
+    assert not navigation.is_visible()
+    toggle = page.get_by_role("button", name="Menu")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    assert navigation.is_visible()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    navigation.get_by_text("Administration", exact=True).click()
+    assert navigation.get_by_role("link", name="Registre des traitements").is_visible()
+
+
+def test_desktop_navigation_groups_the_administration_pages(page, live_url, browser_world, login):
+    login(page, browser_world.user("federation"))
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{live_url}/")
+    navigation = page.get_by_role("navigation", name="Navigation principale")
+    top_level = navigation.locator(":scope > ul > li")
+    assert top_level.count() <= 10
+    assert not navigation.get_by_role("link", name="Journal d'audit").is_visible()
+    navigation.get_by_text("Administration", exact=True).click()
+    navigation.get_by_role("link", name="Journal d'audit").click()
+    assert page.url.endswith("/reseau/journal/")
+    page.keyboard.press("Escape")
