@@ -104,3 +104,33 @@ class ConsolidationSerializer(serializers.Serializer):
     familles = serializers.JSONField()
     detail = serializers.JSONField()
     evolution = serializers.JSONField()
+
+
+class LigneRelanceSerializer(serializers.Serializer):
+    structure = serializers.IntegerField()
+    nom = serializers.CharField()
+    submitted_at = serializers.DateTimeField(allow_null=True, help_text="null : attendu.")
+    en_retard = serializers.BooleanField()
+
+
+class RelanceSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    structure = serializers.CharField()
+    step = serializers.CharField(help_text="Automatique (J-7, J+1) ou relance du pilote.")
+    destinataires = serializers.IntegerField()
+    envoye = serializers.BooleanField()
+
+
+class RelancesSerializer(serializers.Serializer):
+    structures = LigneRelanceSerializer(many=True)
+    historique = RelanceSerializer(many=True)
+
+
+class RemindInputSerializer(serializers.Serializer):
+    territoire = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Fédération : le territoire à relancer."
+    )
+
+
+class RemindResultSerializer(serializers.Serializer):
+    relances = serializers.IntegerField(help_text="Nombre d'e-mails mis en file d'envoi.")

@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,7 +20,7 @@ from accompagnement.registres import selectors as registres_selectors
 from accompagnement.registres import services as registres_services
 from accompagnement.registres import xlsx as registres_xlsx
 from accompagnement.registres.registry import REGISTRES
-from accompagnement.reporting import exports, selectors, services
+from accompagnement.reporting import exports, relances, selectors, services
 from api.bilans import serializers
 from api.diagnostics.serializers import ErrorsSerializer
 from api.permissions import StructureContributorOrReadOnly
@@ -181,6 +181,55 @@ class CampagneViewSet(
 
     def get_queryset(self):
         return selectors.campagnes_visible_to(self.request.user)
+
+    def _scope(self, request, pk) -> selectors.Scope:
+        params = {"campagne": pk, "territoire": request.query_params.get("territoire")}
+        if request.method == "POST":
+            params["territoire"] = request.data.get("territoire") or params["territoire"]
+        return selectors.resolve_scope(request.user, params)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("territoire", int, required=False)],
+        responses={200: serializers.RelancesSerializer, 404: ERRORS},
+    )
+    @action(detail=True, methods=["get"])
+    def relances(self, request, pk=None):
+        """Who has submitted (``submitted_at``, on time or late), who is awaited, and the
+        reminders sent (automatic and the pilot's), for the pilot's territory or the one
+        chosen by the federation (``territoire``)."""
+        scope = self._scope(request, pk)
+        return Response(
+            serializers.RelancesSerializer(
+                {
+                    "structures": [
+                        {
+                            "structure": line.structure.pk,
+                            "nom": line.structure.nom,
+                            "submitted_at": line.soumis_le,
+                            "en_retard": line.en_retard,
+                        }
+                        for line in relances.situation(scope)
+                    ],
+                    "historique": relances.history(scope),
+                }
+            ).data
+        )
+
+    @extend_schema(
+        request=serializers.RemindInputSerializer,
+        responses={200: serializers.RemindResultSerializer, 404: ERRORS},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
+    def remind(self, request, pk=None):
+        """ "Relancer": one e-mail to the directors and référents of each structure of the
+        scope that has not submitted, at most once a day per structure."""
+        data = serializers.RemindInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        scope = self._scope(request, pk)
+        sent = relances.remind_now(
+            campagne=scope.campagne, territoire=scope.territoire, user=request.user
+        )
+        return Response({"relances": sent})
 
     def perform_create(self, serializer):
         data = serializer.validated_data
