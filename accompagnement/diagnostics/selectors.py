@@ -449,3 +449,27 @@ def transitions_of(autodiagnostic: Autodiagnostic):
 
 def latest_export(autodiagnostic: Autodiagnostic, fmt: str) -> ExportAutodiagnostic | None:
     return autodiagnostic.exports.filter(format=fmt).order_by("-created_at").first()
+
+
+def nonconformities_without_action(autodiagnostic: Autodiagnostic) -> list[Reponse]:
+    """Criteria the expert confirmed as not satisfied (weight < 1, not excluded) that have
+    no action yet for this self-diagnosis: the rows of the "proposer des actions" review
+    step (two queries)."""
+    from accompagnement.plans.models import Action
+
+    done = {
+        ref.get("critere")
+        for ref in Action.objects.filter(
+            origine=Action.Origine.AUTODIAGNOSTIC, origine_ref__autodiagnostic=autodiagnostic.pk
+        ).values_list("origine_ref", flat=True)
+    }
+    reponses = (
+        Reponse.objects.filter(
+            autodiagnostic=autodiagnostic,
+            confirmation__valeur__exclue=False,
+            confirmation__valeur__poids__lt=1,
+        )
+        .select_related("critere", "confirmation__valeur")
+        .order_by("critere__ordre", "critere__pk")
+    )
+    return [r for r in reponses if r.critere_id not in done]

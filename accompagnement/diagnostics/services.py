@@ -559,11 +559,15 @@ def finish_confirmation(
 
 
 @transaction.atomic
-def propose_actions_from_nonconformities(*, autodiagnostic: Autodiagnostic, user) -> list[Action]:
+def propose_actions_from_nonconformities(
+    *, autodiagnostic: Autodiagnostic, user, choices: dict[int, dict] | None = None
+) -> list[Action]:
     """Create one action in the structure's action plan for each criterion the expert
     confirmed as not satisfied (weight < 1, not excluded), linked to the criterion.
     Idempotent: a criterion that already has its action for this self-diagnosis is skipped.
-    Returns the actions created."""
+    ``choices`` (the review step of the pages): only the criteria it names, each with the
+    person's title, owner, deadline and dimension (``{critere_id: {"titre": …,
+    "responsable": …, "echeance": …, "dimension": …}}``). Returns the actions created."""
     access.require(access.can_propose_actions(user, _structure()))
     autodiagnostic = _locked_autodiagnostic(autodiagnostic.pk)
     reponses = (
@@ -583,6 +587,8 @@ def propose_actions_from_nonconformities(*, autodiagnostic: Autodiagnostic, user
         ).values_list("origine_ref", flat=True)
     }
     todo = [r for r in reponses if r.critere_id not in done]
+    if choices is not None:
+        todo = [r for r in todo if r.critere_id in choices]
     if not todo:
         return []
     if not PlanAction.objects.exists():
@@ -595,30 +601,26 @@ def propose_actions_from_nonconformities(*, autodiagnostic: Autodiagnostic, user
         # The plan's own service: its log and the collective plan see the action too.
         # Access was checked above (the expert proposes without editing the plan): the
         # action is written by the system actor.
-        created.append(
-            plans_services.create_action(
-                structure=_structure(),
-                user=SYSTEM,
-                titre=f"{critere.code} — {critere.titre}"[:255],
-                criteres=[critere],
-                description=_(
-                    "Critère confirmé « %(valeur)s » par l'expert le %(date)s.%(commentaire)s"
-                )
-                % {
-                    "valeur": confirmation.valeur.libelle,
-                    "date": date_format(confirmation.confirmed_at, "SHORT_DATE_FORMAT"),
-                    "commentaire": f"\n{confirmation.commentaire}"
-                    if confirmation.commentaire
-                    else "",
-                },
-                theme=critere.theme,
-                origine=Action.Origine.AUTODIAGNOSTIC,
-                origine_ref={"autodiagnostic": autodiagnostic.pk, "critere": critere.pk},
-                priorite=Action.Priorite.HAUTE
-                if confirmation.valeur.poids == 0
-                else Action.Priorite.MOYENNE,
+        fields = {
+            "titre": f"{critere.code} — {critere.titre}"[:255],
+            "criteres": [critere],
+            "description": _(
+                "Critère confirmé « %(valeur)s » par l'expert le %(date)s.%(commentaire)s"
             )
-        )
+            % {
+                "valeur": confirmation.valeur.libelle,
+                "date": date_format(confirmation.confirmed_at, "SHORT_DATE_FORMAT"),
+                "commentaire": f"\n{confirmation.commentaire}" if confirmation.commentaire else "",
+            },
+            "theme": critere.theme,
+            "origine": Action.Origine.AUTODIAGNOSTIC,
+            "origine_ref": {"autodiagnostic": autodiagnostic.pk, "critere": critere.pk},
+            "priorite": Action.Priorite.HAUTE
+            if confirmation.valeur.poids == 0
+            else Action.Priorite.MOYENNE,
+        }
+        fields.update((choices or {}).get(critere.pk, {}))
+        created.append(plans_services.create_action(structure=_structure(), user=SYSTEM, **fields))
     return created
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accompagnement.diagnostics import views, views_confirmation
+from accompagnement.diagnostics import views, views_actions, views_confirmation
 
 urlpatterns = [
     path("", views.autodiagnostic_list, name="list"),
@@ -17,12 +17,13 @@ urlpatterns = [
     path("<int:pk>/concordance/", views.concordance_coverage, name="concordance"),
     path("<int:pk>/confirmation/", views.confirmation, name="confirmation"),
     path("<int:pk>/confirmation/<int:reponse_pk>/", views.confirm, name="confirm"),
-    path("<int:pk>/actions/", views.propose_actions, name="propose-actions"),
     path(
         "<int:pk>/confirmation/restants/",
         views_confirmation.confirm_remaining,
         name="confirm-remaining",
     ),
+    path("<int:pk>/actions/", views.propose_actions, name="propose-actions"),
+    path("<int:pk>/actions/revue/", views_actions.review, name="propose-actions-review"),
     path("<int:pk>/export/<slug:fmt>/", views.request_export, name="request-export"),
     path("exports/<int:export_pk>/", views.export_status, name="export"),
     path("exports/<int:export_pk>/telecharger/", views.export_download, name="export-download"),
