@@ -103,6 +103,7 @@ class StructureForm(forms.ModelForm):
             "phase",
             "date_engagement",
             "date_deploiement",
+            "echelle_par_niveau",
             "directeur_nom",
             "directeur_email",
             "referent_nom",

@@ -166,6 +166,14 @@ class Structure(TenantMixin):
     )
     date_engagement = models.DateField(_("engagée le"), null=True, blank=True)
     date_deploiement = models.DateField(_("en déploiement depuis le"), null=True, blank=True)
+    echelle_par_niveau = models.BooleanField(
+        _("échelle par niveau"),
+        default=False,
+        help_text=_(
+            "Les critères de niveau 2 d'un thème s'ouvrent quand ses critères de niveau 1 sont "
+            "confirmés satisfaits par l'expert (même si le référentiel n'impose pas l'option)."
+        ),
+    )
     directeur_nom = models.CharField(_("directeur·rice"), max_length=200, blank=True)
     directeur_email = models.EmailField(_("e-mail du directeur·rice"), blank=True)
     referent_nom = models.CharField(_("référent·e technique"), max_length=200, blank=True)

@@ -66,6 +66,9 @@ def _answer_all(
     for index, reponse in enumerate(
         autodiagnostic.reponses.select_related("critere").order_by("critere__ordre")
     ):
+        # Level ladder (one demo structure turns it on): level 2 waits for level 1.
+        if services.is_level_locked(autodiagnostic, reponse.critere, open_themes=set()):
+            continue
         code = (
             "C"
             if level_one_done and reponse.critere.niveau == 1
@@ -89,6 +92,8 @@ def _confirm(autodiagnostic, expert, *, lowered, limit: int | None = None) -> No
         "critere__ordre"
     )
     for index, reponse in enumerate(reponses[:limit] if limit else reponses):
+        if reponse.valeur is None:  # level 2 not open yet (level ladder)
+            continue
         if reponse.valeur and reponse.valeur.code == "C" and lowered(index, reponse):
             services.confirm_criterion(
                 reponse=reponse, expert=expert, valeur="PC", commentaire=EXPERT_COMMENT

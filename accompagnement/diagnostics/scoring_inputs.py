@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.db import connection
+
 from accompagnement.diagnostics.models import Autodiagnostic, Reponse
 from accompagnement.diagnostics.scoring import Cotation, CriterionInput
 from referentiels.models import Critere, Noeud, ReferentielVersion
@@ -152,6 +154,15 @@ def frame_shape(version: ReferentielVersion) -> FrameShape:
     if version.statut != ReferentielVersion.Statut.BROUILLON:
         return _frozen_shape(version.pk)
     return _read_shape(version.pk)
+
+
+def ladder_on(autodiagnostic: Autodiagnostic) -> bool:
+    """The level ladder applies when the frame version asks for it (``echelle_par_niveau``
+    option) or when the structure turned it on for itself (``Structure.echelle_par_niveau``,
+    read from the current tenant)."""
+    return autodiagnostic.version.level_ladder or bool(
+        getattr(connection.tenant, "echelle_par_niveau", False)
+    )
 
 
 def _cotation(poids, exclue) -> Cotation | None:

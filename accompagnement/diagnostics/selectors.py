@@ -24,6 +24,7 @@ from accompagnement.diagnostics.scoring_inputs import (
     FrameShape,
     frame_shape,
     inputs_of,
+    ladder_on,
     scoring_inputs,
 )
 from accompagnement.reporting.models import SuiviAutodiagnostic
@@ -168,7 +169,7 @@ def answer_page(autodiagnostic: Autodiagnostic) -> AnswerPage:
     documents = criteria_documents(version)
     items = inputs_of(autodiagnostic, structure_type=_structure_type())
     scores = compute_scores(items)
-    open_themes = themes_all_satisfied(items, niveau=1) if version.level_ladder else None
+    open_themes = themes_all_satisfied(items, niveau=1) if ladder_on(autodiagnostic) else None
     blocks: dict[int, ThemeBlock] = {}
     overall = Progress()
     for reponse in reponses:

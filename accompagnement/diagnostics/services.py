@@ -23,7 +23,7 @@ from accompagnement.diagnostics import suivi, workflow
 from accompagnement.diagnostics.errors import DiagnosticError
 from accompagnement.diagnostics.models import Autodiagnostic, Confirmation, Preuve, Reponse
 from accompagnement.diagnostics.scoring import themes_all_satisfied
-from accompagnement.diagnostics.scoring_inputs import inputs_of
+from accompagnement.diagnostics.scoring_inputs import inputs_of, ladder_on
 from accompagnement.plans import services as plans_services
 from accompagnement.plans.models import Action, PlanAction
 from core.actors import SYSTEM
@@ -227,7 +227,7 @@ def is_level_locked(
 ) -> bool:
     """With the frame option ``echelle_par_niveau``, a level-2 criterion stays locked until
     every level-1 criterion of its theme is confirmed satisfied."""
-    if not autodiagnostic.version.level_ladder or (critere.niveau or 1) < 2:
+    if not ladder_on(autodiagnostic) or (critere.niveau or 1) < 2:
         return False
     if open_themes is None:
         open_themes = level_one_satisfied_themes(autodiagnostic)
@@ -404,7 +404,7 @@ def _open_reponses(autodiagnostic: Autodiagnostic):
             "critere", "confirmation"
         )
     )
-    if not autodiagnostic.version.level_ladder:
+    if not ladder_on(autodiagnostic):
         return reponses
     open_themes = level_one_satisfied_themes(autodiagnostic)
     return [r for r in reponses if not is_level_locked(autodiagnostic, r.critere, open_themes)]

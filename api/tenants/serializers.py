@@ -43,6 +43,7 @@ class StructureSerializer(serializers.ModelSerializer):
             "phase",
             "date_engagement",
             "date_deploiement",
+            "echelle_par_niveau",
             "directeur_nom",
             "directeur_email",
             "referent_nom",

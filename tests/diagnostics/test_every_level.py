@@ -143,7 +143,7 @@ def test_level_ladder_finishing_a_level_one_only_confirmation_is_allowed(in_stru
     then open to the structure after reopening, and required in the next round."""
     from accompagnement.diagnostics.errors import DiagnosticError
     from core.errors import BusinessError
-    from tests.diagnostics.factories import build_frame
+    from tests.factories import build_frame
 
     frame = build_frame([(2, 2)], options={"echelle_par_niveau": True})
     referent, expert = network.user("referent"), network.user("expert")
@@ -234,3 +234,42 @@ def test_consolidation_gives_every_node_of_the_four_level_frame(answered, networ
         .count('id="conso-noeuds"')
         == 0
     )
+
+
+def test_a_structure_can_turn_the_ladder_on_and_the_demo_does_for_one(network):
+    """``Structure.echelle_par_niveau`` turns the ladder on for one structure whatever the
+    frame's option; the demo's structure with it answers level 1, the expert confirms it
+    and finishes, and level 2 is then open (tenants/data/demo_network.yaml: Dunkerque)."""
+    import yaml
+    from django_tenants.utils import tenant_context
+
+    from accompagnement.diagnostics import demo
+    from accompagnement.diagnostics.models import Autodiagnostic
+    from tenants.models import Structure
+
+    data = yaml.safe_load(
+        (Path(__file__).resolve().parents[2] / "tenants/data/demo_network.yaml").read_text()
+    )
+    assert [s["slug"] for s in data["structures"] if s.get("echelle_par_niveau")] == [
+        "saad-dunkerque"
+    ]
+    version, _created = ref_services.load_sample(
+        path=Path(__file__).resolve().parents[2] / "referentiels/data/realisation_prestations.yaml",
+        publish=True,
+    )
+    assert version.level_ladder is False  # the frame does not impose it
+    Structure.objects.filter(pk=network.other_structure.pk).update(echelle_par_niveau=True)
+    beta = Structure.objects.get(pk=network.other_structure.pk)
+    with tenant_context(beta):
+        demo._answered_and_confirmed(
+            beta, version, network.user("directeur_autre"), network.user("expert_autre"), shift=3
+        )
+        autodiagnostic = Autodiagnostic.objects.get()
+        assert autodiagnostic.statut == "confirme"
+        level_two = list(
+            autodiagnostic.reponses.filter(critere__niveau=2).select_related("critere")
+        )
+        assert level_two and all(r.valeur_id is None for r in level_two)
+        assert not any(services.is_level_locked(autodiagnostic, r.critere) for r in level_two)
+        level_one = autodiagnostic.reponses.filter(critere__niveau=1)
+        assert not level_one.filter(valeur__isnull=True).exists()
