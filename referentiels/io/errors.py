@@ -25,6 +25,8 @@ class Loc:
     sheet: str | None = None
     row: int | None = None
     key_lines: dict[str, int] = field(default_factory=dict)
+    # What a person calls the entry ("critère 4.1.2"); messages use it, not the path.
+    label: str = ""
 
     def child(self, path: str, line: int | None = None, key_lines: dict | None = None) -> Loc:
         return Loc(path=path, line=line, sheet=self.sheet, row=self.row, key_lines=key_lines or {})
@@ -77,9 +79,11 @@ class ImportErrors:
         loc = loc or Loc()
         where = loc.describe(key)
         field_path = loc.field_path(key)
-        prefix = ", ".join(
-            part for part in (where, _("champ « %s »") % field_path if field_path else "") if part
-        )
+        if loc.label:
+            field_text = _("champ « %s »") % key if key else ""
+        else:
+            field_text = _("champ « %s »") % field_path if field_path else ""
+        prefix = ", ".join(part for part in (where, loc.label, field_text) if part)
         entry: dict[str, Any] = {
             "code": str(code),
             "message": f"{prefix[:1].upper()}{prefix[1:]} : {message}" if prefix else message,

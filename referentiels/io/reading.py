@@ -232,6 +232,10 @@ def _mapping(value: Any, path: str, errors: ImportErrors, parent_loc: Loc, key: 
 def _entry(raw: dict, loc: Loc, extra: dict | None = None) -> dict[str, Any]:
     entry = {key: value for key, value in raw.items() if key not in ("enfants", "criteres")}
     entry.update(extra or {})
+    code = raw.get("code")
+    if code and not loc.label and not loc.sheet:
+        kind = _("critère") if loc.path.rsplit(".", 1)[-1].startswith("criteres[") else _("nœud")
+        loc.label = f"{kind} {code}"
     entry["_loc"] = loc
     return entry
 

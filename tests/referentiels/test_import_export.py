@@ -93,6 +93,9 @@ def test_malformed_yaml_lists_every_error_with_line_and_field(db):
     assert ("invalid", "noeuds[0].enfants[0].criteres[0].imperatif") in by_field
     assert all("line" in error for error in errors)
     assert all(error["message"].startswith("Ligne ") for error in errors)
+    missing_title = next(e for e in errors if e["field"] == f"{crit}.titre")
+    assert "critère 4.1.1, champ « titre »" in missing_title["message"]
+    assert "noeuds[" not in missing_title["message"]
     duplicate = next(e for e in errors if e["code"] == "duplicate_code")
     assert text.splitlines()[duplicate["line"] - 1].strip() == '- code: "4.1.1"'
 
