@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run install migrate demo serve worker beat test lint format browser redis bench db-stop messages clean
+.PHONY: run install migrate demo serve worker beat test lint format browser redis bench loadtest db-stop messages clean
 
 run: install migrate demo serve ## install, migrate, load the demo network, serve http://localhost:$(PORT)
 
@@ -68,6 +68,10 @@ format: install
 
 bench: install ## benchmarks (figures recorded in docs/benchmarks.md)
 	@for script in bench/[!_]*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+loadtest: install ## each role's main pages against gunicorn at 1, 8 and 32 users (locust, loopback, needs the system PostgreSQL)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	$(PY) bench/_loadtest.py
 
 messages: install ## refresh and compile the translations (needs gettext)
 	$(PY) manage.py makemessages -l en -l fr --ignore=.venv
