@@ -77,3 +77,20 @@ def test_no_hand_made_plural_in_templates_and_messages():
             if re.search(r"\w\(s\)", text):
                 found.append(str(path.relative_to(root)))
     assert not found, found
+
+
+def test_criterion_page_names_its_deliverable_type(network, client_for):
+    from accompagnement.groupes.services import load_types_livrable
+    from tests.bilans.conftest import Frame
+
+    load_types_livrable()
+    frame = Frame()
+    critere = frame.criteres["4.2.1"]
+    critere.type_livrable = "livret-accueil"
+    critere.save(update_fields=["type_livrable"])
+    page = client_for(network.user("federation")).get(
+        f"/referentiels/versions/{frame.version.pk}/criteres/4.2.1/"
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Livret d&#x27;accueil" in html and "livret-accueil" not in html
