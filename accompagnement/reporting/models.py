@@ -88,8 +88,14 @@ class InstantaneBilan(models.Model):
     """
 
     campagne = models.ForeignKey(Campagne, on_delete=models.PROTECT, related_name="instantanes")
+    # Empty once the structure has been purged: the network keeps the figures, anonymised
+    # (``anonymise_for_purge``), so past consolidations stay right.
     structure = models.ForeignKey(
-        "tenants.Structure", on_delete=models.PROTECT, related_name="instantanes_bilan"
+        "tenants.Structure",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="instantanes_bilan",
     )
     structure_nom = models.CharField(max_length=200)
     territoire = models.ForeignKey(
@@ -148,6 +154,21 @@ class InstantaneBilan(models.Model):
 
     def delete(self, *args, **kwargs):
         raise _immutable()
+
+    # Called by ``tenants.operations.deletion`` (found through the relation to Structure).
+    @classmethod
+    def anonymise_for_purge(cls, structure) -> int:
+        """The structure leaves the network: its snapshots keep their figures (territory,
+        groups, rates) and lose the structure, its name, its author and its free texts."""
+        from django.db.models.expressions import RawSQL
+
+        # The one write a snapshot allows (erasure), hence the plain queryset's update.
+        return cls._base_manager.filter(structure=structure).update(
+            structure=None,
+            structure_nom="",
+            soumis_par=None,
+            contenu=RawSQL("jsonb_build_object('figures', contenu -> 'figures')", []),
+        )
 
 
 class BilanTerritoire(models.Model):

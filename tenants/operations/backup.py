@@ -6,9 +6,10 @@ The archive (``.tar.gz``) holds:
 - ``schema.dump``: ``pg_dump -Fc`` of the structure's schema (the pg_dump whose major
   version is the server's: the ``pgserver`` wheel's for the embedded server, the system's
   otherwise);
-- ``public.json``: its public-schema rows (Structure, Domain, Membership,
-  ExpertAffectation, its working groups and territory) and every public row they or the
-  schema's tables point to (people, frames…), with their primary keys (Django serializers);
+- ``public.json``: its public-schema rows — the Structure and every row of a public table
+  pointing to it (``rows_of_structure``: domain, roles, expert assignments, review
+  snapshots, audit rows…) — and every public row they or the schema's tables point to
+  (people, groups, territory, frames…), with their primary keys (Django serializers);
 - ``files/``: its uploaded files (``MEDIA_ROOT/<schema>/``).
 
 Restoring inserts the public rows that are missing (rows already there with the same key
@@ -41,7 +42,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from core.errors import BusinessError
-from tenants.models import Domain, ExpertAffectation, Membership, Structure
+from tenants.models import Structure
 from tenants.operations.errors import OperationError
 from tenants.operations.oplog import log_operation
 from tenants.operations.schema_migrations import migrate_one_schema, migrations_on_disk
@@ -161,13 +162,33 @@ def _closure(seed: list[models.Model], extra: dict[type[models.Model], set]) -> 
     return list(seen.values())
 
 
+def _structure_links(relation) -> tuple[type[models.Model], str] | None:
+    """(model, field) of the rows pointing to a structure through ``relation``: the model
+    itself for a foreign key, the link table for a many-to-many of another model."""
+    model = relation.related_model
+    if relation.many_to_many:
+        model = relation.field.remote_field.through
+        names = [f.name for f in model._meta.fields if f.related_model is Structure]
+        return (model, names[0]) if len(names) == 1 and _is_public_model(model) else None
+    return (model, relation.field.name) if _is_public_model(model) else None
+
+
+def rows_of_structure(structure: Structure) -> list[models.Model]:
+    """Every public row that belongs to the structure: the rows of every public table with
+    a foreign key to it (domain, roles, expert assignments, review snapshots, audit rows,
+    requests…) and its links in other models' many-to-many tables (campaigns concerned),
+    found through the model's relations so that a new table is never missed."""
+    rows: list[models.Model] = []
+    for relation in Structure._meta.related_objects:
+        found = _structure_links(relation)
+        if found is not None:
+            model, name = found
+            rows += list(model._base_manager.filter(**{name: structure}).order_by("pk"))
+    return rows
+
+
 def public_rows(structure: Structure) -> list[models.Model]:
-    seed: list[models.Model] = [
-        structure,
-        *Domain.objects.filter(tenant=structure),
-        *Membership.objects.filter(structure=structure),
-        *ExpertAffectation.objects.filter(structure=structure),
-    ]
+    seed: list[models.Model] = [structure, *rows_of_structure(structure)]
     return _closure(seed, _public_targets_of_schema(structure))
 
 
@@ -187,6 +208,8 @@ def _serialize(rows: list[models.Model]) -> str:
     data = []
     for model in serializers.sort_dependencies([(m._meta.app_config, [m]) for m in by_model]):
         skipped = {"groups", "user_permissions"} if model is get_user_model() else set()
+        if model is not Structure:  # links to other structures are theirs, not ours
+            skipped |= {f.name for f in model._meta.many_to_many if f.related_model is Structure}
         fields = [f.name for f in model._meta.get_fields() if f.concrete and f.name not in skipped]
         ordered = sorted(by_model[model], key=lambda o: o.pk)
         data += json.loads(

@@ -5,12 +5,18 @@ and its pages answer 404 (``StructureAccessMiddleware``); nothing is erased and
 ``undelete_structure`` brings it back. ``purge_structures`` erases, for structures
 soft-deleted more than N days ago (default 30), the schema, the public rows (memberships,
 assignments, domain) and the files. Every step is logged (``oplog``).
+
+What the network keeps: the review snapshots (``reporting.InstantaneBilan``), detached from
+the structure and without its name, its author or its free texts, so that the figures of
+past campaigns (network, territory, group) do not change. A structure that cannot be
+erased is reported and the purge goes on with the others.
 """
 
 from __future__ import annotations
 
 import datetime
 import shutil
+from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -54,22 +60,67 @@ def structures_to_purge(
     )
 
 
+@dataclass
+class PurgeReport:
+    """What a purge did: the schemas erased and, for each structure that could not be
+    erased, its schema and the error (the purge goes on with the next structure)."""
+
+    purged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+    def __iter__(self):  # `for schema in purge_structures()` reads the erased schemas
+        return iter(self.purged)
+
+    def __len__(self) -> int:
+        return len(self.purged)
+
+
+def keep_network_figures(structure: Structure) -> dict[str, int]:
+    """What the network keeps when a structure leaves: every public table pointing to the
+    structure whose model declares ``anonymise_for_purge`` (the review snapshots) keeps
+    its rows, detached from the structure and without its name."""
+    kept = {}
+    for relation in Structure._meta.related_objects:
+        anonymise = getattr(relation.related_model, "anonymise_for_purge", None)
+        if anonymise is not None:
+            kept[relation.related_model._meta.label_lower] = anonymise(structure)
+    return kept
+
+
+def purge_structure(structure: Structure) -> dict[str, int]:
+    """Erase one structure (schema, public rows, files); keep its anonymised figures."""
+    schema_name = structure.schema_name
+    with transaction.atomic():
+        connection.set_schema_to_public()
+        kept = keep_network_figures(structure)
+        structure.groupes.clear()
+        structure.delete(force_drop=True)  # DROP SCHEMA … CASCADE, then the public rows
+    shutil.rmtree(media_dir(schema_name), ignore_errors=True)
+    log_operation(
+        "purge_structure",
+        schema=schema_name,
+        slug=structure.slug,
+        deleted_at=structure.deleted_at,
+        kept=kept,
+    )
+    return kept
+
+
 def purge_structures(
     *, older_than_days: int = PURGE_DELAY_DAYS, now: datetime.datetime | None = None
-) -> list[str]:
-    """Erase the structures soft-deleted before the delay; return their schema names."""
-    purged = []
+) -> PurgeReport:
+    """Erase the structures soft-deleted before the delay; one failure does not stop the
+    others (each structure is erased in its own transaction, or not at all)."""
+    report = PurgeReport()
     for structure in structures_to_purge(older_than_days=older_than_days, now=now):
         schema_name = structure.schema_name
-        with transaction.atomic():
-            connection.set_schema_to_public()
-            structure.delete(force_drop=True)  # DROP SCHEMA … CASCADE, then the public rows
-        shutil.rmtree(media_dir(schema_name), ignore_errors=True)
-        log_operation(
-            "purge_structure",
-            schema=schema_name,
-            slug=structure.slug,
-            deleted_at=structure.deleted_at,
-        )
-        purged.append(schema_name)
-    return purged
+        try:
+            purge_structure(structure)
+        except Exception as error:  # noqa: BLE001 - reported, and the purge goes on
+            log_operation(
+                "purge_structure", outcome="error", schema=schema_name, error=str(error)[:500]
+            )
+            report.failed.append((schema_name, f"{type(error).__name__}: {error}"[:500]))
+        else:
+            report.purged.append(schema_name)
+    return report

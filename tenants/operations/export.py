@@ -3,7 +3,9 @@
 ``data/<app>.<model>.json``: every row of every table of the structure's schema (Django's
 JSON serializer); ``reseau/*.json``: its public rows (the structure, its domain, its
 people's roles — email and role, never password hashes —, its expert assignments, its
-working groups); ``fichiers/``: its uploaded files; ``manifest.json``.
+working groups); ``reseau/lignes/<table>.json``: every other public row that belongs to
+it (review snapshots, audit rows…, without IP addresses); ``fichiers/``: its uploaded
+files; ``manifest.json`` (row counts of every table exported).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from tenants.models import Domain, ExpertAffectation, Membership, Structure
-from tenants.operations.backup import media_dir
+from tenants.operations.backup import media_dir, rows_of_structure
 from tenants.operations.oplog import log_operation
 
 
@@ -46,6 +48,31 @@ def _public_data(structure: Structure) -> dict[str, list]:
     }
 
 
+# Public rows exported above in their own readable form (no ids, no password hashes).
+_EXPORTED_ABOVE = {"tenants.domain", "tenants.membership", "tenants.expertaffectation"}
+# Never exported: where people connected from.
+_PRIVATE_FIELDS = {"ip_address", "password"}
+
+
+def _other_public_rows(structure: Structure) -> dict[str, str]:
+    """Every other public row that belongs to the structure (``backup.rows_of_structure``:
+    review snapshots, audit rows, requests…), one JSON list per table."""
+    by_model: dict[str, list] = {}
+    for row in rows_of_structure(structure):
+        label = row._meta.label_lower
+        if label not in _EXPORTED_ABOVE:
+            by_model.setdefault(label, []).append(row)
+    exported = {}
+    for label, rows in by_model.items():
+        fields = [
+            f.name
+            for f in rows[0]._meta.concrete_fields
+            if f.name not in _PRIVATE_FIELDS and not f.primary_key
+        ]
+        exported[label] = serializers.serialize("json", rows, fields=fields, indent=1)
+    return exported
+
+
 def export_structure(*, structure: Structure, destination: Path) -> Path:
     destination = Path(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
@@ -63,6 +90,9 @@ def export_structure(*, structure: Structure, destination: Path) -> Path:
             archive.writestr(
                 f"reseau/{name}.json", json.dumps(rows, default=str, ensure_ascii=False, indent=1)
             )
+        for label, rows in _other_public_rows(structure).items():
+            archive.writestr(f"reseau/lignes/{label}.json", rows)
+            counts[label] = len(json.loads(rows))
         files = media_dir(structure.schema_name)
         for path in sorted(files.rglob("*")) if files.is_dir() else []:
             if path.is_file():

@@ -6,6 +6,7 @@ own structure (not alpha/beta, shared by the other tests) and removes it at the 
 
 from __future__ import annotations
 
+import datetime
 import os
 import subprocess
 import sys
@@ -16,16 +17,19 @@ import psycopg
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accompagnement.plans.models import Action, PlanAction
-from tenants import services
-from tenants.models import Membership, Structure, User
+from accompagnement.reporting.models import Campagne, InstantaneBilan
+from tenants import audit, services
+from tenants.models import AuditLog, Membership, Structure, User
 from tenants.operations import backup
 from tenants.operations.oplog import read_operations
 
 ROOT = Path(settings.BASE_DIR)
 SLUG = "ops-sauvegarde"
+CAMPAGNE = "Campagne de la sauvegarde"
 EMAIL = "directrice-sauvegarde@test.example"
 
 
@@ -64,6 +68,17 @@ def manage(args: list[str], *, database: str, media_root: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def structure_tables() -> list[tuple[str, str]]:
+    """(table, column) of every public table with a foreign key to the structure."""
+    tables = []
+    for relation in Structure._meta.related_objects:
+        found = backup._structure_links(relation)
+        if found is not None:
+            model, name = found
+            tables.append((model._meta.db_table, model._meta.get_field(name).column))
+    return sorted(tables)
+
+
 def snapshot(database: str, schema_name: str) -> dict:
     """Every row of the schema's tables, and the structure's public rows, by natural keys."""
     with psycopg.connect(conninfo(database)) as conn:
@@ -86,6 +101,12 @@ def snapshot(database: str, schema_name: str) -> dict:
             " WHERE s.schema_name = %s",
             [schema_name],
         ).fetchall()
+        for table, column in structure_tables():
+            data[table] = conn.execute(
+                f'SELECT t.* FROM "{table}" t JOIN tenants_structure s ON s.id = t."{column}"'
+                " WHERE s.schema_name = %s ORDER BY 1",
+                [schema_name],
+            ).fetchall()
         data["memberships"] = conn.execute(
             "SELECT u.id, u.email, u.password, m.role FROM tenants_membership m"
             " JOIN tenants_user u ON u.id = m.user_id JOIN tenants_structure s ON s.id = m.structure_id"
@@ -109,6 +130,20 @@ def committed_structure(django_db_blocker, settings, tmp_path):
                 plan=plan, titre="Former l'équipe", responsable=user, avancement=40
             )
             Action.objects.create(plan=plan, titre="Réviser le livret d'accueil", avancement=100)
+        campagne = Campagne.objects.create(
+            libelle=CAMPAGNE, semestre=1, annee=2015, echeance=datetime.date(2015, 7, 10)
+        )
+        InstantaneBilan.objects.create(
+            campagne=campagne,
+            structure=structure,
+            structure_nom=structure.nom,
+            soumis_le=timezone.now(),
+            soumis_par=user,
+            taux_declare=0.6,
+            contenu={"synthese": "Bilan sauvegardé"},
+        )
+        campagne.structures_concernees.add(structure)
+        audit.record(action=AuditLog.Action.ROLE_GRANTED, target_user=user, structure=structure)
         evidence = settings.MEDIA_ROOT / structure.schema_name / "preuves" / "compte-rendu.txt"
         evidence.parent.mkdir(parents=True)
         evidence.write_bytes("Compte rendu de réunion qualité\n".encode())
@@ -120,9 +155,27 @@ def committed_structure(django_db_blocker, settings, tmp_path):
 
 def remove_leftovers() -> None:
     connection.set_schema_to_public()
+    # Raw deletes: snapshots refuse the ORM's delete, and the ORM's collector would look
+    # for the user in structure-schema tables.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM reporting_instantanebilan WHERE campagne_id IN"
+            " (SELECT id FROM reporting_campagne WHERE libelle = %s)",
+            [CAMPAGNE],
+        )
+        cursor.execute(
+            "DELETE FROM reporting_campagne_structures_concernees WHERE campagne_id IN"
+            " (SELECT id FROM reporting_campagne WHERE libelle = %s)",
+            [CAMPAGNE],
+        )
+        cursor.execute("DELETE FROM reporting_campagne WHERE libelle = %s", [CAMPAGNE])
+        cursor.execute(
+            "DELETE FROM tenants_auditlog WHERE structure_id IN"
+            " (SELECT id FROM tenants_structure WHERE slug = %s)",
+            [SLUG],
+        )
     for structure in Structure.objects.filter(slug=SLUG):
         structure.delete(force_drop=True)
-    # Raw delete: the ORM's collector would look for the user in structure-schema tables.
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM tenants_user WHERE email = %s", [EMAIL])
 
@@ -160,6 +213,12 @@ def test_restore_into_a_fresh_database_gives_identical_data(
     restored = snapshot(fresh_database, committed_structure.schema_name)
     assert restored == source
     assert len(source["plans_action"]) == 2 and len(source["memberships"]) == 1
+    # Every public table pointing to the structure is compared, row for row.
+    assert {table for table, _column in structure_tables()} <= restored.keys()
+    assert len(source["reporting_instantanebilan"]) == 1 and len(source["tenants_auditlog"]) == 1
+    assert len(source["reporting_campagne_structures_concernees"]) == 1
+    counts = {name: len(rows) for name, rows in source.items()}
+    assert counts == {name: len(rows) for name, rows in restored.items()}
     restored_file = target_media / committed_structure.schema_name / "preuves" / "compte-rendu.txt"
     assert restored_file.read_text() == "Compte rendu de réunion qualité\n"
     assert read_operations("backup_structure")[-1]["schema"] == committed_structure.schema_name

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from tenants.operations.deletion import PURGE_DELAY_DAYS, purge_structures, structures_to_purge
 
@@ -22,5 +22,10 @@ class Command(BaseCommand):
                     f"{structure.slug} ({structure.schema_name}), supprimée le {structure.deleted_at:%d/%m/%Y}"
                 )
             return
-        purged = purge_structures(older_than_days=days)
+        report = purge_structures(older_than_days=days)
+        purged = report.purged
         self.stdout.write(f"{len(purged)} structure(s) purgée(s) : {' '.join(purged) or '—'}")
+        for schema_name, error in report.failed:
+            self.stderr.write(f"échec de la purge de {schema_name} : {error}")
+        if report.failed:
+            raise CommandError(f"{len(report.failed)} structure(s) non purgée(s).")
