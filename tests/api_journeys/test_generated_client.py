@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.diagnostics.factories import build_frame
+from tests.factories import build_frame
 
 PACKAGE = "qualireseau_client"
 CONFIG = """\

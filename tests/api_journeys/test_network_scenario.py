@@ -14,7 +14,7 @@ from statistics import mean
 import pytest
 
 from tests.api_journeys.conftest import CountingClient
-from tests.diagnostics.factories import MODULE_49, build_frame
+from tests.factories import MODULE_49, build_frame
 
 STRUCTURES = 50
 TERRITOIRES = 9

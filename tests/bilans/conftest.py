@@ -9,14 +9,7 @@ from decimal import Decimal
 import pytest
 
 from accompagnement.reporting.models import Campagne
-from referentiels.models import (
-    Critere,
-    EchelleCotation,
-    Noeud,
-    Referentiel,
-    ReferentielVersion,
-    ValeurEchelle,
-)
+from tests.factories import CritereSpec, build_frame_from, new_referentiel
 
 # code, theme, level
 CRITERES = [
@@ -33,50 +26,31 @@ EFFECTIVITE = ("4.2.1", "4.2.9", "4.3.1", "4.3.2", "4.3.7")
 
 
 class Frame:
+    """The reviews' frame (a draft: the tests write self-diagnoses directly), by code."""
+
     def __init__(self):
-        referentiel = Referentiel.objects.create(code="module-test", titre="Module test")
-        self.version = ReferentielVersion.objects.create(referentiel=referentiel, numero="1")
-        echelle = EchelleCotation.objects.create(
-            version=self.version, code="c", libelle="Conformité"
+        themes: dict[str, list[CritereSpec]] = {}
+        for code, theme, niveau in CRITERES:
+            themes.setdefault(theme, []).append(
+                CritereSpec(code, niveau, {"indicateur_effectivite": code in EFFECTIVITE})
+            )
+        built = build_frame_from(
+            list(themes.items()),
+            scale=[
+                ("C", "C", Decimal("1"), False, False),
+                ("PC", "PC", Decimal("0.5"), False, False),
+                ("NC", "NC", Decimal("0"), False, False),
+                ("NA", "NA", Decimal("0"), True, False),
+            ],
+            options={},
+            referentiel=new_referentiel("module-test"),
+            publish=False,
+            objectives=False,
         )
-        self.valeurs = {
-            code: ValeurEchelle.objects.create(
-                echelle=echelle,
-                code=code,
-                libelle=code,
-                poids=Decimal(poids),
-                exclue=exclue,
-                ordre=i,
-            )
-            for i, (code, poids, exclue) in enumerate(
-                [("C", "1", False), ("PC", "0.5", False), ("NC", "0", False), ("NA", "0", True)]
-            )
-        }
-        self.themes = {
-            code: Noeud.objects.create(
-                version=self.version,
-                type="theme",
-                code=code,
-                titre=f"Thème {code}",
-                urn=f"t:{code}",
-                ordre=i,
-            )
-            for i, code in enumerate(["4.2", "4.3"])
-        }
-        self.criteres = {
-            code: Critere.objects.create(
-                version=self.version,
-                noeud=self.themes[theme],
-                theme=self.themes[theme],
-                code=code,
-                titre=code,
-                niveau=niveau,
-                urn=f"c:{code}",
-                ordre=i,
-                indicateur_effectivite=code in EFFECTIVITE,
-            )
-            for i, (code, theme, niveau) in enumerate(CRITERES)
-        }
+        self.version = built.version
+        self.valeurs = built.valeurs
+        self.themes = {theme.code: theme for theme in built.themes}
+        self.criteres = {critere.code: critere for critere in built.criteres}
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from accompagnement.diagnostics import services
 from accompagnement.diagnostics.models import Autodiagnostic
 from referentiels.models import Referentiel, ReferentielVersion
-from tests.diagnostics.factories import build_frame
+from tests.factories import build_frame
 
 
 def test_referent_answers_criteria_and_sees_the_progress_bar_move(

@@ -11,7 +11,7 @@ from accompagnement.diagnostics import services
 from accompagnement.diagnostics.models import Autodiagnostic
 from referentiels.models import Referentiel, ReferentielVersion
 from tests.browser.checks import assert_every_chart_has_data, screenshot
-from tests.diagnostics.factories import build_frame
+from tests.factories import build_frame
 
 
 @pytest.mark.parametrize("width", [1280, 390])

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from accompagnement.diagnostics import services
-from tests.diagnostics.factories import MODULE_49, build_frame
+from tests.factories import MODULE_49, build_frame
 
 
 @pytest.fixture

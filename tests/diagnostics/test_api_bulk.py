@@ -231,7 +231,7 @@ def test_bulk_confirmation_by_role(submitted, api_client_for, network, role, sta
 def test_level_ladder_rest_as_declared_confirms_the_open_criteria(
     in_structure, network, api_client_for
 ):
-    from tests.diagnostics.factories import build_frame
+    from tests.factories import build_frame
 
     frame = build_frame(options={"echelle_par_niveau": True})
     autodiagnostic = services.create_autodiagnostic(

@@ -12,7 +12,7 @@ from accompagnement.plans.models import Action, PlanAction
 from core.errors import BusinessError
 from referentiels.models import ReferentielVersion
 from tests.diagnostics.conftest import answer_all
-from tests.diagnostics.factories import build_frame, build_next_version
+from tests.factories import build_frame, build_next_version
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

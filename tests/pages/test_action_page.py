@@ -9,7 +9,7 @@ from django.db import connection
 
 from accompagnement.plans import services
 from accompagnement.plans.models import Action
-from tests.diagnostics.factories import build_frame
+from tests.factories import build_frame
 
 
 @pytest.fixture

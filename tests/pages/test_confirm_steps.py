@@ -13,7 +13,7 @@ from accompagnement.diagnostics import services
 from accompagnement.diagnostics.models import Autodiagnostic
 from tests.bilans.conftest import campagne  # noqa: F401 (fixture)
 from tests.diagnostics.conftest import answer_all
-from tests.diagnostics.factories import build_frame
+from tests.factories import build_frame
 
 
 def _confirm_step(page: str, label: str) -> str:

@@ -9,7 +9,7 @@ from django.db import connection
 from accompagnement.diagnostics import services
 from accompagnement.diagnostics.models import Confirmation
 from tests.diagnostics.conftest import answer_all
-from tests.diagnostics.factories import build_frame
+from tests.factories import build_frame
 
 
 @pytest.fixture
