@@ -50,9 +50,11 @@ HEADLINE_SQL = ", ".join(
     ]
 )
 
-# One structure's row, as the API returns it.
+# One structure's row, as the API returns it (``submitted_at``: the API's name of the
+# submission date; ``soumis_le``, the column's, stays for the pages and older clients).
 ROW_COLUMNS_SQL = """
     s.structure_id, s.structure_nom, s.territoire_id, s.groupe_ids, s.soumis_le, s.en_retard,
+    s.soumis_le AS submitted_at,
     s.taux_declare, s.taux_confirme, s.tous_niveau1, s.tous_niveau2, s.taux_plan_actions,
     s.taux_participation, s.taux_satisfaits, s.reclamations, s.taux_mecontents,
     s.taux_declare - s.taux_confirme AS ecart,

@@ -91,3 +91,16 @@ def test_register_xlsx_by_token(network, api_client_for, role, status):
     assert response.status_code == status
     if status == 200:
         _sheet(response)
+
+
+def test_consolidation_rows_name_the_submission_date_submitted_at(
+    network, api_client_for, campagne
+):
+    (structure,) = make_structures(network, 1)
+    snapshot(campagne, structure, taux_declare=0.5)
+    response = api_client_for(network.user("federation")).get(
+        "/api/v1/consolidation/", {"campagne": campagne.pk}
+    )
+    (row,) = response.json()["structures"]
+    assert row["submitted_at"] is not None
+    assert row["soumis_le"] == row["submitted_at"]  # the former name, kept for older clients
