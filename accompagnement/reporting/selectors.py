@@ -79,13 +79,12 @@ def campagnes_visible_to(user) -> QuerySet[Campagne]:
     queryset = Campagne.objects.select_related("territoire")
     if access.is_federation_admin(user):
         return queryset
-    territoire_ids = set(access.territoires_piloted_by(user).values_list("pk", flat=True))
-    territoire_ids |= set(
-        access.structures_visible_to(user)
-        .exclude(territoire=None)
-        .values_list("territoire_id", flat=True)
+    # Subqueries, not lists: one query whenever the campaigns are read.
+    return queryset.filter(
+        Q(territoire__isnull=True)
+        | Q(territoire_id__in=access.territoires_piloted_by(user).values("pk"))
+        | Q(territoire_id__in=access.structures_visible_to(user).values("territoire_id"))
     )
-    return queryset.filter(Q(territoire__isnull=True) | Q(territoire_id__in=territoire_ids))
 
 
 def bilans_territoire_visible_to(user) -> QuerySet[BilanTerritoire]:
