@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import BusinessError
+from core.models import TransitionLog
 from referentiels import purge
 from referentiels.errors import ReferentielError
 
@@ -427,23 +428,13 @@ class DocumentOutilFichier(models.Model):
         return f"{self.nom_original} (v{self.numero})"
 
 
-class VersionTransition(models.Model):
-    """The log of a version's workflow: who moved it from which status to which, when."""
+class VersionTransition(TransitionLog):
+    """The log of a version's workflow (``workflow.VERSION``): who moved it from which
+    status to which, when."""
 
     version = models.ForeignKey(
         ReferentielVersion, on_delete=models.CASCADE, related_name="transitions"
     )
-    from_statut = models.CharField(
-        _("de"), max_length=20, choices=ReferentielVersion.Statut.choices
-    )
-    to_statut = models.CharField(
-        _("vers"), max_length=20, choices=ReferentielVersion.Statut.choices
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    commentaire = models.TextField(_("commentaire"), blank=True)
 
     class Meta:
         verbose_name = _("transition de version")

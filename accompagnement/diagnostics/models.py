@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accompagnement.cross_schema import StructureTransitionLog
+
 
 class Autodiagnostic(models.Model):
     class Statut(models.TextChoices):
@@ -180,28 +182,14 @@ class Confirmation(models.Model):
         return f"{self.reponse_id}: {self.valeur_id}"
 
 
-class AutodiagnosticTransition(models.Model):
-    """The log of a self-diagnosis' workflow (see ``workflow.py``): who moved it, when, from
-    which status to which, with an optional comment."""
+class AutodiagnosticTransition(StructureTransitionLog):
+    """The log of a self-diagnosis' workflow (``workflow.AUTODIAGNOSTIC``): who moved it,
+    when, from which status to which, by which move, with an optional comment."""
 
     autodiagnostic = models.ForeignKey(
         Autodiagnostic, on_delete=models.CASCADE, related_name="transitions"
     )
     transition = models.CharField(_("transition"), max_length=30)
-    from_statut = models.CharField(
-        _("de"), max_length=30, choices=Autodiagnostic.Statut.choices, blank=True
-    )
-    to_statut = models.CharField(_("vers"), max_length=30, choices=Autodiagnostic.Statut.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=False,
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    commentaire = models.TextField(_("commentaire"), blank=True)
 
     class Meta:
         verbose_name = _("transition d'autodiagnostic")

@@ -9,6 +9,7 @@ from django.template import Context, Template
 from core import workflow
 from core.actors import SYSTEM
 from core.errors import BusinessError
+from core.models import TransitionLog
 from core.workflow import Move, Workflow
 from tenants.models import ImportStructures, ImportTransition
 from tenants.workflow import IMPORT
@@ -117,12 +118,14 @@ def test_a_declaration_naming_an_unknown_state_is_refused():
 
 def test_every_declared_state_and_move_has_a_label_that_is_not_its_code():
     import accompagnement.bilans.workflow  # noqa: F401 — declarations register on import
+    import accompagnement.diagnostics.workflow  # noqa: F401
     import accompagnement.livrables.workflow  # noqa: F401
     import accompagnement.plans.workflow  # noqa: F401
     import accompagnement.reporting.workflow  # noqa: F401
     import referentiels.workflow  # noqa: F401
 
     names = {"plans.action", "livrables.version", "bilans.bilan_structure"}
+    names |= {"diagnostics.autodiagnostic"}
     names |= {"reporting.bilan_territoire", "referentiels.version", "tenants.import_structures"}
     assert names <= set(workflow._REGISTRY)
     for name in names:
@@ -131,6 +134,8 @@ def test_every_declared_state_and_move_has_a_label_that_is_not_its_code():
             assert str(label) and str(label) != code, (name, code)
         for move in flow.moves.values():
             assert str(move.label) and str(move.label) != move.name, (name, move.name)
+        # one log shape for every workflow
+        assert issubclass(flow.log_model, TransitionLog), name
 
 
 def test_status_labels_in_templates(network):
