@@ -130,7 +130,6 @@ class StructureForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["slug"].disabled = True
 
-
     def validate_unique(self):
         """Uniqueness is checked by the service (with the schema name)."""
 
