@@ -88,7 +88,9 @@ def tableau_de_bord(request):
     if scope is None:
         return render(request, "reporting/tableau_de_bord.html", {"scope": None})
     data = selectors.consolidate(scope)
-    rows = selectors.snapshot_rows(scope)
+    # One row per structure is shown for a territory or a group, never for the network
+    # (1,000 rows built and not rendered): the network view has the drill-down instead.
+    rows = selectors.snapshot_rows(scope) if scope.territoire is not None else []
     detail = selectors.drill_down(scope)
     evolution = selectors.evolution(territoire=scope.territoire)
     charts = {
