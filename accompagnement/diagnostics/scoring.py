@@ -42,8 +42,9 @@ Definitions
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 # The two definitions of the module rate (see the module docstring).
 MOYENNE_CRITERES = "moyenne_criteres"
@@ -149,7 +150,7 @@ class ImperativeVerdict:
             self.non_satisfied += 1
             self.failing.append(critere)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "total": self.total,
             "non_satisfaits": self.non_satisfied,
@@ -222,7 +223,7 @@ class Scores:
         return gap(_rate_of(self.declared.by_node, node), _rate_of(self.confirmed.by_node, node))
 
 
-def _rate_of(rates: dict, key) -> float | None:
+def _rate_of(rates: Mapping[Any, Rate], key: Hashable) -> float | None:
     rate = rates.get(key)
     return None if rate is None else rate.rate
 
@@ -274,7 +275,7 @@ def compute_scores(items: Iterable[CriterionInput]) -> Scores:
 
 def themes_all_satisfied(
     items: Iterable[CriterionInput], *, niveau: int, side: str = "confirmed"
-) -> set:
+) -> set[Hashable]:
     """Themes whose level-``niveau`` criteria are all satisfied (or excluded) on ``side``,
     at least one satisfied — the level ladder's condition to open the next level."""
     state: dict[Hashable, list[bool]] = {}

@@ -101,7 +101,7 @@ def _read_shape(version_id: int) -> FrameShape:
     parents = {pk: parent for pk, _code, _titre, _type, parent, _ordre in rows}
 
     def path(pk: int) -> tuple[int, ...]:
-        chain = []
+        chain: list[int] = []
         current: int | None = pk
         while current is not None and len(chain) <= len(parents):
             chain.append(current)
@@ -161,7 +161,7 @@ def ladder_on(autodiagnostic: Autodiagnostic) -> bool:
     option) or when the structure turned it on for itself (``Structure.echelle_par_niveau``,
     read from the current tenant)."""
     return autodiagnostic.version.level_ladder or bool(
-        getattr(connection.tenant, "echelle_par_niveau", False)
+        getattr(getattr(connection, "tenant", None), "echelle_par_niveau", False)
     )
 
 

@@ -26,9 +26,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
+from django.db.models import QuerySet
+
+# The scope's snapshots (``reporting.selectors.Scope.snapshots()``).
+Snapshots = QuerySet[Any, Any]
 
 # The figures of a line of the drill-down (and of the whole scope): the mean of each
 # headline rate and the share of structures with all level-1 / level-2 criteria satisfied.
@@ -65,7 +70,7 @@ ROW_COLUMNS_SQL = """
 """
 
 
-def _fetch(snapshots, sql: str, params: Sequence = ()) -> list[tuple]:
+def _fetch(snapshots: Snapshots, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
     """Runs ``WITH s AS (the scope's snapshots) {sql}``."""
     try:
         scope_sql, scope_params = snapshots.order_by().query.sql_with_params()
@@ -73,29 +78,29 @@ def _fetch(snapshots, sql: str, params: Sequence = ()) -> list[tuple]:
         scope_sql, scope_params = f"SELECT * FROM {snapshots.model._meta.db_table} WHERE false", ()
     with connection.cursor() as cursor:
         cursor.execute(f"WITH s AS ({scope_sql}) {sql}", [*scope_params, *params])
-        return cursor.fetchall()
+        return list(cursor.fetchall())
 
 
-def _named(cursor_row: tuple, names: Sequence[str]) -> dict:
+def _named(cursor_row: Sequence[Any], names: Sequence[str]) -> dict[str, Any]:
     return dict(zip(names, cursor_row, strict=True))
 
 
-def rows_json(snapshots) -> str:
+def rows_json(snapshots: Snapshots) -> str:
     """The scope's rows (one per structure, by name) as a JSON array, text ready to send."""
     [(text,)] = _fetch(
         snapshots,
         f"""SELECT COALESCE(json_agg(r), '[]')::text
                                      FROM (SELECT {ROW_COLUMNS_SQL} FROM s ORDER BY s.structure_nom) AS r""",
     )
-    return text
+    return str(text)
 
 
-def _code_key(code: str) -> tuple:
+def _code_key(code: str) -> tuple[tuple[int, int, str], ...]:
     """Criteria codes in their natural order (4.2.9 before 4.2.10)."""
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in code.split("."))
 
 
-def totals(snapshots) -> dict:
+def totals(snapshots: Snapshots) -> dict[str, Any]:
     """The scope's headline figures, complaints, reviews late, diagnoses done, imperative
     criteria, the share of each effectivité criterion satisfied (the criteria each
     snapshot's frame flags) and of structures conform on all of theirs — one query."""
@@ -141,7 +146,7 @@ def totals(snapshots) -> dict:
     return result
 
 
-def theme_means(snapshots) -> list[tuple[str, float | None, float | None]]:
+def theme_means(snapshots: Snapshots) -> list[tuple[str, float | None, float | None]]:
     """(theme code, mean declared rate, mean confirmed rate), by code."""
     return _fetch(
         snapshots,
@@ -153,7 +158,7 @@ def theme_means(snapshots) -> list[tuple[str, float | None, float | None]]:
     )
 
 
-def node_means(snapshots) -> list[tuple[str, float | None, float | None]]:
+def node_means(snapshots: Snapshots) -> list[tuple[str, float | None, float | None]]:
     """(node code, mean declared rate, mean confirmed rate) for every node of any depth."""
     return _fetch(
         snapshots,
@@ -177,7 +182,7 @@ _CHILDREN = {
 }
 
 
-def headline_by(snapshots, key: str) -> dict[int, dict]:
+def headline_by(snapshots: Snapshots, key: str) -> dict[int, dict[str, Any]]:
     """Headline figures per territory, per working group (a structure counts in each of
     its groups), per structure or per campaign, keyed by the child's id."""
     child, join, group = _CHILDREN[key]
