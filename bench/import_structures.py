@@ -88,7 +88,12 @@ def main() -> None:
     parser.add_argument("--probe", action="store_true", help="logins during the import")
     parser.add_argument("--profile", help="write a cProfile of the import to this file")
     parser.add_argument("--keep", action="store_true", help="keep the structures created")
+    parser.add_argument(
+        "--no-recycle", action="store_true", help="keep one connection (the drift, before)"
+    )
     args = parser.parse_args()
+    if args.no_recycle:
+        provisioning.RECYCLE_EVERY = 10**9
     call_command("migrate_fast", verbosity=0)  # only the schemas behind (seconds at 2,000)
     clean_up()
     provisioning.ensure_template_current()

@@ -37,6 +37,10 @@ from tenants.models import TEMPLATE_SCHEMA
 
 _latest: frozenset[tuple[str, str]] | None = None
 _ddl_cache: dict[frozenset, TemplateDDL | None] = {}
+# A PostgreSQL connection keeps the definition of every relation it created (~150 kB per
+# structure's schema) until it ends: a bulk import renews its connection this often.
+RECYCLE_EVERY = 50
+_created_on_connection = 0
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ def provision_schema(schema_name: str) -> None:
     if ddl is None:
         _clone_with_sql_function(schema_name)
         return
+    global _created_on_connection
     try:
         with connection.cursor() as cursor:
             # Unqualified names in the DDL resolve to the new schema first, then public.
@@ -68,8 +73,21 @@ def provision_schema(schema_name: str) -> None:
                 f'CREATE SCHEMA "{schema_name}";\nSET search_path TO "{schema_name}", public;\n'
                 + ddl.for_schema(schema_name)
             )
+        _created_on_connection += 1
     finally:
         connection.set_schema_to_public()
+
+
+def release_catalog_cache() -> bool:
+    """Between two structures of a bulk creation, outside any transaction: close the
+    connection once ``RECYCLE_EVERY`` schemas were created on it (the next query opens a
+    fresh one, with an empty catalog cache). Returns whether it did."""
+    global _created_on_connection
+    if _created_on_connection < RECYCLE_EVERY or connection.in_atomic_block:
+        return False
+    connection.close()
+    _created_on_connection = 0
+    return True
 
 
 def ensure_template_current() -> frozenset[tuple[str, str]]:

@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from core import jobs, tabular
 from core.actors import SYSTEM
 from core.errors import BusinessError
-from tenants import access, audit, services
+from tenants import access, audit, provisioning, services
 from tenants.errors import TenantsError
 from tenants.models import (
     AuditLog,
@@ -503,6 +503,7 @@ def run_structure_import(
                 )
         if failure:
             return _fail(locked, failure)
+        provisioning.release_catalog_cache()  # bounded memory over a long import
         if progress is not None:
             progress.beat(faits=len(created), total=total)
 
