@@ -10,7 +10,8 @@ connections), then measured:
 * triggers on ``tenants_user`` (two per foreign key pointing to it);
 * median of 50 ``UPDATE tenants_user SET last_login`` (what each login writes);
 * median first read of ``tenants_user`` on a new connection;
-* provisioning: ``-n`` structures created then removed (rows and schemas), median.
+* provisioning: ``-n`` structures created then removed (rows and schemas), median;
+* ``check_integrity`` over every schema (dangling references found).
 
 ``--compare`` also times the old way (running every migration) once.
 
@@ -41,6 +42,7 @@ from django.db import connection  # noqa: E402
 
 from tenants import provisioning, services  # noqa: E402
 from tenants.models import Structure, User  # noqa: E402
+from tenants.operations import integrity  # noqa: E402
 
 PREFIX = "bench-prov"
 FILL = "bench-fill"
@@ -94,7 +96,12 @@ def measure(level: int, runs: int) -> dict:
             timings.append(time.perf_counter() - start)
     finally:
         remove_bench_structures()
+    connection.close()
+    start = time.perf_counter()
+    dangling = integrity.find_dangling_references()
+    integrity_s = time.perf_counter() - start
     return {
+        "integrity": f"{integrity_s:.1f} s, {len(dangling)} dangling",
         "schemas": schema_count(),
         "triggers": user_triggers(),
         "login_ms": login_update_ms(),
@@ -127,7 +134,8 @@ def main() -> None:
         print(
             f"  {result['schemas']} schemas: triggers on tenants_user {result['triggers']}, "
             f"login update {result['login_ms']:.2f} ms, first read {result['first_read_ms']:.1f} ms, "
-            f"provisioning median {result['provisioning_ms']:.0f} ms (runs {result['runs']})",
+            f"provisioning median {result['provisioning_ms']:.0f} ms (runs {result['runs']}), "
+            f"check_integrity {result['integrity']}",
             flush=True,
         )
     if len(results) > 1:
