@@ -29,7 +29,9 @@ Labels of states and moves come from the declaration (``Workflow.label``, the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -117,6 +119,7 @@ class Workflow:
         # The message of a move that is not declared: (source, target) -> text.
         self.refusal = refusal
         self._subscribers: list[Subscriber] = []
+        self._batch = threading.local()
         _REGISTRY[name] = self
 
     # --- reading the declaration ----------------------------------------------------------
@@ -165,8 +168,28 @@ class Workflow:
             self._subscribers.append(subscriber)
 
     def notify(self, obj: Any, structure: Any) -> None:
+        pending = getattr(self._batch, "pending", None)
+        if pending is not None:  # inside ``batched()``: once per object, at the end
+            pending[(type(obj), obj.pk)] = (obj, structure)
+            return
         for subscriber in self._subscribers:
             subscriber(obj, structure)
+
+    @contextmanager
+    def batched(self) -> Iterator[None]:
+        """Tell the subscribers once per object when the block ends (bulk services: 49
+        confirmations update the network's index once), not after each change."""
+        if getattr(self._batch, "pending", None) is not None:
+            yield  # already batching: the outer block notifies
+            return
+        self._batch.pending = {}
+        try:
+            yield
+            pending = self._batch.pending
+        finally:
+            self._batch.pending = None
+        for obj, structure in pending.values():
+            self.notify(obj, structure)
 
     # --- changing a status ------------------------------------------------------------------
 

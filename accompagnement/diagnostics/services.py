@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accompagnement.diagnostics import suivi, workflow
+from accompagnement.diagnostics import workflow
 from accompagnement.diagnostics.errors import DiagnosticError
 from accompagnement.diagnostics.models import Autodiagnostic, Confirmation, Preuve, Reponse
 from accompagnement.diagnostics.scoring import themes_all_satisfied
@@ -518,7 +518,8 @@ def confirm_criterion(
         defaults={"valeur": confirmed, "commentaire": commentaire, "expert": expert},
     )
     if created:
-        suivi.confirmation_added(autodiagnostic.pk, _structure())
+        # the workflow's subscribers (the network's index) count the new confirmation
+        workflow.AUTODIAGNOSTIC.notify(autodiagnostic, _structure())
     confirmation.preuves_examinees.set(preuves)
     return confirmation
 
@@ -794,12 +795,14 @@ def confirm_criteria(
             preuves_examinees=[preuves[pk] for pk in item.preuves_examinees],
         )
 
-    confirmed = _run_items(confirmations, reponses, confirm, name="confirmations")
-    if rest_as_declared:
-        while rest := _unconfirmed_open_reponses(autodiagnostic):
-            confirmed += [confirm_criterion(reponse=r, expert=expert) for r in rest]
-    if finish:
-        finish_confirmation(autodiagnostic=autodiagnostic, user=expert)
+    # the network's index is updated once, at the end
+    with workflow.AUTODIAGNOSTIC.batched():
+        confirmed = _run_items(confirmations, reponses, confirm, name="confirmations")
+        if rest_as_declared:
+            while rest := _unconfirmed_open_reponses(autodiagnostic):
+                confirmed += [confirm_criterion(reponse=r, expert=expert) for r in rest]
+        if finish:
+            finish_confirmation(autodiagnostic=autodiagnostic, user=expert)
     return confirmed
 
 

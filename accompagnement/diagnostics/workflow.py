@@ -21,7 +21,6 @@ from typing import Any
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
-from accompagnement.diagnostics import suivi
 from accompagnement.diagnostics.models import Autodiagnostic, AutodiagnosticTransition
 from core.workflow import Move, Stamp, Workflow
 from tenants import access
@@ -77,8 +76,6 @@ AUTODIAGNOSTIC = Workflow(
     ],
 )
 TRANSITIONS = AUTODIAGNOSTIC.moves  # name -> Move (label, sources, target)
-# The network's index of self-diagnoses follows every change (``suivi``).
-AUTODIAGNOSTIC.subscribe(suivi.record)
 
 
 def current_structure() -> Structure:

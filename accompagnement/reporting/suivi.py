@@ -1,12 +1,14 @@
 """The public index of self-diagnoses (``reporting.SuiviAutodiagnostic``): one row per
 self-diagnosis with its status and counts, written in the same transaction as the change
 in the structure's schema, so network pages (the expert's home and queue) never loop over
-schemas. Called by ``workflow`` (every status change, creation) and by the confirmation
-service (one more confirmed criterion)."""
+schemas. ``record`` is subscribed to the self-diagnosis workflow
+(``diagnostics.workflow.AUTODIAGNOSTIC``) in ``apps.py``: it runs after every status change
+and creation, and after each confirmation (the confirmation service notifies the workflow's
+subscribers), so the diagnostics app never imports this one."""
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 
 from accompagnement.diagnostics.models import Autodiagnostic, Reponse
 from accompagnement.reporting.models import SuiviAutodiagnostic
@@ -28,10 +30,3 @@ def record(autodiagnostic: Autodiagnostic, structure: Structure) -> None:
             **counts,
         },
     )
-
-
-def confirmation_added(autodiagnostic_id: int, structure: Structure) -> None:
-    """One more criterion confirmed (a confirmation is never deleted while submitted)."""
-    SuiviAutodiagnostic.objects.filter(
-        structure=structure, autodiagnostic_id=autodiagnostic_id
-    ).update(nb_confirmes=F("nb_confirmes") + 1)

@@ -146,3 +146,29 @@ def test_status_labels_in_templates(network):
         '{{ ""|state_label:"tenants.import_structures"|default:"∅" }}'
     ).render(Context({"record": record}))
     assert html == "En attente / En cours / ∅"
+
+
+def test_batched_notifications_come_once_per_object_at_the_end(network):
+    seen: list[str] = []
+    flow = Workflow(
+        "tests.import_batched",
+        states=Statut,
+        log_model=ImportTransition,
+        log_field="import_structures",
+        moves=[
+            Move("queue", {""}, Statut.EN_ATTENTE, "Mettre en attente", None),
+            Move("start", {Statut.EN_ATTENTE}, Statut.EN_COURS, "Go", None),
+        ],
+    )
+    flow.subscribe(lambda obj, structure: seen.append(obj.statut))
+    with flow.batched():
+        record = flow.apply(_new(), name="queue", actor=SYSTEM)
+        flow.apply(record, name="start", actor=SYSTEM)
+        with flow.batched():  # nested: the outer block tells
+            flow.notify(record, None)
+        assert seen == []
+    assert seen == ["en_cours"]
+    with pytest.raises(RuntimeError), flow.batched():
+        flow.notify(record, None)
+        raise RuntimeError
+    assert seen == ["en_cours"]  # a failed block tells nobody
