@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -206,6 +207,11 @@ def validate_rows(parsed: ParsedFile, *, user: User) -> Validation:
         return result
     territoires = _territoires_by_key()
     groupes = {(g.territoire_id, _key(g.nom)): g for g in GroupeTravail.objects.all()}
+    # A group may gather structures of several territories: a name is looked up in the
+    # structure's territory first, then in the whole network when it is unique there.
+    groupes_by_name: dict[str, list[GroupeTravail]] = defaultdict(list)
+    for groupe in groupes.values():
+        groupes_by_name[_key(groupe.nom)].append(groupe)
     slugs = [r.get("slug") or slugify(r.get("nom", ""))[:63] for _, r in parsed.rows]
     finesses = [r.get("finess", "").replace(" ", "").upper() for _, r in parsed.rows]
     taken_slugs = set(Structure.objects.filter(slug__in=slugs).values_list("slug", flat=True))
@@ -255,12 +261,21 @@ def validate_rows(parsed: ParsedFile, *, user: User) -> Validation:
         groupe_ids = []
         for name in filter(None, (n.strip() for n in row.get("groupes", "").split(";"))):
             groupe = groupes.get((territoire.pk if territoire else None, _key(name)))
+            candidates = groupes_by_name.get(_key(name), [])
+            if groupe is None and len(candidates) == 1:
+                groupe = candidates[0]
             if groupe is None:
                 result.error(
                     line,
                     "groupes",
                     TenantsError.UNKNOWN_GROUPE,
-                    _("Groupe de travail inconnu dans ce territoire : « %(g)s ».") % {"g": name},
+                    _(
+                        "Plusieurs groupes de travail s'appellent « %(g)s » dans d'autres "
+                        "territoires : créez la structure puis choisissez le groupe sur sa fiche."
+                    )
+                    % {"g": name}
+                    if candidates
+                    else _("Groupe de travail inconnu : « %(g)s ».") % {"g": name},
                 )
             else:
                 groupe_ids.append(groupe.pk)

@@ -197,3 +197,26 @@ def test_unreadable_files_are_refused(network, name, content):
             name=name, content=content, user=network.user("federation")
         )
     assert error.value.code == "import_format"
+
+
+def test_a_group_of_another_territory_is_accepted_and_an_ambiguous_name_is_refused(network):
+    """Groups may gather structures of several territories (7 groups over 9 territories in
+    the launch deck): a row may name the other territory's group; a name that several
+    other territories use is refused with a clear message."""
+    from tenants.models import GroupeTravail, Territoire
+
+    third = Territoire.objects.create(code="ut-trois", nom="UT Trois")
+    GroupeTravail.objects.create(territoire=network.other_territoire, nom="Groupe Commun")
+    GroupeTravail.objects.create(territoire=third, nom="Groupe Commun")
+    content = _csv(
+        "Voisine;SAAD;ut-test;;;Groupe Autre;;;;",  # line 2: the other territory's group
+        "Ambigue;SAAD;ut-test;;;Groupe Commun;;;;",  # 3: two other territories
+    )
+    record = structure_import.start_structure_import(
+        name="s.csv", content=content, user=network.user("federation")
+    )
+    errors = {(e["ligne"], e["field"]): e for e in record.erreurs}
+    assert (2, "groupes") not in errors
+    assert errors[(3, "groupes")]["code"] == "unknown_groupe"
+    assert "Plusieurs groupes" in errors[(3, "groupes")]["message"]
+    assert not Structure.objects.filter(slug__in=["voisine", "ambigue"]).exists()
