@@ -250,3 +250,22 @@ def test_openapi_schema_lists_the_network_endpoints(db, client):
         "/api/v1/me/token/",
     ):
         assert path in paths
+
+
+def test_a_structure_may_join_a_group_of_another_territory(network, api_client_for):
+    """Groups may span territories: no "must belong to the structure's territory" refusal;
+    the pilot then sees that group (for their structure), not the other territory's
+    structures."""
+    pilote = api_client_for(network.user("pilote"))
+    response = pilote.patch(
+        f"/api/v1/structures/{network.structure.pk}/",
+        {"groupes": [network.groupe.pk, network.other_groupe.pk]},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert set(network.structure.groupes.values_list("pk", flat=True)) == {
+        network.groupe.pk,
+        network.other_groupe.pk,
+    }
+    assert _ids(pilote.get("/api/v1/groupes/")) == {network.groupe.pk, network.other_groupe.pk}
+    assert network.other_structure.pk not in _ids(pilote.get("/api/v1/structures/"))
