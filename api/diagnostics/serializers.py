@@ -8,7 +8,7 @@ from rest_framework import serializers
 from accompagnement.diagnostics.models import Autodiagnostic, Reponse
 from accompagnement.diagnostics.selectors import confirmation_of
 from accompagnement.plans.models import Action
-from tenants.models import User
+from api.qualite.serializers import StaffField
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -234,18 +234,6 @@ class BulkConfirmationsInputSerializer(serializers.Serializer):
 class BulkResultSerializer(serializers.Serializer):
     autodiagnostic = AutodiagnosticSerializer()
     reponses = ReponseSerializer(many=True, help_text="Les critères écrits par la demande.")
-
-
-class StaffField(serializers.PrimaryKeyRelatedField):
-    """A person of the current structure's staff; anyone else answers like an id that does
-    not exist."""
-
-    def get_queryset(self):
-        request = self.context.get("request")
-        structure = getattr(request, "tenant", None)
-        if structure is None:
-            return User.objects.none()
-        return User.objects.filter(memberships__structure=structure, is_active=True).distinct()
 
 
 class ActionProposalSerializer(serializers.Serializer):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accompagnement.plans.models import Action
@@ -19,6 +21,7 @@ from accompagnement.qualite.models import (
 from tenants.models import User
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class StaffField(serializers.PrimaryKeyRelatedField):
     """A person of the current structure's staff: anyone else answers exactly like an id
     that does not exist (no oracle on other people's ids)."""

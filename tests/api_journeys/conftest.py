@@ -7,18 +7,15 @@ connection. So these tests commit, like the browser tests, and ``CommittedWorld`
 at the end everything they created (structures with their schemas, people, territories,
 groups, campaigns, frames). pytest-django's ``live_server`` fixture is not used: it
 flushes every table afterwards, which would remove the two structures the other tests
-share (``tests/conftest.py``).
+share (``tests/conftest.py``); the browser tests' live server thread is used instead.
 """
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import pytest
-from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.db import connection
-from django.test.testcases import LiveServerThread
 from rest_framework.test import APIClient
 
 from accompagnement.reporting.models import BilanTerritoire, Campagne, InstantaneBilan
@@ -26,6 +23,7 @@ from referentiels import purge
 from referentiels.models import Referentiel
 from tenants import accounts
 from tenants.models import GroupeTravail, Structure, Territoire, User
+from tests.browser.conftest import live_url  # noqa: F401  (the shared live server)
 
 
 class CountingClient(APIClient):
@@ -44,7 +42,6 @@ class CommittedWorld:
         self.users: list[User] = []
         self.keys: dict[int, str] = {}
         self.referentiels: list[Referentiel] = []
-        self.started = time.perf_counter()
 
     def person(self, label: str, **fields) -> User:
         """A person with an API token (accounts exist before the network is loaded)."""
@@ -115,17 +112,3 @@ def committed_world(django_db_setup, django_db_blocker):
             yield world
         finally:
             world.cleanup()
-
-
-@pytest.fixture(scope="session")
-def live_url(django_db_setup, django_db_blocker):
-    """A live server thread over the test database (committed data only)."""
-    with django_db_blocker.unblock():
-        thread = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
-        thread.daemon = True
-        thread.start()
-        thread.is_ready.wait()
-        if thread.error:
-            raise thread.error
-        yield f"http://127.0.0.1:{thread.port}"
-        thread.terminate()
