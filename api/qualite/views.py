@@ -200,8 +200,19 @@ class EvaluationPratiqueViewSet(
 
     @extend_schema(request=None, responses={200: serializers.CreatedActionsSerializer})
     @action(detail=True, methods=["post"])
-    def cloturer(self, request, pk=None):
+    def close(self, request, pk=None):
+        """Close the evaluation: its findings become actions of the plan."""
         created = services.close_evaluation(
             **self.structure_and_user(), evaluation=self.get_object(), today=timezone.localdate()
         )
         return Response({"actions": [item.pk for item in created]})
+
+    @extend_schema(
+        request=None,
+        responses={200: serializers.CreatedActionsSerializer},
+        deprecated=True,
+        description="Ancien nom de ``close`` (docs/api.md, vocabulaire) ; retiré en v2.",
+    )
+    @action(detail=True, methods=["post"])
+    def cloturer(self, request, pk=None):
+        return self.close(request, pk=pk)
