@@ -18,9 +18,11 @@ HEADERS = ("Content-Security-Policy", "Permissions-Policy", "Referrer-Policy")
 def _problems(response, where: str) -> list[str]:
     problems = [f"{where}: no {name}" for name in HEADERS if name not in response.headers]
     policy = response.headers.get("Content-Security-Policy", "")
-    script_src = re.search(r"script-src ([^;]*)", policy)
-    if policy and (not script_src or "'unsafe-inline'" in script_src.group(1)):
-        problems.append(f"{where}: script-src allows inline scripts ({policy})")
+    # The scripts' rule: script-src, else default-src (a download may answer "default-src
+    # 'none'; sandbox", stricter still).
+    rule = re.search(r"script-src ([^;]*)", policy) or re.search(r"default-src ([^;]*)", policy)
+    if policy and (not rule or {"'unsafe-inline'", "*"} & set(rule.group(1).split())):
+        problems.append(f"{where}: inline scripts allowed ({policy})")
     return problems
 
 
