@@ -7,10 +7,11 @@ client and is ignored. With no trusted proxy (the default), ``REMOTE_ADDR`` only
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import HttpRequest
 
 
-def client_ip(request) -> str | None:
-    remote = request.META.get("REMOTE_ADDR") or None
+def client_ip(request: HttpRequest) -> str | None:
+    remote: str | None = request.META.get("REMOTE_ADDR") or None
     count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
     if count <= 0:
         return remote
@@ -18,4 +19,4 @@ def client_ip(request) -> str | None:
     addresses = [item.strip() for item in forwarded.split(",") if item.strip()]
     if not addresses:
         return remote
-    return addresses[-min(count, len(addresses))]
+    return str(addresses[-min(count, len(addresses))])

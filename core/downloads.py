@@ -16,9 +16,12 @@ generated file goes through ``file_download`` / ``content_download``, which
 from __future__ import annotations
 
 import mimetypes
+from typing import Any, TypeVar
 
 from django.http import FileResponse, HttpResponse
 from django.utils.http import content_disposition_header
+
+_Response = TypeVar("_Response", bound=HttpResponse | FileResponse)
 
 SANDBOX_CSP = "default-src 'none'; sandbox"
 INERT_TYPES = frozenset(
@@ -52,18 +55,18 @@ def inert_content_type(filename: str, content_type: str | None = None) -> str:
     return guessed if base in INERT_TYPES else FALLBACK_TYPE
 
 
-def harden(response, filename: str):
+def harden(response: _Response, filename: str) -> _Response:
     """Set the download headers on ``response`` (see the module's docstring)."""
     response["Content-Disposition"] = content_disposition_header(True, filename or "fichier")
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = SANDBOX_CSP
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     response["Cache-Control"] = "private, no-store"
-    response.is_download = True  # a site-wide CSP middleware leaves this one as it is
+    response.is_download = True  # type: ignore[union-attr]  # the CSP middleware skips it
     return response
 
 
-def file_download(fileobj, filename: str, content_type: str | None = None) -> FileResponse:
+def file_download(fileobj: Any, filename: str, content_type: str | None = None) -> FileResponse:
     """A stored file (open in binary mode) as an inert attachment named ``filename``."""
     response = FileResponse(
         fileobj,

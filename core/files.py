@@ -26,7 +26,7 @@ ACCEPTED: dict[str, tuple[str, tuple[bytes, ...]]] = {
 }
 
 
-def check_document(fichier: UploadedFile, *, field: str = "fichier") -> str:
+def check_document(fichier: UploadedFile[bytes], *, field: str = "fichier") -> str:
     """Refuse anything but PDF, DOCX, ODT, XLSX, PNG or JPEG up to ``MAX_UPLOAD_SIZE``.
 
     Returns the content type to store.

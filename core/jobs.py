@@ -24,7 +24,7 @@ import contextlib
 import datetime
 import importlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -52,7 +52,7 @@ class JobTransitionError(RuntimeError):
     pass
 
 
-def _setting(name: str, default):
+def _setting(name: str, default: Any) -> Any:
     return getattr(settings, name, default)
 
 
@@ -97,7 +97,7 @@ def _move(job: Job, to: str, **fields: Any) -> Job:
 # --- Submitting and publishing -----------------------------------------------------------------
 
 
-def submit(*, kind: str, key: str, task_name: str, payload: dict | None = None) -> Job:
+def submit(*, kind: str, key: str, task_name: str, payload: dict[str, Any] | None = None) -> Job:
     """The job for ``key`` (created if needed), published after the current transaction
     commits. A job that failed is put back in the queue (an explicit retry); a job waiting,
     running or done is returned as is."""
@@ -106,7 +106,7 @@ def submit(*, kind: str, key: str, task_name: str, payload: dict | None = None) 
         defaults={
             "kind": kind,
             "task_name": task_name,
-            "schema_name": connection.schema_name,
+            "schema_name": connection.schema_name,  # type: ignore[attr-defined]
             "payload": payload or {},
         },
     )
@@ -118,7 +118,7 @@ def submit(*, kind: str, key: str, task_name: str, payload: dict | None = None) 
     return job
 
 
-def _task(task_name: str):
+def _task(task_name: str) -> Any:
     module, _sep, name = task_name.rpartition(".")
     return getattr(importlib.import_module(module), name)
 
@@ -166,11 +166,11 @@ class Progress:
 
 
 @contextlib.contextmanager
-def _lease(job_id: int):
+def _lease(job_id: int) -> Iterator[bool]:
     """A session advisory lock on the job, freed at the end or when the process dies."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LEASE_NAMESPACE, job_id])
-        acquired = cursor.fetchone()[0]
+        acquired = bool(cursor.fetchone()[0])
     try:
         yield acquired
     finally:
@@ -186,7 +186,7 @@ def lease_is_free(job_id: int) -> bool:
         return bool(cursor.fetchone()[0])
 
 
-Handler = Callable[[Job, Progress], dict | None]
+Handler = Callable[[Job, Progress], dict[str, Any] | None]
 
 
 def run(

@@ -8,13 +8,14 @@ from __future__ import annotations
 import re
 import sys
 import threading
+from typing import Any
 
 from django.core.mail.backends.base import BaseEmailBackend
 
 LINK = re.compile(r"https?://[^\s<>\"']+")
 
 
-def summary(message) -> str:
+def summary(message: Any) -> str:
     """``[e-mail] à a@x, b@y — Sujet — https://lien…``."""
     links = list(dict.fromkeys(LINK.findall(str(message.body or ""))))
     parts = [
@@ -27,12 +28,12 @@ def summary(message) -> str:
 
 
 class OneLineConsoleBackend(BaseEmailBackend):
-    def __init__(self, *args, stream=None, **kwargs):
+    def __init__(self, *args: Any, stream: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.stream = stream or sys.stdout
         self._lock = threading.RLock()
 
-    def send_messages(self, email_messages) -> int:
+    def send_messages(self, email_messages: Any) -> int:
         sent = 0
         with self._lock:
             for message in email_messages or []:

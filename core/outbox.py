@@ -29,6 +29,7 @@ from email.utils import make_msgid, parseaddr
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.models import OutboxMessage
@@ -59,7 +60,7 @@ def enqueue_email(*, key: str, to: list[str], subject: str, body: str) -> Outbox
         key=key,
         defaults={
             "kind": "email",
-            "schema_name": connection.schema_name,
+            "schema_name": connection.schema_name,  # type: ignore[attr-defined]
             "payload": {"to": recipients, "subject": subject, "body": body},
             "message_id": new_message_id(),
         },
@@ -117,11 +118,11 @@ def deliver(message_id: int) -> bool:
     return not failed
 
 
-def pending():
+def pending() -> QuerySet[OutboxMessage]:
     return OutboxMessage.objects.filter(sent_at__isnull=True, attempts__lt=max_attempts())
 
 
-def dead():
+def dead() -> QuerySet[OutboxMessage]:
     """Messages given up after ``OUTBOX_MAX_ATTEMPTS`` failures (shown to the federation)."""
     return OutboxMessage.objects.filter(
         sent_at__isnull=True, attempts__gte=max_attempts()

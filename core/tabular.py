@@ -25,7 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -127,7 +127,7 @@ def check_zip(content: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
             )
 
 
-def open_workbook(content: bytes, limits: Limits = DEFAULT_LIMITS):
+def open_workbook(content: bytes, limits: Limits = DEFAULT_LIMITS) -> Any:
     """An openpyxl read-only workbook (values only), after the size and zip checks.
     The caller closes it (``workbook.close()``)."""
     from openpyxl import load_workbook
@@ -143,7 +143,7 @@ def open_workbook(content: bytes, limits: Limits = DEFAULT_LIMITS):
         ) from None
 
 
-def _is_empty(values) -> bool:
+def _is_empty(values: Iterable[Any]) -> bool:
     return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
 
 
@@ -167,7 +167,9 @@ def _too_many_columns(limits: Limits, where: str) -> TableError:
     )
 
 
-def _bounded(rows, limits: Limits, where) -> Iterator[tuple[int, tuple]]:
+def _bounded(
+    rows: Iterable[Sequence[Any]], limits: Limits, where: Any
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
     """(row number, values) of the non-empty rows of ``rows``, within the limits."""
     last_allowed = limits.max_rows + limits.header_rows
     for number, values in enumerate(rows, start=1):
@@ -185,7 +187,9 @@ def _bounded(rows, limits: Limits, where) -> Iterator[tuple[int, tuple]]:
         yield number, tuple(values)
 
 
-def sheet_rows(sheet, limits: Limits = DEFAULT_LIMITS) -> Iterator[tuple[int, tuple]]:
+def sheet_rows(
+    sheet: Any, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
     """Stream the non-empty rows of an openpyxl read-only sheet: (row number, values).
 
     The sheet's declared dimension is ignored (it may lie); one column more than the limit
@@ -207,7 +211,9 @@ def decode_text(content: bytes) -> str:
         return content.decode("cp1252", errors="replace")
 
 
-def csv_rows(content: bytes, limits: Limits = DEFAULT_LIMITS) -> Iterator[tuple[int, tuple]]:
+def csv_rows(
+    content: bytes, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
     """Stream the non-empty rows of a CSV (``;`` or ``,``): (line number, texts)."""
     check_size(content, limits)
     text = decode_text(content)
@@ -224,7 +230,7 @@ def csv_rows(content: bytes, limits: Limits = DEFAULT_LIMITS) -> Iterator[tuple[
 
 def first_sheet_rows(
     content: bytes, limits: Limits = DEFAULT_LIMITS, *, sheet_title: str | None = None
-) -> list[tuple[int, tuple]]:
+) -> list[tuple[int, tuple[Any, ...]]]:
     """The rows of one sheet of an XLSX (``sheet_title`` if present, else the first)."""
     workbook = open_workbook(content, limits)
     try:
@@ -251,7 +257,7 @@ class ErrorList:
         if len(self.items) < self.limit:
             self.items.append(error)
 
-    def extend(self, errors) -> None:
+    def extend(self, errors: Iterable[Any]) -> None:
         for error in errors:
             self.add(error)
 

@@ -298,7 +298,7 @@ def label_of(obj: Any) -> str:
     """The label of ``obj``'s status, from the workflow declaring its model."""
     for workflow in _REGISTRY.values():
         log_fk = workflow.log_model._meta.get_field(workflow.log_field)
-        if isinstance(obj, log_fk.related_model):  # type: ignore[union-attr,arg-type]
+        if isinstance(obj, log_fk.related_model):  # type: ignore[arg-type]
             return workflow.label(getattr(obj, workflow.field))
     return str(getattr(obj, "statut", ""))
 

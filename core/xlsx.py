@@ -21,10 +21,10 @@ TEXT = "s"
 
 def clean_text(value: str) -> str:
     """``value`` without the control characters an XLSX file cannot store."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return str(ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
-def append_row(sheet, values: Iterable[Any]) -> None:
+def append_row(sheet: Any, values: Iterable[Any]) -> None:
     """Append ``values`` to ``sheet``; every ``str`` becomes a text cell, never a formula."""
     row = [clean_text(value) if isinstance(value, str) else value for value in values]
     sheet.append(row)
@@ -33,13 +33,13 @@ def append_row(sheet, values: Iterable[Any]) -> None:
             cell.data_type = TEXT
 
 
-def set_text(cell, value: str) -> None:
+def set_text(cell: Any, value: str) -> None:
     """Write one text into ``cell`` as text (for exports that fill cells one by one)."""
     cell.value = clean_text(value)
     cell.data_type = TEXT
 
 
-def to_bytes(workbook) -> bytes:
+def to_bytes(workbook: Any) -> bytes:
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
