@@ -171,7 +171,7 @@ class Worker:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        wait_for(self._ready, timeout=90, interval=0.2, what="the Celery worker to be ready")
+        wait_for(self._ready, timeout=240, interval=0.2, what="the Celery worker to be ready")
 
     def _ready(self) -> bool:
         if self.process.poll() is not None:
