@@ -279,3 +279,13 @@ def test_49_criteria_answered_submitted_confirmed_in_three_calls(
     scores = referent.get(f"{url}scores/").json()
     assert scores["module"]["confirme"]["taux"] == 0.5
     assert {n["tous_satisfaits_confirme"] for n in scores["niveaux"]} == {False}
+
+
+def test_unknown_is_null_in_the_scores(submitted, api_client_for, network):
+    """Nothing confirmed yet: the confirmed rate and "all satisfied" are unknown (null),
+    not 0 or false; the declared side is known."""
+    scores = api_client_for(network.user("lecteur")).get(f"{BASE}{submitted.pk}/scores/").json()
+    assert scores["module"]["confirme"]["taux"] is None
+    assert scores["module"]["ecart"] is None
+    assert {n["tous_satisfaits_confirme"] for n in scores["niveaux"]} == {None}
+    assert {n["tous_satisfaits_declare"] for n in scores["niveaux"]} == {True}
