@@ -4,6 +4,7 @@ search, diff of two versions."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
@@ -22,7 +23,7 @@ from tenants import access
 Statut = ReferentielVersion.Statut
 
 
-def versions_visible_to(user) -> QuerySet[ReferentielVersion]:
+def versions_visible_to(user: Any) -> QuerySet[ReferentielVersion]:
     """Published and archived versions for every signed-in person; drafts for those who
     manage frames (see ``access.can_view_referentiel_version``)."""
     versions = ReferentielVersion.objects.select_related("referentiel")
@@ -33,7 +34,7 @@ def versions_visible_to(user) -> QuerySet[ReferentielVersion]:
     return versions.exclude(statut=Statut.BROUILLON)
 
 
-def referentiels_with_versions(user) -> list[Referentiel]:
+def referentiels_with_versions(user: Any) -> list[Referentiel]:
     """Frames that have at least one version visible to ``user``, versions prefetched
     (``referentiel.visible_versions``). Two queries."""
     versions = versions_visible_to(user).order_by("-created_at")
@@ -47,7 +48,7 @@ def referentiels_with_versions(user) -> list[Referentiel]:
     )
 
 
-def version_for(user, version_id) -> ReferentielVersion:
+def version_for(user: Any, version_id: Any) -> ReferentielVersion:
     """The version if ``user`` may see it; 404 otherwise (missing or forbidden alike)."""
     version = versions_visible_to(user).filter(pk=version_id).first()
     if version is None:

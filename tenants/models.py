@@ -121,7 +121,7 @@ TECHNICAL_SCHEMAS = ("public", TEMPLATE_SCHEMA)
 
 
 class StructureQuerySet(models.QuerySet):
-    def reelles(self):
+    def reelles(self) -> StructureQuerySet:
         """Every structure but the technical rows (public tenant, template) and soft-deleted ones."""
         return self.exclude(schema_name__in=TECHNICAL_SCHEMAS).filter(deleted_at__isnull=True)
 

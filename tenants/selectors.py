@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
 from tenants import access
 from tenants.models import Structure
 
 
-def structures_for_person(user) -> QuerySet[Structure]:
+def structures_for_person(user: Any) -> QuerySet[Structure]:
     """'Mes structures': every structure the person may open, with its territory."""
     return (
         access.structures_visible_to(user)
@@ -18,7 +20,7 @@ def structures_for_person(user) -> QuerySet[Structure]:
     )
 
 
-def filter_structures(structures: QuerySet[Structure], params) -> QuerySet[Structure]:
+def filter_structures(structures: QuerySet[Structure], params: Any) -> QuerySet[Structure]:
     """The structures list's filters: ``q`` (name, FINESS or city), ``territoire`` (id),
     ``type``; unknown values filter nothing out rather than fail."""
     q = (params.get("q") or "").strip()
@@ -34,7 +36,7 @@ def filter_structures(structures: QuerySet[Structure], params) -> QuerySet[Struc
     return structures
 
 
-def structures_worked_in(user) -> QuerySet[Structure]:
+def structures_worked_in(user: Any) -> QuerySet[Structure]:
     """The structures where the person holds a staff role (director, référent, contributor,
     reader), by name: their home page lists these structures' to-dos."""
     return Structure.objects.reelles().filter(memberships__user=user).order_by("nom")

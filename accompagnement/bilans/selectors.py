@@ -8,8 +8,9 @@ Computation is in the pure modules ``reporting.indicators`` and ``diagnostics.sc
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accompagnement.bilans.models import BilanStructure
@@ -25,7 +26,7 @@ from core.semesters import semester_bounds
 from tenants.models import Structure
 
 # Best status first: the self-diagnosis of a year that counts for that year's rate.
-_STATUS_RANK = {
+_STATUS_RANK: dict[str, int] = {
     Autodiagnostic.Statut.CONFIRME: 0,
     Autodiagnostic.Statut.SOUMIS: 1,
     Autodiagnostic.Statut.REOUVERTURE_DEMANDEE: 2,
@@ -34,13 +35,13 @@ _STATUS_RANK = {
 YEARS_SHOWN = 3
 
 
-def bilans_of_structure():
+def bilans_of_structure() -> QuerySet[BilanStructure]:
     return BilanStructure.objects.select_related("campagne", "submitted_by").order_by(
         "-campagne__annee", "-campagne__semestre"
     )
 
 
-def campagnes_for_structure(structure: Structure):
+def campagnes_for_structure(structure: Structure) -> QuerySet[Campagne]:
     """Campaigns that concern the structure: those whose engaged structures, recorded at the
     opening, include it (older campaigns: network-wide ones and its territory's)."""
     return Campagne.objects.filter(
@@ -85,9 +86,9 @@ def theme_titles(autodiagnostics: list[Autodiagnostic]) -> dict[str, str]:
     )
 
 
-def node_labels(autodiagnostics: list[Autodiagnostic]) -> dict[str, dict]:
+def node_labels(autodiagnostics: list[Autodiagnostic]) -> dict[str, dict[str, Any]]:
     """Every node of the frames (any depth): code → title, depth and order in the tree."""
-    result: dict[str, dict] = {}
+    result: dict[str, dict[str, Any]] = {}
     for autodiagnostic in autodiagnostics:
         shape = frame_shape(autodiagnostic.version)
         for position, node in enumerate(shape.nodes_in_order()):
@@ -97,8 +98,8 @@ def node_labels(autodiagnostics: list[Autodiagnostic]) -> dict[str, dict]:
     return result
 
 
-def _register_years(max_year: int) -> dict[int, dict]:
-    years: dict[int, dict] = defaultdict(dict)
+def _register_years(max_year: int) -> dict[int, dict[str, Any]]:
+    years: dict[int, dict[str, Any]] = defaultdict(dict)
     complaints = (
         Reclamation.objects.filter(date__year__lte=max_year)
         .values("date__year")
@@ -117,11 +118,12 @@ def _register_years(max_year: int) -> dict[int, dict]:
     ):
         complainers[year].append(reference)
     clients = dict(NombreClients.objects.filter(annee__lte=max_year).values_list("annee", "nombre"))
-    surveys = defaultdict(list)
-    for row in EnqueteSatisfaction.objects.filter(annee__lte=max_year).values_list(
+    surveys: defaultdict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
+    survey: tuple[int, int, int, int, int]
+    for survey in EnqueteSatisfaction.objects.filter(annee__lte=max_year).values_list(
         "annee", "tres_satisfaits", "satisfaits", "peu_satisfaits", "pas_satisfaits"
     ):
-        surveys[row[0]].append(row[1:])
+        surveys[survey[0]].append(survey[1:])
     for year in set(years) | set(clients) | set(surveys):
         entry = years[year]
         entry.setdefault("reclamations_orales", 0)
@@ -136,9 +138,9 @@ def _register_years(max_year: int) -> dict[int, dict]:
     return years
 
 
-def validated_tools() -> list[dict]:
+def validated_tools() -> list[dict[str, Any]]:
     """Finalised tools: deliverables with at least one validated version."""
-    seen: dict[int, dict] = {}
+    seen: dict[int, dict[str, Any]] = {}
     versions = (
         LivrableVersion.objects.filter(statut=LivrableVersion.Statut.VALIDE)
         .select_related("livrable__type_livrable")
@@ -193,7 +195,7 @@ def participation_rate(structure: Structure, campagne: Campagne) -> float | None
     ).rate
 
 
-def review_figures(structure: Structure, campagne: Campagne) -> dict:
+def review_figures(structure: Structure, campagne: Campagne) -> dict[str, Any]:
     """Every figure of the review, JSON-ready (rates as fractions 0..1 or ``None``)."""
     year = campagne.annee
     chosen = _autodiagnostics_by_year(year)
@@ -235,7 +237,7 @@ def review_figures(structure: Structure, campagne: Campagne) -> dict:
     }
 
 
-def snapshot_figures(structure: Structure, bilan: BilanStructure) -> dict | None:
+def snapshot_figures(structure: Structure, bilan: BilanStructure) -> dict[str, Any] | None:
     """The figures frozen at submission (a submitted review shows what was sent)."""
     from accompagnement.reporting.models import InstantaneBilan
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
@@ -25,7 +26,7 @@ from tenants.models import GroupeTravail, Structure
 
 
 def review_queue(
-    user, *, type_code: str = "", territoire: int | None = None, groupe: int | None = None
+    user: Any, *, type_code: str = "", territoire: int | None = None, groupe: int | None = None
 ) -> QuerySet[SoumissionLivrable]:
     """Submitted versions awaiting a decision in every structure the expert reviews, oldest
     first; one query whatever the number of structures (public index, no schema loop)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 
 from accompagnement.groupes.models import SoumissionLivrable
@@ -41,7 +43,7 @@ def livrable_history(livrable: Livrable) -> QuerySet[LivrableVersion]:
     )
 
 
-def finalised_tools(structure: Structure) -> list[dict]:
+def finalised_tools(structure: Structure) -> list[dict[str, Any]]:
     """The structure's validated deliverables ("outils finalisés" of the semi-annual review):
     the latest validated version of each deliverable, read from the public index (no
     schema switch), ordered by type."""
@@ -52,7 +54,7 @@ def finalised_tools(structure: Structure) -> list[dict]:
         .select_related("type_livrable")
         .order_by("type_livrable__ordre", "livrable_id", "-numero")
     )
-    tools: dict[int, dict] = {}
+    tools: dict[int, dict[str, Any]] = {}
     for row in rows:
         if row.livrable_id in tools:
             continue

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accompagnement.plans import scoring
-from accompagnement.plans.models import Action, AxePolitique, PolitiqueQualite
+from accompagnement.plans.models import Action, ActionTransition, AxePolitique, PolitiqueQualite
 from referentiels.models import Critere, ReferentielVersion
-from tenants.models import User
+from tenants.models import Structure, User
 
 Statut = Action.Statut
 OPEN = (Statut.A_FAIRE, Statut.EN_COURS)
@@ -37,8 +38,8 @@ class PlanFilters:
     en_retard: bool = False
 
     @classmethod
-    def from_params(cls, params) -> PlanFilters:
-        def as_int(name):
+    def from_params(cls, params: Any) -> PlanFilters:
+        def as_int(name: str) -> int | None:
             value = params.get(name) or ""
             return int(value) if value.isdigit() else None
 
@@ -81,6 +82,20 @@ def status_counts() -> dict[str, int]:
     )
 
 
+def status_and_late_counts(today: datetime.date | None = None) -> tuple[dict[str, int], int]:
+    """``({statut: n}, late actions)`` in one query (the structure's dashboard)."""
+    rows = (
+        Action.objects.values_list("statut")
+        .annotate(n=Count("pk"), late=Count("pk", filter=late_q(today or timezone.localdate())))
+        .values_list("statut", "n", "late")
+    )
+    counts, late = {}, 0
+    for statut, n, n_late in rows:
+        counts[statut] = n
+        late += n_late
+    return counts, late
+
+
 def completion_rate() -> float | None:
     """The structure's "taux de réalisation du plan d'actions" (see ``scoring``)."""
     return scoring.completion_rate_from_counts(status_counts())
@@ -101,7 +116,7 @@ def plan_page(filters: PlanFilters, *, today: datetime.date | None = None) -> Pl
     today = today or timezone.localdate()
     actions = list(actions_filtered(filters, today=today))
     for action in actions:
-        action.en_retard = bool(
+        action.en_retard = bool(  # type: ignore[attr-defined]
             action.echeance and action.echeance < today and action.statut in OPEN
         )
     counts = status_counts()
@@ -124,7 +139,7 @@ def plan_page(filters: PlanFilters, *, today: datetime.date | None = None) -> Pl
 # --- One action's page ------------------------------------------------------------------------
 
 
-def action_with_history(pk: int) -> tuple[Action, list]:
+def action_with_history(pk: int) -> tuple[Action, list[ActionTransition]]:
     """An action of the structure with its linked criteria and its log (who, when, from,
     to, comment), newest first (three queries). Raises ``Action.DoesNotExist``."""
     action = (
@@ -136,14 +151,14 @@ def action_with_history(pk: int) -> tuple[Action, list]:
     return action, history
 
 
-def owner_choices(structure):
+def owner_choices(structure: Structure) -> QuerySet[User]:
     """The people an action may be given to: the structure's staff."""
     return User.objects.filter(memberships__structure=structure, is_active=True).order_by(
         "last_name", "first_name", "email"
     )
 
 
-def criteria_choices():
+def criteria_choices() -> QuerySet[Critere]:
     """Criteria an action may be linked to: those of the published frame versions."""
     return (
         Critere.objects.filter(version__statut=ReferentielVersion.Statut.PUBLIE)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -104,7 +105,7 @@ class EvaluationResults:
             sum(row.non_conformes for row in self.criteres),
         )
 
-    def below(self, seuil) -> list[CriterionResult]:
+    def below(self, seuil: Any) -> list[CriterionResult]:
         return [row for row in self.criteres if row.taux is not None and row.taux < float(seuil)]
 
 

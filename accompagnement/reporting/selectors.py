@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -73,7 +74,7 @@ class Scope:
         return queryset
 
 
-def campagnes_visible_to(user) -> QuerySet[Campagne]:
+def campagnes_visible_to(user: Any) -> QuerySet[Campagne]:
     """Campaigns a person follows: all for the federation admin; a pilot's territories' and
     the network-wide ones for pilots and structure staff."""
     queryset = Campagne.objects.select_related("territoire")
@@ -87,7 +88,7 @@ def campagnes_visible_to(user) -> QuerySet[Campagne]:
     )
 
 
-def bilans_territoire_visible_to(user) -> QuerySet[BilanTerritoire]:
+def bilans_territoire_visible_to(user: Any) -> QuerySet[BilanTerritoire]:
     return BilanTerritoire.objects.select_related("campagne", "territoire").filter(
         territoire__in=access.territoires_consolidated_for(user)
     )
@@ -99,12 +100,13 @@ def snapshot_rows_json(scope: Scope) -> str:
     return aggregates.rows_json(scope.snapshots())
 
 
-def snapshot_rows(scope: Scope) -> list[dict]:
+def snapshot_rows(scope: Scope) -> list[dict[str, Any]]:
     """The same rows as Python dicts (pages and exports)."""
-    return json.loads(snapshot_rows_json(scope))
+    rows: list[dict[str, Any]] = json.loads(snapshot_rows_json(scope))
+    return rows
 
 
-def consolidate(scope: Scope) -> dict:
+def consolidate(scope: Scope) -> dict[str, Any]:
     """The scope's figures: rates by theme, the three indicator families, reviews
     submitted/late — SQL aggregates over the snapshot store (``reporting.aggregates``).
     The per-structure rows are apart: ``snapshot_rows`` / ``snapshot_rows_json``."""
@@ -244,7 +246,7 @@ def consolidate(scope: Scope) -> dict:
     }
 
 
-def _network_counts(scope: Scope) -> dict:
+def _network_counts(scope: Scope) -> dict[str, Any]:
     """Pilots, experts and collective meetings held in the scope during the semester."""
     from accompagnement.groupes.models import ReunionCollective
 
@@ -289,7 +291,7 @@ def _network_counts(scope: Scope) -> dict:
     }
 
 
-def drill_down(scope: Scope) -> list[dict]:
+def drill_down(scope: Scope) -> list[dict[str, Any]]:
     """One line per child of the scope (territories of the network, groups of a territory,
     structures of a group) with its headline means — SQL aggregates over the store."""
     snapshots = scope.snapshots()
@@ -321,7 +323,7 @@ def drill_down(scope: Scope) -> list[dict]:
     ]
 
 
-def evolution(*, territoire: Territoire | None = None, limit: int = 8) -> list[dict]:
+def evolution(*, territoire: Territoire | None = None, limit: int = 8) -> list[dict[str, Any]]:
     """Headline means per campaign, the last ``limit`` campaigns, oldest first.
 
     Only those campaigns are aggregated (first the last ``limit`` campaigns having a
@@ -343,7 +345,7 @@ def evolution(*, territoire: Territoire | None = None, limit: int = 8) -> list[d
     ]
 
 
-def structure_benchmark(*, structure: Structure, campagne: Campagne) -> dict | None:
+def structure_benchmark(*, structure: Structure, campagne: Campagne) -> dict[str, Any] | None:
     """The structure's own figures next to the ANONYMISED medians of its territory and of
     the network (a median over fewer than 3 structures is suppressed: ``None``)."""
     rows = list(
@@ -373,7 +375,7 @@ def structure_benchmark(*, structure: Structure, campagne: Campagne) -> dict | N
     }
 
 
-def resolve_scope(user, params) -> Scope:
+def resolve_scope(user: Any, params: Any) -> Scope:
     """The consolidation scope from query parameters, authorised (404 outside one's territories)."""
     campagne = get_object_or_404(campagnes_visible_to(user), pk=_int(params.get("campagne")))
     territoire = groupe = None
@@ -411,7 +413,7 @@ def _groupe_in(groupe: GroupeTravail, territoire: Territoire) -> bool:
     )
 
 
-def _int(value) -> int:
+def _int(value: Any) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
