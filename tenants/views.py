@@ -38,11 +38,14 @@ def structure_home(request):
     """A structure's dashboard (access already checked by StructureAccessMiddleware)."""
     structure = request.tenant
     roles = access.roles_in_structure(request.user, structure)
+    kpis, charts = hooks.structure_dashboard(request.user, structure)
     return render(
         request,
         "tenants/structure_home.html",
         {
             "structure": structure,
+            "kpis": kpis,
+            "charts": charts,
             "todos": hooks.structure_todos(request.user, structure),
             "role_labels": [
                 access.ROLE_LABELS[r] for r in sorted(roles.roles) if r in access.ROLE_LABELS

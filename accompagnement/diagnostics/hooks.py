@@ -7,7 +7,8 @@ from django.utils.translation import ngettext
 
 from accompagnement.diagnostics import selectors
 from accompagnement.diagnostics.models import Autodiagnostic
-from core.hooks import MenuEntry, Todo
+from core.figures import percent_text, points_text
+from core.hooks import Chart, Kpi, MenuEntry, Todo
 from core.routing import network_url, structure_url
 from tenants import access
 
@@ -118,3 +119,74 @@ def todos_for(user):
             }
             url = structure_url(entry.structure, "diagnostics:answer", entry.autodiagnostic_id)
         yield Todo(label, url, count=left, kind="warning", group=_(GROUP))
+
+
+def _rate_kpi(label, latest, previous, side, order):
+    """A module-rate card: the latest self-diagnosis's rate, and its change in points
+    from the latest self-diagnosis of an earlier year."""
+    value = latest[side]
+    if value is None:
+        trend, good = _("Pas encore mesuré"), None
+    elif previous is None or previous[side] is None:
+        trend, good = _("Pas de mesure d'une année précédente"), None
+    else:
+        change = round(value - previous[side], 1)
+        trend = _("%(change)s par rapport à %(annee)s") % {
+            "change": points_text(change),
+            "annee": previous["annee"],
+        }
+        good = None if change == 0 else change > 0
+    return Kpi(
+        label % {"annee": latest["annee"]},
+        percent_text(value),
+        trend,
+        good,
+        order=order,
+    )
+
+
+def structure_dashboard(user, structure):
+    """KPI cards (module rates of the latest self-diagnosis, declared and confirmed, with
+    the change from an earlier year) and charts (rates by theme; module rate by year), read
+    once from ``selectors.dashboard_figures``."""
+    if not access.can_view_autodiagnostic(user, structure):
+        return
+    figures = selectors.dashboard_figures()
+    if figures.latest is None:
+        return
+    latest, previous = figures.latest, figures.previous
+    yield _rate_kpi(_("Taux déclaré %(annee)s"), latest, previous, "declare", 10)
+    yield _rate_kpi(_("Taux confirmé %(annee)s"), latest, previous, "confirme", 20)
+    declared, confirmed = _("Déclaré (%)"), _("Confirmé (%)")
+
+    def spec(kind, labels, rows):
+        return {
+            "type": kind,
+            "labels": labels,
+            "datasets": [
+                {"label": declared, "data": [r["declare"] for r in rows], "color": "declare"},
+                {"label": confirmed, "data": [r["confirme"] for r in rows], "color": "confirme"},
+            ],
+        }
+
+    def measured(rows):
+        return any(r["declare"] is not None or r["confirme"] is not None for r in rows)
+
+    if measured(figures.themes):
+        yield Chart(
+            "chart-dashboard-themes",
+            _("Taux par thème (autodiagnostic %(annee)s)") % {"annee": latest["annee"]},
+            _("Taux de conformité par thème, déclaré et confirmé"),
+            spec(
+                "bar", [f"{t['code']} {t['titre']}".strip() for t in figures.themes], figures.themes
+            ),
+            order=10,
+        )
+    if measured(figures.history):
+        yield Chart(
+            "chart-dashboard-annees",
+            _("Évolution du taux du module"),
+            _("Taux du module par année, déclaré et confirmé"),
+            spec("line", [str(h["annee"]) for h in figures.history], figures.history),
+            order=20,
+        )

@@ -377,25 +377,67 @@ def scores_payload(view: ScoresView, *, fractions: bool = False) -> dict:
     }
 
 
-def history() -> list[dict]:
-    """Module rates (declared and confirmed, rounded %) of every self-diagnosis of the
-    structure, by year (oldest first): one query for the answers (``scoring_inputs``)."""
+def _scores_by_year() -> list[tuple[Autodiagnostic, Scores]]:
+    """Every self-diagnosis of the structure with its scores, oldest first (2 queries)."""
     autodiagnostics = sorted(
         Autodiagnostic.objects.select_related("version"), key=lambda a: (a.annee, a.created_at)
     )
     inputs = scoring_inputs(autodiagnostics)
-    result = []
-    for ad in autodiagnostics:
-        scores = compute_scores(inputs.get(ad.pk, []))
-        result.append(
-            {
-                "id": ad.pk,
-                "annee": ad.annee,
-                "declare": scores.declared.module.percent,
-                "confirme": scores.confirmed.module.percent,
-            }
-        )
-    return result
+    return [(ad, compute_scores(inputs.get(ad.pk, []))) for ad in autodiagnostics]
+
+
+def _history_row(ad: Autodiagnostic, scores: Scores) -> dict:
+    return {
+        "id": ad.pk,
+        "annee": ad.annee,
+        "declare": scores.declared.module.percent,
+        "confirme": scores.confirmed.module.percent,
+    }
+
+
+def history() -> list[dict]:
+    """Module rates (declared and confirmed, rounded %) of every self-diagnosis of the
+    structure, by year (oldest first): one query for the answers (``scoring_inputs``)."""
+    return [_history_row(ad, scores) for ad, scores in _scores_by_year()]
+
+
+@dataclass
+class DashboardFigures:
+    """What the structure's home page shows of its self-diagnoses: ``history`` as
+    ``history()``, the latest self-diagnosis, the latest one of an earlier year (the
+    comparison), and the latest one's rates by theme (in the frame's order)."""
+
+    history: list[dict]
+    latest: dict | None = None
+    previous: dict | None = None
+    themes: list[dict] = field(default_factory=list)
+
+
+def dashboard_figures() -> DashboardFigures:
+    """The structure dashboard's self-diagnosis figures, in a bounded number of queries
+    whatever the number of criteria or of self-diagnoses (those of ``history()``)."""
+    rows = _scores_by_year()
+    figures = DashboardFigures(history=[_history_row(ad, scores) for ad, scores in rows])
+    if not rows:
+        return figures
+    latest, scores = rows[-1]
+    figures.latest = figures.history[-1]
+    earlier = [row for row in figures.history if row["annee"] < latest.annee]
+    figures.previous = earlier[-1] if earlier else None
+    shape = frame_shape(latest.version)
+    figures.themes = [
+        {
+            "code": theme.code,
+            "titre": theme.titre,
+            "declare": scores.declared.by_theme[theme.pk].percent,
+            "confirme": scores.confirmed.by_theme[theme.pk].percent
+            if theme.pk in scores.confirmed.by_theme
+            else None,
+        }
+        for theme in shape.themes
+        if theme.pk in scores.declared.by_theme
+    ]
+    return figures
 
 
 # --- The expert's queue -------------------------------------------------------------------

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accompagnement.plans import selectors
-from core.hooks import MenuEntry, Todo
+from accompagnement.plans import scoring, selectors
+from core.figures import percent_text
+from core.hooks import Kpi, MenuEntry, Todo
 from core.routing import structure_url
 from tenants import access
 
@@ -29,3 +30,36 @@ def structure_todos(user, structure):
             kind="late",
             group=_("Plan d'actions"),
         )
+
+
+def structure_dashboard(user, structure):
+    """KPI cards: the plan's completion rate (with how many actions it counts) and the
+    number of late actions (the plan page's figures)."""
+    if not access.can_view_structure(user, structure):
+        return
+    counts, late = selectors.status_and_late_counts()
+    rate = scoring.completion_rate_from_counts(counts)
+    counted = sum(n for statut, n in counts.items() if statut != scoring.ABANDONED)
+    done = counts.get(scoring.DONE, 0)
+    yield Kpi(
+        _("Réalisation du plan d'actions"),
+        percent_text(None if rate is None else rate * 100),
+        ngettext("%(done)s action faite sur %(n)s", "%(done)s actions faites sur %(n)s", done)
+        % {"done": done, "n": counted}
+        if counted
+        else _("Aucune action à réaliser"),
+        order=30,
+    )
+    open_actions = sum(counts.get(statut, 0) for statut in selectors.OPEN)
+    yield Kpi(
+        _("Actions en retard"),
+        str(late),
+        ngettext(
+            "sur %(n)s action en cours ou à faire",
+            "sur %(n)s actions en cours ou à faire",
+            open_actions,
+        )
+        % {"n": open_actions},
+        kind="late" if late else "ok",
+        order=40,
+    )

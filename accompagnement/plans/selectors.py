@@ -89,7 +89,8 @@ def status_and_late_counts(today: datetime.date | None = None) -> tuple[dict[str
         .annotate(n=Count("pk"), late=Count("pk", filter=late_q(today or timezone.localdate())))
         .values_list("statut", "n", "late")
     )
-    counts, late = {}, 0
+    counts: dict[str, int] = {}
+    late = 0
     for statut, n, n_late in rows:
         counts[statut] = n
         late += n_late

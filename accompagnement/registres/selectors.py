@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Model, QuerySet
+import datetime
+
+from django.db.models import Count, Model, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from accompagnement.registres.models import Reclamation
 from accompagnement.registres.registry import Registre
 
 
@@ -18,3 +21,21 @@ def register_entries(registre: Registre) -> QuerySet:
 def register_entry(registre: Registre, pk: int) -> Model:
     """One entry of the current structure's register (404 when missing)."""
     return get_object_or_404(register_entries(registre), pk=pk)
+
+
+def complaints_year_to_date(today: datetime.date) -> tuple[int, int]:
+    """Complaints received from 1 January to ``today``, this year and over the same period
+    of last year (29 February counts as 28 February), in one query."""
+    last_year_end = (
+        today.replace(year=today.year - 1, day=28)
+        if (today.month, today.day) == (2, 29)
+        else today.replace(year=today.year - 1)
+    )
+    figures = Reclamation.objects.aggregate(
+        this_year=Count("pk", filter=Q(date__gte=today.replace(month=1, day=1), date__lte=today)),
+        last_year=Count(
+            "pk",
+            filter=Q(date__gte=last_year_end.replace(month=1, day=1), date__lte=last_year_end),
+        ),
+    )
+    return figures["this_year"], figures["last_year"]
