@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from django.db import connection
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accompagnement.groupes import ical
 from accompagnement.groupes import services as groupe_services
 from accompagnement.groupes.models import (
     ActionCollective,
@@ -23,6 +25,13 @@ from accompagnement.plans import services as plan_services
 from accompagnement.plans.models import PolitiqueQualite
 from api.diagnostics.serializers import ErrorsSerializer
 from api.permissions import StructureContributorOrReadOnly
+from api.renderers import FileRenderer, file_response
+from tenants import access
+
+
+def _int(value) -> int:
+    return int(value) if str(value or "").isdigit() else 0
+
 
 ERRORS = OpenApiResponse(ErrorsSerializer, description="Erreurs {code, message, field}.")
 
@@ -76,9 +85,33 @@ def compte_rendu_of(reunion: ReunionCollective) -> dict:
     }
 
 
+class CalendarRenderer(FileRenderer):
+    media_type = "text/calendar"
+    format = "ics"
+
+
 class ReunionMinutesMixin:
-    """Added to the meetings' viewset: ``compte-rendu`` (GET, PUT) and
-    ``propositions/{id}/convert`` (a proposal becomes a collective action)."""
+    """Added to the meetings' viewset: ``compte-rendu`` (GET, PUT),
+    ``propositions/{id}/convert`` (a proposal becomes a collective action) and
+    ``calendar`` (a group's meetings as iCalendar, the page's download)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("groupe", int, required=True)],
+        responses={(200, "text/calendar"): OpenApiTypes.BINARY, (404, "application/json"): ERRORS},
+    )
+    @action(detail=False, methods=["get"], renderer_classes=[CalendarRenderer])
+    def calendar(self, request):
+        """A group's meetings (RFC 5545), for a calendar application, by token."""
+        groupe = get_object_or_404(
+            access.groupes_visible_to(request.user),
+            pk=_int(request.query_params.get("groupe")),
+        )
+        content = ical.meetings_calendar(
+            groupe, list(ReunionCollective.objects.filter(groupe=groupe).order_by("date"))
+        )
+        return file_response(
+            content, f"reunions-groupe-{groupe.pk}.ics", "text/calendar; charset=utf-8"
+        )
 
     @extend_schema(methods=["GET"], responses={200: CompteRenduSerializer})
     @extend_schema(

@@ -115,3 +115,15 @@ def test_quality_policy_needs_four_to_six_axes_and_an_editor(network, api_client
         api_client_for(network.user("lecteur")).put(url, POLICY, format="json").status_code == 403
     )
     assert api_client_for(network.user("expert")).put(url, POLICY, format="json").status_code == 403
+
+
+def test_a_groups_meetings_calendar_by_token(network, api_client_for, reunion_id):
+    url = "/api/v1/reunions/calendar/"
+    response = api_client_for(network.user("directeur")).get(url, {"groupe": network.groupe.pk})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    assert b"BEGIN:VEVENT" in response.content and b"Lille" in response.content
+    other = api_client_for(network.user("directeur_autre")).get(url, {"groupe": network.groupe.pk})
+    assert other.status_code == 404
+    assert other["Content-Type"] == "application/json"
+    assert api_client_for(network.user("expert")).get(url, {"groupe": "x"}).status_code == 404
