@@ -83,3 +83,18 @@ def test_review_submission_is_confirmed_then_reads_soumis_le(
     expected = formats.date_format(bilan.submitted_at, "j F Y")
     assert f"Soumis le {expected}" in page
     assert "oumis soumis" not in page.lower()
+
+
+def test_publishing_and_archiving_a_frame_version_ask_for_confirmation(network, client_for):
+    from referentiels.models import ReferentielVersion
+    from tests.bilans.conftest import Frame
+
+    frame = Frame()  # a draft with criteria: publishable
+    client = client_for(network.user("federation"))
+    page = client.get(f"/referentiels/versions/{frame.version.pk}/").content.decode()
+    assert "ne se modifie plus" in _confirm_step(page, "Confirmer : publier cette version")
+    ReferentielVersion.objects.filter(pk=frame.version.pk).update(
+        statut=ReferentielVersion.Statut.PUBLIE
+    )
+    page = client.get(f"/referentiels/versions/{frame.version.pk}/").content.decode()
+    assert "n'est plus proposée" in _confirm_step(page, "Confirmer : archiver cette version")
