@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accompagnement.bilans import selectors, services
 from accompagnement.bilans.forms import BilanStructureForm
 from accompagnement.bilans.models import BENEFICES
+from accompagnement.reporting.labels import indicator_label
 from accompagnement.reporting.selectors import structure_benchmark
 from core.downloads import content_download
 from core.errors import BusinessError
@@ -50,16 +51,48 @@ def ouvrir(request, campagne_id: int):
     return redirect(structure_url(request.tenant, "bilans:detail", bilan.pk))
 
 
+def _comparison_chart(comparaison: dict | None) -> dict | None:
+    """The anonymised comparison as a bar chart (charts.js spec), per indicator: the
+    structure, the territory's median and the network's, in %; ``None`` when nothing is
+    known (no empty chart)."""
+    if not comparaison:
+        return None
+    rows = comparaison["indicateurs"]
+    series = [
+        ("structure", _("Votre structure (%)")),
+        ("mediane_territoire", _("Médiane du territoire (%)")),
+        ("mediane_reseau", _("Médiane du réseau (%)")),
+    ]
+    colors = {"structure": "structure", "mediane_territoire": "territoire"}
+    datasets = [
+        {
+            "label": label,
+            "data": [None if r[key] is None else round(r[key] * 100, 1) for r in rows],
+            "color": colors.get(key, "reseau"),
+        }
+        for key, label in series
+    ]
+    if all(value is None for dataset in datasets for value in dataset["data"]):
+        return None
+    return {
+        "type": "bar",
+        "labels": [indicator_label(r["code"]) for r in rows],
+        "datasets": datasets,
+    }
+
+
 def _context(request, bilan) -> dict:
     structure = request.tenant
     frozen = selectors.snapshot_figures(structure, bilan) if bilan.is_submitted else None
     figures = frozen or selectors.review_figures(structure, bilan.campagne)
+    comparaison = structure_benchmark(structure=structure, campagne=bilan.campagne)
     return {
         "bilan": bilan,
         "structure": structure,
         "figures": figures,
         "annees": sorted(figures["annees"].items()),
-        "comparaison": structure_benchmark(structure=structure, campagne=bilan.campagne),
+        "comparaison": comparaison,
+        "comparaison_chart": _comparison_chart(comparaison),
         "benefices": [(label, getattr(bilan, name)) for name, label in BENEFICES],
     }
 
