@@ -13,6 +13,11 @@ from tenants.models import User
 from tests.conftest import PASSWORD
 
 
+def _set_rate(settings, scope: str, rate: str) -> None:
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], scope: rate}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+
+
 def _login(client, email, password, ip="203.0.113.7"):
     return client.post(
         "/compte/connexion/", {"username": email, "password": password}, REMOTE_ADDR=ip
@@ -93,13 +98,7 @@ def test_password_reset_emails_are_limited_per_address_and_per_client(network, s
 
 def test_anonymous_api_calls_are_throttled_per_address(db, settings):
     settings.API_DOCS_PUBLIC = True
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {
-            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-            "anon": "3/min",
-        },
-    }
+    _set_rate(settings, "anon", "3/min")
     client = APIClient()
     statuses = [client.get("/api/schema/", REMOTE_ADDR="192.0.2.5").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
@@ -113,13 +112,7 @@ def test_anonymous_api_calls_are_throttled_per_address(db, settings):
 def test_api_calls_are_throttled_per_token(network, api_client_for, settings):
     from tenants import accounts
 
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {
-            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-            "token": "3/min",
-        },
-    }
+    _set_rate(settings, "token", "3/min")
     client = api_client_for(network.user("directeur"))
     statuses = [client.get("/api/v1/structures/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
@@ -130,13 +123,7 @@ def test_api_calls_are_throttled_per_token(network, api_client_for, settings):
 
 
 def test_token_creation_is_throttled(network, client_for, settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {
-            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-            "token_create": "2/hour",
-        },
-    }
+    _set_rate(settings, "token_create", "2/hour")
     client = client_for(network.user("referent"))
     statuses = [client.post("/api/v1/me/token/").status_code for _ in range(3)]
     assert statuses == [201, 201, 429]
