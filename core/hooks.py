@@ -20,6 +20,8 @@ import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from types import ModuleType
+from typing import Any
 
 from django.conf import settings
 
@@ -62,12 +64,12 @@ class Chart:
     id: str  # the canvas id
     title: str
     description: str  # the canvas's accessible name
-    spec: dict
+    spec: dict[str, Any]
     order: int = 100
 
 
 @cache
-def _hook_modules() -> tuple:
+def _hook_modules() -> tuple[ModuleType, ...]:
     modules = []
     for app in settings.LOCAL_APPS:
         try:
@@ -78,30 +80,30 @@ def _hook_modules() -> tuple:
     return tuple(modules)
 
 
-def _call(function_name: str, *args) -> Iterator:
+def _call(function_name: str, *args: Any) -> Iterator[Any]:
     for module in _hook_modules():
         function = getattr(module, function_name, None)
         if function is not None:
             yield from function(*args)
 
 
-def todos_for(user) -> list[Todo]:
+def todos_for(user: Any) -> list[Todo]:
     return list(_call("todos_for", user))
 
 
-def structure_todos(user, structure) -> list[Todo]:
+def structure_todos(user: Any, structure: Any) -> list[Todo]:
     return list(_call("structure_todos", user, structure))
 
 
-def network_menu(user) -> list[MenuEntry]:
+def network_menu(user: Any) -> list[MenuEntry]:
     return sorted(_call("network_menu", user), key=lambda entry: entry.order)
 
 
-def structure_menu(user, structure) -> list[MenuEntry]:
+def structure_menu(user: Any, structure: Any) -> list[MenuEntry]:
     return sorted(_call("structure_menu", user, structure), key=lambda entry: entry.order)
 
 
-def structure_dashboard(user, structure) -> tuple[list[Kpi], list[Chart]]:
+def structure_dashboard(user: Any, structure: Any) -> tuple[list[Kpi], list[Chart]]:
     """The KPI cards and the charts of a structure's home page, each sorted by ``order``."""
     items = sorted(_call("structure_dashboard", user, structure), key=lambda item: item.order)
     return (

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
 from django.utils import timezone
@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 from core.actors import SYSTEM, is_system
 from core.errors import BusinessError, CommonError, forbidden
 
+_M = TypeVar("_M", bound=models.Model)
 Rule = Callable[[Any, Any], bool]  # (actor, structure) -> bool, a rule of tenants.access
 Guard = Callable[[Any], None]  # (obj) -> None, raises BusinessError to refuse
 Subscriber = Callable[[Any, Any], None]  # (obj, structure) after a change of obj
@@ -198,7 +199,7 @@ class Workflow:
 
     def apply(
         self,
-        obj: models.Model,
+        obj: _M,
         *,
         actor: Any,
         structure: Any = None,
@@ -207,7 +208,7 @@ class Workflow:
         commentaire: str = "",
         error_field: str | None = None,
         extra_fields: Iterable[str] = (),
-    ) -> models.Model:
+    ) -> _M:
         """Move ``obj`` by the move ``name`` (or to the state ``to``), after checking the
         source state, the actor's right, the guards and the comment; writes the status and
         one log row. Call it inside a transaction with the row locked. ``extra_fields`` are

@@ -65,13 +65,13 @@ class VersionContentMixin:
 
     def save(self, *args, **kwargs):
         self._check_version_editable()
-        return super().save(*args, **kwargs)  # type: ignore[misc]
+        return super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         self._check_version_editable()
         deletion = self._purge()
         if deletion is None:
-            return super().delete(*args, **kwargs)  # type: ignore[misc]
+            return super().delete(*args, **kwargs)
         with transaction.atomic():
             deletion()
         return (1, {})

@@ -7,11 +7,18 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from accompagnement.diagnostics.models import Autodiagnostic, ExportAutodiagnostic, Preuve, Reponse
+from accompagnement.diagnostics.models import (
+    Autodiagnostic,
+    AutodiagnosticTransition,
+    ExportAutodiagnostic,
+    Preuve,
+    Reponse,
+)
 from accompagnement.diagnostics.scoring import (
     MOYENNE_CRITERES,
     MOYENNE_THEMES,
@@ -34,7 +41,7 @@ from tenants import access
 Statut = Autodiagnostic.Statut
 
 
-def autodiagnostics_list():
+def autodiagnostics_list() -> QuerySet[Autodiagnostic]:
     """The structure's self-diagnoses, newest first, with their answer counts."""
     return (
         Autodiagnostic.objects.select_related("version__referentiel")
@@ -47,7 +54,7 @@ def autodiagnostics_list():
     )
 
 
-def autodiagnostic_by_id(pk) -> Autodiagnostic:
+def autodiagnostic_by_id(pk: Any) -> Autodiagnostic:
     """One self-diagnosis of the current structure (raises DoesNotExist otherwise: the
     schema scopes it to the structure, access to the structure is checked upstream)."""
     return Autodiagnostic.objects.select_related("version__referentiel", "version__echelle").get(
@@ -68,7 +75,8 @@ def _frozen_documents(version_id: int) -> dict[int, tuple[DocumentOutil, ...]]:
     for document in DocumentOutil.objects.filter(
         version_id=version_id, critere__isnull=False
     ).order_by("titre"):
-        documents[document.critere_id].append(document)
+        if document.critere_id is not None:
+            documents[document.critere_id].append(document)
     return {critere_id: tuple(docs) for critere_id, docs in documents.items()}
 
 
@@ -91,7 +99,7 @@ def criteria_documents(version: ReferentielVersion) -> dict[int, tuple[DocumentO
     return _frozen_documents.__wrapped__(version.pk)
 
 
-def _reponses(autodiagnostic: Autodiagnostic, *, with_details: bool = False):
+def _reponses(autodiagnostic: Autodiagnostic, *, with_details: bool = False) -> list[Reponse]:
     queryset = (
         Reponse.objects.filter(autodiagnostic=autodiagnostic)
         .select_related(
@@ -113,10 +121,10 @@ def answer_rows(autodiagnostic: Autodiagnostic) -> list[Reponse]:
 
 
 def _structure_type() -> str | None:
-    return getattr(connection.tenant, "type", None)
+    return getattr(getattr(connection, "tenant", None), "type", None)
 
 
-def confirmation_of(reponse: Reponse):
+def confirmation_of(reponse: Reponse) -> Any:
     try:
         return reponse.confirmation
     except Reponse.confirmation.RelatedObjectDoesNotExist:
@@ -139,7 +147,7 @@ class Row:
 
     reponse: Reponse
     confirmation: object | None
-    documents: list
+    documents: list[Any]
     locked: bool  # level ladder
 
 
@@ -201,7 +209,7 @@ def answer_page(autodiagnostic: Autodiagnostic) -> AnswerPage:
 
 def progress_of(autodiagnostic: Autodiagnostic) -> tuple[Progress, dict[int, Progress]]:
     """Overall and per-theme progress (for the out-of-band update after a save): 1 query."""
-    overall, by_theme = Progress(), defaultdict(Progress)
+    overall, by_theme = Progress(), defaultdict[int, Progress](Progress)
     rows = Reponse.objects.filter(autodiagnostic=autodiagnostic).values_list(
         "critere__theme_id", "valeur_id"
     )
@@ -228,7 +236,7 @@ class ScoresView:
     def headline(self) -> str:
         return self.autodiagnostic.version.module_headline
 
-    def node_rows(self) -> list[dict]:
+    def node_rows(self) -> list[dict[str, Any]]:
         """Every node of the frame (any depth, in the tree's order) with its rates."""
         if self.shape is None:
             return []
@@ -262,14 +270,14 @@ def scores_of(autodiagnostic: Autodiagnostic, *, with_details: bool = False) -> 
     )
 
 
-def scores_payload(view: ScoresView, *, fractions: bool = False) -> dict:
+def scores_payload(view: ScoresView, *, fractions: bool = False) -> dict[str, Any]:
     """Scores as plain data (charts, exports): rates in %, gaps in percentage points.
 
     ``fractions=True`` (the API's vocabulary): rates and gaps as fractions (0–1), and the
     "all satisfied" flags ``None`` (unknown) when that side has no answer at that level."""
     scores = view.scores
 
-    def rate(r) -> dict | None:
+    def rate(r: Any) -> dict[str, Any] | None:
         if r is None:
             return None
         return {
@@ -288,11 +296,12 @@ def scores_payload(view: ScoresView, *, fractions: bool = False) -> dict:
             return gap
         return round(gap * 100, 1)
 
-    def all_satisfied(side, niveau) -> bool | None:
+    def all_satisfied(side: Any, niveau: int | None) -> bool | None:
         level = side.by_level.get(niveau)
         if fractions and (level is None or not level.answered):
             return None
-        return side.all_satisfied(niveau)
+        satisfied: bool | None = side.all_satisfied(niveau)
+        return satisfied
 
     return {
         "module": {
@@ -386,7 +395,7 @@ def _scores_by_year() -> list[tuple[Autodiagnostic, Scores]]:
     return [(ad, compute_scores(inputs.get(ad.pk, []))) for ad in autodiagnostics]
 
 
-def _history_row(ad: Autodiagnostic, scores: Scores) -> dict:
+def _history_row(ad: Autodiagnostic, scores: Scores) -> dict[str, Any]:
     return {
         "id": ad.pk,
         "annee": ad.annee,
@@ -395,7 +404,7 @@ def _history_row(ad: Autodiagnostic, scores: Scores) -> dict:
     }
 
 
-def history() -> list[dict]:
+def history() -> list[dict[str, Any]]:
     """Module rates (declared and confirmed, rounded %) of every self-diagnosis of the
     structure, by year (oldest first): one query for the answers (``scoring_inputs``)."""
     return [_history_row(ad, scores) for ad, scores in _scores_by_year()]
@@ -407,10 +416,10 @@ class DashboardFigures:
     ``history()``, the latest self-diagnosis, the latest one of an earlier year (the
     comparison), and the latest one's rates by theme (in the frame's order)."""
 
-    history: list[dict]
-    latest: dict | None = None
-    previous: dict | None = None
-    themes: list[dict] = field(default_factory=list)
+    history: list[dict[str, Any]]
+    latest: dict[str, Any] | None = None
+    previous: dict[str, Any] | None = None
+    themes: list[dict[str, Any]] = field(default_factory=list)
 
 
 def dashboard_figures() -> DashboardFigures:
@@ -458,7 +467,7 @@ class QueueEntry:
 QUEUE_STATUSES = (Statut.SOUMIS, Statut.REOUVERTURE_DEMANDEE)
 
 
-def expert_queue(user) -> list[QueueEntry]:
+def expert_queue(user: Any) -> list[QueueEntry]:
     """Submitted self-diagnoses (and reopening requests) of the expert's structures.
 
     Read from the public index (``reporting.SuiviAutodiagnostic``, written by the workflow
@@ -477,7 +486,7 @@ def expert_queue(user) -> list[QueueEntry]:
             autodiagnostic_id=row.autodiagnostic_id,
             annee=row.annee,
             statut=row.statut,
-            statut_label=Statut(row.statut).label,
+            statut_label=str(Statut(row.statut).label),
             submitted_at=row.submitted_at,
             nb_criteres=row.nb_criteres,
             nb_confirmes=row.nb_confirmes,
@@ -486,7 +495,7 @@ def expert_queue(user) -> list[QueueEntry]:
     ]
 
 
-def transitions_of(autodiagnostic: Autodiagnostic):
+def transitions_of(autodiagnostic: Autodiagnostic) -> QuerySet[AutodiagnosticTransition]:
     return autodiagnostic.transitions.select_related("user").order_by("-at", "-pk")
 
 

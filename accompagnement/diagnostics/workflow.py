@@ -81,10 +81,10 @@ TRANSITIONS = AUTODIAGNOSTIC.moves  # name -> Move (label, sources, target)
 def current_structure() -> Structure:
     """The structure whose schema the connection is in (``schema_context`` sets a
     stand-in tenant: the real one is then read by its schema name)."""
-    tenant = connection.tenant
+    tenant = connection.tenant  # type: ignore[attr-defined]  # django-tenants
     if isinstance(tenant, Structure):
         return tenant
-    return Structure.objects.get(schema_name=connection.schema_name)
+    return Structure.objects.get(schema_name=connection.schema_name)  # type: ignore[attr-defined]
 
 
 def allowed_transitions(autodiagnostic: Autodiagnostic, user: Any) -> list[Move]:

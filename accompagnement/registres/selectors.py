@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db.models import Count, Model, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -11,8 +12,8 @@ from accompagnement.registres.models import Reclamation
 from accompagnement.registres.registry import Registre
 
 
-def register_entries(registre: Registre) -> QuerySet:
-    queryset = registre.model.objects.all()
+def register_entries(registre: Registre) -> QuerySet[Any]:
+    queryset: QuerySet[Any] = registre.model._default_manager.all()
     if registre.slug == "evenements":
         queryset = queryset.prefetch_related("actions")
     return queryset
@@ -20,7 +21,8 @@ def register_entries(registre: Registre) -> QuerySet:
 
 def register_entry(registre: Registre, pk: int) -> Model:
     """One entry of the current structure's register (404 when missing)."""
-    return get_object_or_404(register_entries(registre), pk=pk)
+    entry: Model = get_object_or_404(register_entries(registre), pk=pk)
+    return entry
 
 
 def complaints_year_to_date(today: datetime.date) -> tuple[int, int]:
