@@ -51,11 +51,12 @@ redis: ## Debian's redis-server for the fault tests (tests/faults/), when none i
 	    (apt-get install -y -qq redis-server >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq redis-server >/dev/null)); \
 	  else echo "Installez le paquet Debian 'redis-server' (sudo apt-get install redis-server)"; exit 1; fi; }
 
-test: install browser redis ## the whole suite, against a real PostgreSQL (with format, lint, import rules and migrations checks)
+test: install browser redis ## the whole suite, against a real PostgreSQL (with format, lint, import rules, types and migrations checks)
 	$(PY) -m ruff format --check .
 	$(PY) -m ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 	PYTHONPATH=. $(VENV)/bin/lint-imports
+	$(PY) -m mypy
 	$(PY) -m pytest -q
 
 lint: install

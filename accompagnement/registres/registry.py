@@ -4,10 +4,14 @@ columns, API) and labels. Views, import/export and the API all read this table."
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from accompagnement.registres.models import (
     EnqueteSatisfaction,
@@ -23,8 +27,8 @@ class Registre:
     model: type[models.Model]
     fields: tuple[str, ...]  # editable fields, in form / XLSX column order
     list_fields: tuple[str, ...]  # columns of the list page (never free-text descriptions)
-    title: str
-    new_label: str
+    title: StrOrPromise
+    new_label: StrOrPromise
 
     @property
     def import_fields(self) -> tuple[str, ...]:
