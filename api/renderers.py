@@ -53,6 +53,11 @@ class XlsxRenderer(FileRenderer):
     format = "xlsx"
 
 
+class PdfRenderer(FileRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+
+
 def file_response(content: bytes, filename: str, content_type: str = XLSX) -> Response:
     """A file to download, answered by a DRF view (so token authentication applies)."""
     return Response(

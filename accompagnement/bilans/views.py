@@ -5,15 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accompagnement.bilans import pdf as pdf_builder
 from accompagnement.bilans import selectors, services
 from accompagnement.bilans.forms import BilanStructureForm
-from accompagnement.bilans.models import BENEFICES
 from accompagnement.reporting.labels import indicator_label
-from accompagnement.reporting.selectors import structure_benchmark
 from core.downloads import content_download
 from core.errors import BusinessError
 from core.pagination import paginate
@@ -82,19 +80,8 @@ def _comparison_chart(comparaison: dict | None) -> dict | None:
 
 
 def _context(request, bilan) -> dict:
-    structure = request.tenant
-    frozen = selectors.snapshot_figures(structure, bilan) if bilan.is_submitted else None
-    figures = frozen or selectors.review_figures(structure, bilan.campagne)
-    comparaison = structure_benchmark(structure=structure, campagne=bilan.campagne)
-    return {
-        "bilan": bilan,
-        "structure": structure,
-        "figures": figures,
-        "annees": sorted(figures["annees"].items()),
-        "comparaison": comparaison,
-        "comparaison_chart": _comparison_chart(comparaison),
-        "benefices": [(label, getattr(bilan, name)) for name, label in BENEFICES],
-    }
+    context = pdf_builder.review_context(request.tenant, bilan)
+    return {**context, "comparaison_chart": _comparison_chart(context["comparaison"])}
 
 
 def _bilan(request, pk: int):
@@ -136,13 +123,6 @@ def detail(request, pk: int):
 
 
 def pdf(request, pk: int):
-    """The review laid out like the federation's paper form (WeasyPrint)."""
-    from weasyprint import HTML
-
-    bilan = _bilan(request, pk)
-    html = render_to_string("bilans/pdf.html", _context(request, bilan), request=request)
-    return content_download(
-        HTML(string=html).write_pdf(),
-        f"bilan-{request.tenant.slug}-{bilan.campagne_id}.pdf",
-        "application/pdf",
-    )
+    """The review laid out like the federation's paper form (``bilans.pdf``)."""
+    content, filename = pdf_builder.review_pdf(request.tenant, _bilan(request, pk))
+    return content_download(content, filename, pdf_builder.CONTENT_TYPE)

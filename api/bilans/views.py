@@ -14,6 +14,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accompagnement.bilans import pdf as bilans_pdf
 from accompagnement.bilans import selectors as bilans_selectors
 from accompagnement.bilans import services as bilans_services
 from accompagnement.registres import selectors as registres_selectors
@@ -21,10 +22,19 @@ from accompagnement.registres import services as registres_services
 from accompagnement.registres import xlsx as registres_xlsx
 from accompagnement.registres.registry import REGISTRES
 from accompagnement.reporting import exports, relances, selectors, services
+from accompagnement.reporting import pdf as reporting_pdf
 from api.bilans import serializers
 from api.diagnostics.serializers import ErrorsSerializer
 from api.permissions import StructureContributorOrReadOnly
-from api.renderers import XLSX, JSONText, SplicingJSONRenderer, XlsxRenderer, file_response
+from api.renderers import (
+    XLSX,
+    JSONText,
+    PdfRenderer,
+    SplicingJSONRenderer,
+    XlsxRenderer,
+    file_response,
+)
+from core.downloads import content_download
 from tenants import access
 
 CONSOLIDATION_PARAMETERS = [
@@ -33,6 +43,10 @@ CONSOLIDATION_PARAMETERS = [
     OpenApiParameter("groupe", int, required=False),
 ]
 ERRORS = OpenApiResponse(ErrorsSerializer, description="Erreurs {code, message, field}.")
+PDF_RESPONSES = {
+    (200, "application/pdf"): OpenApiTypes.BINARY,
+    (404, "application/json"): ERRORS,
+}
 DEPRECATED_SOUMETTRE = "Ancien nom de ``submit`` (docs/api.md, vocabulaire) ; retiré en v2."
 
 
@@ -166,6 +180,13 @@ class BilanStructureViewSet(
                 ),
             }
         )
+
+    @extend_schema(summary="The review as PDF", responses=PDF_RESPONSES)
+    @action(detail=True, methods=["get"], renderer_classes=[PdfRenderer])
+    def pdf(self, request, **kwargs):
+        """The review laid out like the federation's paper form (the page's download)."""
+        content, filename = bilans_pdf.review_pdf(connection.tenant, self.get_object())
+        return content_download(content, filename, bilans_pdf.CONTENT_TYPE)
 
 
 class CampagneViewSet(
@@ -306,6 +327,13 @@ class BilanTerritoireViewSet(
     @action(detail=True, methods=["post"])
     def soumettre(self, request, **kwargs):
         return self.submit(request, **kwargs)
+
+    @extend_schema(summary="The territorial review as PDF", responses=PDF_RESPONSES)
+    @action(detail=True, methods=["get"], renderer_classes=[PdfRenderer])
+    def pdf(self, request, **kwargs):
+        """The UT review laid out like the structure review's (the page's download)."""
+        content, filename = reporting_pdf.bilan_territoire_pdf(self.get_object())
+        return content_download(content, filename, reporting_pdf.CONTENT_TYPE)
 
 
 class ConsolidationView(APIView):

@@ -19,7 +19,7 @@ from accompagnement.diagnostics import exports, selectors, services
 from accompagnement.diagnostics.errors import DiagnosticError
 from accompagnement.diagnostics.models import Autodiagnostic, Preuve, Reponse
 from api.diagnostics import serializers
-from api.renderers import FileRenderer
+from api.renderers import FileRenderer, PdfRenderer
 from core.downloads import content_download
 from core.errors import BusinessError, CommonError
 from referentiels.models import ReferentielVersion
@@ -32,11 +32,6 @@ ERRORS = OpenApiResponse(
 class XlsxRenderer(FileRenderer):
     media_type = exports.CONTENT_TYPES["xlsx"]
     format = "xlsx"
-
-
-class PdfRenderer(FileRenderer):
-    media_type = exports.CONTENT_TYPES["pdf"]
-    format = "pdf"
 
 
 def _critere_reponse(autodiagnostic: Autodiagnostic, code: str) -> Reponse:
