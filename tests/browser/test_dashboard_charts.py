@@ -25,6 +25,7 @@ from tenants.models import Structure
 from tests.browser.accessibility import assert_accessible
 from tests.browser.checks import assert_every_chart_has_data, screenshot
 from tests.factories import build_frame
+from tests.pages.test_structure_dashboard import _answer_all as answer_all
 
 
 def test_structure_dashboard_kpis_and_charts(
@@ -45,14 +46,7 @@ def test_structure_dashboard_kpis_and_charts(
                     user=referent,
                     copy_previous=False,
                 )
-                for reponse, valeur in zip(ad.reponses.order_by("pk"), values, strict=True):
-                    services.save_answer(
-                        reponse=reponse,
-                        valeur=valeur,
-                        commentaire="",
-                        expected_revision=reponse.revision,
-                        user=referent,
-                    )
+                answer_all(ad, values, referent)
                 services.submit_autodiagnostic(autodiagnostic=ad, user=referent)
                 services.confirm_criterion(reponse=ad.reponses.order_by("pk")[0], expert=expert)
             action = plans_services.create_action(
