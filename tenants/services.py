@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from core.errors import BusinessError
+from core.errors import BusinessError, forbidden
 from tenants import access, audit
 from tenants.errors import TenantsError
 from tenants.models import (
@@ -196,9 +196,7 @@ def _role_scope_checked(role, structure, territoire, groupe) -> None:
 
 
 def _role_forbidden() -> BusinessError:
-    return BusinessError(
-        TenantsError.FORBIDDEN, _("Vous ne pouvez pas attribuer ce rôle ici."), status=403
-    )
+    return forbidden(_("Vous ne pouvez pas attribuer ce rôle ici."))
 
 
 @transaction.atomic

@@ -40,10 +40,7 @@ PSEUDONYMOUS_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,29}$")
 
 
 def _require(allowed: bool) -> None:
-    if not allowed:
-        raise BusinessError(
-            QualiteError.FORBIDDEN, _("Vous ne pouvez pas faire cette action."), status=403
-        )
+    access.require(allowed)
 
 
 def _required_text(value: str, field: str) -> str:

@@ -3,6 +3,7 @@ their participants (federation admin; others get 403). Writes: ``tenants.formati
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -26,18 +27,10 @@ class EvenementFormationSerializer(serializers.ModelSerializer):
         fields = ["id", "type", "intitule", "date", "territoire", "participants"]
 
 
-def _forbidden() -> Response:
-    return Response(
-        {
-            "errors": [
-                {
-                    "code": "forbidden",
-                    "message": "Réservé à l'administration de la fédération.",
-                    "field": None,
-                }
-            ]
-        },
-        status=status.HTTP_403_FORBIDDEN,
+def _require_federation(user) -> None:
+    access.require(
+        access.can_manage_network(user),
+        message=_("Réservé à l'administration de la fédération."),
     )
 
 
@@ -46,15 +39,13 @@ class EvenementFormationView(APIView):
 
     @extend_schema(responses=EvenementFormationSerializer(many=True))
     def get(self, request):
-        if not access.can_manage_network(request.user):
-            return _forbidden()
+        _require_federation(request.user)
         events = formations.evenements_visible_to(request.user)
         return Response(EvenementFormationSerializer(events, many=True).data)
 
     @extend_schema(request=EvenementFormationSerializer, responses=EvenementFormationSerializer)
     def post(self, request):
-        if not access.can_manage_network(request.user):
-            return _forbidden()
+        _require_federation(request.user)
         serializer = EvenementFormationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
