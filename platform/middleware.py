@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 
 from django.conf import settings
 from django.db import connection
-from django.urls import set_urlconf
+from django.urls import include, re_path, set_urlconf
 from django.utils import translation
 from django_tenants.middleware.subfolder import TenantSubfolderMiddleware
 from django_tenants.urlresolvers import get_subfolder_urlconf
@@ -76,8 +76,42 @@ def structure_urlconf(subfolder: str):
     return get_subfolder_urlconf(SimpleNamespace(domain_subfolder=subfolder))
 
 
+def phantom_urlconf():
+    """One URLConf for every structure that does not exist: the structures' URL patterns
+    under ``/s/<any slug>/`` (a non-capturing prefix, so one resolver serves every slug and
+    nothing grows with the slugs asked for)."""
+    return _phantom_urlconf(get_subfolder_prefix(), settings.ROOT_URLCONF)
+
+
+@lru_cache(maxsize=1)
+def _phantom_urlconf(prefix: str, structure_urlconf_name: str):
+    module = ModuleType("phantom_structure_urlconf")
+    module.urlpatterns = [  # type: ignore[attr-defined]
+        re_path(rf"^{prefix}/[^/]+/", include(structure_urlconf_name))
+    ]
+    return module
+
+
 class StructureRoutingMiddleware(TenantSubfolderMiddleware):
-    """django-tenants' subfolder routing (``/s/<slug>/``) with cached URLConfs."""
+    """django-tenants' subfolder routing (``/s/<slug>/``) with cached URLConfs.
+
+    A slug that names no structure (or a deleted one) is not answered here: the request
+    goes on with a *phantom* structure (``is_phantom``, public schema, the same URL
+    patterns), which ``tenants.middleware.StructureAccessMiddleware`` and
+    ``api.permissions.StructureAccess`` refuse exactly like a structure the person may not
+    see (login redirect or 401 when signed out, 404 when signed in): the answer never
+    tells whether a structure exists.
+    """
+
+    def route_phantom(self, request, subfolder: str) -> None:
+        tenant = get_tenant_model()(slug=subfolder, nom="", schema_name=get_public_schema_name())
+        tenant.is_phantom = True
+        tenant.domain_subfolder = subfolder
+        tenant.domain_url = self.hostname_from_request(request)
+        request.tenant = tenant
+        urlconf = phantom_urlconf()
+        request.urlconf = urlconf
+        set_urlconf(urlconf)
 
     def process_request(self, request):
         if hasattr(request, "tenant"):
@@ -98,7 +132,9 @@ class StructureRoutingMiddleware(TenantSubfolderMiddleware):
             try:
                 tenant = self.get_tenant(domain_model=domain_model, hostname=subfolder)
             except domain_model.DoesNotExist:
-                return self.no_tenant_found(request, subfolder)
+                tenant = None
+            if tenant is None or tenant.deleted_at is not None:
+                return self.route_phantom(request, subfolder)
             tenant.domain_subfolder = subfolder
             urlconf = structure_urlconf(subfolder)
         tenant.domain_url = self.hostname_from_request(request)

@@ -120,6 +120,7 @@ AUTH_USER_MODEL = "tenants.User"
 MIDDLEWARE = [
     "platform.middleware.SecurityHeadersMiddleware",  # first: every response gets them
     "csp.middleware.CSPMiddleware",
+    "api.errors.ApiErrorMiddleware",  # API errors as JSON, whoever answers (before routing)
     "platform.middleware.HealthCheckMiddleware",
     "platform.middleware.StructureRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -391,7 +392,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.StructureAccess"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # limit/offset that are not integers answer 400 (api.pagination), never a default page.
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.StrictLimitOffsetPagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     # Throttles (api/throttling.py): anonymous clients per address, people per token (or
@@ -422,6 +424,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.json_request_bodies",
+        # Every operation documents the API's JSON errors (status codes, one component).
+        "api.schema.document_errors",
     ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -23,15 +23,18 @@ class StructureAccessMiddleware:
 
     def __call__(self, request):
         tenant = getattr(request, "tenant", None)
-        if tenant is not None and connection.schema_name != "public":
+        # A slug naming no structure (or a deleted one) is routed as a phantom structure
+        # (platform.middleware): refused exactly like a structure one may not see.
+        phantom = getattr(tenant, "is_phantom", False) or (
+            tenant is not None and tenant.deleted_at is not None
+        )
+        if tenant is not None and (phantom or connection.schema_name != "public"):
             prefix = f"/{settings.TENANT_SUBFOLDER_PREFIX}/{tenant.slug}"
             is_api = request.path[len(prefix) :].startswith(self.api_marker)
-            if tenant.deleted_at is not None:
-                raise Http404
             if not is_api:
                 if not request.user.is_authenticated:
                     return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-                if not access.can_view_structure(request.user, tenant):
+                if phantom or not access.can_view_structure(request.user, tenant):
                     raise Http404
         return self.get_response(request)
 

@@ -576,3 +576,171 @@ def test_matrix_covers_every_url_configuration(network):
     assert any(t.structure_scoped for t in pages)
     assert any(not t.structure_scoped for t in pages)
     assert all(not t.path.startswith("/admin/") or t.source == "admin index" for t in pages)
+
+
+# --- Existence oracles: "not yours" answers exactly like "does not exist" ---------------------
+
+# Same length as "beta", so that nothing but the slug itself differs between the answers.
+MISSING_SLUG = "bzzz"
+# Per-response values (CSP nonces, CSRF tokens): equal for both answers once blanked.
+_VOLATILE = [
+    (re.compile(r"nonce-[A-Za-z0-9+/=_-]+"), "nonce-X"),
+    (re.compile(r'nonce="[^"]*"'), 'nonce="X"'),
+    (re.compile(r'(csrfmiddlewaretoken" value=")[^"]*"'), r'\1X"'),
+    (re.compile(r'(name="csrf-token" content=")[^"]*"'), r'\1X"'),
+    (re.compile(r'("X-CSRFToken": ")[^"]*"'), r'\1X"'),
+]
+COMPARED_HEADERS = ("Content-Type", "Location", "WWW-Authenticate", "Allow", "Vary")
+
+
+def _comparable(response, slug: str) -> tuple:
+    """What an observer sees of an answer, with the requested slug blanked."""
+
+    def blank(text: str) -> str:
+        text = text.replace(f"/s/{slug}/", "/s/{slug}/").replace(f"%2Fs%2F{slug}%2F", "{s}")
+        for pattern, replacement in _VOLATILE:
+            text = pattern.sub(replacement, text)
+        return text
+
+    headers = tuple(blank(response.get(name, "")) for name in COMPARED_HEADERS)
+    csp = blank(response.get("Content-Security-Policy", ""))
+    return (response.status_code, blank(_body(response)), headers, csp)
+
+
+def _oracle_paths(beta: Ids) -> list[tuple[str, str]]:
+    """(method, path) of every structure URL of the matrix for beta, plus paths that match
+    no pattern, with and without a final slash."""
+    alpha = Ids("alpha", 1, 1, 1, 1)
+    requests = []
+    for target in page_targets(alpha, beta) + api_targets(alpha, beta):
+        if target.structure_scoped and target.belongs_to_beta:
+            for method in dict.fromkeys(("get", *target.methods[1:2])):
+                requests.append((method, target.path))
+    for extra in ("", "plan", "inconnu/", "api/v1/", "api/v1/inconnu/", "api/v1/actions/abc/"):
+        requests.append(("get", f"/s/{beta.slug}/{extra}"))
+    requests.append(("post", f"/s/{beta.slug}/api/v1/actions/"))
+    return requests
+
+
+def test_a_forbidden_structure_answers_exactly_like_a_missing_one(network, api_client_for):
+    """For anonymous visitors, people without a role in beta (session and token) and every
+    structure URL: beta's answer and the answer for a slug that names no structure are the
+    same (status, body, Content-Type, Location, WWW-Authenticate, Allow, Vary, CSP)."""
+    beta = network.other_structure
+    beta_ids = Ids(beta.slug, beta.pk, network.other_territoire.pk, network.other_groupe.pk, 1)
+    assert len(MISSING_SLUG) == len(beta.slug)
+    assert not Structure.objects.filter(slug=MISSING_SLUG).exists()
+    requests = _oracle_paths(beta_ids)
+    clients = {"anonyme": Client(raise_request_exception=False)}
+    for role in ("directeur", "expert", "pilote", "sans_role"):
+        assert not access.can_view_structure(network.user(role), beta)
+        session = Client(raise_request_exception=False)
+        session.force_login(network.user(role), backend="django.contrib.auth.backends.ModelBackend")
+        clients[f"{role} (session)"] = session
+    clients["directeur (jeton)"] = api_client_for(network.user("directeur"))
+    clients["directeur (jeton)"].raise_request_exception = False
+    problems, compared = [], 0
+    for name, client in clients.items():
+        for method, path in requests:
+            answers = []
+            for slug in (beta.slug, MISSING_SLUG):
+                sid = transaction.savepoint()
+                try:
+                    url = path.replace(f"/s/{beta.slug}/", f"/s/{slug}/", 1)
+                    response = _request(client, method, url, "/api/" in path)
+                    answers.append(_comparable(response, slug))
+                finally:
+                    transaction.savepoint_rollback(sid)
+                    connection.set_schema_to_public()
+            compared += 1
+            if answers[0] != answers[1]:
+                problems.append(
+                    f"{name} {method.upper()} {path}: {answers[0][:1] + answers[0][2:]} "
+                    f"!= {answers[1][:1] + answers[1][2:]}"
+                )
+    assert compared > 100
+    assert not problems, f"{len(problems)} existence oracles:\n" + "\n".join(problems[:30])
+
+
+def test_a_deleted_structure_answers_like_a_missing_one(network, client_for):
+    from django.utils import timezone
+
+    Structure.objects.filter(pk=network.other_structure.pk).update(deleted_at=timezone.now())
+    for client in (Client(), client_for(network.user("directeur_autre"))):
+        deleted = client.get("/s/beta/plan/")
+        missing = client.get(f"/s/{MISSING_SLUG}/plan/")
+        assert deleted.status_code == missing.status_code
+        assert _comparable(deleted, "beta") == _comparable(missing, MISSING_SLUG)
+
+
+def test_ids_one_may_not_see_answer_like_ids_that_do_not_exist(network, api_client_for):
+    """Creation requests: a structure, territory or group id outside the requester's view
+    gives the same 400 as an id that does not exist (never a 403 confirming it exists)."""
+    missing = 10**9
+    pilote = api_client_for(network.user("pilote"))
+    directeur = api_client_for(network.user("directeur"))
+    cases = [
+        (
+            pilote,
+            "/api/v1/invitations/",
+            {"email": "x@example.test", "role": "contributeur"},
+            "structure",
+            network.other_structure.pk,
+        ),
+        (
+            pilote,
+            "/api/v1/structures/",
+            {"nom": "Chez eux", "type": "SAAD"},
+            "territoire",
+            network.other_territoire.pk,
+        ),
+        (
+            pilote,
+            "/api/v1/invitations/",
+            {"email": "x@example.test", "role": "expert"},
+            "groupe",
+            network.other_groupe.pk,
+        ),
+        (
+            directeur,
+            "/s/alpha/api/v1/actions/",
+            {"titre": "Action"},
+            "responsable",
+            network.user("directeur_autre").pk,
+        ),
+    ]
+    for client, url, payload, field, hidden in cases:
+        answers = []
+        for value in (hidden, missing):
+            response = client.post(url, {**payload, field: value}, format="json")
+            connection.set_schema_to_public()
+            body = response.content.decode().replace(str(value), "{id}")
+            answers.append((response.status_code, body, response["Content-Type"]))
+        assert answers[0] == answers[1], (url, field, answers)
+        assert answers[0][0] == 400 and "does_not_exist" in answers[0][1], answers[0]
+
+
+def test_every_structure_api_view_checks_the_structure(network):
+    """A structure that does not exist is refused by ``StructureAccess``: every view of
+    ``/s/<slug>/api/`` uses it (or a subclass), whatever its own permission classes."""
+    from django.urls import URLPattern, URLResolver
+
+    from api.permissions import StructureAccess
+    from api.urls import structure_patterns
+
+    def views(patterns):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                yield from views(entry.url_patterns)
+            elif isinstance(entry, URLPattern):
+                yield entry.callback
+
+    missing = []
+    for callback in views(structure_patterns()):
+        view_class = getattr(callback, "cls", None)
+        if view_class is None:
+            missing.append(f"{callback!r}: not a DRF view")
+            continue
+        if not any(issubclass(p, StructureAccess) for p in view_class.permission_classes):
+            missing.append(f"{view_class.__name__}: {view_class.permission_classes}")
+    assert not missing, "\n".join(sorted(set(missing)))

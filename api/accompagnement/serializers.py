@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accompagnement.groupes.models import (
@@ -15,7 +18,9 @@ from accompagnement.groupes.models import (
     TypeLivrable,
 )
 from accompagnement.livrables.models import Livrable, LivrableTransition, LivrableVersion
+from accompagnement.plans import selectors as plan_selectors
 from accompagnement.plans.models import Action
+from api.permissions import StructureStaffField
 
 
 class TypeLivrableSerializer(serializers.ModelSerializer):
@@ -105,7 +110,10 @@ class SoumissionSerializer(serializers.ModelSerializer):
 
 
 class ActionSerializer(serializers.ModelSerializer):
-    en_retard = serializers.BooleanField(read_only=True, default=False)
+    # Someone without a role in the structure answers like an id that does not exist.
+    responsable = StructureStaffField(required=False, allow_null=True)
+    # Computed for every answer (a PATCH included: a read-only default is skipped there).
+    en_retard = serializers.SerializerMethodField()
 
     class Meta:
         model = Action
@@ -139,6 +147,16 @@ class ActionSerializer(serializers.ModelSerializer):
             "criteres",
             "theme",
         ]
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_en_retard(self, action) -> bool:
+        if hasattr(action, "en_retard"):
+            return bool(action.en_retard)
+        return bool(
+            action.echeance
+            and action.echeance < timezone.localdate()
+            and action.statut in plan_selectors.OPEN
+        )
 
 
 class StatutSerializer(serializers.Serializer):

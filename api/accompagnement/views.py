@@ -293,7 +293,7 @@ class ReunionViewSet(
         )
 
     @extend_schema(request=s.EmargementSerializer, responses=s.EmargementSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def emargements(self, request, pk=None):
         """GET: who signed; POST: a structure signs the attendance sheet (group's lead only)."""
         reunion = self.get_object()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -73,6 +74,12 @@ class ReunionComiteSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReunionComite
         fields = ["id", "date", "ordre_du_jour", "compte_rendu", "presents", "decisions"]
+
+    def validate_date(self, value):
+        # Before 1900, local time has a sub-minute offset that RFC 3339 cannot write.
+        if value.year < 1900:
+            raise serializers.ValidationError(_("Date antérieure à 1900 : vérifiez l'année."))
+        return value
 
 
 class VersionDocumentSerializer(serializers.ModelSerializer):

@@ -153,8 +153,8 @@ class ReferentielViewSet(viewsets.GenericViewSet):
             ),
         ],
         responses={
-            (200, "application/yaml"): OpenApiTypes.BINARY,
-            (200, "application/json"): OpenApiTypes.BINARY,
+            (200, "application/yaml"): OpenApiTypes.STR,
+            (200, "application/json"): OpenApiTypes.OBJECT,
             (200, EXPORT_FORMATS["xlsx"][0]): OpenApiTypes.BINARY,
             404: ERRORS,
         },

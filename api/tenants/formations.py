@@ -43,7 +43,9 @@ class EvenementFormationView(APIView):
         events = formations.evenements_visible_to(request.user)
         return Response(EvenementFormationSerializer(events, many=True).data)
 
-    @extend_schema(request=EvenementFormationSerializer, responses=EvenementFormationSerializer)
+    @extend_schema(
+        request=EvenementFormationSerializer, responses={201: EvenementFormationSerializer}
+    )
     def post(self, request):
         _require_federation(request.user)
         serializer = EvenementFormationSerializer(data=request.data)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from api.permissions import VisibleRelatedField
+from tenants import access
 from tenants.models import GroupeTravail, Invitation, Membership, Structure, Territoire, User
 
 
@@ -25,6 +27,8 @@ class GroupeSerializer(serializers.ModelSerializer):
 
 class StructureSerializer(serializers.ModelSerializer):
     slug = serializers.SlugField(max_length=63, required=False)
+    # Ids the requester cannot see answer like ids that do not exist (no existence oracle).
+    territoire = VisibleRelatedField(access.territoires_visible_to, required=False, allow_null=True)
 
     class Meta:
         model = Structure
@@ -79,6 +83,11 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class InvitationSerializer(serializers.ModelSerializer):
+    # Ids the requester cannot see answer like ids that do not exist (no existence oracle).
+    structure = VisibleRelatedField(access.structures_visible_to, required=False, allow_null=True)
+    territoire = VisibleRelatedField(access.territoires_visible_to, required=False, allow_null=True)
+    groupe = VisibleRelatedField(access.groupes_visible_to, required=False, allow_null=True)
+
     class Meta:
         model = Invitation
         fields = [

@@ -64,8 +64,10 @@ def test_pilot_creates_only_in_their_territory(network, api_client_for):
     client = api_client_for(network.user("pilote"))
     other = _item(network, 2, territoire=network.other_territoire.pk, groupes=[])
     response = client.post(URL, {"structures": [_item(network, 1), other]}, format="json")
-    assert response.status_code == 403
-    assert response.json()["errors"][0]["field"] == "structures[1].non_field_errors"
+    # Another territory answers like a territory that does not exist (no existence oracle).
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "structures[1].territoire"
+    assert response.json()["errors"][0]["code"] == "does_not_exist"
     assert not Structure.objects.filter(nom__startswith="SAAD Lot").exists()
     assert client.post(URL, {"structures": [_item(network, 1)]}, format="json").status_code == 201
 
