@@ -41,7 +41,8 @@ TEXT_FIELDS = (
 
 
 def _structure() -> Structure:
-    return connection.tenant
+    tenant: Structure = connection.tenant  # type: ignore[attr-defined]  # django-tenants
+    return tenant
 
 
 def prefill(*, structure: Structure, figures: dict, user) -> dict[str, Any]:
@@ -119,6 +120,7 @@ def submit_bilan(*, bilan: BilanStructure, user, commentaire: str = "") -> Bilan
         for name in TEXT_FIELDS
         for value in [getattr(bilan, name)]
     }
+    assert bilan.submitted_at is not None  # stamped by the "submit" move
     reporting_services.record_snapshot(
         campagne=bilan.campagne,
         structure=structure,

@@ -16,7 +16,7 @@ def submit_export(export) -> None:
 
     jobs.submit(
         kind=JOB_KIND,
-        key=f"{JOB_KIND}:{connection.schema_name}:{export.pk}",
+        key=f"{JOB_KIND}:{connection.schema_name}:{export.pk}",  # type: ignore[attr-defined]
         task_name="accompagnement.diagnostics.tasks.generate_export_task",
         payload={"export_id": export.pk},
     )

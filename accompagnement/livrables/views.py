@@ -68,7 +68,7 @@ def livrable_detail(request, pk: int, errors: dict | None = None, status: int = 
     livrable = get_object_or_404(Livrable.objects.select_related("type_livrable"), pk=pk)
     versions = list(selectors.livrable_history(livrable))
     for version in versions:
-        version.targets = (
+        version.targets = (  # type: ignore[attr-defined]  # shown by the template
             workflow.allowed_targets(version, request.user, structure)
             if version is versions[0]
             else []

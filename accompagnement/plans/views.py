@@ -92,10 +92,12 @@ def action_status(request, pk: int):
     if request.htmx:
         action = selectors.actions_filtered().get(pk=action.pk)
         today = timezone.localdate()
-        action.en_retard = bool(
+        action.en_retard = bool(  # type: ignore[attr-defined]  # shown by the template
             action.echeance and action.echeance < today and action.statut in selectors.OPEN
         )
-        action.targets = workflow.allowed_targets(action, request.user, structure)
+        action.targets = workflow.allowed_targets(  # type: ignore[attr-defined]
+            action, request.user, structure
+        )
         return render(
             request,
             "plans/_action_row.html",
