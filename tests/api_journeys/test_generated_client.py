@@ -204,7 +204,13 @@ def test_a_generated_client_runs_the_journey(generated_client, committed_world, 
         client=client(people["pilote"]), campagne=campagne.id, territoire=territoire.id
     )
     assert isinstance(consolidation, models.Consolidation), consolidation
-    assert consolidation.module["confirme"] == pytest.approx(rate)
+    # Typed all the way down (nested serializers in the schema, no free-form JSON).
+    assert consolidation.module.confirme == pytest.approx(rate)
+    assert [d.code for d in consolidation.module.definitions] == [
+        "moyenne_criteres",
+        "moyenne_themes",
+    ]
+    assert consolidation.familles.realisation.experts_formes == 0
     assert len(consolidation.structures) == 1
     # A person without a role there gets the documented error shape.
     refused = _api("consolidation.consolidation_retrieve").sync_detailed(
