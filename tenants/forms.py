@@ -6,7 +6,14 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from tenants.models import GroupeTravail, Invitation, Structure, Territoire, User
+from tenants.models import (
+    EvenementFormation,
+    GroupeTravail,
+    Invitation,
+    Structure,
+    Territoire,
+    User,
+)
 
 
 class ActivationForm(forms.Form):
@@ -171,3 +178,51 @@ class InvitationForm(forms.ModelForm):
             self.fields["territoire"].queryset = territoires
         if groupes is not None:
             self.fields["groupe"].queryset = groupes
+
+
+class PersonChoiceField(forms.ModelMultipleChoiceField):
+    """People ticked by name (their e-mail when they have none)."""
+
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.email
+
+
+def _people_field(label, help_text) -> PersonChoiceField:
+    """Boxes to tick, one per person (the view gives the people)."""
+    return PersonChoiceField(
+        label=label,
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=help_text,
+    )
+
+
+class EvenementFormationForm(forms.Form):
+    """A training of experts or an awareness session for pilots, and who attended; whether
+    each person fits the event's kind is checked by ``tenants.formations``."""
+
+    type = forms.ChoiceField(label=_("Type"), choices=EvenementFormation.Type.choices)
+    intitule = forms.CharField(label=_("Intitulé"), max_length=200)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    territoire = forms.ModelChoiceField(
+        label=_("Territoire"),
+        queryset=Territoire.objects.order_by("nom"),
+        required=False,
+        empty_label=_("National"),
+        help_text=_("Vide : événement national."),
+    )
+    experts = _people_field(_("Experts-réseau présents"), _("Pour une formation des experts."))
+    pilotes = _people_field(_("Pilotes présents"), _("Pour une sensibilisation des pilotes."))
+
+    def __init__(self, *args, experts=None, pilotes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if experts is not None:
+            self.fields["experts"].queryset = experts
+        if pilotes is not None:
+            self.fields["pilotes"].queryset = pilotes
+
+    def wrong_kind_field(self) -> str:
+        """The field holding people who do not fit the chosen kind of event."""
+        training = self.cleaned_data.get("type") == EvenementFormation.Type.FORMATION_EXPERTS
+        return "pilotes" if training else "experts"

@@ -32,6 +32,10 @@ def network_menu(user):
         yield MenuEntry(
             _("Invitations"), network_url("organisation:invitations"), order=720, group=_("Réseau")
         )
+    if access.can_manage_network(user):
+        yield MenuEntry(
+            _("Formations"), network_url("organisation:formations"), order=730, group=_("Réseau")
+        )
     if access.can_view_audit_log(user):
         yield MenuEntry(
             _("Journal d'audit"),

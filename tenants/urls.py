@@ -1,7 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from tenants import account_views, organisation_views, outbox_views, privacy_views, views
+from tenants import (
+    account_views,
+    formation_views,
+    organisation_views,
+    outbox_views,
+    privacy_views,
+    views,
+)
 
 organisation_patterns = [
     path("structures/", organisation_views.structure_list, name="structures"),
@@ -24,6 +31,7 @@ organisation_patterns = [
     path("groupes/nouveau/", organisation_views.groupe_form, name="groupe-create"),
     path("groupes/<int:pk>/modifier/", organisation_views.groupe_form, name="groupe-edit"),
     path("invitations/", organisation_views.invitation_list, name="invitations"),
+    path("formations/", formation_views.evenement_list, name="formations"),
     path("journal/", organisation_views.audit_log, name="audit-log"),
     path("messages-en-echec/", outbox_views.dead_messages, name="dead-messages"),
 ]
