@@ -28,6 +28,7 @@ PAGES = {
         "/referentiels/",
         "/reseau/structures/",
         "/reseau/territoires/",
+        "/reseau/formations/",
         "/reporting/tableau-de-bord/",
         "/reporting/campagnes/",
         "/rgpd/traitements/",
