@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run install migrate demo serve worker beat test lint format browser redis bench loadtest db-stop messages clean
+.PHONY: run install migrate demo serve worker beat test lint format browser redis pgbouncer bench loadtest db-stop messages clean
 
 run: install migrate demo serve ## install, migrate, load the demo network, serve http://localhost:$(PORT)
 
@@ -51,7 +51,13 @@ redis: ## Debian's redis-server for the fault tests (tests/faults/), when none i
 	    (apt-get install -y -qq redis-server >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq redis-server >/dev/null)); \
 	  else echo "Installez le paquet Debian 'redis-server' (sudo apt-get install redis-server)"; exit 1; fi; }
 
-test: install browser redis ## the whole suite, against a real PostgreSQL (with format, lint, import rules, types and migrations checks)
+pgbouncer: ## Debian's pgbouncer for the connection-pooling test (tests/platform/test_pgbouncer.py)
+	@command -v pgbouncer >/dev/null 2>&1 || test -x /usr/sbin/pgbouncer || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get install -y -qq pgbouncer >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq pgbouncer >/dev/null)); \
+	  else echo "Installez le paquet Debian 'pgbouncer' (sudo apt-get install pgbouncer)"; exit 1; fi; }
+
+test: install browser redis pgbouncer ## the whole suite, against a real PostgreSQL (with format, lint, import rules, types and migrations checks)
 	$(PY) -m ruff format --check .
 	$(PY) -m ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
