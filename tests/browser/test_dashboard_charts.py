@@ -17,7 +17,7 @@ from accompagnement.bilans.models import BilanStructure
 from accompagnement.diagnostics import services
 from accompagnement.diagnostics.models import Autodiagnostic
 from accompagnement.plans import services as plans_services
-from accompagnement.plans.models import Action
+from accompagnement.plans.models import Action, PlanAction
 from accompagnement.registres.models import Reclamation
 from accompagnement.reporting.models import Campagne, InstantaneBilan
 from referentiels.models import Referentiel, ReferentielVersion
@@ -38,6 +38,7 @@ def test_structure_dashboard_kpis_and_charts(
         frame = build_frame([(2, 1), (1, 2)])
         today = timezone.localdate()
         with schema_context(structure.schema_name):
+            plans_before = set(PlanAction.objects.values_list("pk", flat=True))
             for annee, values in ((2015, ["C"] * 6), (2016, ["C", "PC"] * 3)):
                 ad = services.create_autodiagnostic(
                     structure=structure,
@@ -74,6 +75,8 @@ def test_structure_dashboard_kpis_and_charts(
         with django_db_blocker.unblock(), schema_context(structure.schema_name):
             Reclamation.objects.filter(pk=complaint.pk).delete()
             Action.objects.filter(pk=action.pk).delete()
+            # The action created alpha's plan: other tests expect alpha without one.
+            PlanAction.objects.exclude(pk__in=plans_before).delete()
             Autodiagnostic.objects.filter(version=frame.version).delete()
             ReferentielVersion.objects.filter(pk=frame.version.pk).delete()
             Referentiel.objects.filter(pk=frame.version.referentiel_id).delete()
