@@ -129,6 +129,12 @@ def test_review_comparison_chart(page, live_url, browser_world, login, django_db
         assert [c["id"] for c in charts] == ["chart-comparaison"]
         assert_accessible(page)
         screenshot(page, "bilan-comparaison")
+        # The référent's page has the review's form and its confirmation step.
+        page.context.clear_cookies()
+        login(page, referent)
+        page.goto(f"{live_url}/s/alpha/bilans/{bilan.pk}/")
+        assert page.locator("details.confirm-step > summary").count() >= 1
+        assert_accessible(page)
     finally:
         with django_db_blocker.unblock():
             with connection.cursor() as cursor:
