@@ -27,6 +27,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dj_database_url import DBConfig
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "qualireseau"
@@ -175,7 +179,7 @@ def stop() -> None:
         _run([str(_bin_dir() / "pg_ctl"), "-D", str(pgdata), "-m", "fast", "-w", "stop"])
 
 
-def django_database() -> dict:
+def django_database() -> DBConfig:
     """The ``DATABASES['default']`` entry for the embedded server (started if needed)."""
     socket_dir = ensure_running()
     return {"NAME": DATABASE_NAME, "USER": SUPERUSER, "HOST": str(socket_dir), "PORT": ""}

@@ -5,12 +5,13 @@ from __future__ import annotations
 import sentry_sdk
 from sentry_sdk.integrations.celery import CeleryIntegration
 from sentry_sdk.integrations.django import DjangoIntegration
+from sentry_sdk.types import Event, Hint
 
 # Request parts that could carry health data or identities are dropped before sending.
 _SCRUBBED_REQUEST_KEYS = ("data", "cookies", "query_string", "headers", "env")
 
 
-def scrub_event(event: dict, hint: dict | None = None) -> dict:
+def scrub_event(event: Event, hint: Hint | None = None) -> Event:
     """Remove everything personal from an event: user, request bodies, local variables."""
     event.pop("user", None)
     request = event.get("request")
@@ -20,8 +21,10 @@ def scrub_event(event: dict, hint: dict | None = None) -> dict:
     for exception in (event.get("exception") or {}).get("values", []) or []:
         for frame in (exception.get("stacktrace") or {}).get("frames", []) or []:
             frame.pop("vars", None)
-    for crumb in (event.get("breadcrumbs") or {}).get("values", []) or []:
-        crumb.pop("data", None)
+    breadcrumbs = event.get("breadcrumbs")
+    if isinstance(breadcrumbs, dict):  # not an AnnotatedValue (breadcrumbs left out)
+        for crumb in breadcrumbs.get("values") or []:
+            crumb.pop("data", None)
     return event
 
 

@@ -7,6 +7,8 @@ one provisions its PostgreSQL schema (django-tenants). Who may see what is decid
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, ClassVar
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import connection, models
 from django.db.models import Q
@@ -20,8 +22,11 @@ from knox.models import AbstractAuthToken
 from core.models import TransitionLog
 from tenants.validators import validate_finess, validate_siret
 
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import ManyRelatedManager, RelatedManager
 
-class UserManager(BaseUserManager):
+
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **fields):
@@ -37,7 +42,7 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **fields)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]  # knox and django-otp are untyped
     """A person. Global (public schema): one login for every structure they may see."""
 
     email = models.EmailField(_("adresse e-mail"), unique=True)
@@ -50,11 +55,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_federation_admin = models.BooleanField(_("administrateur fédération"), default=False)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()
+    # Reverse relations from models of untyped packages (knox, django-otp), for mypy.
+    auth_token_set: RelatedManager[ApiToken]
+    recoverycodedevice_set: RelatedManager[RecoveryCodeDevice]
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("personne")
@@ -71,7 +79,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.first_name or self.email
 
 
-class Territoire(models.Model):
+class Territoire(models.Model):  # type: ignore[django-manager-missing]  # Structure: untyped TenantMixin
     """A union territoriale (UT), led by one or more pilots."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
@@ -79,6 +87,8 @@ class Territoire(models.Model):
     pilotes = models.ManyToManyField(
         User, related_name="territoires_pilotes", blank=True, verbose_name=_("pilotes")
     )
+    # Reverse relation from Structure (its TenantMixin base is untyped), for mypy.
+    structures: RelatedManager[Structure]
 
     class Meta:
         verbose_name = _("territoire")
@@ -101,6 +111,8 @@ class GroupeTravail(models.Model):
     experts = models.ManyToManyField(
         User, related_name="groupes_expertises", blank=True, verbose_name=_("experts-réseau")
     )
+    # Reverse relation from Structure (its TenantMixin base is untyped), for mypy.
+    structures: ManyRelatedManager[Structure, Any]
 
     class Meta:
         verbose_name = _("groupe de travail")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import BusinessError, CommonError
@@ -74,7 +75,7 @@ class InstantaneQuerySet(models.QuerySet):
 def _immutable() -> BusinessError:
     return BusinessError(
         CommonError.IMMUTABLE,
-        _("Un bilan soumis est figé : il ne peut être ni modifié ni supprimé."),
+        gettext("Un bilan soumis est figé : il ne peut être ni modifié ni supprimé."),
         status=409,
     )
 

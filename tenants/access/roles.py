@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
@@ -84,7 +85,7 @@ def network_roles(user) -> frozenset[str]:
         return cached
     from tenants.models import User
 
-    row = (
+    row: Mapping[str, object] = (
         User.objects.filter(pk=user.pk)
         .annotate(
             is_pilote=Exists(Territoire.pilotes.through.objects.filter(user_id=OuterRef("pk"))),
