@@ -36,20 +36,34 @@ STRUCTURE = "aide-domicile-lille"  # the demo structure with staff and a self-di
 
 def pages() -> dict[str, list[tuple[str, str]]]:
     from django.core.management import call_command
-    from django_tenants.utils import schema_context
+    from django_tenants.utils import tenant_context
 
+    from accompagnement.bilans import selectors as bilans
+    from accompagnement.bilans.services import open_bilan
     from accompagnement.diagnostics.models import Autodiagnostic
-    from tenants.models import Structure
+    from tenants.models import Structure, User
 
     call_command("migrate_fast", verbosity=0)
     call_command("load_demo", verbosity=0)
     structure = Structure.objects.get(slug=STRUCTURE)
-    with schema_context(structure.schema_name):
+    with tenant_context(structure):
         autodiagnostic = Autodiagnostic.objects.order_by("-annee", "-pk").first()
+        submitted = Autodiagnostic.objects.filter(statut=Autodiagnostic.Statut.SOUMIS).first()
+        campagne = bilans.campagnes_for_structure(structure).order_by("-annee", "-semestre")[0]
+        # The review form: this campaign's review, opened (pre-filled) by the referent.
+        bilan = open_bilan(campagne=campagne, user=User.objects.get(email="referent@demo.test"))
     base = f"/s/{STRUCTURE}/"
-    referent = [("structure home", base), ("bilans", f"{base}bilans/")]
+    referent = [
+        ("structure home", base),
+        ("bilans", f"{base}bilans/"),
+        ("bilan form", f"{base}bilans/{bilan.pk}/"),
+    ]
     if autodiagnostic is not None:
         referent.append(("self-diagnosis", f"{base}autodiagnostics/{autodiagnostic.pk}/"))
+    expert = [("home", "/"), ("queue", "/autodiagnostics/a-confirmer/")]
+    if submitted is not None:
+        path = f"{base}autodiagnostics/{submitted.pk}/confirmation/"
+        expert.append(("confirmation", path))
     return {
         "federation": [
             ("home", "/"),
@@ -58,7 +72,7 @@ def pages() -> dict[str, list[tuple[str, str]]]:
             ("dashboard", "/reporting/tableau-de-bord/"),
         ],
         "pilote": [("home", "/"), ("dashboard", "/reporting/tableau-de-bord/")],
-        "expert": [("home", "/"), ("queue", "/autodiagnostics/a-confirmer/")],
+        "expert": expert,
         "referent": referent,
     }
 
