@@ -144,6 +144,8 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
+        # No "loaders": Django then wraps them in its cached loader, in production as in
+        # development (each template compiled once per process; tests/platform checks it).
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
