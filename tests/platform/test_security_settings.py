@@ -120,6 +120,26 @@ def test_api_docs_need_a_signed_in_person_unless_public(
     assert client.get(path).status_code == 200
 
 
+def test_production_compiles_each_template_once():
+    """The cached template loader (issue 18: rendering cost): Django's default when the
+    settings name no loaders."""
+    code = (
+        "import django; django.setup(); from django.template import engines; "
+        "print(engines['django'].engine.loaders[0][0])"
+    )
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DEBUG"},
+        "PRODUCTION": "1",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "qualite.example.org",
+        "DJANGO_SETTINGS_MODULE": "platform.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.strip() == "django.template.loaders.cached.Loader", result.stderr
+
+
 def test_api_docs_are_private_by_default_in_production():
     code = "from django.conf import settings; print(settings.API_DOCS_PUBLIC)"
     env = {
