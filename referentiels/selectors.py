@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Field, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from referentiels.models import (
     Critere,
@@ -171,6 +172,48 @@ class CritereChange:
     ancien: Critere
     nouveau: Critere
     champs: list[str]
+
+    @property
+    def details(self) -> list[FieldChange]:
+        """Each changed field with its label and its old and new text, as people read them."""
+        return [
+            FieldChange(
+                champ=name,
+                libelle=_field_label(name),
+                avant=_field_text(self.ancien, name),
+                apres=_field_text(self.nouveau, name),
+            )
+            for name in self.champs
+        ]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    champ: str
+    libelle: str
+    avant: str
+    apres: str
+
+
+def _field_label(name: str) -> str:
+    if name == "noeud":
+        return gettext("Rattachement dans l'arborescence")
+    model_field = Critere._meta.get_field(name)
+    assert isinstance(model_field, Field)
+    return str(model_field.verbose_name).capitalize()
+
+
+def _field_text(critere: Critere, name: str) -> str:
+    """A criterion's field as text: yes/no for flags, one item per line for lists, the node's
+    code and title for its node, a dash when empty."""
+    value = getattr(critere, name)
+    if name == "noeud":
+        return f"{value.code} {value.titre}"
+    if isinstance(value, bool):
+        return gettext("oui") if value else gettext("non")
+    if isinstance(value, list):
+        value = "\n".join(str(item) for item in value)
+    return str(value) if value not in (None, "") else "—"
 
 
 @dataclass

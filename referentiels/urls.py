@@ -1,11 +1,12 @@
 from django.urls import path
 
-from referentiels import concordance_views, views
+from referentiels import concordance_views, format_views, views
 
 urlpatterns = [
     path("", views.referentiel_list, name="list"),
     path("nouveau/", views.create_draft, name="create"),
     path("importer/", views.import_file, name="import"),
+    path("format/", format_views.import_format, name="format"),
     path("versions/<int:pk>/", views.version_detail, name="version"),
     path("versions/<int:pk>/differences/", views.diff, name="diff"),
     path("versions/<int:pk>/exporter/<str:fmt>/", views.export, name="export"),

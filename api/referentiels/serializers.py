@@ -147,11 +147,21 @@ class CritereDiffSerializer(serializers.Serializer):
     titre = serializers.CharField()
 
 
+class FieldChangeSerializer(serializers.Serializer):
+    """One changed field: its code, its label, and its old and new text."""
+
+    champ = serializers.CharField()
+    libelle = serializers.CharField()
+    avant = serializers.CharField()
+    apres = serializers.CharField()
+
+
 class CritereChangeSerializer(serializers.Serializer):
     urn = serializers.CharField()
     code_avant = serializers.CharField(source="ancien.code")
     code = serializers.CharField(source="nouveau.code")
     champs = serializers.ListField(child=serializers.CharField())
+    details = FieldChangeSerializer(many=True)
 
 
 class DiffSerializer(serializers.Serializer):

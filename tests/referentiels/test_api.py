@@ -157,13 +157,34 @@ def test_diff_endpoint(sample_version, network, api_client_for):
     new = services.create_next_version(referentiel=sample_version.referentiel, numero="2026")
     noeud = Noeud.objects.filter(version=new, type="objectif").first()
     services.save_critere(version=new, noeud=noeud, code="4.1.99", titre="Ajouté")
+    changed = Critere.objects.get(version=new, code="4.2.9")
+    services.save_critere(
+        version=new,
+        noeud=changed.noeud,
+        code="4.2.9",
+        titre=changed.titre,
+        critere=changed,
+        imperatif=not changed.imperatif,
+    )
     client = api_client_for(network.user("federation"))
     data = client.get(f"/api/v1/referentiels/{new.pk}/diff/?other={sample_version.pk}").json()
     assert (
         [c["code"] for c in data["ajoutes"]] == ["4.1.99"]
         and data["supprimes"] == []
-        and data["inchanges"] == 49
+        and data["inchanges"] == 48
     )
+    before, after = ("non", "oui") if changed.imperatif else ("oui", "non")
+    assert data["modifies"] == [
+        {
+            "urn": changed.urn,
+            "code_avant": "4.2.9",
+            "code": "4.2.9",
+            "champs": ["imperatif"],
+            "details": [
+                {"champ": "imperatif", "libelle": "Impératif", "avant": before, "apres": after}
+            ],
+        }
+    ]
     # a reader cannot diff against a draft
     assert (
         api_client_for(network.user("lecteur"))

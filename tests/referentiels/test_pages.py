@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.html import escape
 
 from core.actors import SYSTEM
 from referentiels import services
@@ -90,6 +91,7 @@ def test_admin_creates_a_draft_edits_a_criterion_and_diffs(sample_version, netwo
     new = ReferentielVersion.objects.get(numero="2026")
     assert response.status_code == 302
     critere = Critere.objects.get(version=new, code="4.2.9")
+    critere_titre_avant = critere.titre
     form = {
         "noeud": critere.noeud_id,
         "code": "4.2.9",
@@ -107,6 +109,9 @@ def test_admin_creates_a_draft_edits_a_criterion_and_diffs(sample_version, netwo
         f"/referentiels/versions/{new.pk}/differences/?other={sample_version.pk}"
     ).content.decode()
     assert "1 modifié," in html
+    # each changed field with its label and both texts, not the field's code
+    assert "Intitulé" in html and "Livret revu" in html and escape(critere_titre_avant) in html
+    assert "CASF<br>NF X 50-056" in html and "titre, sources" not in html
     # editing the published one is refused with a message, not an error
     published = Critere.objects.get(version=sample_version, code="4.2.9")
     response = client.post(
@@ -162,3 +167,20 @@ def test_toolbox_files_are_served_only_to_those_who_see_the_version(
         {"fichier": SimpleUploadedFile("x.exe", b"MZ")},
     )
     assert exe.status_code == 302 and DocumentOutilFichier.objects.count() == 2
+
+
+def test_import_page_links_to_the_format_page_generated_from_the_schema(network, client_for):
+    from referentiels.io.schema import CRITERE_FIELDS, FORMAT_SECTIONS
+
+    client = client_for(network.user("federation"))
+    html = client.get("/referentiels/importer/").content.decode()
+    assert 'href="/referentiels/format/"' in html and "docs/referentiels.md" not in html
+    page = client.get("/referentiels/format/").content.decode()
+    assert "qualireseau-referentiel/1" in page
+    for _key, title, _fields in FORMAT_SECTIONS:
+        assert escape(title) in page
+    for field in CRITERE_FIELDS:
+        assert f"<code>{field.name}</code>" in page
+    assert "Intitulé du critère" in page and "nombre entre 0 et 1" in page
+    # the format is documentation, readable by every signed-in person (the API documents it too)
+    assert client_for(network.user("lecteur")).get("/referentiels/format/").status_code == 200
