@@ -3,16 +3,22 @@ and workflow, the origin is set where the action comes from)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accompagnement.plans.models import Action, AxePolitique
 
+if TYPE_CHECKING:
+    from referentiels.models import Critere
+    from tenants.models import User
+
 
 class ActionForm(forms.Form):
     titre = forms.CharField(label=_("Titre"), max_length=255)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
-    responsable = forms.ModelChoiceField(
+    responsable: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label=_("Responsable"), queryset=None, required=False, empty_label=_("— personne —")
     )
     echeance = forms.DateField(
@@ -29,7 +35,7 @@ class ActionForm(forms.Form):
         required=False,
         empty_label=_("— aucun —"),
     )
-    criteres = forms.ModelMultipleChoiceField(
+    criteres: forms.ModelMultipleChoiceField[Critere] = forms.ModelMultipleChoiceField(
         label=_("Critères liés"), queryset=None, required=False
     )
 

@@ -7,6 +7,7 @@ from functools import cache
 from django import forms
 
 from accompagnement.registres.registry import REGISTRES, Registre
+from core.fields import model_field
 
 
 class DateInput(forms.DateInput):
@@ -18,20 +19,21 @@ class DateInput(forms.DateInput):
 
 @cache
 def form_class(registre: Registre) -> type[forms.ModelForm]:
-    widgets = {
-        name: DateInput()
-        for name in registre.fields
-        if registre.model._meta.get_field(name).get_internal_type() == "DateField"
-    }
-    meta = type(
-        "Meta", (), {"model": registre.model, "fields": registre.fields, "widgets": widgets}
+    form = forms.modelform_factory(
+        registre.model,
+        fields=registre.fields,
+        widgets={
+            name: DateInput()
+            for name in registre.fields
+            if model_field(registre.model, name).get_internal_type() == "DateField"
+        },
     )
-    form = type(f"{registre.model.__name__}Form", (forms.ModelForm,), {"Meta": meta})
     if "actions" in registre.fields:
-        form.base_fields["actions"].widget = forms.CheckboxSelectMultiple()
-        form.base_fields["actions"].queryset = form.base_fields["actions"].queryset.select_related(
-            "plan"
-        )
+        actions = form.base_fields["actions"]
+        assert isinstance(actions, forms.ModelMultipleChoiceField)
+        assert actions.queryset is not None
+        actions.widget = forms.CheckboxSelectMultiple()
+        actions.queryset = actions.queryset.select_related("plan")
     return form
 
 

@@ -19,6 +19,7 @@ from accompagnement.registres.models import (
     NombreClients,
     Reclamation,
 )
+from core.fields import field_label as model_field_label
 
 
 @dataclass(frozen=True)
@@ -110,4 +111,4 @@ def registre_by_slug(slug: str) -> Registre:
 
 
 def field_label(registre: Registre, name: str) -> str:
-    return str(registre.model._meta.get_field(name).verbose_name)
+    return model_field_label(registre.model, name)

@@ -46,7 +46,7 @@ def apply_retention(*, today: datetime.date) -> dict[str, int]:
     removed = {}
     for slug, years in retention_years().items():
         before = cutoff(today, years)
-        _total, by_model = REGISTRES[slug].model.objects.filter(date__lt=before).delete()
+        _total, by_model = REGISTRES[slug].model._default_manager.filter(date__lt=before).delete()
         entries = by_model.get(REGISTRES[slug].model._meta.label, 0)
         if entries:
             PurgeRetention.objects.create(registre=slug, avant_le=before, supprimees=entries)

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 
 from accompagnement.registres.registry import Registre, field_label
 from core import tabular
+from core.fields import model_field
 from core.xlsx import append_row, to_bytes
 
 # A register holds a year or two of entries: a few thousand rows at most.
@@ -34,7 +35,7 @@ def header_map(registre: Registre) -> dict[str, str]:
 
 def cell_to_form_value(registre: Registre, name: str, value: Any) -> Any:
     """An XLSX cell as a form would post it (dates ISO, booleans oui/non, choice labels)."""
-    field = registre.model._meta.get_field(name)
+    field = model_field(registre.model, name)
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -96,7 +97,7 @@ def export_register(registre: Registre, entries: list[Model]) -> bytes:
     for entry in entries:
         row = []
         for name in names:
-            field = registre.model._meta.get_field(name)
+            field = model_field(registre.model, name)
             value = getattr(entry, name)
             if field.choices:
                 value = getattr(entry, f"get_{name}_display")()
