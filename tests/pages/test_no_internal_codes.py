@@ -2,7 +2,8 @@
 page linked from them (the matrix fills ids generically; following the links reaches the
 real rows' detail pages), rendered as each role over a structure with real work in it,
 shows no snake_case choice value (such as ``a_faire`` or ``reouverture_demandee``) in its
-visible text — people read labels."""
+visible text — people read labels — and no date in a machine or English format (``2026-12-02``,
+``Dec. 2, 2026``, ``4 p.m.``): dates read the French way."""
 
 from __future__ import annotations
 
@@ -32,6 +33,11 @@ MAX_PAGES_PER_ROLE = 200
 # Pages of one shape (ids and codes aside: /referentiels/versions/#/criteres/#/) are the same
 # template over other rows: two of each are enough.
 MAX_PER_SHAPE = 2
+ISO_DATE = re.compile(r"(?<![\w/.-])\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}\S*)?(?![\w-])")
+ENGLISH_DATE = re.compile(
+    r"\b(?:(?:January|February|April|June|July|August|September|October|November|December)"
+    r"|(?:Jan|Feb|Aug|Sept|Oct|Nov|Dec)\.|[ap]\.m\.|midnight|noon)(?!\w)"
+)
 
 
 def internal_codes() -> set[str]:
@@ -69,6 +75,17 @@ def test_the_check_finds_codes_in_text_only():
     )
     assert not pattern.findall(visible_text(page))
     assert pattern.findall(visible_text(page + '<span class="badge">a_faire</span>')) == ["a_faire"]
+
+
+def test_the_check_finds_machine_and_english_dates_in_text_only():
+    page = (
+        '<input type="date" value="2026-12-02"><time datetime="2026-12-02">2 décembre 2026</time>'
+    )
+    assert not ISO_DATE.findall(visible_text(page)) and not ENGLISH_DATE.findall(page)
+    assert ISO_DATE.findall(visible_text("<td>2026-12-02</td>")) == ["2026-12-02"]
+    assert ISO_DATE.findall("Soumis le 2026-12-02 14:05:00+00:00") == ["2026-12-02 14:05:00+00:00"]
+    assert ENGLISH_DATE.findall("Dec. 2, 2026, 4 p.m.") == ["Dec.", "p.m."]
+    assert not ISO_DATE.findall("campagne 2026-S1, référence DOC-2026-01-03-A")
 
 
 def crawl(client: Client, start: list[str]):
@@ -115,8 +132,10 @@ def test_no_page_shows_an_internal_code(network):
         client.force_login(network.user(role), backend="django.contrib.auth.backends.ModelBackend")
         for path, text in crawl(client, start):
             checked += 1
-            found = sorted(set(pattern.findall(text)))
+            found = sorted(
+                set(pattern.findall(text) + ISO_DATE.findall(text) + ENGLISH_DATE.findall(text))
+            )
             if found:
                 problems.append(f"{role} {path}: {', '.join(found)}")
     assert checked > 100
-    assert not problems, "internal codes on screen:\n" + "\n".join(problems)
+    assert not problems, "internal codes or unreadable dates on screen:\n" + "\n".join(problems)
