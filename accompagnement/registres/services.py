@@ -6,18 +6,22 @@ import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accompagnement.registres import xlsx
 from accompagnement.registres.errors import RegistreError
 from accompagnement.registres.forms import form_class
-from accompagnement.registres.registry import Registre, field_label
-from core import tabular
+from accompagnement.registres.registry import Registre, field_label, registre_by_slug
+from core import jobs, page_jobs, tabular
 from core.errors import BusinessError
+from core.models import Job
+from tenants import access
 
 logger = logging.getLogger("qualireseau.registres")
+IMPORT_JOB = "registre_import"
 
 
 def _validation_errors(
@@ -82,6 +86,50 @@ def delete_register_entry(*, registre: Registre, instance: Model) -> None:
 def import_register(*, registre: Registre, content: bytes) -> int:
     """Import an XLSX file: every row is validated first; either all rows are saved or
     none (a ``BusinessError`` lists each row's field errors). Returns the count saved."""
+    forms = _validated_forms(registre, content)
+    with transaction.atomic():
+        for bound in forms:
+            save_register_entry(registre=registre, data=bound.cleaned_data)
+    logger.info("registre %s: %s rows imported", registre.slug, len(forms))
+    return len(forms)
+
+
+@transaction.atomic
+def start_register_import(
+    *, registre: Registre, name: str, content: bytes, user: Any, token: str | None = None
+) -> Job:
+    """Check the whole file now (every refused row reported at once), then queue its
+    import as a durable job (``core.page_jobs``), created in this transaction."""
+    access.require(access.can_contribute(user, connection.tenant))  # type: ignore[attr-defined]
+    rows = len(_validated_forms(registre, content))
+    return page_jobs.start(
+        kind=IMPORT_JOB,
+        task_name="accompagnement.registres.tasks.import_register_task",
+        user_id=user.pk,
+        token=token,
+        payload={"registre": registre.slug},
+        content=content,
+        summary={"fichier": name[:255], "lignes": rows, "registre": registre.slug},
+    )
+
+
+def run_register_import_job(job: Job, progress: jobs.Progress) -> dict[str, Any]:
+    """The job's work: the whole import in one transaction, with the job's report."""
+    registre = registre_by_slug(job.payload["registre"])
+
+    def work() -> dict[str, Any]:
+        count = import_register(registre=registre, content=page_jobs.content_of(job))
+        return {
+            "lignes": count,
+            "resume": ngettext("%(n)s ligne importée.", "%(n)s lignes importées.", count)
+            % {"n": count},
+        }
+
+    return page_jobs.apply_once(job, progress, work)
+
+
+def _validated_forms(registre: Registre, content: bytes) -> list[Any]:
+    """Every row of the file as a valid form, or a ``BusinessError`` listing each error."""
     try:
         unknown, rows = xlsx.read_rows(registre, content)
     except tabular.TableError as error:
@@ -143,8 +191,4 @@ def import_register(*, registre: Registre, content: bytes) -> int:
     if errors:
         reported = errors.reported()
         raise BusinessError(reported[0]["code"], reported[0]["message"], errors=reported)
-    with transaction.atomic():
-        for bound in forms:
-            save_register_entry(registre=registre, data=bound.cleaned_data)
-    logger.info("registre %s: %s rows imported", registre.slug, len(forms))
-    return len(forms)
+    return forms

@@ -9,5 +9,6 @@ urlpatterns = [
     path("<slug:slug>/<int:pk>/", views.entry_form, name="edit"),
     path("<slug:slug>/<int:pk>/supprimer/", views.entry_delete, name="delete"),
     path("<slug:slug>/import/", views.entry_import, name="import"),
+    path("<slug:slug>/import/<int:pk>/", views.import_job, name="import-job"),
     path("<slug:slug>/export.xlsx", views.entry_export, name="export"),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accompagnement.registres import selectors, services, xlsx
 from accompagnement.registres.forms import form_class
 from accompagnement.registres.registry import REGISTRES, field_label, registre_by_slug
+from core import page_jobs
 from core.downloads import content_download
 from core.errors import BusinessError
 from core.routing import structure_url
@@ -92,6 +94,7 @@ def entry_delete(request, slug: str, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def entry_import(request, slug: str):
+    """Check the file at once, then import it as a durable job (its page shows it)."""
     registre = registre_by_slug(slug)
     _require_contributor(request)
     errors = []
@@ -101,19 +104,54 @@ def entry_import(request, slug: str):
             errors = [{"message": _("Choisissez un fichier .xlsx.")}]
         else:
             try:
-                count = services.import_register(registre=registre, content=upload.read())
+                job = services.start_register_import(
+                    registre=registre,
+                    name=upload.name,
+                    content=upload.read(),
+                    user=request.user,
+                    token=request.POST.get("jeton"),
+                )
             except BusinessError as error:
                 errors = error.errors
             else:
-                messages.success(request, _("%(count)s lignes importées.") % {"count": count})
-                return redirect(structure_url(request.tenant, "registres:list", slug))
+                return redirect(structure_url(request.tenant, "registres:import-job", slug, job.pk))
     columns = [field_label(registre, name) for name in registre.import_fields]
+    history = [
+        (job, structure_url(request.tenant, "registres:import-job", slug, job.pk))
+        for job in page_jobs.history(services.IMPORT_JOB, registre=registre.slug)
+    ]
     return render(
         request,
         "registres/import.html",
-        {"registre": registre, "errors": errors, "columns": columns},
+        {
+            "registre": registre,
+            "errors": errors,
+            "columns": columns,
+            "jeton": page_jobs.new_token(),
+            "history": history,
+        },
         status=400 if errors else 200,
     )
+
+
+def import_job(request, slug: str, pk: int):
+    """An import's job: state, report or refused rows (polled by htmx while it runs)."""
+    registre = registre_by_slug(slug)
+    _require_contributor(request)
+    job = page_jobs.job_in_schema(services.IMPORT_JOB, pk)
+    if job.progress.get("registre") != registre.slug:
+        raise Http404
+    context = {
+        "registre": registre,
+        "job": job,
+        "poll_url": structure_url(request.tenant, "registres:import-job", slug, pk),
+        "done_url": structure_url(request.tenant, "registres:list", slug),
+        "done_label": _("Voir le registre"),
+        "retry_url": structure_url(request.tenant, "registres:import", slug),
+    }
+    if request.htmx:
+        return render(request, "core/_job_status.html", context)
+    return render(request, "registres/import_job.html", context)
 
 
 def entry_export(request, slug: str):

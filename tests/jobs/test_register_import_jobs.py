@@ -1,0 +1,194 @@
+"""Register imports as durable jobs (``core.page_jobs``): created in the request's
+transaction, run once, all or nothing with a French report, shown on their page."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+
+from accompagnement.registres import services
+from accompagnement.registres.models import Reclamation
+from accompagnement.registres.registry import REGISTRES
+from core import jobs, page_jobs
+from core.models import Job
+from tests.bilans.test_registres import HEADER, _xlsx
+
+BASE = "/s/alpha/registres/reclamations/import/"
+ROWS = [
+    ["2024-01-05", "Orale", "C-1", "Autre", "retard", "", None, "non"],
+    ["2024-01-06", "Écrite", "C-2", "Planning", "absence", "", None, "oui"],
+]
+
+
+def _post(client, rows=ROWS, jeton=None):
+    data = {"fichier": SimpleUploadedFile("reclamations.xlsx", _xlsx([HEADER, *rows]))}
+    if jeton:
+        data["jeton"] = jeton
+    return client.post(BASE, data)
+
+
+def _reclamations(network) -> int:
+    connection.set_tenant(network.structure)
+    count = Reclamation.objects.count()
+    connection.set_schema_to_public()
+    return count
+
+
+def test_the_job_is_created_in_the_request_and_published_after_commit(
+    network, in_structure, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        job = services.start_register_import(
+            registre=REGISTRES["reclamations"],
+            name="r.xlsx",
+            content=_xlsx([HEADER, *ROWS]),
+            user=network.user("referent"),
+        )
+        assert Job.objects.filter(pk=job.pk, etat="en_attente").exists()
+    assert len(callbacks) == 1 and not Reclamation.objects.exists()
+    assert job.schema_name == network.structure.schema_name
+    assert job.progress == {"fichier": "r.xlsx", "lignes": 2, "registre": "reclamations"}
+
+
+def test_page_posts_a_job_whose_page_shows_the_outcome(
+    network, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(network.user("contributeur"))
+    form = client.get(BASE).content.decode()
+    assert 'name="jeton"' in form and "en arrière-plan" in form
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(client)
+    job = Job.objects.get(kind=services.IMPORT_JOB)
+    assert response.status_code == 302 and response["Location"] == f"{BASE}{job.pk}/"
+    assert job.etat == Job.Etat.FAIT and job.result["lignes"] == 2
+    page = client.get(response["Location"]).content.decode()
+    assert "2 lignes importées." in page and "Voir le registre" in page
+    assert "hx-trigger" not in page  # finished: no more polling
+    history = client.get(BASE).content.decode()
+    assert "Historique des imports" in history and f"{BASE}{job.pk}/" in history
+    assert _reclamations(network) == 2
+
+
+def test_a_waiting_job_is_polled_by_htmx(network, client_for, django_capture_on_commit_callbacks):
+    client = client_for(network.user("referent"))
+    with django_capture_on_commit_callbacks(execute=False):
+        response = _post(client)
+    page = client.get(response["Location"]).content.decode()
+    assert 'hx-trigger="every 2s"' in page and "En attente" in page
+    fragment = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert fragment.startswith('<div id="job-status"') and "<html" not in fragment
+
+
+def test_the_same_form_posted_twice_gives_one_job(
+    network, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(network.user("referent"))
+    jeton = page_jobs.new_token()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _post(client, jeton=jeton)
+        second = _post(client, jeton=jeton)
+    assert first["Location"] == second["Location"]
+    assert Job.objects.filter(kind=services.IMPORT_JOB).count() == 1
+    assert _reclamations(network) == 2
+
+
+def test_running_the_job_twice_imports_once(
+    network, in_structure, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        job = services.start_register_import(
+            registre=REGISTRES["reclamations"],
+            name="r.xlsx",
+            content=_xlsx([HEADER, *ROWS]),
+            user=network.user("referent"),
+        )
+    first = jobs.run(job.pk, services.run_register_import_job)
+    # A worker that died after the import's commit but before "fait": the job is run again.
+    Job.objects.filter(pk=job.pk).update(etat=Job.Etat.EN_COURS)
+    second = jobs.run(job.pk, services.run_register_import_job)
+    assert first.etat == second.etat == Job.Etat.FAIT
+    assert first.result == second.result == {"lignes": 2, "resume": "2 lignes importées."}
+    assert Reclamation.objects.count() == 2
+
+
+def test_rows_refused_at_run_time_fail_the_job_with_french_messages_and_nothing_saved(
+    network, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(network.user("referent"))
+    with django_capture_on_commit_callbacks(execute=False):
+        response = _post(client)
+    job = Job.objects.get(kind=services.IMPORT_JOB)
+    # The file was valid when posted; the job finds it broken (here: its content replaced).
+    payload = {
+        **job.payload,
+        "contenu": page_jobs.base64.b64encode(
+            _xlsx([HEADER, ROWS[0], ["x", "Orale", "Dupont", "Autre", "a", "", None, "non"]])
+        ).decode(),
+    }
+    Job.objects.filter(pk=job.pk).update(payload=payload)
+    connection.set_tenant(network.structure)
+    failed = jobs.run(job.pk, services.run_register_import_job)
+    connection.set_schema_to_public()
+    assert failed.etat == Job.Etat.ECHOUE and failed.errors.startswith("Refused: ")
+    assert any("Ligne 3" in message for message in failed.progress["erreurs"])
+    assert _reclamations(network) == 0
+    page = client.get(response["Location"]).content.decode()
+    assert "a été enregistré." in page and "Ligne 3" in page
+    assert "Corriger et réessayer" in page
+
+
+def test_a_file_with_errors_is_refused_at_once_without_a_job(network, client_for):
+    response = _post(
+        client_for(network.user("referent")),
+        rows=[["x", "Orale", "C-1", "Autre", "a", "", None, "non"]],
+    )
+    assert response.status_code == 400 and "Ligne 2" in response.content.decode()
+    assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["directeur", "referent", "contributeur"])
+def test_writers_of_the_structure_import(
+    network, client_for, role, django_capture_on_commit_callbacks
+):
+    client = client_for(network.user(role))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(client)
+    assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["lecteur", "expert", "pilote", "federation"])
+def test_readers_may_neither_import_nor_see_the_jobs(
+    network, client_for, role, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        location = _post(client_for(network.user("referent")))["Location"]
+    client = client_for(network.user(role))
+    assert client.get(BASE).status_code == 403
+    assert _post(client).status_code == 403
+    assert client.get(location).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["directeur_autre", "expert_autre", "pilote_autre", "sans_role"])
+def test_people_of_another_structure_get_404(
+    network, client_for, role, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        location = _post(client_for(network.user("referent")))["Location"]
+    assert client_for(network.user(role)).get(location).status_code == 404
+
+
+def test_another_structures_job_is_404(network, client_for, django_capture_on_commit_callbacks):
+    connection.set_tenant(network.other_structure)
+    with django_capture_on_commit_callbacks(execute=False):
+        job = services.start_register_import(
+            registre=REGISTRES["reclamations"],
+            name="r.xlsx",
+            content=_xlsx([HEADER, *ROWS]),
+            user=network.user("directeur_autre"),
+        )
+    connection.set_schema_to_public()
+    client = client_for(network.user("directeur"))
+    assert client.get(f"{BASE}{job.pk}/").status_code == 404
+    assert client.get(f"/s/alpha/registres/evenements/import/{job.pk}/").status_code in (404,)
