@@ -20,6 +20,7 @@ def _flatten(detail, field=None) -> list[dict]:
     if isinstance(detail, dict):
         errors = []
         for key, value in detail.items():
+            name: str | None
             if isinstance(key, int):  # a list's items (DRF keys them by index): field[3]
                 name = f"{field}[{key}]" if field else f"[{key}]"
             else:

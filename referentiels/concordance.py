@@ -141,7 +141,7 @@ def systems_of(version: ReferentielVersion) -> list[tuple[str, str]]:
             "reference__systeme", flat=True
         )
     )
-    return [(code, label) for code, label in ReferenceExterne.Systeme.choices if code in used]
+    return [(code, str(label)) for code, label in ReferenceExterne.Systeme.choices if code in used]
 
 
 def all_references():

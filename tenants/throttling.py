@@ -51,7 +51,7 @@ def _hit(bucket: str, value: str, window: int) -> int:
 def login_blocked(request, username: str | None) -> bool:
     ip = client_ip(request) or ""
     return _count("login-ip", ip) >= settings.LOGIN_FAILURES_PER_IP or (
-        bool(username) and _count("login-account", username) >= settings.LOGIN_FAILURES_PER_ACCOUNT
+        bool(username and _count("login-account", username) >= settings.LOGIN_FAILURES_PER_ACCOUNT)
     )
 
 

@@ -41,6 +41,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from core import tenancy
 from core.errors import BusinessError
 from tenants.models import Structure
 from tenants.operations.errors import OperationError
@@ -132,7 +133,7 @@ def _public_targets_of_schema(structure: Structure) -> dict[type[models.Model], 
             for field in model._meta.concrete_fields:
                 target = field.related_model if field.is_relation else None
                 if target is not None and _is_public_model(target):
-                    values = model.objects.exclude(**{field.attname: None}).values_list(
+                    values = model._default_manager.exclude(**{field.attname: None}).values_list(
                         field.attname, flat=True
                     )
                     targets.setdefault(target, set()).update(values.distinct())
@@ -144,7 +145,7 @@ def _closure(seed: list[models.Model], extra: dict[type[models.Model], set]) -> 
     seen: dict[tuple[str, object], models.Model] = {}
     queue: list[models.Model] = list(seed)
     for model, pks in extra.items():
-        queue += list(model.objects.filter(pk__in=pks))
+        queue += list(model._default_manager.filter(pk__in=pks))
     while queue:
         obj = queue.pop()
         key = (obj._meta.label_lower, obj.pk)
@@ -270,7 +271,7 @@ def _restore_public_rows(payload: str) -> list[type[models.Model]]:
     created: set[type[models.Model]] = set()
     for item in serializers.deserialize("json", io.StringIO(payload)):
         model = type(item.object)
-        if model.objects.filter(pk=item.object.pk).exists():
+        if model._default_manager.filter(pk=item.object.pk).exists():
             continue
         item.save()  # raw save: no signal, no schema creation for the Structure
         created.add(model)
@@ -294,7 +295,7 @@ def restore_structure(*, archive: Path) -> Structure:
         if manifest.get("format") != ARCHIVE_FORMAT:
             raise BusinessError(OperationError.ARCHIVE_FORMAT, "Format d'archive inconnu.")
         schema_name = manifest["schema_name"]
-        connection.set_schema_to_public()
+        tenancy.set_schema_to_public()
         if Structure.objects.filter(slug=manifest["slug"]).exists() or _schema_exists(schema_name):
             raise BusinessError(
                 OperationError.STRUCTURE_EXISTS, f"La structure {manifest['slug']} existe déjà."

@@ -18,9 +18,10 @@ import datetime
 import shutil
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from core import tenancy
 from core.errors import BusinessError
 from tenants.models import Structure
 from tenants.operations.backup import media_dir
@@ -91,7 +92,7 @@ def purge_structure(structure: Structure) -> dict[str, int]:
     """Erase one structure (schema, public rows, files); keep its anonymised figures."""
     schema_name = structure.schema_name
     with transaction.atomic():
-        connection.set_schema_to_public()
+        tenancy.set_schema_to_public()
         kept = keep_network_figures(structure)
         structure.groupes.clear()
         structure.delete(force_drop=True)  # DROP SCHEMA … CASCADE, then the public rows

@@ -68,6 +68,8 @@ def cross_schema_references() -> list[Reference]:
             if not isinstance(field, models.ForeignKey):
                 continue
             target = field.related_model
+            target_column = field.target_field.column
+            assert target_column is not None  # a concrete field always has its column
             if target._meta.app_label in schema_only:
                 continue
             references.append(
@@ -75,7 +77,7 @@ def cross_schema_references() -> list[Reference]:
                     table=model._meta.db_table,
                     column=field.column,
                     target_table=target._meta.db_table,
-                    target_column=field.target_field.column,
+                    target_column=target_column,
                 )
             )
     return sorted(references, key=lambda r: (r.table, r.column))

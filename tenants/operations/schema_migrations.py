@@ -29,6 +29,8 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django_tenants.utils import get_tenant_base_migrate_command_class, get_tenant_model
 
+from core import tenancy
+
 
 def migrations_on_disk() -> list[str]:
     """Every migration of the project as ``app.name`` (what a migrated schema records)."""
@@ -64,7 +66,7 @@ def schemas_behind(expected: list[str] | None = None) -> list[str]:
     """The structures' schemas missing at least one migration on disk, in ONE query."""
     expected = migrations_on_disk() if expected is None else expected
     table = connection.ops.quote_name(get_tenant_model()._meta.db_table)
-    connection.set_schema_to_public()
+    tenancy.set_schema_to_public()
     with connection.cursor() as cursor:
         cursor.execute(_COUNT_FUNCTION_SQL)
         cursor.execute(_BEHIND_SQL.format(table=table), {"expected": expected, "public": "public"})
@@ -97,9 +99,9 @@ def migrate_one_schema(schema_name: str) -> SchemaResult:
     output = io.StringIO()
     try:
         # django_migrations must exist in the schema itself, not be found in public.
-        connection.set_schema(schema_name, include_public=False)
+        tenancy.set_schema(schema_name, include_public=False)
         MigrationRecorder(connection).ensure_schema()
-        connection.set_schema(schema_name)
+        tenancy.set_schema(schema_name)
         call_command(
             get_tenant_base_migrate_command_class()(),
             verbosity=1,
@@ -113,7 +115,7 @@ def migrate_one_schema(schema_name: str) -> SchemaResult:
         detail = output.getvalue()[-2000:] + traceback.format_exc(limit=6)
         return SchemaResult(schema_name, False, time.perf_counter() - started, detail)
     finally:
-        connection.set_schema_to_public()
+        tenancy.set_schema_to_public()
 
 
 def migrate_schemas_in_parallel(
