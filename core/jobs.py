@@ -14,8 +14,11 @@
   those waiting for too long, and the ``en_cours`` jobs whose heartbeat is stale and whose
   lease is free (their worker died).
 
-Every state change goes through ``_move`` (one table of allowed moves, compare-and-set on
-the current state), so the transitions can be ported to a declarative workflow engine.
+The jobs' states and moves are declared once, as data, on the kernel's workflow engine
+(``JOB``, ``core.workflow``): ``_move`` locks the row, checks that nobody changed its state
+meanwhile (compare-and-set), and lets ``Workflow.apply`` write the state and one
+``JobTransition`` row. Only changes of state are logged: a heartbeat or a progress update
+is not a move and writes no log row.
 """
 
 from __future__ import annotations
@@ -31,18 +34,59 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from core.models import Job
+from core.actors import SYSTEM
+from core.errors import BusinessError
+from core.models import Job, JobTransition
+from core.workflow import Move, Stamp, Workflow
 
 logger = logging.getLogger("qualireseau.jobs")
 
 Etat = Job.Etat
-# The jobs' workflow: from → allowed targets (en_cours → en_cours is a resumption).
+# The jobs' workflow. A job is run by the platform only (no person's access rule).
+JOB = Workflow(
+    "core.job",
+    states=Etat,
+    field="etat",
+    log_model=JobTransition,
+    log_field="job",
+    log_move_name=True,
+    moves=[
+        Move(
+            "start", {Etat.EN_ATTENTE}, Etat.EN_COURS, _("Démarrer"), stamp=Stamp(at="started_at")
+        ),
+        # A redelivered task takes over a job whose worker died: a new attempt.
+        Move("resume", {Etat.EN_COURS}, Etat.EN_COURS, _("Reprendre")),
+        Move("finish", {Etat.EN_COURS}, Etat.FAIT, _("Terminer"), stamp=Stamp(at="finished_at")),
+        Move(
+            "fail",
+            {Etat.EN_COURS},
+            Etat.ECHOUE,
+            _("Marquer en échec"),
+            stamp=Stamp(at="finished_at"),
+        ),
+        # Attempted JOB_MAX_ATTEMPTS times, each attempt killed its worker.
+        Move(
+            "give_up",
+            {Etat.EN_ATTENTE, Etat.EN_COURS},
+            Etat.ECHOUE,
+            _("Abandonner (trop de tentatives)"),
+            stamp=Stamp(at="finished_at"),
+        ),
+        # Submitted again by the person who asked for it.
+        Move(
+            "retry",
+            {Etat.ECHOUE},
+            Etat.EN_ATTENTE,
+            _("Relancer"),
+            stamp=Stamp(clear=("finished_at",)),
+        ),
+    ],
+)
+# Every (from, to) the declaration allows (en_cours → en_cours is a resumption).
 TRANSITIONS: dict[str, set[str]] = {
-    Etat.EN_ATTENTE: {Etat.EN_COURS},
-    Etat.EN_COURS: {Etat.EN_COURS, Etat.FAIT, Etat.ECHOUE},
-    Etat.ECHOUE: {Etat.EN_ATTENTE},  # retried by the person who asked for it
-    Etat.FAIT: set(),
+    str(state): {target for source, target in JOB.edges() if source == state} for state in Etat
 }
 # Advisory-lock namespace of the jobs' leases (any constant distinct from other locks).
 LEASE_NAMESPACE = 17_0001
@@ -73,25 +117,23 @@ def requeue_after() -> datetime.timedelta:
 # --- State machine ---------------------------------------------------------------------------
 
 
-def _move(job: Job, to: str, **fields: Any) -> Job:
-    """The only writer of ``Job.etat``: check the move, then compare-and-set the row."""
-    current = job.etat
-    if to not in TRANSITIONS.get(current, set()):
-        raise JobTransitionError(f"job {job.pk}: {current} → {to} refused")
-    now = timezone.now()
-    if to == Etat.EN_COURS:
-        fields.setdefault("heartbeat_at", now)
-        if current == Etat.EN_ATTENTE:
-            fields.setdefault("started_at", now)
-    if to in (Etat.FAIT, Etat.ECHOUE):
-        fields.setdefault("finished_at", now)
-    if to == Etat.EN_ATTENTE:
-        fields.setdefault("finished_at", None)
-    updated = Job.objects.filter(pk=job.pk, etat=current).update(etat=to, **fields)
-    if not updated:
-        raise JobTransitionError(f"job {job.pk}: state changed under us (expected {current})")
-    job.refresh_from_db()
-    return job
+def _move(job: Job, to: str, *, move: str | None = None, **fields: Any) -> Job:
+    """Move ``job`` to ``to`` (by the named ``move`` when several lead there) through the
+    workflow engine, with the other ``fields`` saved along. The row is locked and its
+    state compared with ``job.etat``: a job changed by another process meanwhile is refused."""
+    with transaction.atomic():
+        row = Job.objects.select_for_update().filter(pk=job.pk).first()
+        if row is None or row.etat != job.etat:
+            raise JobTransitionError(f"job {job.pk}: state changed under us (expected {job.etat})")
+        if to == Etat.EN_COURS:
+            fields.setdefault("heartbeat_at", timezone.now())
+        for name, value in fields.items():
+            setattr(row, name, value)
+        try:
+            JOB.apply(row, actor=SYSTEM, name=move, to=to, extra_fields=fields)
+        except (BusinessError, KeyError) as error:
+            raise JobTransitionError(f"job {job.pk}: {job.etat} → {to} refused") from error
+    return row
 
 
 # --- Submitting and publishing -----------------------------------------------------------------
@@ -206,17 +248,17 @@ def run(
         if job.etat not in (Etat.EN_ATTENTE, Etat.EN_COURS):
             return job
         if job.attempts >= max_attempts():  # a job that kills its worker every time
-            if job.etat == Etat.EN_ATTENTE:
-                job = _move(job, Etat.EN_COURS)
             if on_give_up is not None:
                 on_give_up(job)
-            return _move(job, Etat.ECHOUE, errors="too many attempts")
+            return _move(job, Etat.ECHOUE, move="give_up", errors="too many attempts")
         job = _move(job, Etat.EN_COURS, attempts=job.attempts + 1)
         try:
             result = handler(job, Progress(job))
         except Exception as error:  # noqa: BLE001 - the row tells the page; the log the trace
             logger.exception("jobs: job %s (%s) failed", job.pk, job.kind)
-            return _move(job, Etat.ECHOUE, errors=f"{type(error).__name__}: {error}"[:2000])
+            return _move(
+                job, Etat.ECHOUE, move="fail", errors=f"{type(error).__name__}: {error}"[:2000]
+            )
         return _move(job, Etat.FAIT, result=result or {}, heartbeat_at=timezone.now())
 
 

@@ -92,3 +92,15 @@ class TransitionLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_statut} → {self.to_statut}"
+
+
+class JobTransition(TransitionLog):
+    """The jobs' workflow log (``core.jobs.JOB``): one row per change of state of a job
+    (started, resumed after a dead worker, done, failed, given up, retried). Heartbeats and
+    progress are not changes of state and write no row."""
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="transitions")
+    transition = models.CharField(max_length=30)
+
+    class Meta:
+        ordering = ["at", "pk"]

@@ -200,3 +200,49 @@ def test_an_undo_interrupted_by_a_crash_is_finished_by_the_resumed_run(network):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 's_defaire_%%'")
         assert cursor.fetchone()[0] == 0
+
+
+def test_every_change_of_state_is_a_declared_move_logged_once_and_beats_are_not(db):
+    """The jobs' states move through the workflow engine (core.workflow): one
+    ``JobTransition`` row per move, with the move's name; heartbeats write none."""
+
+    def beating(job, progress):
+        for step in range(5):
+            progress.beat(step=step)
+        return {"steps": 5}
+
+    job = Job.objects.create(kind="test", key="test:log", task_name="core.tasks.sweep_jobs")
+    done = jobs.run(job.pk, beating)
+    assert done.etat == Job.Etat.FAIT and done.progress == {"step": 4}
+    log = list(done.transitions.values_list("transition", "from_statut", "to_statut", "user"))
+    assert log == [
+        ("start", "en_attente", "en_cours", None),
+        ("finish", "en_cours", "fait", None),
+    ]
+    assert done.started_at is not None and done.finished_at is not None
+    assert jobs.JOB.label(done.etat) == "Fait"
+    assert {move.name for move in jobs.JOB.moves_from(Job.Etat.EN_COURS)} == {
+        "resume",
+        "finish",
+        "fail",
+        "give_up",
+    }
+    # A job left en_cours by a dead worker is resumed: a "resume" move, a new attempt.
+    stale = Job.objects.create(
+        kind="test", key="test:resume", task_name="core.tasks.sweep_jobs", etat="en_cours"
+    )
+    Job.objects.filter(pk=stale.pk).update(attempts=1)
+    resumed = jobs.run(stale.pk, beating)
+    assert resumed.attempts == 2
+    assert list(resumed.transitions.values_list("transition", flat=True)) == ["resume", "finish"]
+
+
+def test_a_refused_or_concurrent_move_writes_nothing(db):
+    job = Job.objects.create(kind="test", key="test:cas", task_name="core.tasks.sweep_jobs")
+    with pytest.raises(jobs.JobTransitionError):
+        jobs._move(job, Job.Etat.FAIT)  # en_attente → fait is not declared
+    Job.objects.filter(pk=job.pk).update(etat=Job.Etat.EN_COURS)  # another process moved it
+    with pytest.raises(jobs.JobTransitionError):
+        jobs._move(job, Job.Etat.EN_COURS)  # compare-and-set: job.etat is stale
+    job.refresh_from_db()
+    assert job.etat == Job.Etat.EN_COURS and not job.transitions.exists()
