@@ -16,7 +16,7 @@ urlpatterns = [
     path("referentiels/", include(("referentiels.urls", "referentiels"))),
     path(
         "autodiagnostics/",
-        include(("accompagnement.diagnostics.urls_network", "diagnostics-network")),
+        include(("accompagnement.reporting.urls_queue", "diagnostics-network")),
     ),
     path("groupes/", include(("accompagnement.groupes.urls", "groupes"))),
     path("reporting/", include(("accompagnement.reporting.urls", "reporting"))),

@@ -9,7 +9,7 @@ from accompagnement.diagnostics import selectors
 from accompagnement.diagnostics.models import Autodiagnostic
 from core.figures import percent_text, points_text
 from core.hooks import Chart, Kpi, MenuEntry, Todo
-from core.routing import network_url, structure_url
+from core.routing import structure_url
 from tenants import access
 
 GROUP = "Autodiagnostic"
@@ -18,13 +18,6 @@ Statut = Autodiagnostic.Statut
 
 def structure_menu(user, structure):
     yield MenuEntry(_("Autodiagnostic"), structure_url(structure, "diagnostics:list"), order=10)
-
-
-def network_menu(user):
-    if access.is_expert(user):
-        yield MenuEntry(
-            _("Autodiagnostics à confirmer"), network_url("diagnostics-network:queue"), order=44
-        )
 
 
 def structure_todos(user, structure):
@@ -92,33 +85,6 @@ def structure_todos(user, structure):
                 kind="warning",
                 group=_(GROUP),
             )
-
-
-def todos_for(user):
-    """The expert's queue on the network home page: one to-do per self-diagnosis to confirm
-    or reopening to decide, across every structure they follow (``selectors.expert_queue``,
-    the queue page's selector)."""
-    if not access.is_expert(user):
-        return
-    for entry in selectors.expert_queue(user):
-        if entry.statut == Statut.SOUMIS:
-            left = entry.nb_criteres - entry.nb_confirmes
-            label = ngettext(
-                "%(structure)s : %(n)s critère à confirmer (autodiagnostic %(annee)s)",
-                "%(structure)s : %(n)s critères à confirmer (autodiagnostic %(annee)s)",
-                left,
-            ) % {"structure": entry.structure.nom, "n": left, "annee": entry.annee}
-            url = structure_url(
-                entry.structure, "diagnostics:confirmation", entry.autodiagnostic_id
-            )
-        else:
-            left = 1
-            label = _("%(structure)s : réouverture demandée (autodiagnostic %(annee)s)") % {
-                "structure": entry.structure.nom,
-                "annee": entry.annee,
-            }
-            url = structure_url(entry.structure, "diagnostics:answer", entry.autodiagnostic_id)
-        yield Todo(label, url, count=left, kind="warning", group=_(GROUP))
 
 
 def _rate_kpi(label, latest, previous, side, order):

@@ -34,9 +34,7 @@ from accompagnement.diagnostics.scoring_inputs import (
     ladder_on,
     scoring_inputs,
 )
-from accompagnement.reporting.models import SuiviAutodiagnostic
 from referentiels.models import DocumentOutil, Noeud, ReferentielVersion, ValeurEchelle
-from tenants import access
 
 Statut = Autodiagnostic.Statut
 
@@ -450,49 +448,6 @@ def dashboard_figures() -> DashboardFigures:
 
 
 # --- The expert's queue -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QueueEntry:
-    structure: object
-    autodiagnostic_id: int
-    annee: int
-    statut: str
-    statut_label: str
-    submitted_at: object
-    nb_criteres: int
-    nb_confirmes: int
-
-
-QUEUE_STATUSES = (Statut.SOUMIS, Statut.REOUVERTURE_DEMANDEE)
-
-
-def expert_queue(user: Any) -> list[QueueEntry]:
-    """Submitted self-diagnoses (and reopening requests) of the expert's structures.
-
-    Read from the public index (``reporting.SuiviAutodiagnostic``, written by the workflow
-    in the same transaction as each change): one query whatever the number of structures
-    followed, no schema switch."""
-    rows = (
-        SuiviAutodiagnostic.objects.filter(
-            structure__in=access.structures_of_expert(user), statut__in=QUEUE_STATUSES
-        )
-        .select_related("structure")
-        .order_by("structure__nom", "structure_id", "-annee", "-autodiagnostic_id")
-    )
-    return [
-        QueueEntry(
-            structure=row.structure,
-            autodiagnostic_id=row.autodiagnostic_id,
-            annee=row.annee,
-            statut=row.statut,
-            statut_label=str(Statut(row.statut).label),
-            submitted_at=row.submitted_at,
-            nb_criteres=row.nb_criteres,
-            nb_confirmes=row.nb_confirmes,
-        )
-        for row in rows
-    ]
 
 
 def transitions_of(autodiagnostic: Autodiagnostic) -> QuerySet[AutodiagnosticTransition]:

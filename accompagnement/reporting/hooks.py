@@ -6,15 +6,21 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accompagnement.reporting import todos
+from accompagnement.diagnostics.models import Autodiagnostic
+from accompagnement.reporting import suivi, todos
 from core.hooks import MenuEntry, Todo
-from core.routing import network_url
+from core.routing import network_url, structure_url
 from tenants import access
 
 GROUP = "Bilans semestriels"
+AUTODIAGNOSTIC_GROUP = "Autodiagnostic"
 
 
 def network_menu(user):
+    if access.is_expert(user):
+        yield MenuEntry(
+            _("Autodiagnostics à confirmer"), network_url("diagnostics-network:queue"), order=44
+        )
     consolidating = access.can_read_consolidation(user)
     if consolidating:
         yield MenuEntry(_("Indicateurs"), network_url("reporting:tableau-de-bord"), order=50)
@@ -23,7 +29,8 @@ def network_menu(user):
 
 def todos_for(user):
     """A pilot's territorial reviews to write and submit; for pilots and the federation
-    admin, the structures whose review is late, per campaign."""
+    admin, the structures whose review is late, per campaign; the expert's queue."""
+    yield from _expert_todos(user)
     today = timezone.localdate()
     for due in todos.bilans_territoire_due(user):
         values = {
@@ -68,3 +75,30 @@ def _scope_label(scope) -> str:
     if scope.territoire is None:
         return scope.campagne.libelle
     return f"{scope.campagne.libelle} · {scope.territoire.nom}"
+
+
+def _expert_todos(user):
+    """The expert's queue on the network home page: one to-do per self-diagnosis to confirm
+    or reopening to decide, across every structure they follow (``suivi.expert_queue``, the
+    queue page's selector)."""
+    if not access.is_expert(user):
+        return
+    for entry in suivi.expert_queue(user):
+        if entry.statut == Autodiagnostic.Statut.SOUMIS:
+            left = entry.nb_criteres - entry.nb_confirmes
+            label = ngettext(
+                "%(structure)s : %(n)s critère à confirmer (autodiagnostic %(annee)s)",
+                "%(structure)s : %(n)s critères à confirmer (autodiagnostic %(annee)s)",
+                left,
+            ) % {"structure": entry.structure.nom, "n": left, "annee": entry.annee}
+            url = structure_url(
+                entry.structure, "diagnostics:confirmation", entry.autodiagnostic_id
+            )
+        else:
+            left = 1
+            label = _("%(structure)s : réouverture demandée (autodiagnostic %(annee)s)") % {
+                "structure": entry.structure.nom,
+                "annee": entry.annee,
+            }
+            url = structure_url(entry.structure, "diagnostics:answer", entry.autodiagnostic_id)
+        yield Todo(label, url, count=left, kind="warning", group=_(AUTODIAGNOSTIC_GROUP))

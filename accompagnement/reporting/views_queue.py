@@ -1,4 +1,5 @@
-"""Network-level page of the self-diagnosis: the expert's confirmation queue."""
+"""The expert's confirmation queue across the structures they follow (read from the public
+index of self-diagnoses kept by ``suivi``)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
-from accompagnement.diagnostics import selectors
+from accompagnement.reporting import suivi
 from tenants import access
 
 
@@ -15,6 +16,4 @@ def expert_queue(request):
     """Submitted self-diagnoses of the structures the expert reviews (404 for non-experts)."""
     if not access.is_expert(request.user):
         raise Http404
-    return render(
-        request, "diagnostics/queue.html", {"entries": selectors.expert_queue(request.user)}
-    )
+    return render(request, "diagnostics/queue.html", {"entries": suivi.expert_queue(request.user)})
