@@ -9,5 +9,6 @@ urlpatterns = [
     path("actions/<int:pk>/statut/", views.action_status, name="action-status"),
     path("export.xlsx", views.export, name="export"),
     path("import/", views.import_xlsx, name="import"),
+    path("import/<int:pk>/", views.import_job, name="import-job"),
     path("politique/", views.politique, name="politique"),
 ]

@@ -6,14 +6,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accompagnement.plans import selectors, services, workflow, xlsx
 from accompagnement.plans.models import Action
+from core import page_jobs
 from core.downloads import content_download
 from core.errors import BusinessError
 from tenants import access
@@ -44,6 +45,11 @@ def plan(request):
                 "last_name", "email"
             ),
             "import_errors": request.session.pop("plan_import_errors", None),
+            "import_jeton": page_jobs.new_token() if can_edit else "",
+            "history": [
+                (job, reverse("plans:import-job", args=[job.pk]))
+                for job in (page_jobs.history(xlsx.IMPORT_JOB, limit=5) if can_edit else [])
+            ],
         },
     )
 
@@ -122,28 +128,42 @@ def export(request):
 
 @require_POST
 def import_xlsx(request):
+    """Check the file at once (errors back on the plan page), then import it as a durable
+    job whose page shows the progress and the outcome."""
     fichier = request.FILES.get("fichier")
     try:
         if fichier is None:
             raise BusinessError("invalid", _("Choisissez un fichier XLSX."), field="fichier")
-        report = xlsx.import_plan(
-            structure=request.tenant, user=request.user, content=fichier.read()
-        )
-        messages.success(
-            request,
-            _("Import réussi : %(created)s ; %(updated)s.")
-            % {
-                "created": ngettext("%(n)s action créée", "%(n)s actions créées", report.created)
-                % {"n": report.created},
-                "updated": ngettext("%(n)s mise à jour", "%(n)s mises à jour", report.updated)
-                % {"n": report.updated},
-            },
+        job = xlsx.start_plan_import(
+            structure=request.tenant,
+            user=request.user,
+            name=fichier.name,
+            content=fichier.read(),
+            token=request.POST.get("jeton"),
         )
     except BusinessError as error:
         if error.status == 403:
             raise Http404 from error
         request.session["plan_import_errors"] = [e["message"] for e in error.errors]
-    return redirect("plans:index")
+        return redirect("plans:index")
+    return redirect("plans:import-job", pk=job.pk)
+
+
+def import_job(request, pk: int):
+    """A plan import's job: state, report or refused rows (polled by htmx while it runs)."""
+    if not access.can_edit_plan(request.user, request.tenant):
+        raise Http404
+    job = page_jobs.job_in_schema(xlsx.IMPORT_JOB, pk)
+    context = {
+        "job": job,
+        "poll_url": reverse("plans:import-job", args=[pk]),
+        "done_url": reverse("plans:index"),
+        "done_label": _("Voir le plan d'actions"),
+        "retry_url": reverse("plans:index") + "#import",
+    }
+    if request.htmx:
+        return render(request, "core/_job_status.html", context)
+    return render(request, "plans/import_job.html", context)
 
 
 def politique(request):

@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook
@@ -21,8 +21,9 @@ from openpyxl.styles import Font, PatternFill
 from accompagnement.plans import services, workflow
 from accompagnement.plans.errors import PlanError
 from accompagnement.plans.models import Action, AxePolitique
-from core import tabular
+from core import jobs, page_jobs, tabular
 from core.errors import BusinessError
+from core.models import Job
 from core.xlsx import append_row, to_bytes
 from referentiels.models import Critere, ReferentielVersion
 from tenants import access
@@ -44,6 +45,7 @@ COLUMNS = [
 ]
 HEADER_TO_FIELD = {label.lower(): name for name, label in COLUMNS}
 SHEET_TITLE = "Plan d'actions"
+IMPORT_JOB = "plan_import"
 # A structure's plan has tens of actions, a few hundred at most.
 IMPORT_LIMITS = tabular.DEFAULT_LIMITS.but(max_rows=2_000, max_columns=30)
 
@@ -145,6 +147,55 @@ def _read_rows(content: bytes) -> list[tuple[int, dict[str, Any]]]:
 
 def import_plan(*, structure: Structure, user: User, content: bytes) -> ImportReport:
     """Validate every row, then write them all in one transaction (or nothing)."""
+    return _write_rows(structure, user, _validated_rows(structure, user, content))
+
+
+@transaction.atomic
+def start_plan_import(
+    *, structure: Structure, user: User, name: str, content: bytes, token: str | None = None
+) -> Job:
+    """Check the whole file now (every refused row reported at once), then queue its
+    import as a durable job (``core.page_jobs``), created in this transaction."""
+    rows = len(_validated_rows(structure, user, content))
+    return page_jobs.start(
+        kind=IMPORT_JOB,
+        task_name="accompagnement.plans.tasks.import_plan_task",
+        user_id=user.pk,
+        token=token,
+        payload={},
+        content=content,
+        summary={"fichier": name[:255], "lignes": rows},
+    )
+
+
+def run_plan_import_job(job: Job, progress: jobs.Progress) -> dict[str, Any]:
+    """The job's work (in the structure's schema): the import in one transaction, with
+    the job's report; the rows are checked again against the plan as it is now."""
+    structure = connection.tenant  # type: ignore[attr-defined]
+    user = User.objects.get(pk=job.payload["auteur"])
+
+    def work() -> dict[str, Any]:
+        report = import_plan(structure=structure, user=user, content=page_jobs.content_of(job))
+        return {
+            "creees": report.created,
+            "mises_a_jour": report.updated,
+            "resume": _("Import réussi : %(created)s ; %(updated)s.")
+            % {
+                "created": ngettext("%(n)s action créée", "%(n)s actions créées", report.created)
+                % {"n": report.created},
+                "updated": ngettext("%(n)s mise à jour", "%(n)s mises à jour", report.updated)
+                % {"n": report.updated},
+            },
+        }
+
+    return page_jobs.apply_once(job, progress, work)
+
+
+Parsed = list[tuple[Action | None, dict[str, Any], list[Critere], str | None]]
+
+
+def _validated_rows(structure: Structure, user: User, content: bytes) -> Parsed:
+    """Every row read and checked, or a ``BusinessError`` listing each error."""
     if not access.can_edit_plan(user, structure):
         raise BusinessError(
             PlanError.FORBIDDEN, _("Vous ne pouvez pas modifier ce plan d'actions."), status=403
@@ -164,7 +215,7 @@ def import_plan(*, structure: Structure, user: User, content: bytes) -> ImportRe
     }
     criteres = _criteres_by_code(all_codes)
     errors = tabular.ErrorList(IMPORT_LIMITS.max_errors)
-    parsed: list[tuple[Action | None, dict[str, Any], list[Critere], str | None]] = []
+    parsed: Parsed = []
 
     def error(row: int, field: str, message: str) -> None:
         label = dict(COLUMNS)[field]
@@ -293,6 +344,10 @@ def import_plan(*, structure: Structure, user: User, content: bytes) -> ImportRe
             field="fichier",
             errors=errors.reported(),
         )
+    return parsed
+
+
+def _write_rows(structure: Structure, user: User, parsed: Parsed) -> ImportReport:
     report = ImportReport()
     with transaction.atomic():
         for action, data, linked, statut in parsed:
