@@ -2,16 +2,22 @@
 
     .venv/bin/python bench/migrate_fast.py [--tenants 1000] [--workers 4] [--fresh]
 
+Each case is also run with django-tenants' parallel executor (``migrate_schemas --tenant
+--executor multiprocessing`` with ``TENANT_MULTIPROCESSING_MAX_PROCESSES`` = ``--workers``),
+the third baseline.
+
 Uses a dedicated database on the system PostgreSQL (``BENCH_DATABASE_URL``, default
 ``postgres://postgres@127.0.0.1:5432/qr_bench_ops``). The structures are made quickly:
 one is provisioned normally, its schema is dumped once with ``pg_dump`` and replayed
 under 999 other names with ``psql``, and the ``Structure``/``Domain`` rows are
 bulk-inserted. Then, each command in its own process (as in production):
 
-1. nothing pending: ``migrate_schemas --tenant`` vs ``migrate_fast``;
+1. nothing pending: ``migrate_schemas --tenant`` (standard, then parallel executor) vs
+   ``migrate_fast``;
 2. one new migration (a throwaway app with one ``RunSQL``, added to TENANT_APPS by a
-   settings module written in a temporary folder): ``migrate_schemas --tenant`` applies
-   it; it is then undone by SQL in every schema, and ``migrate_fast`` applies it.
+   settings module written in a temporary folder): ``migrate_fast`` applies it; it is
+   undone by SQL in every schema, ``migrate_schemas --tenant`` applies it, undone again,
+   and the parallel executor applies it.
 
 Figures are printed; they are recorded in docs/benchmarks.md and docs/scaling.md.
 """
@@ -52,6 +58,13 @@ from platform.settings import *  # noqa: F403
 TENANT_APPS = [*TENANT_APPS, "opsbench"]  # noqa: F405
 INSTALLED_APPS = [*INSTALLED_APPS, "opsbench"]  # noqa: F405
 """
+# django-tenants' parallel executor reads its number of processes from the settings.
+PARALLEL_SETTINGS = """
+from {base} import *  # noqa: F403
+
+TENANT_MULTIPROCESSING_MAX_PROCESSES = {processes}
+"""
+PARALLEL = ["migrate_schemas", "--tenant", "--executor", "multiprocessing", "-v", "0"]
 
 
 def run(command: list[str], env: dict, *, quiet: bool = True, stdin: str | None = None) -> float:
@@ -188,14 +201,6 @@ def main() -> None:
 
     undo_extra_migration(url)  # in case an earlier run was interrupted
     manage(["migrate_fast", "-v", "0", *workers], env)  # start from an up-to-date state
-    idle_fast = manage(
-        ["migrate_fast", "-v", "0", *workers], env, label="rien à migrer, migrate_fast"
-    )
-    idle_classic = manage(
-        ["migrate_schemas", "--tenant", "-v", "0"],
-        env,
-        label="rien à migrer, migrate_schemas --tenant",
-    )
 
     with tempfile.TemporaryDirectory() as folder:
         app = Path(folder) / "opsbench"
@@ -204,7 +209,31 @@ def main() -> None:
         (app / "migrations" / "__init__.py").write_text("")
         (app / "migrations" / "0001_initial.py").write_text(EXTRA_APP_MIGRATION)
         (Path(folder) / "opsbench_settings.py").write_text(EXTRA_SETTINGS)
+        for name, base in (
+            ("parallel", "platform.settings"),
+            ("opsbench_parallel", "opsbench_settings"),
+        ):
+            (Path(folder) / f"{name}_settings.py").write_text(
+                PARALLEL_SETTINGS.format(base=base, processes=options.workers)
+            )
+        parallel_env = {**env, "PYTHONPATH": folder, "DJANGO_SETTINGS_MODULE": "parallel_settings"}
         extra_env = {**env, "PYTHONPATH": folder, "DJANGO_SETTINGS_MODULE": "opsbench_settings"}
+        extra_parallel_env = {**extra_env, "DJANGO_SETTINGS_MODULE": "opsbench_parallel_settings"}
+
+        idle_fast = manage(
+            ["migrate_fast", "-v", "0", *workers], env, label="rien à migrer, migrate_fast"
+        )
+        idle_classic = manage(
+            ["migrate_schemas", "--tenant", "-v", "0"],
+            env,
+            label="rien à migrer, migrate_schemas --tenant",
+        )
+        idle_parallel = manage(
+            PARALLEL,
+            parallel_env,
+            label="rien à migrer, migrate_schemas --executor multiprocessing",
+        )
+
         one_fast = manage(
             ["migrate_fast", "-v", "0", *workers], extra_env, label="une migration, migrate_fast"
         )
@@ -215,19 +244,31 @@ def main() -> None:
             label="une migration, migrate_schemas --tenant",
         )
         undo_extra_migration(url)
+        one_parallel = manage(
+            PARALLEL,
+            extra_parallel_env,
+            label="une migration, migrate_schemas --executor multiprocessing",
+        )
+        undo_extra_migration(url)
 
     print(
-        f"\nmigrate_fast vs migrate_schemas --tenant, {tenants} structures, {options.workers} workers, "
-        f"{os.cpu_count()} CPU"
-    )
-    print("| cas | migrate_schemas --tenant | migrate_fast | rapport |")
-    print("| --- | ---: | ---: | ---: |")
-    print(
-        f"| rien à migrer | {idle_classic:.1f} s | {idle_fast:.1f} s | {idle_classic / idle_fast:.0f}× |"
+        f"\nmigrate_fast vs migrate_schemas --tenant, {tenants} structures, {options.workers} workers "
+        f"(migrate_fast --workers, TENANT_MULTIPROCESSING_MAX_PROCESSES), {os.cpu_count()} CPU, "
+        f"charge {os.getloadavg()[0]:.1f}"
     )
     print(
-        f"| une migration nouvelle | {one_classic:.1f} s | {one_fast:.1f} s | {one_classic / one_fast:.1f}× |"
+        "| cas | migrate_schemas --tenant | migrate_schemas, exécuteur parallèle | migrate_fast "
+        "| rapport (standard / parallèle) |"
     )
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for case, classic, parallel, fast in (
+        ("rien à migrer", idle_classic, idle_parallel, idle_fast),
+        ("une migration nouvelle", one_classic, one_parallel, one_fast),
+    ):
+        print(
+            f"| {case} | {classic:.1f} s | {parallel:.1f} s | {fast:.1f} s "
+            f"| {classic / fast:.1f}× / {parallel / fast:.1f}× |"
+        )
 
 
 if __name__ == "__main__":
