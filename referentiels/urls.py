@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.referentiel_list, name="list"),
     path("nouveau/", views.create_draft, name="create"),
     path("importer/", views.import_file, name="import"),
+    path("importer/<int:pk>/", views.import_job, name="import-job"),
     path("format/", format_views.import_format, name="format"),
     path("versions/<int:pk>/", views.version_detail, name="version"),
     path("versions/<int:pk>/differences/", views.diff, name="diff"),

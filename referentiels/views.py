@@ -8,12 +8,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import page_jobs
 from core.downloads import content_download, file_download
 from core.errors import BusinessError
-from referentiels import concordance, concordance_views, forms, selectors, services, workflow
+from referentiels import (
+    concordance,
+    concordance_views,
+    forms,
+    import_jobs,
+    selectors,
+    services,
+    workflow,
+)
 from referentiels.io import EXPORT_FORMATS, export_version
 from referentiels.models import Critere, DocumentOutil, DocumentOutilFichier
 from tenants import access
@@ -152,6 +162,7 @@ def create_draft(request):
 
 @login_required
 def import_file(request):
+    """Check the file at once, then import it as a durable job (its page shows it)."""
     _require_manager(request)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     errors: list[dict] = []
@@ -159,20 +170,50 @@ def import_file(request):
         upload = form.cleaned_data["fichier"]
         try:
             services.check_import_size(upload.size)
-            version = services.import_version(
-                content=upload.read(), filename=upload.name, user=request.user
+            job = import_jobs.start_version_import(
+                name=upload.name,
+                content=upload.read(),
+                user=request.user,
+                token=request.POST.get("jeton"),
             )
         except BusinessError as error:
             errors = error.errors
         else:
-            messages.success(
-                request, _("Version importée en brouillon : vérifiez-la puis publiez-la.")
-            )
-            return _to_version(version)
+            return redirect("referentiels:import-job", pk=job.pk)
     status = 400 if errors else 200
+    history = [
+        (job, reverse("referentiels:import-job", args=[job.pk]))
+        for job in page_jobs.history(import_jobs.IMPORT_JOB)
+    ]
     return render(
-        request, "referentiels/import.html", {"form": form, "import_errors": errors}, status=status
+        request,
+        "referentiels/import.html",
+        {
+            "form": form,
+            "import_errors": errors,
+            "jeton": page_jobs.new_token(),
+            "history": history,
+        },
+        status=status,
     )
+
+
+@login_required
+def import_job(request, pk: int):
+    """A frame import's job: state, then the new draft or the refused lines (htmx polls)."""
+    _require_manager(request)
+    job = page_jobs.job_in_schema(import_jobs.IMPORT_JOB, pk)
+    version = job.progress.get("rapport", {}).get("version")
+    context = {
+        "job": job,
+        "poll_url": reverse("referentiels:import-job", args=[pk]),
+        "done_url": reverse("referentiels:version", args=[version]) if version else "",
+        "done_label": _("Vérifier puis publier le brouillon"),
+        "retry_url": reverse("referentiels:import"),
+    }
+    if request.htmx:
+        return render(request, "core/_job_status.html", context)
+    return render(request, "referentiels/import_job.html", context)
 
 
 def _version_action(request, pk: int, action) -> HttpResponse:

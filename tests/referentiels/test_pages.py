@@ -60,7 +60,9 @@ def test_management_pages_are_forbidden_to_non_admins(role, sample_version, netw
     assert ReferentielVersion.objects.get(pk=sample_version.pk).statut == "publie"
 
 
-def test_admin_imports_with_errors_listed_then_publishes(network, client_for, db):
+def test_admin_imports_with_errors_listed_then_publishes(
+    network, client_for, db, django_capture_on_commit_callbacks
+):
     client = client_for(network.user("federation"))
     bad = yaml.safe_load(yaml.safe_dump(MINIMAL))
     bad["echelle"]["valeurs"][0]["poids"] = 2
@@ -70,10 +72,11 @@ def test_admin_imports_with_errors_listed_then_publishes(network, client_for, db
     )
     assert response.status_code == 400 and "entre 0 et 1" in response.content.decode()
     assert not ReferentielVersion.objects.exists()
-    response = client.post(
-        "/referentiels/importer/",
-        {"fichier": SimpleUploadedFile("m.yaml", yaml.safe_dump(MINIMAL).encode())},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the import's job runs
+        response = client.post(
+            "/referentiels/importer/",
+            {"fichier": SimpleUploadedFile("m.yaml", yaml.safe_dump(MINIMAL).encode())},
+        )
     version = ReferentielVersion.objects.get()
     assert response.status_code == 302
     client.post(f"/referentiels/versions/{version.pk}/publier/")
