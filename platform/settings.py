@@ -312,25 +312,34 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # noticed sooner by the jobs' sweeper (heartbeat + lease), not by this timeout.
 CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", 3600))
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+# A broker that does not answer (host unreachable, frozen Redis) costs a publication these
+# timeouts, once per attempt: short, for the requests that publish (3 s and 10 s made each
+# request wait 6 s). The socket timeout stays above the worker's 1 s BRPOP.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_TASK_TIME_LIMIT + 600,
-    "socket_connect_timeout": 3,
-    "socket_timeout": 10,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 3,
 }
-# Publishing never makes a request wait long: one quick retry, then the row waits for the
-# sweeper (jobs) or the periodic delivery (e-mails).
+# Publishing never makes a request wait long: one quick retry (a pooled connection to a
+# Redis that restarted), then the row waits for the sweeper (jobs) or the periodic
+# delivery (e-mails); after a broker error, this process skips publishing for
+# BROKER_DOWN_BACKOFF_SECONDS (core.broker): only the first request pays the timeouts.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.5,
     "interval_max": 0.5,
 }
+BROKER_DOWN_BACKOFF_SECONDS = float(os.environ.get("BROKER_DOWN_BACKOFF_SECONDS", 5))
 # Queues: "jobs" (imports, exports: long), "emails" (outbox), "celery" (periodic, short).
 # One worker per queue in production (deploy/); `make worker` consumes all of them.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
     "tenants.tasks.run_structure_import_task": {"queue": "jobs"},
     "accompagnement.diagnostics.tasks.generate_export_task": {"queue": "jobs"},
+    "accompagnement.registres.tasks.import_register_task": {"queue": "jobs"},
+    "accompagnement.plans.tasks.import_plan_task": {"queue": "jobs"},
+    "referentiels.tasks.import_version_task": {"queue": "jobs"},
     "core.tasks.deliver_outbox_message": {"queue": "emails"},
     "core.tasks.deliver_pending_outbox": {"queue": "emails"},
 }
