@@ -26,6 +26,16 @@ ACCEPTED: dict[str, tuple[str, tuple[bytes, ...]]] = {
 }
 
 
+def upload_name(fichier: UploadedFile[bytes]) -> str:
+    """The uploaded file's name as the browser sent it (``fichier`` when it sent none)."""
+    return Path(fichier.name or "fichier").name
+
+
+def upload_size(fichier: UploadedFile[bytes]) -> int:
+    """The uploaded file's size in bytes (0 when unknown)."""
+    return fichier.size or 0
+
+
 def check_document(fichier: UploadedFile[bytes], *, field: str = "fichier") -> str:
     """Refuse anything but PDF, DOCX, ODT, XLSX, PNG or JPEG up to ``MAX_UPLOAD_SIZE``.
 
@@ -39,9 +49,10 @@ def check_document(fichier: UploadedFile[bytes], *, field: str = "fichier") -> s
             _("Type de fichier non accepté : formats autorisés PDF, DOCX, ODT, XLSX, PNG, JPEG."),
             field=field,
         )
-    if not fichier.size:
+    size = upload_size(fichier)
+    if not size:
         raise BusinessError(CommonError.FILE_EMPTY, _("Le fichier est vide."), field=field)
-    if fichier.size > settings.MAX_UPLOAD_SIZE:
+    if size > settings.MAX_UPLOAD_SIZE:
         raise BusinessError(
             CommonError.FILE_TOO_LARGE,
             _("Le fichier dépasse la taille maximale de %(max)s Mo.")

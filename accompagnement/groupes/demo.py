@@ -81,5 +81,6 @@ def load_demo(network) -> None:
             services.record_emargement(
                 user=expert, reunion=held, structure=structure, participants="Référent·e technique"
             )
-    if not ActionCollective.objects.filter(groupe=groupe).exists():
-        services.convert_proposition(user=expert, proposition=held.propositions.first())
+    proposition = held.propositions.first()
+    if proposition is not None and not ActionCollective.objects.filter(groupe=groupe).exists():
+        services.convert_proposition(user=expert, proposition=proposition)

@@ -107,11 +107,13 @@ def remind_actions(*, today: datetime.date | None = None) -> int:
                 statut__in=("a_faire", "en_cours"), echeance__isnull=False, echeance__lte=soon
             ).select_related("responsable")
             for action in actions:
-                step = "retard" if action.echeance < today else "echeance"
+                echeance = action.echeance
+                assert echeance is not None  # echeance__isnull=False above
+                step = "retard" if echeance < today else "echeance"
                 to = [action.responsable.email] if action.responsable else managers
                 sent += (
                     enqueue_email(
-                        key=f"action-{step}:{structure.schema_name}:{action.pk}:{action.echeance:%Y%m%d}",
+                        key=f"action-{step}:{structure.schema_name}:{action.pk}:{echeance:%Y%m%d}",
                         to=to,
                         subject=(
                             _("Action en retard : %s")
@@ -120,7 +122,7 @@ def remind_actions(*, today: datetime.date | None = None) -> int:
                         )
                         % action.titre,
                         body=_("Échéance : %(d)s — %(s)s")
-                        % {"d": action.echeance.strftime("%d/%m/%Y"), "s": structure.nom},
+                        % {"d": echeance.strftime("%d/%m/%Y"), "s": structure.nom},
                     )
                     is not None
                 )

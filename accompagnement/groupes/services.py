@@ -29,7 +29,7 @@ from accompagnement.groupes.models import (
 )
 from core.actors import SYSTEM
 from core.errors import BusinessError
-from core.files import check_document
+from core.files import check_document, upload_name, upload_size
 from tenants import access
 from tenants.models import GroupeTravail, Structure, User
 
@@ -223,12 +223,12 @@ def add_piece_jointe(
     content_type = check_document(fichier)
     piece = PieceJointeReunion(
         reunion=reunion,
-        nom_original=(fichier.name or "fichier")[:255],
+        nom_original=upload_name(fichier)[:255],
         content_type=content_type,
-        taille=fichier.size,
+        taille=upload_size(fichier),
         uploaded_by=user,
     )
-    piece.fichier.save(fichier.name, fichier, save=False)
+    piece.fichier.save(upload_name(fichier), fichier, save=False)
     piece.save()
     return piece
 

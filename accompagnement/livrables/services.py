@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,7 @@ from accompagnement.livrables import workflow
 from accompagnement.livrables.errors import LivrableError
 from accompagnement.livrables.models import Livrable, LivrableVersion
 from core.errors import BusinessError
-from core.files import check_document
+from core.files import check_document, upload_name, upload_size
 from core.outbox import enqueue_email
 from core.routing import structure_url
 from tenants import access
@@ -65,12 +65,12 @@ def upload_version(
     version = LivrableVersion(
         livrable=livrable,
         numero=numero,
-        nom_original=(fichier.name or "fichier")[:255],
+        nom_original=upload_name(fichier)[:255],
         content_type=content_type,
-        taille=fichier.size,
+        taille=upload_size(fichier),
         uploaded_by=user,
     )
-    version.fichier.save(fichier.name, fichier, save=False)
+    version.fichier.save(upload_name(fichier), fichier, save=False)
     version.save()
     return version
 
@@ -100,6 +100,7 @@ def _link(structure: Structure, livrable: Livrable) -> str:
 def _index(structure: Structure, version: LivrableVersion) -> None:
     """Copy the version's state to the network's review index (public schema)."""
     livrable = version.livrable
+    assert version.submitted_at is not None  # indexed from its submission on
     SoumissionLivrable.objects.update_or_create(
         structure=structure,
         version_id=version.pk,
@@ -131,7 +132,7 @@ def submit_version(
     livrable = version.livrable
     _index(structure, version)
     enqueue_email(
-        key=f"livrable-soumis:{connection.schema_name}:{version.pk}",
+        key=f"livrable-soumis:{structure.schema_name}:{version.pk}",
         to=list(experts_of(structure).values_list("email", flat=True)),
         subject=_("Livrable à valider : %(titre)s (%(structure)s)")
         % {"titre": livrable.titre, "structure": structure.nom},
@@ -176,7 +177,7 @@ def decide_version(
         body += _("Commentaire de l'expert : %s\n") % version.commentaire_decision
     body += _link(structure, livrable)
     enqueue_email(
-        key=f"livrable-decision:{connection.schema_name}:{version.pk}",
+        key=f"livrable-decision:{structure.schema_name}:{version.pk}",
         to=managers_of(structure),
         subject=(
             _("Livrable validé : %(titre)s") if valide else _("Livrable à reprendre : %(titre)s")

@@ -260,8 +260,9 @@ def update_document(
 
 
 def _document_recipients(structure: Structure, document: DocumentQualite) -> list[str]:
-    if document.proprietaire_id and document.proprietaire.is_active:
-        return [document.proprietaire.email]
+    owner = document.proprietaire  # no query when there is none
+    if owner is not None and owner.is_active:
+        return [owner.email]
     return list(
         Membership.objects.filter(
             structure=structure, role__in=access.STAFF_MANAGE_ROLES, user__is_active=True
@@ -428,6 +429,7 @@ def propose_actions_from_evaluation(
     for row in results.below(evaluation.seuil):
         if row.critere.pk in existing:
             continue
+        assert row.taux is not None  # below() keeps the measured criteria only
         created.append(
             plans_services.create_action(
                 structure=structure,
