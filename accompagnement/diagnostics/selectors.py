@@ -5,7 +5,7 @@ the scores endpoint stay under 15 queries, asserted in tests)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -480,3 +480,159 @@ def nonconformities_without_action(autodiagnostic: Autodiagnostic) -> list[Repon
         .order_by("critere__ordre", "critere__pk")
     )
     return [r for r in reponses if r.critere_id not in done]
+
+
+# --- The référent's answer sheet (light: the details load on demand) ----------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SheetRow:
+    """One criterion on the answer page: what its form shows, nothing more (explanation,
+    model documents and evidence files load on demand, see ``criterion_details``)."""
+
+    pk: int
+    key: str  # the pk as text: printed a dozen times per criterion, unlocalized
+    revision: int
+    code: str
+    titre: str
+    theme_id: int
+    niveau: int | None
+    valeur_id: int | None
+    commentaire: str
+    nb_preuves: int
+    confirmation_libelle: str | None
+    confirmation_commentaire: str
+    locked: bool = False
+
+
+@dataclass
+class SheetTheme:
+    pk: int
+    code: str
+    titre: str
+    levels: list[tuple[int | None, list[SheetRow]]]
+    progress: Progress
+
+
+@dataclass
+class AnswerSheet:
+    valeurs: list[ValeurEchelle]
+    themes: list[SheetTheme]
+    progress: Progress
+    first_unanswered: int | None  # the first open criterion without a value (its answer's pk)
+
+
+_SHEET_FIELDS = (
+    "pk",
+    "revision",
+    "critere__code",
+    "critere__titre",
+    "critere__theme_id",
+    "critere__niveau",
+    "valeur_id",
+    "commentaire",
+    "nb_preuves",
+    "confirmation__valeur__libelle",
+    "confirmation__commentaire",
+)
+
+
+def _sheet_rows(autodiagnostic: Autodiagnostic, **filters: Any) -> list[SheetRow]:
+    rows = (
+        Reponse.objects.filter(autodiagnostic=autodiagnostic, **filters)
+        .annotate(nb_preuves=Count("preuves"))
+        .order_by("critere__ordre", "critere__pk")
+        .values_list(*_SHEET_FIELDS)
+    )
+    return [
+        SheetRow(
+            pk,
+            str(pk),
+            rev,
+            code,
+            titre,
+            theme,
+            niveau,
+            valeur,
+            comment,
+            n,
+            c_libelle,
+            c_comment or "",
+        )
+        for pk, rev, code, titre, theme, niveau, valeur, comment, n, c_libelle, c_comment in rows
+    ]
+
+
+def answer_sheet(autodiagnostic: Autodiagnostic) -> AnswerSheet:
+    """The answer page by theme then level, in 2 queries whatever the number of criteria
+    (answers with their criterion, evidence count and confirmation; the themes), plus the
+    answers' scoring inputs when the level ladder applies. The scale is kept in memory."""
+    rows = _sheet_rows(autodiagnostic)
+    open_themes: set[Any] | None = None
+    if ladder_on(autodiagnostic):
+        items = inputs_of(autodiagnostic, structure_type=_structure_type())
+        open_themes = set(themes_all_satisfied(items, niveau=1))
+    themes = {
+        n.pk: n
+        for n in Noeud.objects.filter(pk__in={r.theme_id for r in rows}).only(
+            "pk", "code", "titre", "ordre"
+        )
+    }
+    blocks: dict[int, dict[int | None, list[SheetRow]]] = {}
+    progress: dict[int, Progress] = {}
+    overall, first_unanswered = Progress(), None
+    for row in rows:
+        if open_themes is not None and (row.niveau or 1) >= 2 and row.theme_id not in open_themes:
+            row = replace(row, locked=True)
+        blocks.setdefault(row.theme_id, {}).setdefault(row.niveau, []).append(row)
+        for p in (progress.setdefault(row.theme_id, Progress()), overall):
+            p.total += 1
+            p.answered += row.valeur_id is not None
+        if first_unanswered is None and row.valeur_id is None and not row.locked:
+            first_unanswered = row.pk
+    ordered = sorted(themes.values(), key=lambda t: (t.ordre, t.pk))
+    return AnswerSheet(
+        valeurs=scale_values(autodiagnostic.version),
+        themes=[
+            SheetTheme(
+                pk=t.pk,
+                code=t.code,
+                titre=t.titre,
+                levels=sorted(blocks[t.pk].items(), key=lambda kv: kv[0] or 0),
+                progress=progress[t.pk],
+            )
+            for t in ordered
+        ],
+        progress=overall,
+        first_unanswered=first_unanswered,
+    )
+
+
+def sheet_row(autodiagnostic: Autodiagnostic, reponse_pk: int) -> SheetRow | None:
+    """One criterion of the answer sheet (after an autosave): 1 query."""
+    rows = _sheet_rows(autodiagnostic, pk=reponse_pk)
+    return rows[0] if rows else None
+
+
+@dataclass
+class CriterionDetails:
+    reponse: Reponse
+    documents: tuple[DocumentOutil, ...]
+    preuves: list[Preuve]
+
+
+def criterion_details(autodiagnostic: Autodiagnostic, reponse_pk: int) -> CriterionDetails | None:
+    """What the answer page loads when a criterion's details open: its explanation,
+    expected content, model documents and evidence files (2 queries)."""
+    reponse = (
+        Reponse.objects.filter(autodiagnostic=autodiagnostic, pk=reponse_pk)
+        .select_related("critere")
+        .first()
+    )
+    if reponse is None:
+        return None
+    return CriterionDetails(
+        reponse=reponse,
+        documents=criteria_documents(autodiagnostic.version).get(reponse.critere_id, ()),
+        preuves=list(reponse.preuves.order_by("uploaded_at")),
+    )
