@@ -34,3 +34,16 @@ def generate_export_task(self, job_id: int) -> str | None:
     """Build (or build again after a crash) an export's file; a ready export is left."""
     job = jobs.run(job_id, _run_export)
     return job.etat if job else None
+
+
+def _run_confirm_remaining(job, progress) -> dict:
+    from accompagnement.diagnostics.confirmation_jobs import run_confirm_remaining_job
+
+    return run_confirm_remaining_job(job, progress)
+
+
+@shared_task(bind=True, acks_late=True)
+def confirm_remaining_task(self, job_id: int) -> str | None:
+    """Confirm (or find already confirmed) the criteria left of a job's self-diagnosis."""
+    job = jobs.run(job_id, _run_confirm_remaining)
+    return job.etat if job else None

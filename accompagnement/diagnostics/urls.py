@@ -22,6 +22,11 @@ urlpatterns = [
         views_confirmation.confirm_remaining,
         name="confirm-remaining",
     ),
+    path(
+        "<int:pk>/confirmation/restants/<int:job_pk>/",
+        views_confirmation.confirm_remaining_job,
+        name="confirm-remaining-job",
+    ),
     path("<int:pk>/actions/", views.propose_actions, name="propose-actions"),
     path("<int:pk>/actions/revue/", views_actions.review, name="propose-actions-review"),
     path("<int:pk>/export/<slug:fmt>/", views.request_export, name="request-export"),
