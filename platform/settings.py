@@ -340,6 +340,7 @@ CELERY_TASK_ROUTES = {
     "accompagnement.registres.tasks.import_register_task": {"queue": "jobs"},
     "accompagnement.plans.tasks.import_plan_task": {"queue": "jobs"},
     "referentiels.tasks.import_version_task": {"queue": "jobs"},
+    "accompagnement.diagnostics.tasks.confirm_remaining_task": {"queue": "jobs"},
     "core.tasks.deliver_outbox_message": {"queue": "emails"},
     "core.tasks.deliver_pending_outbox": {"queue": "emails"},
 }
