@@ -36,6 +36,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import broker
 from core.actors import SYSTEM
 from core.errors import BusinessError
 from core.models import Job, JobTransition
@@ -166,19 +167,17 @@ def _task(task_name: str) -> Any:
 
 
 def publish(job_id: int) -> bool:
-    """Send the job's task to the broker; never raises (the sweeper retries)."""
+    """Send the job's task to the broker; never raises nor waits for a broker that is
+    down (``core.broker``): the sweeper publishes it later."""
     job = Job.objects.filter(pk=job_id).first()
     if job is None or job.etat in (Etat.FAIT, Etat.ECHOUE):
         return False
-    try:
-        _task(job.task_name).apply_async(args=[job.pk], headers={"_schema_name": job.schema_name})
-    except Exception as error:  # noqa: BLE001 - broker down: the sweeper publishes it later
-        logger.warning(
-            "jobs: job %s not published (%s: %s), left for the sweeper",
-            job_id,
-            type(error).__name__,
-            error,
-        )
+    task = _task(job.task_name)
+    sent = broker.send(
+        lambda: task.apply_async(args=[job.pk], headers={"_schema_name": job.schema_name}),
+        what=f"job {job_id}",
+    )
+    if not sent:  # broker down: the sweeper publishes it later
         return False
     Job.objects.filter(pk=job_id).update(
         enqueued_at=timezone.now(), publications=F("publications") + 1

@@ -32,6 +32,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core import broker
 from core.models import OutboxMessage
 
 logger = logging.getLogger("qualireseau.outbox")
@@ -74,12 +75,8 @@ def enqueue_email(*, key: str, to: list[str], subject: str, body: str) -> Outbox
 def _enqueue_delivery(message_id: int) -> None:
     from core.tasks import deliver_outbox_message
 
-    try:
-        deliver_outbox_message.delay(message_id)
-    except Exception:  # broker down: the periodic task will deliver it
-        logger.warning(
-            "outbox: broker unavailable, message %s left for the periodic task", message_id
-        )
+    # Broker down: the periodic task delivers it (core.broker never makes the request wait).
+    broker.send(lambda: deliver_outbox_message.delay(message_id), what=f"e-mail {message_id}")
 
 
 def deliver(message_id: int) -> bool:
