@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.autodiagnostic_list, name="list"),
     path("<int:pk>/", views.answer, name="answer"),
     path("<int:pk>/reponses/<int:reponse_pk>/", views.save_answer, name="save-answer"),
+    path(
+        "<int:pk>/reponses/<int:reponse_pk>/details/",
+        views.criterion_details,
+        name="criterion-details",
+    ),
     path("<int:pk>/reponses/<int:reponse_pk>/preuves/", views.upload_preuve, name="upload-preuve"),
     path("<int:pk>/preuves/<int:preuve_pk>/", views.download_preuve, name="download-preuve"),
     path("<int:pk>/preuves/<int:preuve_pk>/supprimer/", views.delete_preuve, name="delete-preuve"),

@@ -9,7 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -40,10 +42,10 @@ def _autodiagnostic(pk: int) -> Autodiagnostic:
         raise Http404 from error
 
 
-def _reponse(autodiagnostic: Autodiagnostic, reponse_pk: int) -> Reponse:
+def _reponse(autodiagnostic: Autodiagnostic, reponse_pk: int, *related: str) -> Reponse:
     reponse = (
         Reponse.objects.filter(autodiagnostic=autodiagnostic, pk=reponse_pk)
-        .select_related("critere")
+        .select_related("critere", *related)
         .first()
     )
     if reponse is None:
@@ -111,20 +113,58 @@ def autodiagnostic_list(request):
 
 @login_required
 def answer(request, pk: int):
+    """The référent's answer page: light markup per criterion, each criterion's details
+    (explanation, model documents, evidence) loaded when opened (``criterion_details``)."""
     autodiagnostic = _autodiagnostic(pk)
-    page = selectors.answer_page(autodiagnostic)
+    sheet = selectors.answer_sheet(autodiagnostic)
     return render(
         request,
         "diagnostics/answer.html",
         {
-            "page": page,
+            "sheet": sheet,
             "autodiagnostic": autodiagnostic,
             "transitions": workflow.allowed_transitions(autodiagnostic, request.user),
+            "incomplete": sheet.first_unanswered is not None,
             **_rights(request.user, autodiagnostic),
-            "editable": access.can_answer_autodiagnostic(request.user, _structure())
-            and not autodiagnostic.is_locked,
+            "editable": _editable(request, autodiagnostic),
         },
     )
+
+
+def _fragment(request, template: str, context: dict) -> HttpResponse:
+    """An htmx fragment of the answer page, rendered without the layout's context
+    processors (menus and roles: about ten queries a fragment never shows)."""
+    return HttpResponse(render_to_string(template, {"csrf_token": get_token(request), **context}))
+
+
+def _editable(request, autodiagnostic: Autodiagnostic) -> bool:
+    return access.can_answer_autodiagnostic(request.user, _structure()) and not (
+        autodiagnostic.is_locked
+    )
+
+
+@login_required
+def criterion_details(request, pk: int, reponse_pk: int):
+    """A criterion's explanation, model documents and evidence files (htmx fragment when
+    the answer page opens them; a page of its own without JavaScript)."""
+    autodiagnostic = _autodiagnostic(pk)
+    return _details_response(request, autodiagnostic, reponse_pk)
+
+
+def _details_response(request, autodiagnostic, reponse_pk: int, **extra) -> HttpResponse:
+    details = selectors.criterion_details(autodiagnostic, reponse_pk)
+    if details is None:
+        raise Http404
+    context = {
+        "details": details,
+        "autodiagnostic": autodiagnostic,
+        "base_url": _url("answer", autodiagnostic.pk),
+        "editable": _editable(request, autodiagnostic),
+        **extra,
+    }
+    if request.htmx:
+        return _fragment(request, "diagnostics/_criterion_details.html", context)
+    return render(request, "diagnostics/criterion_details.html", context)
 
 
 @login_required
@@ -146,38 +186,16 @@ def _row(autodiagnostic: Autodiagnostic, reponse_pk: int) -> selectors.Row:
     raise Http404
 
 
-def _criterion_response(request, autodiagnostic, row, **extra) -> HttpResponse:
-    overall, by_theme = selectors.progress_of(autodiagnostic)
-    return render(
-        request,
-        "diagnostics/_criterion_saved.html",
-        {
-            "autodiagnostic": autodiagnostic,
-            "row": row,
-            "valeurs": selectors.scale_values(autodiagnostic.version),
-            "overall": overall,
-            "theme_progress": by_theme.get(row.reponse.critere.theme_id),
-            "theme_key": f"theme-{row.reponse.critere.theme_id}",
-            **_rights(request.user, autodiagnostic),
-            "editable": access.can_answer_autodiagnostic(request.user, _structure())
-            and not autodiagnostic.is_locked,
-            **extra,
-        },
-    )
-
-
 @login_required
 @require_POST
 def save_answer(request, pk: int, reponse_pk: int):
-    """Autosave of one criterion (htmx): the criterion block comes back with its state,
-    the progress bars out of band. Errors keep what was typed."""
+    """Autosave of one criterion (htmx, sent by the page while typing): its state comes
+    back into the criterion's status, its revision, error and the progress out of band;
+    the fields being typed in are not swapped. Errors keep what was typed."""
     autodiagnostic = _autodiagnostic(pk)
-    reponse = _reponse(autodiagnostic, reponse_pk)
+    reponse = _reponse(autodiagnostic, reponse_pk, "confirmation")
+    had_confirmation = selectors.confirmation_of(reponse) is not None
     form = AnswerForm(request.POST)
-    typed = {
-        "valeur": request.POST.get("valeur", ""),
-        "commentaire": request.POST.get("commentaire", ""),
-    }
     state, error, conflict, status = "saved", None, None, 200
     if not form.is_valid():
         state, error, status = "error", _("Réponse illisible : rechargez la page."), 400
@@ -193,19 +211,26 @@ def save_answer(request, pk: int, reponse_pk: int):
         except BusinessError as exc:
             state, error, status = "error", exc.message, exc.status
             conflict = exc.details.get("current")
-    row = _row(autodiagnostic, reponse.pk)
     if not request.htmx:
         if error:
             messages.error(request, error)
         return redirect(f"{_url('answer', pk)}#critere-{reponse.pk}")
-    response = _criterion_response(
+    row = selectors.sheet_row(autodiagnostic, reponse.pk)
+    if row is None:
+        raise Http404
+    overall, by_theme = selectors.progress_of(autodiagnostic)
+    response = _fragment(
         request,
-        autodiagnostic,
-        row,
-        state=state,
-        error=error,
-        conflict=conflict,
-        typed=typed if state == "error" else None,
+        "diagnostics/_answer_saved.html",
+        {
+            "row": row,
+            "state": state,
+            "error": error,
+            "conflict": conflict,
+            "confirmation_dropped": had_confirmation and row.confirmation_libelle is None,
+            "overall": overall,
+            "theme_progress": by_theme.get(row.theme_id),
+        },
     )
     if status != 200:
         # htmx swaps 2xx only by default: keep 200 for the swap, tell the status in a header.
@@ -233,15 +258,13 @@ def upload_preuve(request, pk: int, reponse_pk: int):
         if error:
             messages.error(request, error)
         return redirect(f"{_url('answer', pk)}#critere-{reponse.pk}")
-    row = _row(autodiagnostic, reponse.pk)
-    return _criterion_response(
+    return _details_response(
         request,
         autodiagnostic,
-        row,
+        reponse.pk,
         state="error" if error else "file_saved",
         error=error,
-        conflict=None,
-        typed=None,
+        count_oob=True,
     )
 
 
@@ -260,6 +283,7 @@ def download_preuve(request, pk: int, preuve_pk: int):
 @login_required
 @require_POST
 def delete_preuve(request, pk: int, preuve_pk: int):
+    autodiagnostic = _autodiagnostic(pk)
     preuve = (
         Preuve.objects.filter(pk=preuve_pk, reponse__autodiagnostic_id=pk)
         .select_related("reponse")
@@ -267,11 +291,23 @@ def delete_preuve(request, pk: int, preuve_pk: int):
     )
     if preuve is None:
         raise Http404
+    error = None
     try:
         services.delete_preuve(preuve=preuve, user=request.user)
     except BusinessError as exc:
-        messages.error(request, exc.message)
-    return redirect(f"{_url('answer', pk)}#critere-{preuve.reponse_id}")
+        error = exc.message
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect(f"{_url('answer', pk)}#critere-{preuve.reponse_id}")
+    return _details_response(
+        request,
+        autodiagnostic,
+        preuve.reponse_id,
+        state="error" if error else "file_removed",
+        error=error,
+        count_oob=True,
+    )
 
 
 # --- Workflow -----------------------------------------------------------------------------

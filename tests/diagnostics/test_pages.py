@@ -102,8 +102,10 @@ def test_autosave_shows_saved_state_and_moves_progress_out_of_band(
     assert "Enregistré" in html
     assert 'id="progress-global" class="progress-block" hx-swap-oob="true"' in html
     assert "1 / 6 critères renseignés (17 %)" in html
-    assert f'id="progress-theme-{reponse.critere.theme_id}"' in html
-    assert "1 / 3 critères renseignés (33 %)" in html
+    assert f'id="progress-theme-{reponse.critere.theme_id}" hx-swap-oob="true">1 / 3<' in html
+    assert f'id="revision-{reponse.pk}" value="1" hx-swap-oob="true"' in html
+    # The fields the person may still be typing in are never swapped.
+    assert "<select" not in html and "<textarea" not in html
 
 
 def test_conflict_message_shows_the_other_answer_and_keeps_the_typed_one(
@@ -122,9 +124,9 @@ def test_conflict_message_shows_the_other_answer_and_keeps_the_typed_one(
     assert response["X-Business-Status"] == "409"
     assert "Réponse enregistrée par l'autre personne" in html
     assert "Procédure affichée" in html
-    assert "Ma version à moi" in html
-    assert '<option value="PC" selected>' in html
-    assert 'name="revision" value="1"' in html
+    assert "Votre saisie est conservée ci-dessus" in html  # the page's fields are not swapped
+    assert "<select" not in html and "<textarea" not in html
+    assert f'id="revision-{reponse.pk}" value="1" hx-swap-oob="true"' in html
     assert reponse_of(autodiagnostic, "4.1.1").commentaire == "Procédure affichée"
 
 
@@ -140,8 +142,9 @@ def test_missing_required_comment_gives_a_french_message_and_keeps_the_value(
     )
     html = response.content.decode()
     assert "Un commentaire est obligatoire pour la cotation « Non conforme »." in html
-    assert '<option value="NC" selected>' in html
     assert "Non enregistré" in html
+    assert response["X-Business-Status"] == "400"
+    assert f'id="revision-{reponse.pk}" value="0" hx-swap-oob="true"' in html
 
 
 def test_reader_cannot_answer_through_the_page(autodiagnostic, client_for, network):
