@@ -8,7 +8,8 @@
   work is all or nothing, and a job run again (redelivered after its worker died between
   that commit and ``fait``) finds the report and writes nothing twice. A refusal
   (``BusinessError``) leaves nothing written and keeps its French messages on the job
-  (``progress.message`` and ``progress.erreurs``) for the page.
+  (``progress.message`` and ``progress.erreurs``) for the page. The file is dropped from
+  the job once it is written or refused.
 * ``history`` / ``job_in_schema``: the jobs of one kind in one schema (a structure's, or
   ``public``), for the import history and the job's page (another schema's job is 404).
 """
@@ -74,6 +75,9 @@ def start(
     if summary and not job.progress:
         job.progress = dict(summary)
         Job.objects.filter(pk=job.pk).update(progress=job.progress)
+    if "contenu" in data and "contenu" not in job.payload and job.etat == Job.Etat.EN_ATTENTE:
+        job.payload = {**job.payload, "contenu": data["contenu"]}  # a failed job retried
+        Job.objects.filter(pk=job.pk).update(payload=job.payload)
     return job
 
 
@@ -96,15 +100,24 @@ def apply_once(
                 return report
             report = work()
             job.progress = {**job.progress, "rapport": report}
-            Job.objects.filter(pk=job.pk).update(progress=job.progress, heartbeat_at=timezone.now())
+            Job.objects.filter(pk=job.pk).update(
+                progress=job.progress, heartbeat_at=timezone.now(), payload=_without_file(job)
+            )
     except BusinessError as error:
-        job.progress.pop("rapport", None)
         progress.beat(
             message=error.message,
             erreurs=[str(item.get("message", "")) for item in error.errors][:100],
         )
+        Job.objects.filter(pk=job.pk).update(payload=_without_file(job))
         raise Refused(error.message) from error
     return report
+
+
+def _without_file(job: Job) -> dict[str, Any]:
+    """The payload without the file: a register's rows are health data, not kept once the
+    job has written them or refused them (posting the form again brings the file back)."""
+    job.payload = {k: v for k, v in job.payload.items() if k != "contenu"}
+    return job.payload
 
 
 def history(kind: str, *, limit: int = 10, **summary: Any) -> QuerySet[Job]:

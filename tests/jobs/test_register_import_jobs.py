@@ -110,6 +110,7 @@ def test_running_the_job_twice_imports_once(
     assert first.etat == second.etat == Job.Etat.FAIT
     assert first.result == second.result == {"lignes": 2, "resume": "2 lignes importées."}
     assert Reclamation.objects.count() == 2
+    assert "contenu" not in Job.objects.get(pk=job.pk).payload  # the file is not kept
 
 
 def test_rows_refused_at_run_time_fail_the_job_with_french_messages_and_nothing_saved(
@@ -136,6 +137,36 @@ def test_rows_refused_at_run_time_fail_the_job_with_french_messages_and_nothing_
     page = client.get(response["Location"]).content.decode()
     assert "a été enregistré." in page and "Ligne 3" in page
     assert "Corriger et réessayer" in page
+    assert "contenu" not in Job.objects.get(pk=job.pk).payload
+
+
+def test_a_failed_import_posted_again_is_retried_with_its_file(
+    network, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(network.user("referent"))
+    jeton = page_jobs.new_token()
+    with django_capture_on_commit_callbacks(execute=False):
+        _post(client, jeton=jeton)
+    job = Job.objects.get(kind=services.IMPORT_JOB)
+    Job.objects.filter(pk=job.pk).update(
+        etat=Job.Etat.ECHOUE, payload={"registre": "reclamations", "auteur": job.payload["auteur"]}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        again = _post(client, jeton=jeton)  # the same form and file, once more
+    assert again["Location"] == f"{BASE}{job.pk}/"
+    assert Job.objects.get(pk=job.pk).etat == Job.Etat.FAIT
+    assert _reclamations(network) == 2
+
+
+def test_the_polled_fragment_costs_a_bounded_number_of_queries(
+    network, client_for, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    client = client_for(network.user("referent"))
+    with django_capture_on_commit_callbacks(execute=False):
+        location = _post(client)["Location"]
+    client.get(location, headers={"HX-Request": "true"})  # warm the caches
+    with django_assert_max_num_queries(8):
+        client.get(location, headers={"HX-Request": "true"})
 
 
 def test_a_file_with_errors_is_refused_at_once_without_a_job(network, client_for):
