@@ -116,8 +116,9 @@ def apply_once(
 def _without_file(job: Job) -> dict[str, Any]:
     """The payload without the file: a register's rows are health data, not kept once the
     job has written them or refused them (posting the form again brings the file back)."""
-    job.payload = {k: v for k, v in job.payload.items() if k != "contenu"}
-    return job.payload
+    payload: dict[str, Any] = {k: v for k, v in job.payload.items() if k != "contenu"}
+    job.payload = payload
+    return payload
 
 
 def history(kind: str, *, limit: int = 10, **summary: Any) -> QuerySet[Job]:
