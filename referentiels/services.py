@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.actors import SYSTEM, is_system
 from core.errors import BusinessError
+from core.files import upload_name, upload_size
 from referentiels import concordance, purge, selectors, workflow
 from referentiels.errors import ReferentielError
 from referentiels.io import read_document, validate_document
@@ -198,11 +199,10 @@ def save_noeud(
             _("Le nœud parent n'appartient pas à cette version."),
             field="parent",
         )
-    if (
-        Noeud.objects.filter(version=version, code=code)
-        .exclude(pk=getattr(noeud, "pk", None))
-        .exists()
-    ):
+    same_code = Noeud.objects.filter(version=version, code=code)
+    if noeud is not None:
+        same_code = same_code.exclude(pk=noeud.pk)
+    if same_code.exists():
         raise BusinessError(
             ReferentielError.DUPLICATE_CODE,
             _("Un nœud porte déjà le code « %s ».") % code,
@@ -232,7 +232,7 @@ def delete_noeud(*, noeud: Noeud) -> None:
 
 def _theme_of(noeud: Noeud) -> Noeud:
     seen = set()
-    while noeud.parent_id and noeud.pk not in seen:
+    while noeud.parent is not None and noeud.pk not in seen:  # no query without a parent
         seen.add(noeud.pk)
         noeud = noeud.parent
     return noeud
@@ -272,11 +272,10 @@ def save_critere(
             _("Le nœud choisi n'appartient pas à cette version."),
             field="noeud",
         )
-    if (
-        Critere.objects.filter(version=version, code=code)
-        .exclude(pk=getattr(critere, "pk", None))
-        .exists()
-    ):
+    same_code = Critere.objects.filter(version=version, code=code)
+    if critere is not None:
+        same_code = same_code.exclude(pk=critere.pk)
+    if same_code.exists():
         raise BusinessError(
             ReferentielError.DUPLICATE_CODE,
             _("Un critère porte déjà le code « %s ».") % code,
@@ -420,7 +419,7 @@ def create_next_version(
             for v in echelle.valeurs.all()
         )
     node_map = _copy_nodes(version, list(source.noeuds.all()))
-    critere_map = {}
+    critere_map: dict[int, Critere] = {}
     new_criteres = []
     for critere in source.criteres.all():
         clone = Critere(
@@ -433,10 +432,10 @@ def create_next_version(
         critere_map[critere.pk] = clone
     Critere.objects.bulk_create(new_criteres)
     for document in source.documents.all():
-        clone = DocumentOutil.objects.create(
+        document_clone = DocumentOutil.objects.create(
             version=version,
             noeud=node_map.get(document.noeud_id),
-            critere=critere_map.get(document.critere_id),
+            critere=None if document.critere_id is None else critere_map.get(document.critere_id),
             type=document.type,
             titre=document.titre,
             texte=document.texte,
@@ -444,7 +443,7 @@ def create_next_version(
         )
         DocumentOutilFichier.objects.bulk_create(
             DocumentOutilFichier(
-                document=clone,
+                document=document_clone,
                 numero=fichier.numero,
                 fichier=fichier.fichier.name,
                 nom_original=fichier.nom_original,
@@ -476,9 +475,10 @@ _CRITERE_COPY_FIELDS = (
 )
 
 
-def _copy_nodes(version: ReferentielVersion, noeuds: list[Noeud]) -> dict[int, Noeud]:
-    """Copy nodes level by level (parents first), one bulk insert per level."""
-    mapping: dict[int, Noeud] = {}
+def _copy_nodes(version: ReferentielVersion, noeuds: list[Noeud]) -> dict[int | None, Noeud]:
+    """Copy nodes level by level (parents first), one bulk insert per level (old id → copy;
+    a None id, no node, finds nothing)."""
+    mapping: dict[int | None, Noeud] = {}
     remaining = list(noeuds)
     while remaining:
         level = [n for n in remaining if n.parent_id is None or n.parent_id in mapping]
@@ -677,7 +677,7 @@ def _check_upload(fichier: UploadedFile) -> None:
             _("Type de fichier non accepté (%s).") % ", ".join(sorted(DOCUMENT_EXTENSIONS)),
             field="fichier",
         )
-    if fichier.size > settings.MAX_UPLOAD_SIZE:
+    if upload_size(fichier) > settings.MAX_UPLOAD_SIZE:
         raise BusinessError(
             ReferentielError.FILE_TOO_LARGE,
             _("Le fichier dépasse %(max)s Mo.")
@@ -733,12 +733,12 @@ def add_document_file(
     stored = DocumentOutilFichier(
         document=document,
         numero=numero,
-        nom_original=Path(fichier.name).name[:255],
-        taille=fichier.size,
+        nom_original=upload_name(fichier)[:255],
+        taille=upload_size(fichier),
         uploaded_by=user,
     )
     stored.fichier.save(
-        f"{document.pk}-v{numero}{Path(fichier.name).suffix.lower()}", fichier, save=False
+        f"{document.pk}-v{numero}{Path(upload_name(fichier)).suffix.lower()}", fichier, save=False
     )
     stored.save()
     return stored

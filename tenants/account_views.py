@@ -44,7 +44,7 @@ def invitation_accept(request, token: str):
         )
     known = invitations.account_exists(invitation)
     form = None if known else ActivationForm(request.POST or None, email=invitation.email)
-    if request.method == "POST" and (known or form.is_valid()):
+    if request.method == "POST" and (form is None or form.is_valid()):
         data = form.cleaned_data if form else {}
         try:
             user = invitations.accept_invitation(

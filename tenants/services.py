@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -165,6 +167,18 @@ def unassign_expert(*, expert: User, structure: Structure, by: User | None = Non
         _audit_role(by, expert, AuditLog.Action.ROLE_REVOKED, role="expert", structure=structure)
 
 
+_Scope = TypeVar("_Scope", Structure, Territoire)
+
+
+def _scope(value: _Scope | None, field: str) -> _Scope:
+    """The structure or territory a role needs (``check_role_scope`` refuses its absence)."""
+    if value is None:
+        raise BusinessError(
+            TenantsError.INVITATION_SCOPE, _("Précisez le périmètre de ce rôle."), field=field
+        )
+    return value
+
+
 def apply_role(
     *,
     user: User,
@@ -179,14 +193,14 @@ def apply_role(
     if role == "federation":
         set_federation_admin(user=user, value=True, by=by)
     elif role == "pilote":
-        add_pilote(territoire=territoire, user=user, by=by)
+        add_pilote(territoire=_scope(territoire, "territoire"), user=user, by=by)
     elif role == "expert":
         if groupe is not None:
             add_group_expert(groupe=groupe, user=user, by=by)
         else:
-            assign_expert(expert=user, structure=structure, by=by)
+            assign_expert(expert=user, structure=_scope(structure, "structure"), by=by)
     else:
-        set_membership(user=user, structure=structure, role=role, by=by)
+        set_membership(user=user, structure=_scope(structure, "structure"), role=role, by=by)
 
 
 def _role_scope_checked(role, structure, territoire, groupe) -> None:
@@ -268,10 +282,10 @@ def withdraw_role(
     if role == "federation":
         set_federation_admin(user=user, value=False, by=by)
     elif role == "pilote":
-        remove_pilote(territoire=territoire, user=user, by=by)
+        remove_pilote(territoire=_scope(territoire, "territoire"), user=user, by=by)
     elif role == "expert" and groupe is not None:
         remove_group_expert(groupe=groupe, user=user, by=by)
     elif role == "expert":
-        unassign_expert(expert=user, structure=structure, by=by)
+        unassign_expert(expert=user, structure=_scope(structure, "structure"), by=by)
     else:
-        remove_membership(user=user, structure=structure, by=by)
+        remove_membership(user=user, structure=_scope(structure, "structure"), by=by)

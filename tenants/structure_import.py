@@ -155,9 +155,9 @@ def parse_file(*, name: str, content: bytes) -> ParsedFile:
     if not table:
         raise BusinessError(TenantsError.IMPORT_FORMAT, _("Le fichier est vide."), field="fichier")
     columns = [_column_name(cell) for cell in table[0][1]]
-    rows = []
+    parsed_rows: list[tuple[int, dict[str, str]]] = []
     for number, cells in table[1:]:
-        rows.append(
+        parsed_rows.append(
             (
                 number,
                 {
@@ -167,7 +167,7 @@ def parse_file(*, name: str, content: bytes) -> ParsedFile:
                 },
             )
         )
-    return ParsedFile(rows=rows, columns=[c for c in columns if c])
+    return ParsedFile(rows=parsed_rows, columns=[c for c in columns if c])
 
 
 def _cell_text(value) -> str:
@@ -206,12 +206,14 @@ def validate_rows(parsed: ParsedFile, *, user: User) -> Validation:
     if result.erreurs:
         return result
     territoires = _territoires_by_key()
-    groupes = {(g.territoire_id, _key(g.nom)): g for g in GroupeTravail.objects.all()}
+    groupes: dict[tuple[int | None, str], GroupeTravail] = {
+        (g.territoire_id, _key(g.nom)): g for g in GroupeTravail.objects.all()
+    }
     # A group may gather structures of several territories: a name is looked up in the
     # structure's territory first, then in the whole network when it is unique there.
     groupes_by_name: dict[str, list[GroupeTravail]] = defaultdict(list)
-    for groupe in groupes.values():
-        groupes_by_name[_key(groupe.nom)].append(groupe)
+    for known in groupes.values():
+        groupes_by_name[_key(known.nom)].append(known)
     slugs = [r.get("slug") or slugify(r.get("nom", ""))[:63] for _, r in parsed.rows]
     finesses = [r.get("finess", "").replace(" ", "").upper() for _, r in parsed.rows]
     taken_slugs = set(Structure.objects.filter(slug__in=slugs).values_list("slug", flat=True))

@@ -18,11 +18,12 @@ from accompagnement.groupes import ical
 from accompagnement.groupes import services as groupe_services
 from accompagnement.groupes.models import (
     ActionCollective,
+    Horizon,
     PropositionReunion,
     ReunionCollective,
 )
 from accompagnement.plans import services as plan_services
-from accompagnement.plans.models import PolitiqueQualite
+from accompagnement.plans.models import PolitiqueQualite, Priorite
 from api.diagnostics.serializers import ErrorsSerializer
 from api.permissions import StructureContributorOrReadOnly
 from api.renderers import FileRenderer, file_response
@@ -46,13 +47,9 @@ class IdeeSerializer(serializers.Serializer):
 class PropositionSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     texte = serializers.CharField()
-    priorite = serializers.ChoiceField(
-        choices=PropositionReunion._meta.get_field("priorite").choices, default="moyenne"
-    )
+    priorite = serializers.ChoiceField(choices=Priorite.choices, default=Priorite.MOYENNE)
     faisabilite = serializers.CharField(required=False, allow_blank=True, default="")
-    horizon = serializers.ChoiceField(
-        choices=PropositionReunion._meta.get_field("horizon").choices, default="moyen"
-    )
+    horizon = serializers.ChoiceField(choices=Horizon.choices, default=Horizon.MOYEN)
     action_collective = serializers.IntegerField(
         read_only=True, allow_null=True, source="action_collective_id"
     )

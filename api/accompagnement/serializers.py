@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -22,6 +24,9 @@ from accompagnement.plans import selectors as plan_selectors
 from accompagnement.plans.models import Action
 from api.permissions import StructureStaffField
 
+if TYPE_CHECKING:
+    from tenants.models import Structure, User
+
 
 class TypeLivrableSerializer(serializers.ModelSerializer):
     class Meta:
@@ -34,7 +39,9 @@ class LivrableTransitionSerializer(serializers.ModelSerializer):
     # The API's names (de, vers, par) predate the shared TransitionLog fields.
     de = serializers.CharField(source="from_statut", read_only=True)
     vers = serializers.CharField(source="to_statut", read_only=True)
-    par = serializers.PrimaryKeyRelatedField(source="user", read_only=True)
+    par: serializers.PrimaryKeyRelatedField[User] = serializers.PrimaryKeyRelatedField(
+        source="user", read_only=True
+    )
 
     class Meta:
         model = LivrableTransition
@@ -90,8 +97,12 @@ class DecisionSerializer(serializers.Serializer):
 
 
 class SoumissionSerializer(serializers.ModelSerializer):
-    structure = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    type_livrable = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    structure: serializers.SlugRelatedField[Structure] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    type_livrable: serializers.SlugRelatedField[TypeLivrable] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = SoumissionLivrable
@@ -165,7 +176,9 @@ class StatutSerializer(serializers.Serializer):
 
 
 class SuiviSerializer(serializers.ModelSerializer):
-    structure = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    structure: serializers.SlugRelatedField[Structure] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = SuiviActionCollective

@@ -56,7 +56,7 @@ def register_viewset(slug: str) -> type[viewsets.ModelViewSet]:
     class RegisterViewSet(viewsets.ModelViewSet):
         permission_classes = [StructureContributorOrReadOnly]
         serializer_class = serializers.register_serializer(registre)
-        queryset = registre.model.objects.none()
+        queryset = registre.model._default_manager.none()
 
         def get_queryset(self):
             return registres_selectors.register_entries(registre).order_by("pk")

@@ -24,7 +24,8 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class ErrorsSerializer(serializers.Serializer):
-    errors = ErrorSerializer(many=True)
+    # A declared field, not Serializer.errors: DRF's metaclass moves it to _declared_fields.
+    errors = ErrorSerializer(many=True)  # type: ignore[assignment]
     details = serializers.DictField(
         required=False, help_text="Ex. la réponse de l'autre personne en cas de conflit."
     )

@@ -90,7 +90,7 @@ class NoeudTreeSerializer(serializers.Serializer):
     enfants = serializers.SerializerMethodField()
 
     def get_enfants(self, item) -> list[dict]:
-        return NoeudTreeSerializer(item.enfants, many=True).data
+        return list(NoeudTreeSerializer(item.enfants, many=True).data)  # a ReturnList
 
     class Meta:
         ref_name = "NoeudArbre"
@@ -185,4 +185,5 @@ class ErrorItemSerializer(serializers.Serializer):
 class FileErrorsSerializer(serializers.Serializer):
     """Errors of a frame file (import): each may name its line, sheet and row."""
 
-    errors = ErrorItemSerializer(many=True)
+    # A declared field, not Serializer.errors: DRF's metaclass moves it to _declared_fields.
+    errors = ErrorItemSerializer(many=True)  # type: ignore[assignment]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from api.permissions import VisibleRelatedField
@@ -10,7 +12,9 @@ from tenants.models import GroupeTravail, Invitation, Membership, Structure, Ter
 
 
 class TerritoireSerializer(serializers.ModelSerializer):
-    pilotes = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    pilotes: serializers.PrimaryKeyRelatedField[User] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
 
     class Meta:
         model = Territoire
@@ -18,7 +22,9 @@ class TerritoireSerializer(serializers.ModelSerializer):
 
 
 class GroupeSerializer(serializers.ModelSerializer):
-    experts = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    experts: serializers.PrimaryKeyRelatedField[User] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
 
     class Meta:
         model = GroupeTravail
@@ -57,11 +63,13 @@ class StructureSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
         # Uniqueness and FINESS/SIRET keys are checked by the service (full_clean).
         validators: list = []
-        extra_kwargs = {"finess": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"finess": {"validators": []}}
 
 
 class MembershipSerializer(serializers.ModelSerializer):
-    structure = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    structure: serializers.SlugRelatedField[Structure] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = Membership

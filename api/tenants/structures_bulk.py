@@ -11,6 +11,8 @@ if a creation still fails, the structures this request created are removed.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
@@ -34,7 +36,9 @@ ERRORS = OpenApiResponse(ErrorsSerializer, description="Erreurs {code, message, 
 
 
 class StructuresBulkSerializer(serializers.Serializer):
-    structures = StructureSerializer(many=True, allow_empty=False, max_length=MAX_ITEMS)
+    structures: serializers.ListSerializer[Structure] = serializers.ListSerializer(
+        child=StructureSerializer(), allow_empty=False, max_length=MAX_ITEMS
+    )
 
 
 class StructuresBulkResultSerializer(serializers.Serializer):
@@ -55,7 +59,7 @@ def _check(user, data: dict, slugs: set[str]) -> None:
     try:
         Structure(slug=slug, schema_name=services.schema_name_for(slug), **fields).full_clean()
     except ValidationError as error:
-        errors = [
+        errors: list[dict[str, Any]] = [
             {
                 "code": item.code or "invalid",
                 "message": " ".join(item.messages),

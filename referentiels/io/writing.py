@@ -35,9 +35,10 @@ def version_document(version: ReferentielVersion) -> dict[str, Any]:
     ref_code = version.referentiel.code
     echelle = getattr(version, "echelle", None)
     noeuds = list(version.noeuds.all())
-    codes = {noeud.pk: noeud.code for noeud in noeuds}
+    # by id; a missing link (a None id) finds nothing
+    codes: dict[int | None, str] = {noeud.pk: noeud.code for noeud in noeuds}
     criteres = list(version.criteres.all())
-    critere_codes = {critere.pk: critere.code for critere in criteres}
+    critere_codes: dict[int | None, str] = {critere.pk: critere.code for critere in criteres}
     return {
         "format": schema.FORMAT_ID,
         "referentiel": {
