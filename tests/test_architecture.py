@@ -28,9 +28,6 @@ STATUS_WRITES = (
     # `x.etat, x.progression = …` (a tuple assignment)
     re.compile(rf"^[ \t]*[\w.]+\.{STATUS}\s*,[^=\n(]*=(?!=)", re.M),
 )
-# Still written by hand, to port onto the engine (named here so that nothing else joins):
-# the self-diagnosis export's progress (``ExportAutodiagnostic.etat``).
-NOT_YET_ON_THE_ENGINE = {"accompagnement/diagnostics/exports.py"}
 
 
 def status_writes(source: str) -> list[str]:
@@ -72,11 +69,7 @@ def test_no_status_is_written_outside_the_workflow_engine():
         for writes in [status_writes(path.read_text(encoding="utf-8"))]
         if writes
     }
-    assert set(offenders) <= NOT_YET_ON_THE_ENGINE, (
-        "statuses change only through core.workflow (a declared move)",
-        offenders,
-    )
-    assert set(offenders) == NOT_YET_ON_THE_ENGINE, "ported: remove it from the list"
+    assert offenders == {}, "statuses change only through core.workflow (a declared move)"
 
 
 def test_import_rules_are_configured():

@@ -4,7 +4,8 @@
 the current data (same data → same row, idempotent), generating it inline when the
 frame is small or through the Celery task ``generate_export_task`` otherwise.
 ``generate_export`` (called by the task) writes the file to the default storage and
-moves the row's progress to "prêt".
+moves the row's progress to "prêt". The progress (en attente → en cours → prêt / en échec,
+and a person's retry) is the workflow ``workflow.EXPORT``, logged move by move.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from accompagnement.diagnostics import selectors, workflow
 from accompagnement.diagnostics.errors import DiagnosticError
 from accompagnement.diagnostics.models import Autodiagnostic, ExportAutodiagnostic, Reponse
+from core.actors import SYSTEM
 from core.errors import BusinessError
 from tenants import access
 
@@ -176,32 +178,35 @@ BUILDERS = {"xlsx": build_xlsx, "pdf": build_pdf}
 
 
 def generate_export(*, export_id: int) -> ExportAutodiagnostic:
-    """Build the file of an export row (idempotent: a ready export is left as is)."""
-    export = ExportAutodiagnostic.objects.select_related(
-        "autodiagnostic__version__referentiel"
-    ).get(pk=export_id)
-    if export.etat == ExportAutodiagnostic.Etat.PRET:
+    """Build the file of an export row, its progress moved by ``workflow.EXPORT``.
+
+    Idempotent: a ready export is left as is, a failed one waits for a person's retry, and
+    an export left "en cours" by a worker that died is built again (a redelivered task)."""
+    export = _move(export_id, "start", progression=10)
+    if export.etat != ExportAutodiagnostic.Etat.EN_COURS:
         return export
-    ExportAutodiagnostic.objects.filter(pk=export.pk).update(
-        etat=ExportAutodiagnostic.Etat.EN_COURS, progression=10
+    autodiagnostic = Autodiagnostic.objects.select_related("version__referentiel").get(
+        pk=export.autodiagnostic_id
     )
     try:
-        content = BUILDERS[export.format](export.autodiagnostic)
+        content = BUILDERS[export.format](autodiagnostic)
     except Exception as error:  # the row tells the page; the task log keeps the traceback
-        ExportAutodiagnostic.objects.filter(pk=export.pk).update(
-            etat=ExportAutodiagnostic.Etat.ECHEC,
-            erreur=type(error).__name__,
-            finished_at=timezone.now(),
-        )
+        _move(export_id, "fail", erreur=type(error).__name__)
         raise
-    name = f"autodiagnostic-{export.autodiagnostic.annee}-{export.pk}.{export.format}"
+    name = f"autodiagnostic-{autodiagnostic.annee}-{export.pk}.{export.format}"
     export.fichier.save(name, ContentFile(content), save=False)
-    export.etat, export.progression, export.finished_at = (
-        ExportAutodiagnostic.Etat.PRET,
-        100,
-        timezone.now(),
-    )
-    export.save(update_fields=["fichier", "etat", "progression", "finished_at"])
+    return _move(export_id, "finish", fichier=export.fichier.name, progression=100)
+
+
+def _move(export_id: int, name: str, **fields) -> ExportAutodiagnostic:
+    """Apply the move ``name`` to the export with its row locked, when its state allows it
+    (a concurrent run may have moved it already: the row is then returned as it is)."""
+    with transaction.atomic():
+        export = ExportAutodiagnostic.objects.select_for_update().get(pk=export_id)
+        if str(export.etat) in workflow.EXPORT.move(name).sources:
+            for field, value in fields.items():
+                setattr(export, field, value)
+            workflow.EXPORT.apply(export, name=name, actor=SYSTEM, extra_fields=list(fields))
     return export
 
 
@@ -210,7 +215,8 @@ def request_export(
 ) -> ExportAutodiagnostic:
     """The export of the current data in ``fmt`` (xlsx or pdf), created if needed.
     Small frames are generated inline; larger ones by a Celery task after commit."""
-    if not access.can_view_autodiagnostic(user, workflow.current_structure()):
+    structure = workflow.current_structure()
+    if not access.can_view_autodiagnostic(user, structure):
         raise BusinessError(
             DiagnosticError.FORBIDDEN,
             _("Vous n'avez pas le droit de faire cette action."),
@@ -229,11 +235,19 @@ def request_export(
             empreinte=fingerprint(autodiagnostic),
             defaults={"created_by": user},
         )
-        if not created and export.etat != ExportAutodiagnostic.Etat.ECHEC:
-            return export
-        if not created:  # a failed export is retried
-            ExportAutodiagnostic.objects.filter(pk=export.pk).update(
-                etat=ExportAutodiagnostic.Etat.EN_ATTENTE, progression=0, erreur=""
+        if created:
+            workflow.EXPORT.log_creation(export, user)
+        else:
+            export = ExportAutodiagnostic.objects.select_for_update().get(pk=export.pk)
+            if export.etat != ExportAutodiagnostic.Etat.ECHEC:
+                return export
+            export.progression, export.erreur = 0, ""  # a failed export is retried
+            workflow.EXPORT.apply(
+                export,
+                name="retry",
+                actor=user,
+                structure=structure,
+                extra_fields=["progression", "erreur"],
             )
         if inline is None:
             inline = autodiagnostic.reponses.count() <= INLINE_LIMIT

@@ -250,3 +250,21 @@ class ExportAutodiagnostic(models.Model):
 
     def __str__(self) -> str:
         return f"{self.autodiagnostic_id}.{self.format} ({self.etat})"
+
+
+class ExportAutodiagnosticTransition(StructureTransitionLog):
+    """The log of an export's progress (``workflow.EXPORT``): en attente, en cours, prêt or en
+    échec, and each retry — who asked for it when a person did."""
+
+    export = models.ForeignKey(
+        ExportAutodiagnostic, on_delete=models.CASCADE, related_name="transitions"
+    )
+    transition = models.CharField(_("transition"), max_length=30)
+
+    class Meta:
+        verbose_name = _("transition d'export d'autodiagnostic")
+        verbose_name_plural = _("transitions d'export d'autodiagnostic")
+        ordering = ["export", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.export_id}: {self.from_statut} → {self.to_statut}"

@@ -21,7 +21,12 @@ from typing import Any
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
-from accompagnement.diagnostics.models import Autodiagnostic, AutodiagnosticTransition
+from accompagnement.diagnostics.models import (
+    Autodiagnostic,
+    AutodiagnosticTransition,
+    ExportAutodiagnostic,
+    ExportAutodiagnosticTransition,
+)
 from core.workflow import Move, Stamp, Workflow
 from tenants import access
 from tenants.models import Structure
@@ -76,6 +81,37 @@ AUTODIAGNOSTIC = Workflow(
     ],
 )
 TRANSITIONS = AUTODIAGNOSTIC.moves  # name -> Move (label, sources, target)
+
+Etat = ExportAutodiagnostic.Etat
+# An export's progress (``exports.py``): built by the platform; retried by a person who may
+# read the self-diagnosis.
+EXPORT = Workflow(
+    "diagnostics.export",
+    states=Etat,
+    field="etat",
+    log_model=ExportAutodiagnosticTransition,
+    log_field="export",
+    log_move_name=True,
+    moves=[
+        Move("start", {Etat.EN_ATTENTE}, Etat.EN_COURS, _("Commencer")),
+        Move("finish", {Etat.EN_COURS}, Etat.PRET, _("Terminer"), stamp=Stamp(at="finished_at")),
+        Move(
+            "fail",
+            {Etat.EN_ATTENTE, Etat.EN_COURS},
+            Etat.ECHEC,
+            _("Marquer en échec"),
+            stamp=Stamp(at="finished_at"),
+        ),
+        Move(
+            "retry",
+            {Etat.ECHEC},
+            Etat.EN_ATTENTE,
+            _("Relancer l'export"),
+            access.can_view_autodiagnostic,
+            stamp=Stamp(clear=("finished_at",)),
+        ),
+    ],
+)
 
 
 def current_structure() -> Structure:

@@ -102,3 +102,43 @@ def test_same_data_gives_the_same_export_and_new_data_a_new_one(
     assert queued.progression == 100
     for export in (first, queued):
         export.fichier.storage.delete(export.fichier.name)
+
+
+def test_an_export_moves_through_its_workflow_and_a_failure_is_retried_by_a_person(
+    autodiagnostic, frame, network, monkeypatch
+):
+    """en attente → en cours → échec, then a person's retry → en attente → en cours → prêt:
+    each move logged with its name and label (``workflow.EXPORT``), the retry with its author."""
+    from accompagnement.diagnostics.workflow import EXPORT
+
+    def broken(_autodiagnostic):
+        raise ValueError("builder failed")
+
+    referent = network.user("referent")
+    monkeypatch.setitem(exports.BUILDERS, "xlsx", broken)
+    try:
+        exports.request_export(autodiagnostic=autodiagnostic, fmt="xlsx", user=referent)
+    except ValueError:
+        pass
+    export = ExportAutodiagnostic.objects.get(autodiagnostic=autodiagnostic, format="xlsx")
+    assert export.etat == ExportAutodiagnostic.Etat.ECHEC and export.erreur == "ValueError"
+    # a redelivered task does not rebuild a failed export: a person asks again
+    assert exports.generate_export(export_id=export.pk).etat == ExportAutodiagnostic.Etat.ECHEC
+    monkeypatch.undo()
+    again = exports.request_export(autodiagnostic=autodiagnostic, fmt="xlsx", user=referent)
+    assert again.pk == export.pk and again.etat == ExportAutodiagnostic.Etat.PRET
+    assert again.progression == 100 and again.erreur == "" and again.fichier.name
+    log = list(again.transitions.order_by("at", "pk"))
+    assert [(t.transition, t.from_statut, t.to_statut) for t in log] == [
+        ("create", "", "en_attente"),
+        ("start", "en_attente", "en_cours"),
+        ("fail", "en_cours", "echec"),
+        ("retry", "echec", "en_attente"),
+        ("start", "en_attente", "en_cours"),
+        ("finish", "en_cours", "pret"),
+    ]
+    assert log[0].user == referent and log[3].user == referent and log[1].user is None
+    assert [EXPORT.label(t.to_statut) for t in log[2:4]] == ["Échec", "En attente"]
+    # a second run of a ready export changes nothing
+    assert exports.generate_export(export_id=export.pk).transitions.count() == 6
+    again.fichier.storage.delete(again.fichier.name)
