@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import cast
 
 from accompagnement.diagnostics import scoring
 from accompagnement.diagnostics.models import Autodiagnostic
@@ -53,7 +54,8 @@ def crosswalk_coverage(
     chapters: dict[str, ChapterCoverage] = {}
     unmapped = 0
     for item in inputs_of(autodiagnostic, structure_type=structure_type):
-        mapped = [ref for ref in references.get(item.critere, []) if ref.systeme == systeme]
+        critere_id = cast(int, item.critere)  # scoring_inputs key the criteria by id
+        mapped = [ref for ref in references.get(critere_id, []) if ref.systeme == systeme]
         if not mapped:
             unmapped += 1
             continue
