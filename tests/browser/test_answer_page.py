@@ -1,7 +1,8 @@
 """The référent's answer page in headless Chromium (issue 16): comments save themselves
 while typing, leaving with unsaved input asks first, arrowing through a closed rating saves
 once (the final value), the column jumps to a theme and to the next criterion without an
-answer and stays in view; axe-core finds nothing critical or serious."""
+answer and stays in view; axe-core finds nothing critical or serious (desktop and phone,
+screenshots in var/screenshots/)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from accompagnement.diagnostics import services
 from accompagnement.diagnostics.models import Autodiagnostic, Reponse
 from referentiels.models import Referentiel, ReferentielVersion
 from tests.browser.accessibility import assert_accessible
+from tests.browser.checks import screenshot
 from tests.factories import build_frame
 
 
@@ -210,3 +212,7 @@ def test_answer_page_and_an_opened_criterion_pass_axe(page, live_url, sheet, log
         "Explication du critère 4.1.1"
     )
     assert_accessible(page)
+    screenshot(page, "referent-answer-page-desktop")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert_accessible(page)
+    screenshot(page, "referent-answer-page-phone")
