@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -19,10 +19,13 @@ from accompagnement.groupes.models import (
     SuiviActionCollective,
     TypeLivrable,
 )
+from accompagnement.livrables import workflow as livrables_workflow
 from accompagnement.livrables.models import Livrable, LivrableTransition, LivrableVersion
 from accompagnement.plans import selectors as plan_selectors
 from accompagnement.plans.models import Action
 from api.permissions import StructureStaffField
+from core.models import TransitionLog
+from core.workflow import Workflow
 
 if TYPE_CHECKING:
     from tenants.models import Structure, User
@@ -35,17 +38,37 @@ class TypeLivrableSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "ordre", "actif"]
 
 
-class LivrableTransitionSerializer(serializers.ModelSerializer):
+class TransitionLogSerializer(serializers.ModelSerializer):
+    """A status change (``TransitionLog``): the states' codes (de, vers) and their labels
+    from the workflow's declaration (de_libelle, vers_libelle). Subclasses name the
+    ``workflow`` and the log ``Meta.model``."""
+
+    workflow: ClassVar[Workflow]
+
     # The API's names (de, vers, par) predate the shared TransitionLog fields.
     de = serializers.CharField(source="from_statut", read_only=True)
+    de_libelle = serializers.SerializerMethodField(help_text="Libellé de l'état de départ.")
     vers = serializers.CharField(source="to_statut", read_only=True)
+    vers_libelle = serializers.SerializerMethodField(help_text="Libellé de l'état d'arrivée.")
     par: serializers.PrimaryKeyRelatedField[User] = serializers.PrimaryKeyRelatedField(
         source="user", read_only=True
     )
 
     class Meta:
+        fields = ["de", "de_libelle", "vers", "vers_libelle", "par", "at", "commentaire"]
+
+    def get_de_libelle(self, log: TransitionLog) -> str:
+        return self.workflow.label(log.from_statut)
+
+    def get_vers_libelle(self, log: TransitionLog) -> str:
+        return self.workflow.label(log.to_statut)
+
+
+class LivrableTransitionSerializer(TransitionLogSerializer):
+    workflow = livrables_workflow.VERSION
+
+    class Meta(TransitionLogSerializer.Meta):
         model = LivrableTransition
-        fields = ["de", "vers", "par", "at", "commentaire"]
 
 
 class LivrableVersionSerializer(serializers.ModelSerializer):

@@ -49,7 +49,13 @@ def test_deliverable_workflow_through_the_api(network, types_livrable, api_clien
     )
     assert response.status_code == 200 and response.json()["statut"] == "valide"
     detail = api_client_for(network.user("lecteur")).get(f"{BASE}/livrables/{livrable_id}/").json()
-    assert [t["vers"] for t in detail["versions"][0]["transitions"]] == ["soumis", "valide"]
+    transitions = detail["versions"][0]["transitions"]
+    assert [t["vers"] for t in transitions] == ["soumis", "valide"]
+    # each state with its label from the workflow's declaration, next to its code
+    assert [(t["de"], t["de_libelle"], t["vers"], t["vers_libelle"]) for t in transitions] == [
+        ("brouillon", "Brouillon", "soumis", "Soumis"),
+        ("soumis", "Soumis", "valide", "Validé"),
+    ]
 
 
 @pytest.mark.parametrize("role", ["directeur_autre", "expert_autre", "sans_role"])

@@ -75,3 +75,13 @@ def test_pagination_still_pages(network, api_client_for):
     response = api_client_for(network.user("federation")).get("/api/v1/structures/?limit=1")
     assert response.status_code == 200
     assert len(response.json()["results"]) == 1 and response.json()["count"] >= 2
+
+
+def test_status_histories_give_each_state_its_label(document):
+    """Transition histories name the states by code (de, vers) and by label."""
+    schemas = document["components"]["schemas"]
+    log = schemas["LivrableTransition"]
+    for name in ("de", "de_libelle", "vers", "vers_libelle"):
+        assert log["properties"][name]["type"] == "string", name
+        assert name in log["required"], name
+    assert log["properties"]["vers_libelle"]["readOnly"] is True
