@@ -262,6 +262,12 @@ class LoginView(auth_views.LoginView):
     template_name = "tenants/login.html"
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # a person who enrolled a second factor passes it, whatever their role
+        accounts.mark_session_second_factor(self.request, form.get_user())
+        return response
+
     def form_invalid(self, form):
         if getattr(self.request, "login_throttled", False):
             return render(self.request, settings.AXES_LOCKOUT_TEMPLATE, status=429)

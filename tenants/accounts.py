@@ -37,6 +37,18 @@ def has_confirmed_device(user: User) -> bool:
     )
 
 
+# Set at sign-in when the person has a second factor, whether their role requires one or
+# they enrolled of their own accord: the session is then challenged like a required one.
+SECOND_FACTOR_SESSION_KEY = "qr_second_factor_enrolled"
+
+
+def mark_session_second_factor(request, user: User) -> None:
+    """At sign-in: remember in the session whether this person must pass their second factor
+    (one query at login, none per request afterwards)."""
+    if has_confirmed_device(user):
+        request.session[SECOND_FACTOR_SESSION_KEY] = True
+
+
 def may_enrol(user: User, *, verified: bool) -> bool:
     """A new authenticator may be registered by a session that passed the second step, or
     by anyone who has no second factor yet (first enrolment). A session that only knows

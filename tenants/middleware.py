@@ -8,6 +8,7 @@ from django.db import connection
 from django.http import Http404
 
 from tenants import access
+from tenants.accounts import SECOND_FACTOR_SESSION_KEY
 
 
 class StructureAccessMiddleware:
@@ -42,8 +43,9 @@ class StructureAccessMiddleware:
 class TwoFactorRequiredMiddleware:
     """Send federation admins and experts who must use a second factor
     (``access.must_use_two_factor``) to the verification page, or to the setup page when
-    they have no authenticator yet. API calls get a 403 JSON error instead; token
-    authentication (API clients) is not concerned (no session)."""
+    they have no authenticator yet; anyone who enrolled a second factor of their own accord
+    (marked in the session at sign-in) to the verification page. API calls get a 403 JSON
+    error instead; token authentication (API clients) is not concerned (no session)."""
 
     EXEMPT_NAMES = ("otp-setup", "otp-verify", "logout", "login", "set_language", "privacy-notice")
 
@@ -52,7 +54,10 @@ class TwoFactorRequiredMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not access.must_use_two_factor(user):
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        enrolled = bool(request.session.get(SECOND_FACTOR_SESSION_KEY))
+        if not enrolled and not access.must_use_two_factor(user):
             return self.get_response(request)
         if user.is_verified():
             return self.get_response(request)

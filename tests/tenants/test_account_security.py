@@ -191,3 +191,20 @@ def test_admin_shows_no_key_nor_digest(network, client_for):
     assert key not in page and key[:15] not in page
     assert client_for(admin).get("/admin/knox/authtoken/").status_code == 404
     assert client_for(admin).get("/admin/tenants/apitoken/add/").status_code == 403
+
+
+def test_a_person_who_enrolled_of_their_own_accord_is_challenged_at_sign_in(network, client):
+    """The référent's role does not require a second factor, but they enrolled one: a
+    password alone no longer opens their pages (pages redirect, the API answers 403), the
+    code does; a person without a second factor signs in as before."""
+    referent = network.user("referent")
+    device = TOTPDevice.objects.create(user=referent, name="telephone", confirmed=True)
+    _password_only_session(client, referent)
+    home = client.get("/")
+    assert home.status_code == 302 and "verifier" in home["Location"]
+    assert client.get("/api/v1/structures/").status_code == 403
+    verify = client.post("/compte/double-authentification/verifier/", {"token": _code(device)})
+    assert verify.status_code == 302
+    assert client.get("/").status_code == 200
+    other = network.user("directeur")
+    assert _password_only_session(client.__class__(), other).get("/").status_code == 200
