@@ -21,8 +21,14 @@ ROWS = [
 ]
 
 
-def _post(client, rows=ROWS, jeton=None):
-    data = {"fichier": SimpleUploadedFile("reclamations.xlsx", _xlsx([HEADER, *rows]))}
+# One file for the whole module: an XLSX carries its creation time, the same file posted
+# twice must have the same bytes.
+CONTENT = _xlsx([HEADER, *ROWS])
+
+
+def _post(client, rows=None, jeton=None):
+    content = _xlsx([HEADER, *rows]) if rows else CONTENT
+    data = {"fichier": SimpleUploadedFile("reclamations.xlsx", content)}
     if jeton:
         data["jeton"] = jeton
     return client.post(BASE, data)
