@@ -5,6 +5,7 @@ No Docker engine nor cluster is needed: the files are read as YAML and checked.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -157,3 +158,24 @@ def test_purge_of_deleted_structures_is_scheduled_nightly_once_at_a_time():
     assert cronjob["spec"]["concurrencyPolicy"] == "Forbid"
     container = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
     assert container["command"][:3] == ["python", "manage.py", "purge_structures"]
+
+
+def test_every_setting_read_from_the_environment_is_documented():
+    """Each variable platform/settings.py reads is in docs/deploy.md's table, and the shared
+    throttling cache is set wherever the application is deployed."""
+    root = DEPLOY.parent
+    settings_source = (root / "platform" / "settings.py").read_text()
+    names = set(
+        re.findall(
+            r"(?:os\.environ\.get|os\.environ\[|env_bool|env_list)\(?\"([A-Z][A-Z0-9_]+)\"",
+            settings_source,
+        )
+    )
+    assert {"DATABASE_URL", "CACHE_URL", "JOB_MAX_ATTEMPTS"} <= names
+    documented = (root / "docs" / "deploy.md").read_text()
+    assert sorted(n for n in names if f"`{n}`" not in documented) == []
+    compose = load_documents(DEPLOY / "docker-compose.yml")[0]
+    assert compose["x-app"]["environment"]["CACHE_URL"].startswith("redis://")
+    configmap = load_documents(K8S / "configmap.yaml")[0]
+    assert configmap["data"]["CACHE_URL"].startswith("redis://")
+    assert "CACHE_URL=redis://" in (DEPLOY / "env.example").read_text()
