@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accompagnement.diagnostics.models import (
     Autodiagnostic,
@@ -203,6 +203,97 @@ def answer_page(autodiagnostic: Autodiagnostic) -> AnswerPage:
     for block in ordered:
         block.levels = dict(sorted(block.levels.items(), key=lambda kv: kv[0] or 0))
     return AnswerPage(autodiagnostic, valeurs, ordered, overall, scores)
+
+
+@dataclass
+class ConfirmationSheet:
+    """The expert's confirmation page: each criterion as plain values (``confirmation_rows``),
+    by theme then level; the scale kept in memory."""
+
+    valeurs: list[ValeurEchelle]
+    themes: list[tuple[Noeud, list[tuple[int | None, list[dict[str, Any]]]]]]
+
+
+def confirmation_rows(autodiagnostic: Autodiagnostic, **filters: Any) -> list[dict[str, Any]]:
+    """The criteria as the confirmation page shows them, in 2 queries whatever their number
+    (answers with criterion, declared value and confirmation; evidence files, each marked
+    when the confirmation says it was examined), plus the scoring inputs when the level
+    ladder applies (``locked``). Plain dicts: the template renders 49 of them cheaply."""
+    rows: dict[int, dict[str, Any]] = {
+        pk: {
+            "pk": pk,
+            "code": code,
+            "titre": titre,
+            "theme_id": theme_id,
+            "niveau": niveau,
+            "declare": declare,
+            "commentaire": commentaire,
+            "confirmed": confirmation_pk is not None,
+            "conf_valeur_id": conf_valeur_id,
+            "conf_libelle": conf_libelle or "",
+            "conf_commentaire": conf_commentaire or "",
+            "preuves": [],
+            "locked": False,
+        }
+        for (
+            pk,
+            code,
+            titre,
+            theme_id,
+            niveau,
+            declare,
+            commentaire,
+            confirmation_pk,
+            conf_valeur_id,
+            conf_libelle,
+            conf_commentaire,
+        ) in Reponse.objects.filter(autodiagnostic=autodiagnostic, **filters)
+        .order_by("critere__ordre", "critere__pk")
+        .values_list(
+            "pk",
+            "critere__code",
+            "critere__titre",
+            "critere__theme_id",
+            "critere__niveau",
+            "valeur__libelle",
+            "commentaire",
+            "confirmation__pk",
+            "confirmation__valeur_id",
+            "confirmation__valeur__libelle",
+            "confirmation__commentaire",
+        )
+    }
+    examined = Preuve.confirmations.through.objects.filter(
+        preuve_id=OuterRef("pk"), confirmation__reponse_id=OuterRef("reponse_id")
+    )
+    preuves = (
+        Preuve.objects.filter(reponse_id__in=rows)
+        .annotate(examined=Exists(examined))
+        .order_by("uploaded_at", "pk")
+        .values_list("reponse_id", "pk", "nom_original", "examined")
+    )
+    for reponse_id, pk, nom, was_examined in preuves:
+        rows[reponse_id]["preuves"].append({"pk": pk, "nom": nom, "examined": was_examined})
+    if rows and ladder_on(autodiagnostic):
+        items = inputs_of(autodiagnostic, structure_type=_structure_type())
+        open_themes = themes_all_satisfied(items, niveau=1)
+        for row in rows.values():
+            row["locked"] = (row["niveau"] or 1) >= 2 and row["theme_id"] not in open_themes
+    return list(rows.values())
+
+
+def confirmation_sheet(autodiagnostic: Autodiagnostic) -> ConfirmationSheet:
+    """Everything the confirmation page shows (``confirmation_rows`` and the themes)."""
+    blocks: dict[int, dict[int | None, list[dict[str, Any]]]] = {}
+    for row in confirmation_rows(autodiagnostic):
+        blocks.setdefault(row["theme_id"], {}).setdefault(row["niveau"], []).append(row)
+    themes = Noeud.objects.filter(pk__in=blocks).order_by("ordre", "pk")
+    return ConfirmationSheet(
+        valeurs=scale_values(autodiagnostic.version),
+        themes=[
+            (theme, sorted(blocks[theme.pk].items(), key=lambda kv: kv[0] or 0)) for theme in themes
+        ],
+    )
 
 
 def progress_of(autodiagnostic: Autodiagnostic) -> tuple[Progress, dict[int, Progress]]:

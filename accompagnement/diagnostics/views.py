@@ -176,16 +176,6 @@ def transition_log(request, pk: int):
     )
 
 
-def _row(autodiagnostic: Autodiagnostic, reponse_pk: int) -> selectors.Row:
-    page = selectors.answer_page(autodiagnostic)
-    for block in page.themes:
-        for rows in block.levels.values():
-            for row in rows:
-                if row.reponse.pk == reponse_pk:
-                    return row
-    raise Http404
-
-
 @login_required
 @require_POST
 def save_answer(request, pk: int, reponse_pk: int):
@@ -409,7 +399,7 @@ def confirmation(request, pk: int):
         request,
         "diagnostics/confirmation.html",
         {
-            "page": selectors.answer_page(autodiagnostic),
+            "page": selectors.confirmation_sheet(autodiagnostic),
             "autodiagnostic": autodiagnostic,
             "counts": selectors.autodiagnostics_list().get(pk=autodiagnostic.pk),
             "transitions": workflow.allowed_transitions(autodiagnostic, request.user),
@@ -448,7 +438,7 @@ def confirm(request, pk: int, reponse_pk: int):
         "diagnostics/_confirm_row.html",
         {
             "autodiagnostic": autodiagnostic,
-            "row": _row(autodiagnostic, reponse.pk),
+            "row": selectors.confirmation_rows(autodiagnostic, pk=reponse.pk)[0],
             "valeurs": selectors.scale_values(autodiagnostic.version),
             "error": error,
             "typed": request.POST if error else None,
