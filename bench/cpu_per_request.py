@@ -1,7 +1,7 @@
 """Benchmark: server CPU time per request of each role's main pages (issue 18: ≤ 25 ms at
 demo scale, so that p95 < 150 ms holds at 8 concurrent users on 2 CPUs).
 
-    .venv/bin/python bench/cpu_per_request.py [-n 15] [--budget 25] [--profile PAGE]
+    .venv/bin/python bench/cpu_per_request.py [-n 15] [--budget 25] [--only PAGES] [--profile PAGE]
 
 The pages are the load test's (``bench/_loadtest.py``: ``pages()``, which also migrates and
 loads the demo network, idempotent) in the database of ``DATABASE_URL`` (default
@@ -12,7 +12,7 @@ after 3 warm-up requests, the median of ``-n`` requests of the process's CPU tim
 (``time.process_time``: Django's share only, PostgreSQL's CPU is not counted) and of the
 wall time, then the HTML size and the queries of one more request (``SET search_path``
 switches counted apart). Pages over ``--budget`` ms of CPU are flagged.
-``--profile "referent: bilan form"`` prints that page's cProfile (20 costliest functions).
+``--profile "referent: bilan form"`` prints that page's cProfile (CPU time of 10 requests).
 """
 
 from __future__ import annotations
@@ -114,14 +114,15 @@ def measure(application, path: str, cookie: str, runs: int) -> dict:
 def profile(application, path: str, cookie: str) -> None:
     for _ in range(3):
         request(application, path, cookie)
-    profiler = cProfile.Profile()
+    profiler = cProfile.Profile(time.process_time)  # CPU, not time spent waiting
     profiler.enable()
     for _ in range(10):
         request(application, path, cookie)
     profiler.disable()
     stream = io.StringIO()
-    stats = pstats.Stats(profiler, stream=stream).sort_stats("cumulative")
-    stats.print_stats(60)
+    stats = pstats.Stats(profiler, stream=stream)
+    stats.sort_stats("cumulative").print_stats(r"render\(|^(?!.*(site-packages|/lib/python))", 40)
+    stats.sort_stats("tottime").print_stats(20)
     print(stream.getvalue())
 
 
@@ -130,6 +131,7 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=15, help="timed requests per page")
     parser.add_argument("--budget", type=float, default=25.0, help="CPU budget per request, ms")
     parser.add_argument("--profile", help='one page, e.g. "referent: bilan form"')
+    parser.add_argument("--only", help='measure only these pages ("role: name", comma-separated)')
     args = parser.parse_args()
     prepare_database()
     from _loadtest import pages  # after django.setup()
@@ -152,8 +154,10 @@ def main() -> None:
     over = []
     for role, entries in roles.items():
         for name, path in entries:
-            row = measure(application, path, cookies[role], args.n)
             label = f"{role}: {name}"
+            if args.only and label not in args.only.split(","):
+                continue
+            row = measure(application, path, cookies[role], args.n)
             flag = "  > budget" if row["cpu"] > args.budget or row["status"] != 200 else ""
             if flag:
                 over.append(label)
