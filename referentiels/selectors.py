@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Field, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext
 
+from core.fields import field_label
 from referentiels.models import (
     Critere,
     DocumentOutil,
@@ -198,9 +199,7 @@ class FieldChange:
 def _field_label(name: str) -> str:
     if name == "noeud":
         return gettext("Rattachement dans l'arborescence")
-    model_field = Critere._meta.get_field(name)
-    assert isinstance(model_field, Field)
-    return str(model_field.verbose_name).capitalize()
+    return field_label(Critere, name).capitalize()
 
 
 def _field_text(critere: Critere, name: str) -> str:
