@@ -313,19 +313,20 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", 3600))
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 # A broker that does not answer (host unreachable, frozen Redis) costs a publication these
-# timeouts, once per attempt: short, for the requests that publish (3 s and 10 s made each
-# request wait 6 s). The socket timeout stays above the worker's 1 s BRPOP.
+# timeouts: short, for the requests that publish (3 s and 10 s with one retry made each
+# request wait 6 s to 10 s; bench/broker_outage.py). The socket timeout stays above the
+# worker's 1 s BRPOP.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_TASK_TIME_LIMIT + 600,
     "socket_connect_timeout": 1,
-    "socket_timeout": 3,
+    "socket_timeout": 2,
 }
-# Publishing never makes a request wait long: one quick retry (a pooled connection to a
-# Redis that restarted), then the row waits for the sweeper (jobs) or the periodic
-# delivery (e-mails); after a broker error, this process skips publishing for
+# Publishing never makes a request wait long: no retry (redis-py itself reconnects a pooled
+# connection to a Redis that restarted), the row waits for the sweeper (jobs) or the
+# periodic delivery (e-mails); after a broker error, this process skips publishing for
 # BROKER_DOWN_BACKOFF_SECONDS (core.broker): only the first request pays the timeouts.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 1,
+    "max_retries": 0,
     "interval_start": 0,
     "interval_step": 0.5,
     "interval_max": 0.5,
