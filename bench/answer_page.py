@@ -10,7 +10,9 @@ through Django's test client (every middleware, the view, the selectors, the ren
 no network), logged in as referent@demo.test, on the draft self-diagnosis of « Aide à
 domicile de Lille » (49 criteria, all answered): after one warm-up request, ``--runs``
 GETs of the page, then ``--runs`` autosaves (htmx POST of one criterion's comment, as
-the page sends while typing) and the fragments the page loads on demand. Prints for
+the page sends while typing), the fragment the page loads when a criterion's details
+open, and for reference that fragment as a page of its own (the shared layout around
+almost nothing: the least any page of the structure costs). Prints for
 each: the median and p95 of ``time.process_time()`` around the request (CPU of this
 process: Django's share, not PostgreSQL's), the response size and the SQL queries.
 """
@@ -115,10 +117,15 @@ def main() -> None:
         )
 
     results["POST autosave (htmx)"] = measure(autosave, args.runs)
-    fragment = f"{url}reponses/{reponse.pk}/details/"
-    if client.get(fragment, HTTP_HX_REQUEST="true").status_code == 200:
+    details = f"{url}reponses/{reponse.pk}/details/"
+    if client.get(details, HTTP_HX_REQUEST="true").status_code == 200:
         results["GET criterion details (htmx)"] = measure(
-            lambda: client.get(fragment, HTTP_HX_REQUEST="true"), args.runs
+            lambda: client.get(details, HTTP_HX_REQUEST="true"), args.runs
+        )
+        # The same details as a page of their own: the shared layout (session, menus, roles)
+        # around almost nothing, i.e. what any page of the structure costs at the least.
+        results["reference: layout around one criterion"] = measure(
+            lambda: client.get(details), args.runs
         )
     print(
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load average "
