@@ -16,12 +16,19 @@ of the system PostgreSQL:
 * ``--structures`` ``Structure`` rows (9 territories, 3 groups each) and one submitted
   snapshot each (``InstantaneBilan``, bulk-inserted) for a network-wide campaign;
 * history: older campaigns up to ``--campaigns``, each with the same snapshots (copied by
-  SQL), measured after the figures with the history found at start.
+  SQL), measured after the figures with the history found at start;
+* the materialised figures (``reporting.materialised``, one row per campaign and scope):
+  the bulk inserts above bypass the submission service, so the trigger leaves those
+  campaigns without rows and the script rebuilds them (``materialised.rebuild``, what
+  ``manage.py rebuild_consolidation`` runs), timed; then the cost a submission adds (its
+  structure's four scopes recomputed), median of 5.
 
 Measured:
 * fast path: ``GET /api/v1/consolidation/?campagne=…`` (network, federation admin) and
   ``…&territoire=…`` (pilot), server time through Django's test client (middleware,
-  view, selectors, JSON rendering), median and p95 of 15 runs after one warm-up;
+  view, selectors, JSON rendering), median and p95 of 15 runs after one warm-up, reading
+  the materialised figures; then the same network request computed live (the campaign's
+  rows removed for the measure, then rebuilt) for reference;
 * the peers (baselines): the fair loop (switch to each schema and read its one frozen
   row, then the same means: warm on this connection, and cold on a new connection), and
   one ``UNION ALL`` query across the schemas' frozen rows;
@@ -398,6 +405,62 @@ def add_history(campagne, total: int) -> int:
     return Campagne.objects.filter(instantanes__isnull=False).distinct().count()
 
 
+def materialise_missing() -> None:
+    """Rebuild the materialised figures of the campaigns that have snapshots but no row
+    (the bulk inserts of this script bypass the submission service), timed."""
+    from accompagnement.reporting import materialised
+    from accompagnement.reporting.models import AgregatCampagne, Campagne
+
+    missing = list(
+        Campagne.objects.filter(instantanes__isnull=False)
+        .exclude(pk__in=AgregatCampagne.objects.values("campagne_id"))
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    if not missing:
+        return
+    started = time.perf_counter()
+    rows = materialised.rebuild(missing)
+    elapsed = time.perf_counter() - started
+    print(
+        f"materialised figures rebuilt: {len(missing)} campaign(s), {rows} scope rows, "
+        f"{elapsed:.1f} s ({elapsed / len(missing) * 1000:.0f} ms per campaign)",
+        flush=True,
+    )
+
+
+def measure_submission_cost(campagne) -> float:
+    """What a submission adds: recompute one structure's scopes (network, territory, group,
+    group within the territory), median of 5, each in its own transaction."""
+    from django.db import transaction
+
+    from accompagnement.reporting import materialised
+    from accompagnement.reporting.models import InstantaneBilan
+
+    snapshot = InstantaneBilan.objects.filter(campagne=campagne).order_by("pk").first()
+    assert snapshot is not None
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        with transaction.atomic():
+            materialised.record(snapshot)
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def measure_live(admin, campagne) -> dict:
+    """The network request with the campaign's figures computed live (its rows removed
+    for the measure, then rebuilt)."""
+    from accompagnement.reporting import materialised
+    from accompagnement.reporting.models import AgregatCampagne
+
+    AgregatCampagne.objects.filter(campagne=campagne).delete()
+    try:
+        return measure_endpoint(admin, {"campagne": campagne.pk})
+    finally:
+        materialised.rebuild([campagne.pk])
+
+
 def _means(rows: list[tuple]) -> dict:
     """The headline means and theme means of frozen rows (what the peer computes)."""
     figures = {
@@ -524,12 +587,14 @@ def main() -> None:
     load = os.getloadavg()[0]
     print(f"machine load average at start: {load:.1f} on {os.cpu_count()} CPUs")
     history = Campagne.objects.filter(instantanes__isnull=False).distinct().count()
+    materialise_missing()
     network = measure_endpoint(admin, {"campagne": campagne.pk})
     territory = measure_endpoint(pilote, {"campagne": campagne.pk, "territoire": territoire.pk})
     report(f"network, {history} campaign(s) of history", network)
     report(f"one territory, {history} campaign(s)", territory)
     if args.campaigns > history:
         history = add_history(campagne, args.campaigns)
+        materialise_missing()
         first = network
         network = measure_endpoint(admin, {"campagne": campagne.pk})
         report(f"network, {history} campaigns of history", network)
@@ -538,6 +603,15 @@ def main() -> None:
             measure_endpoint(pilote, {"campagne": campagne.pk, "territoire": territoire.pk}),
         )
         print(f"history: {network['wall'] / first['wall']:.2f}x the first figure (target <= 1.2)")
+    report(
+        f"network computed live (not materialised), {history} campaigns",
+        measure_live(admin, campagne),
+    )
+    print(
+        f"a submission recomputes its 4 scopes: {measure_submission_cost(campagne):.0f} ms "
+        "(median of 5)",
+        flush=True,
+    )
     freeze_figures(schemas)
     scale = args.structures / args.naive
     extrapolated = " (extrapolated linearly)" if args.naive != args.structures else ""

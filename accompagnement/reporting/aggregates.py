@@ -32,8 +32,27 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 
-# The scope's snapshots (``reporting.selectors.Scope.snapshots()``).
+from accompagnement.reporting.models import InstantaneBilan
+
+# The scope's snapshots (``scope_snapshots``, ``reporting.selectors.Scope.snapshots()``).
 Snapshots = QuerySet[Any, Any]
+# (code, mean declared rate, mean confirmed rate) of a theme or node.
+Mean = tuple[Any, ...]
+
+
+def scope_snapshots(
+    campagne_id: int, territoire_id: int | None = None, groupe_id: int | None = None
+) -> QuerySet[InstantaneBilan]:
+    """Who is in a consolidation scope (the one definition): the campaign's snapshots,
+    narrowed to those of a territory and/or of a working group (the territory and groups
+    recorded in the snapshot at submission)."""
+    queryset = InstantaneBilan.objects.filter(campagne_id=campagne_id)
+    if territoire_id is not None:
+        queryset = queryset.filter(territoire_id=territoire_id)
+    if groupe_id is not None:
+        queryset = queryset.filter(groupe_ids__contains=[groupe_id])
+    return queryset
+
 
 # The figures of a line of the drill-down (and of the whole scope): the mean of each
 # headline rate and the share of structures with all level-1 / level-2 criteria satisfied.
@@ -85,13 +104,25 @@ def _named(cursor_row: Sequence[Any], names: Sequence[str]) -> dict[str, Any]:
     return dict(zip(names, cursor_row, strict=True))
 
 
-def rows_json(snapshots: Snapshots) -> str:
-    """The scope's rows (one per structure, by name) as a JSON array, text ready to send."""
-    [(text,)] = _fetch(
-        snapshots,
-        f"""SELECT COALESCE(json_agg(r), '[]')::text
-                                     FROM (SELECT {ROW_COLUMNS_SQL} FROM s ORDER BY s.structure_nom) AS r""",
+def rows_json(snapshots: Snapshots, stored: Sequence[Any] | None = None) -> str:
+    """The scope's rows (one per structure, by name) as a JSON array, text ready to send.
+
+    ``stored``: the scope's key (campaign, territory, group) in ``reporting.AgregatCampagne``:
+    its materialised text is returned when present, else the rows are built — one query
+    either way (PostgreSQL evaluates the second branch of ``COALESCE`` only when needed)."""
+    build = f"""SELECT COALESCE(json_agg(r), '[]')::text
+                FROM (SELECT {ROW_COLUMNS_SQL} FROM s ORDER BY s.structure_nom) AS r"""
+    if stored is None:
+        [(text,)] = _fetch(snapshots, build)
+        return str(text)
+    campagne_id, territoire_id, groupe_id = stored
+    lookup = (
+        "SELECT a.lignes FROM reporting_agregatcampagne AS a WHERE a.campagne_id = %s"
+        f" AND a.territoire_id {'IS NULL' if territoire_id is None else '= %s'}"
+        f" AND a.groupe_id {'IS NULL' if groupe_id is None else '= %s'}"
     )
+    params = [campagne_id, *(v for v in (territoire_id, groupe_id) if v is not None)]
+    [(text,)] = _fetch(snapshots, f"SELECT COALESCE(({lookup}), ({build}))", params)
     return str(text)
 
 
@@ -146,28 +177,65 @@ def totals(snapshots: Snapshots) -> dict[str, Any]:
     return result
 
 
-def theme_means(snapshots: Snapshots) -> list[tuple[str, float | None, float | None]]:
-    """(theme code, mean declared rate, mean confirmed rate), by code."""
-    return _fetch(
+def means(snapshots: Snapshots) -> tuple[list[Mean], list[Mean]]:
+    """(code, mean declared rate, mean confirmed rate) of every theme, by code (the order of
+    ``COLLATE "C"``, i.e. of Python's ``sorted``), and of every node of any depth — one query."""
+    rows = _fetch(
         snapshots,
         """
-        SELECT t.key, avg((t.value ->> 'declare')::float8), avg((t.value ->> 'confirme')::float8)
+        SELECT 't', t.key, avg((t.value ->> 'declare')::float8), avg((t.value ->> 'confirme')::float8)
         FROM s CROSS JOIN LATERAL jsonb_each(COALESCE(s.indicateurs -> 'themes', '{}'::jsonb)) AS t
-        GROUP BY t.key ORDER BY t.key COLLATE "C"
-    """,
-    )
-
-
-def node_means(snapshots: Snapshots) -> list[tuple[str, float | None, float | None]]:
-    """(node code, mean declared rate, mean confirmed rate) for every node of any depth."""
-    return _fetch(
-        snapshots,
-        """
-        SELECT n.key, avg((n.value ->> 'declare')::float8), avg((n.value ->> 'confirme')::float8)
+        GROUP BY t.key
+        UNION ALL
+        SELECT 'n', n.key, avg((n.value ->> 'declare')::float8), avg((n.value ->> 'confirme')::float8)
         FROM s CROSS JOIN LATERAL jsonb_each(COALESCE(s.indicateurs -> 'noeuds', '{}'::jsonb)) AS n
         GROUP BY n.key
     """,
     )
+    themes = sorted((row[1:] for row in rows if row[0] == "t"), key=lambda row: row[0])
+    return themes, [row[1:] for row in rows if row[0] == "n"]
+
+
+def titles(snapshots: Snapshots) -> tuple[dict[str, Any], dict[str, Any], str | None]:
+    """The theme titles and node titles of the first snapshot (by name) that has theme
+    titles, and the headline module definition of the first that names one — one query."""
+    [(theme_titles, node_titles, headline)] = _fetch(
+        snapshots,
+        """
+        SELECT t.themes, t.noeuds, m.taux_module FROM (SELECT 1) AS one
+        LEFT JOIN LATERAL (
+            SELECT s.indicateurs -> 'themes_titres' AS themes, s.indicateurs -> 'noeuds_titres' AS noeuds
+            FROM s WHERE NOT (s.indicateurs -> 'themes_titres' = '{}'::jsonb)
+            ORDER BY s.structure_nom, s.id LIMIT 1
+        ) AS t ON true
+        LEFT JOIN LATERAL (
+            SELECT s.indicateurs ->> 'taux_module' AS taux_module
+            FROM s WHERE NOT (s.indicateurs -> 'taux_module' = 'null'::jsonb)
+            ORDER BY s.structure_nom, s.id LIMIT 1
+        ) AS m ON true
+    """,
+    )
+    return _json(theme_titles) or {}, _json(node_titles) or {}, headline
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def scope_figures(snapshots: Snapshots) -> dict[str, Any]:
+    """Everything the consolidation of a scope takes from its snapshots (totals, theme and
+    node means, titles, headline definition) — three queries. ``reporting.materialised``
+    stores this per campaign and scope; ``selectors.consolidate`` reads it from there."""
+    themes, nodes = means(snapshots)
+    theme_titles, node_titles, headline = titles(snapshots)
+    return {
+        "totaux": totals(snapshots),
+        "themes": themes,
+        "noeuds": nodes,
+        "titres": theme_titles,
+        "noeuds_titres": node_titles,
+        "taux_module": headline,
+    }
 
 
 _CHILDREN = {

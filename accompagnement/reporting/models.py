@@ -163,13 +163,60 @@ class InstantaneBilan(models.Model):
         groups, rates) and lose the structure, its name, its author and its free texts."""
         from django.db.models.expressions import RawSQL
 
+        from accompagnement.reporting import materialised
+
+        snapshots = cls._base_manager.filter(structure=structure)
+        scopes = list(snapshots.values_list("campagne_id", "territoire_id", "groupe_ids"))
         # The one write a snapshot allows (erasure), hence the plain queryset's update.
-        return cls._base_manager.filter(structure=structure).update(
+        count = snapshots.update(
             structure=None,
             structure_nom="",
             soumis_par=None,
             contenu=RawSQL("jsonb_build_object('figures', contenu -> 'figures')", []),
         )
+        # Its rows leave the materialised scopes (names, drill-down), in this transaction.
+        for campagne_id, territoire_id, groupe_ids in scopes:
+            materialised.refresh(campagne_id, materialised.keys_of(territoire_id, groupe_ids))
+        return count
+
+
+class AgregatCampagne(models.Model):
+    """The consolidation figures of one campaign for one scope (the network: no territory
+    and no group; a territory; a working group; a group within a territory), computed from
+    the snapshot store by ``reporting.materialised`` in the transaction of each submission
+    and of each erasure, so a dashboard reads one row instead of aggregating the scope.
+
+    A copy, never the source: a trigger on ``InstantaneBilan`` deletes the rows of the
+    scopes a written snapshot belongs to (whatever writes it: a bulk insert, a restore, raw
+    SQL), and a scope without its row is computed live; ``manage.py
+    rebuild_consolidation`` rebuilds them all (docs/scaling.md).
+    """
+
+    campagne = models.ForeignKey(Campagne, on_delete=models.CASCADE, related_name="+")
+    # Ids as in the snapshots (a group may be deleted; its snapshots keep its id).
+    territoire_id = models.PositiveIntegerField(null=True)
+    groupe_id = models.PositiveIntegerField(null=True)
+    bilans = models.PositiveIntegerField(default=0)
+    # JSON texts: the figures of ``aggregates.scope_figures`` plus the drill-down lines
+    # (``enfants``); the headline means (evolution); the per-structure rows, as sent.
+    figures = models.TextField()
+    entete = models.TextField()
+    lignes = models.TextField()
+    calcule_le = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("agrégats d'une campagne (par périmètre)")
+        verbose_name_plural = _("agrégats des campagnes (par périmètre)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campagne", "territoire_id", "groupe_id"],
+                name="agregat_unique_par_perimetre",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campagne_id} · {self.territoire_id} · {self.groupe_id}"
 
 
 class BilanTerritoire(models.Model):

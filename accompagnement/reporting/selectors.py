@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -19,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accompagnement.diagnostics import scoring
-from accompagnement.reporting import aggregates, indicators
+from accompagnement.reporting import aggregates, indicators, materialised
 from accompagnement.reporting.models import BilanTerritoire, Campagne, InstantaneBilan
 from core.semesters import semester_bounds
 from tenants import access, formations
@@ -52,12 +53,7 @@ class Scope:
     groupe: GroupeTravail | None = None
 
     def snapshots(self) -> QuerySet[InstantaneBilan]:
-        queryset = InstantaneBilan.objects.filter(campagne=self.campagne)
-        if self.territoire is not None:
-            queryset = queryset.filter(territoire=self.territoire)
-        if self.groupe is not None:
-            queryset = queryset.filter(groupe_ids__contains=[self.groupe.pk])
-        return queryset
+        return aggregates.scope_snapshots(*materialised.key_of(self))
 
     def structures(self) -> QuerySet[Structure]:
         """The structures expected to submit: those the campaign concerns (recorded at its
@@ -97,7 +93,7 @@ def bilans_territoire_visible_to(user: Any) -> QuerySet[BilanTerritoire]:
 def snapshot_rows_json(scope: Scope) -> str:
     """The scope's rows (one per structure, by name: its snapshot's headline figures, gap,
     theme rates and effectivité criteria) as JSON text, serialised by PostgreSQL."""
-    return aggregates.rows_json(scope.snapshots())
+    return aggregates.rows_json(scope.snapshots(), stored=materialised.key_of(scope))
 
 
 def snapshot_rows(scope: Scope) -> list[dict[str, Any]]:
@@ -111,20 +107,21 @@ def consolidate(scope: Scope) -> dict[str, Any]:
     submitted/late — SQL aggregates over the snapshot store (``reporting.aggregates``).
     The per-structure rows are apart: ``snapshot_rows`` / ``snapshot_rows_json``."""
     snapshots = scope.snapshots()
-    figures = aggregates.totals(snapshots)
-    expected = list(
+    # What comes from the snapshots: materialised per campaign and scope, else live.
+    stored = materialised.stored_figures(materialised.key_of(scope))
+    store = stored if stored is not None else aggregates.scope_figures(snapshots)
+    figures = store["totaux"]
+    expected = (
         scope.structures()
         .annotate(soumis=Exists(snapshots.filter(structure=OuterRef("pk"))))
-        .values("nom", "phase", "soumis")
-        .order_by("nom")
+        .aggregate(
+            attendus=Count("pk"),
+            deploiement=Count("pk", filter=Q(phase=Structure.Phase.DEPLOIEMENT)),
+            manquants=ArrayAgg("nom", filter=Q(soumis=False), order_by="nom", default=[]),
+        )
     )
     overdue = timezone.localdate() > scope.campagne.echeance
-    titles, node_titles = (
-        snapshots.exclude(indicateurs__themes_titres={})
-        .values_list("indicateurs__themes_titres", "indicateurs__noeuds_titres")
-        .first()
-    ) or ({}, {})
-    node_titles = node_titles or {}
+    titles, node_titles = store["titres"], store["noeuds_titres"]
     themes = [
         {
             "code": code,
@@ -133,7 +130,7 @@ def consolidate(scope: Scope) -> dict[str, Any]:
             "confirme": confirmed,
             "ecart": scoring.gap(declared, confirmed),
         }
-        for code, declared, confirmed in aggregates.theme_means(snapshots)
+        for code, declared, confirmed in store["themes"]
     ]
     module_declared, module_confirmed = figures["taux_declare"], figures["taux_confirme"]
     nodes = sorted(
@@ -147,7 +144,7 @@ def consolidate(scope: Scope) -> dict[str, Any]:
                 "ecart": scoring.gap(declared, confirmed),
                 "_ordre": node_titles.get(code, {}).get("ordre", 10**6),
             }
-            for code, declared, confirmed in aggregates.node_means(snapshots)
+            for code, declared, confirmed in store["noeuds"]
         ),
         key=lambda node: (node["_ordre"], node["code"]),
     )
@@ -155,11 +152,7 @@ def consolidate(scope: Scope) -> dict[str, Any]:
         del node["_ordre"]
     themes_declared = scoring.mean(theme["declare"] for theme in themes)
     themes_confirmed = scoring.mean(theme["confirme"] for theme in themes)
-    headline = (
-        snapshots.exclude(indicateurs__taux_module=None)
-        .values_list("indicateurs__taux_module", flat=True)
-        .first()
-    ) or scoring.MOYENNE_CRITERES
+    headline = store["taux_module"] or scoring.MOYENNE_CRITERES
     network = _network_counts(scope)
     return {
         "campagne": {
@@ -206,24 +199,22 @@ def consolidate(scope: Scope) -> dict[str, Any]:
         "part_tous_niveau1": figures["part_tous_niveau1"],
         "part_tous_niveau2": figures["part_tous_niveau2"],
         "bilans": {
-            "attendus": len(expected),
+            "attendus": expected["attendus"],
             "soumis": figures["bilans"],
             "soumis_en_retard": figures["soumis_en_retard"],
-            "manquants": [s["nom"] for s in expected if not s["soumis"]],
+            "manquants": expected["manquants"],
             "echeance_depassee": overdue,
         },
         "familles": {
             "realisation": {
-                "structures_engagees": len(expected),
-                "structures_deploiement": sum(
-                    1 for s in expected if s["phase"] == Structure.Phase.DEPLOIEMENT
-                ),
+                "structures_engagees": expected["attendus"],
+                "structures_deploiement": expected["deploiement"],
                 "pilotes": network["pilotes"],
                 "experts": network["experts"],
                 "experts_formes": network["experts_formes"],
                 "pilotes_sensibilises": network["pilotes_sensibilises"],
-                "part_diagnostic_realise": figures["diagnostics"] / len(expected)
-                if expected
+                "part_diagnostic_realise": figures["diagnostics"] / expected["attendus"]
+                if expected["attendus"]
                 else None,
                 "taux_conformite_declare": module_declared,
                 "taux_conformite_confirme": module_confirmed,
@@ -315,7 +306,12 @@ def drill_down(scope: Scope) -> list[dict[str, Any]]:
                 "structure_id", "structure_nom"
             )
         ]
-    figures = aggregates.headline_by(snapshots, children[0][2]) if children else {}
+    figures = (
+        materialised.stored_children(materialised.key_of(scope))
+        or aggregates.headline_by(snapshots, children[0][2])
+        if children
+        else {}
+    )
     empty = {"bilans": 0, **dict.fromkeys(aggregates.HEADLINE_NAMES[1:])}
     return [
         {"id": pk, "nom": nom, "niveau": kind, **figures.get(pk, empty)}
@@ -326,9 +322,10 @@ def drill_down(scope: Scope) -> list[dict[str, Any]]:
 def evolution(*, territoire: Territoire | None = None, limit: int = 8) -> list[dict[str, Any]]:
     """Headline means per campaign, the last ``limit`` campaigns, oldest first.
 
-    Only those campaigns are aggregated (first the last ``limit`` campaigns having a
-    snapshot in scope, then their means), so the cost does not grow with the history;
-    index ``instantane_terr_campagne_idx`` serves the territory-only filter."""
+    Only those campaigns are read (first the last ``limit`` campaigns having a snapshot in
+    scope, then their means), so the cost does not grow with the history; index
+    ``instantane_terr_campagne_idx`` serves the territory-only filter. The means are the
+    materialised ones (``reporting.materialised``), computed live for a campaign without."""
     snapshots = InstantaneBilan.objects.all()
     if territoire is not None:
         snapshots = snapshots.filter(territoire=territoire)
@@ -337,7 +334,11 @@ def evolution(*, territoire: Territoire | None = None, limit: int = 8) -> list[d
             "-annee", "-semestre", "-pk"
         )[:limit]
     )
-    figures = aggregates.headline_by(snapshots.filter(campagne__in=campagnes), "campagne")
+    figures = materialised.stored_headlines(
+        [campagne.pk for campagne in campagnes], territoire.pk if territoire else None
+    )
+    if missing := [campagne for campagne in campagnes if campagne.pk not in figures]:
+        figures |= aggregates.headline_by(snapshots.filter(campagne__in=missing), "campagne")
     return [
         {"campagne": campagne.libelle, **figures[campagne.pk]}
         for campagne in reversed(campagnes)

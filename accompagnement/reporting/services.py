@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accompagnement.reporting import indicators, selectors, workflow
+from accompagnement.reporting import indicators, materialised, selectors, workflow
 from accompagnement.reporting.errors import ReportingError
 from accompagnement.reporting.models import (
     BilanTerritoire,
@@ -130,12 +130,15 @@ def record_snapshot(
     soumis_le: datetime.datetime,
 ) -> InstantaneBilan:
     """Write the immutable snapshot of a submitted review (called inside the submitting
-    service's transaction). A second snapshot for the same campaign is refused."""
+    service's transaction) and, in the same transaction, the campaign's materialised figures
+    of the scopes it belongs to (``reporting.materialised``). A second snapshot for the same
+    campaign is refused."""
+    materialised.lock(campagne.pk)  # one submission of the campaign at a time
     if InstantaneBilan.objects.filter(campagne=campagne, structure=structure).exists():
         raise BusinessError(
             ReportingError.ALREADY_SUBMITTED, _("Ce bilan a déjà été soumis."), status=409
         )
-    return InstantaneBilan.objects.create(
+    snapshot = InstantaneBilan.objects.create(
         campagne=campagne,
         structure=structure,
         structure_nom=structure.nom,
@@ -147,6 +150,8 @@ def record_snapshot(
         contenu={**contenu, "figures": figures},
         **snapshot_columns(figures),
     )
+    materialised.record(snapshot)
+    return snapshot
 
 
 def _due_steps(campagne: Campagne, today: datetime.date) -> list[str]:
