@@ -30,6 +30,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 
 from accompagnement.reporting import aggregates
 from accompagnement.reporting.models import AgregatCampagne, InstantaneBilan
@@ -126,18 +127,31 @@ def rebuild(campagne_ids: Iterable[int] | None = None) -> int:
     return written
 
 
+_LOOKUP = (
+    "SELECT {column} FROM reporting_agregatcampagne WHERE campagne_id = %s"
+    " AND territoire_id {territoire} AND groupe_id {groupe}"
+)
+
+
+def _stored(column: str, key: tuple[int, int | None, int | None]) -> Any:
+    """One column of a scope's row, or None (plain SQL: read on every dashboard)."""
+    campagne_id, territoire_id, groupe_id = key
+    sql = _LOOKUP.format(
+        column=column,
+        territoire="IS NULL" if territoire_id is None else "= %s",
+        groupe="IS NULL" if groupe_id is None else "= %s",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [campagne_id, *(v for v in key[1:] if v is not None)])
+        row = cursor.fetchone()
+    return None if row is None else json.loads(row[0])
+
+
 def stored_figures(key: tuple[int, int | None, int | None]) -> dict[str, Any] | None:
     """The materialised figures of a scope (``aggregates.scope_figures`` plus the
     drill-down lines), or None when the scope has no row (then compute live)."""
-    campagne_id, territoire_id, groupe_id = key
-    text = (
-        AgregatCampagne.objects.filter(
-            campagne_id=campagne_id, territoire_id=territoire_id, groupe_id=groupe_id
-        )
-        .values_list("figures", flat=True)
-        .first()
-    )
-    return None if text is None else json.loads(text)
+    figures: dict[str, Any] | None = _stored("figures", key)
+    return figures
 
 
 def stored_children(key: tuple[int, int | None, int | None]) -> dict[Any, dict[str, Any]] | None:
@@ -146,11 +160,11 @@ def stored_children(key: tuple[int, int | None, int | None]) -> dict[Any, dict[s
     return None if figures is None else dict(figures["enfants"])
 
 
-def stored_headlines(campagne_ids: Sequence[int], territoire_id: int | None) -> dict[int, Any]:
-    """The headline means of each campaign for the network or a territory (evolution)."""
-    return {
-        campagne_id: json.loads(text)
-        for campagne_id, text in AgregatCampagne.objects.filter(
-            campagne_id__in=campagne_ids, territoire_id=territoire_id, groupe_id=None
-        ).values_list("campagne_id", "entete")
-    }
+def headline_subquery(territoire_id: int | None) -> Subquery:
+    """The materialised headline means (JSON text) of the campaign ``OuterRef("pk")`` for
+    the network or a territory, to annotate campaigns with (evolution, one query)."""
+    return Subquery(
+        AgregatCampagne.objects.filter(
+            campagne=OuterRef("pk"), territoire_id=territoire_id, groupe_id=None
+        ).values("entete")[:1]
+    )

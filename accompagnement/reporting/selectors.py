@@ -330,13 +330,11 @@ def evolution(*, territoire: Territoire | None = None, limit: int = 8) -> list[d
     if territoire is not None:
         snapshots = snapshots.filter(territoire=territoire)
     campagnes = list(
-        Campagne.objects.filter(Exists(snapshots.filter(campagne=OuterRef("pk")))).order_by(
-            "-annee", "-semestre", "-pk"
-        )[:limit]
+        Campagne.objects.filter(Exists(snapshots.filter(campagne=OuterRef("pk"))))
+        .annotate(entete=materialised.headline_subquery(territoire.pk if territoire else None))
+        .order_by("-annee", "-semestre", "-pk")[:limit]
     )
-    figures = materialised.stored_headlines(
-        [campagne.pk for campagne in campagnes], territoire.pk if territoire else None
-    )
+    figures = {c.pk: json.loads(c.entete) for c in campagnes if c.entete is not None}
     if missing := [campagne for campagne in campagnes if campagne.pk not in figures]:
         figures |= aggregates.headline_by(snapshots.filter(campagne__in=missing), "campagne")
     return [
