@@ -12,7 +12,7 @@ from tenants import access
 
 
 def network_menu(user):
-    if access.groupes_visible_to(user).exists():
+    if access.sees_some_groupe(user):
         yield MenuEntry(_("Groupes de travail"), network_url("groupes:list"), order=40)
     if access.is_expert(user):
         yield MenuEntry(_("Livrables à valider"), network_url("groupes:revue"), order=45)

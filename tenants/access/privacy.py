@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from tenants.access.roles import DIRECTEUR, is_federation_admin, roles_in_structure
-from tenants.models import Membership
+from tenants.access.roles import (
+    DIRECTEUR,
+    DIRECTS_A_STRUCTURE,
+    is_federation_admin,
+    network_roles,
+    roles_in_structure,
+)
 
 
 def can_view_processing_register(user) -> bool:
@@ -11,12 +16,7 @@ def can_view_processing_register(user) -> bool:
     controller of its clients' data, reads it too."""
     if is_federation_admin(user):
         return True
-    return bool(
-        user
-        and user.is_authenticated
-        and user.is_active
-        and Membership.objects.filter(user=user, role=DIRECTEUR).exists()
-    )
+    return DIRECTS_A_STRUCTURE in network_roles(user)  # read with the roles
 
 
 def can_request_data_operation(user, structure) -> bool:

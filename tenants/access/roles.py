@@ -17,6 +17,9 @@ DIRECTEUR = Membership.Role.DIRECTEUR.value
 REFERENT = Membership.Role.REFERENT.value
 CONTRIBUTEUR = Membership.Role.CONTRIBUTEUR.value
 LECTEUR = Membership.Role.LECTEUR.value
+# Pseudo-roles of ``network_roles`` read for every page's menu (never shown as roles).
+SEES_GROUPES = "groupes"
+DIRECTS_A_STRUCTURE = "dirige"
 
 STAFF_WRITE_ROLES = frozenset({DIRECTEUR, REFERENT, CONTRIBUTEUR})
 STAFF_MANAGE_ROLES = frozenset({DIRECTEUR, REFERENT})
@@ -74,8 +77,10 @@ def network_roles(user) -> frozenset[str]:
     """The network-level roles of a person, in one query, cached on the user object
     (``request.user`` lives for one request).
 
-    Besides ``federation``, ``pilote`` and ``expert``: ``staff`` (a role in a structure) and
-    ``manager`` (director or référent of a structure).
+    Besides ``federation``, ``pilote`` and ``expert``: ``staff`` (a role in a structure),
+    ``manager`` (director or référent of a structure), ``dirige`` (director of a
+    structure, even a deleted one) and ``groupes`` (sees at least one working group:
+    ``groupes_visible_to`` is not empty).
     """
     if not _active(user):
         return frozenset()
@@ -85,45 +90,60 @@ def network_roles(user) -> frozenset[str]:
         return cached
     from tenants.models import User
 
+    flags = _network_role_flags(user)
     row: Mapping[str, object] = (
-        User.objects.filter(pk=user.pk)
-        .annotate(
-            is_pilote=Exists(Territoire.pilotes.through.objects.filter(user_id=OuterRef("pk"))),
-            is_group_expert=Exists(
-                GroupeTravail.experts.through.objects.filter(user_id=OuterRef("pk"))
-            ),
-            is_assigned_expert=Exists(ExpertAffectation.objects.filter(expert_id=OuterRef("pk"))),
-            is_staff_member=Exists(
-                Membership.objects.filter(
-                    user_id=OuterRef("pk"), structure__deleted_at__isnull=True
-                )
-            ),
-            is_manager=Exists(
-                Membership.objects.filter(
-                    user_id=OuterRef("pk"),
-                    structure__deleted_at__isnull=True,
-                    role__in=STAFF_MANAGE_ROLES,
-                )
-            ),
-        )
-        .values(
-            "is_pilote", "is_group_expert", "is_assigned_expert", "is_staff_member", "is_manager"
-        )
-        .first()
+        User.objects.filter(pk=user.pk).annotate(**flags).values(*flags).first()
     ) or {}
+    user._qr_network_roles = _network_roles_from(user, row)
+    return user._qr_network_roles
+
+
+def _network_role_flags(user) -> dict[str, Exists]:
+    """The subqueries behind ``network_roles`` (read alone, or with a structure's roles by
+    ``roles_in_structure``: one query for both on a structure's pages)."""
+    return {
+        "net_pilote": Exists(Territoire.pilotes.through.objects.filter(user_id=user.pk)),
+        "net_group_expert": Exists(GroupeTravail.experts.through.objects.filter(user_id=user.pk)),
+        "net_assigned_expert": Exists(ExpertAffectation.objects.filter(expert_id=user.pk)),
+        "net_staff_member": Exists(
+            Membership.objects.filter(user_id=user.pk, structure__deleted_at__isnull=True)
+        ),
+        "net_manager": Exists(
+            Membership.objects.filter(
+                user_id=user.pk,
+                structure__deleted_at__isnull=True,
+                role__in=STAFF_MANAGE_ROLES,
+            )
+        ),
+        # What every page's menu asks (one query for the whole menu): a director's role
+        # (the processing register) and at least one group in view.
+        "net_director": Exists(Membership.objects.filter(user_id=user.pk, role=DIRECTEUR)),
+        "net_sees_groupes": Exists(groupes_visible_to(user)),
+    }
+
+
+def _network_roles_from(user, row: Mapping[str, object]) -> frozenset[str]:
     roles = set()
     if user.is_federation_admin:
         roles.add(FEDERATION)
-    if row.get("is_pilote"):
+    if row.get("net_pilote"):
         roles.add(PILOTE)
-    if row.get("is_group_expert") or row.get("is_assigned_expert"):
+    if row.get("net_group_expert") or row.get("net_assigned_expert"):
         roles.add(EXPERT)
-    if row.get("is_staff_member"):
+    if row.get("net_staff_member"):
         roles.add("staff")
-    if row.get("is_manager"):
+    if row.get("net_manager"):
         roles.add("manager")
-    user._qr_network_roles = frozenset(roles)
-    return user._qr_network_roles
+    if row.get("net_director"):
+        roles.add(DIRECTS_A_STRUCTURE)
+    if row.get("net_sees_groupes"):
+        roles.add(SEES_GROUPES)
+    return frozenset(roles)
+
+
+def sees_some_groupe(user) -> bool:
+    """Whether ``groupes_visible_to(user)`` holds at least one group (read with the roles)."""
+    return SEES_GROUPES in network_roles(user)
 
 
 def territoires_piloted_by(user) -> QuerySet[Territoire]:
@@ -197,10 +217,13 @@ def can_lead_groupe(user, groupe: GroupeTravail) -> bool:
     (and by the federation admin and the territory's pilots)."""
     if not _active(user):
         return False
+    # Only an expert or a pilot can be one of them: their network roles (read once a
+    # request, for the menu) spare the two lookups for everybody else.
+    roles = network_roles(user)
     return (
         is_federation_admin(user)
-        or groupe.experts.filter(pk=user.pk).exists()
-        or groupe.territoire.pilotes.filter(pk=user.pk).exists()
+        or (EXPERT in roles and groupe.experts.filter(pk=user.pk).exists())
+        or (PILOTE in roles and groupe.territoire.pilotes.filter(pk=user.pk).exists())
     )
 
 
@@ -258,6 +281,8 @@ def roles_in_structure(user, structure: Structure) -> StructureRoles:
         user._qr_structure_roles = cache
     if structure.pk in cache:
         return cache[structure.pk]
+    known = getattr(user, "_qr_network_roles", None) is not None
+    network_flags = {} if known else _network_role_flags(user)
     row = (
         Structure.objects.filter(pk=structure.pk)
         .annotate(
@@ -279,10 +304,14 @@ def roles_in_structure(user, structure: Structure) -> StructureRoles:
             is_assigned_expert=Exists(
                 ExpertAffectation.objects.filter(structure_id=OuterRef("pk"), expert_id=user.pk)
             ),
+            # The network-level roles too, when not read yet (every page's menu needs them).
+            **network_flags,
         )
-        .values("member_role", "is_pilote", "is_group_expert", "is_assigned_expert")
+        .values("member_role", "is_pilote", "is_group_expert", "is_assigned_expert", *network_flags)
         .first()
     )
+    if row and network_flags:
+        user._qr_network_roles = _network_roles_from(user, row)
     roles: set[str] = set()
     if user.is_federation_admin:
         roles.add(FEDERATION)
