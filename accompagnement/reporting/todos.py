@@ -1,8 +1,9 @@
 """Reads behind the pilots' home-page to-dos: territorial reviews to write, reviews late.
 
 Same notions as the dashboard (``selectors.Scope``, ``selectors.campagnes_visible_to``), in a
-bounded number of queries: three for the territorial reviews, one per campaign past its
-deadline and scope for the late reviews.
+bounded number of queries: none for a person who pilots nothing, three for the territorial
+reviews; two for the late reviews (the campaigns past their deadline, then one count per
+campaign and scope, all in one query).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accompagnement.reporting.models import BilanTerritoire, Campagne
@@ -29,6 +30,8 @@ class BilanTerritoireDue:
 def bilans_territoire_due(user) -> list[BilanTerritoireDue]:
     """The territorial reviews a pilot has to write and submit: one per campaign concerning
     each territory they pilot, unless already submitted (three queries)."""
+    if not access.is_pilote(user):
+        return []  # read with the person's roles: no query
     territoires = list(access.territoires_piloted_by(user).order_by("nom"))
     if not territoires:
         return []
@@ -74,13 +77,29 @@ def late_reviews(user, *, today: datetime.date | None = None) -> list[LateReview
             for t in territoires
             if c.territoire_id in (None, t.pk)
         ]
-    result = []
-    for scope in scopes:
-        count = (
-            scope.structures()
-            .exclude(Exists(scope.snapshots().filter(structure=OuterRef("pk"))))
-            .count()
+    if not scopes:
+        return []
+    # One query whatever the number of campaigns and territories: a count per scope, each
+    # a scalar subquery of a single-row SELECT.
+    counts = (
+        Campagne.objects.filter(pk=scopes[0].campagne.pk)
+        .annotate(
+            **{
+                f"scope_{index}": Subquery(
+                    scope.structures()
+                    .exclude(Exists(scope.snapshots().filter(structure=OuterRef("pk"))))
+                    .order_by()
+                    .annotate(n=Func(F("pk"), function="COUNT"))
+                    .values("n")[:1]
+                )
+                for index, scope in enumerate(scopes)
+            }
         )
-        if count:
-            result.append(LateReviews(scope, count))
-    return result
+        .values(*(f"scope_{index}" for index in range(len(scopes))))
+        .get()
+    )
+    return [
+        LateReviews(scope, counts[f"scope_{index}"])
+        for index, scope in enumerate(scopes)
+        if counts[f"scope_{index}"]
+    ]

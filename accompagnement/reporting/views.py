@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accompagnement.reporting import exports, selectors, services
 from accompagnement.reporting.forms import BilanTerritoireForm, CampagneForm
+from accompagnement.reporting.kpis import dashboard_kpis
 from accompagnement.reporting.services import TERRITOIRE_TEXT_FIELDS
 from core.downloads import content_download
 from core.errors import BusinessError
@@ -69,30 +70,46 @@ def campagnes(request):
     )
 
 
-def _scope_or_latest(request) -> selectors.Scope | None:
+def _scope_or_latest(request, **known) -> selectors.Scope | None:
+    """The scope of the query string, the latest campaign by default. ``known``: the
+    person's campaigns and territories when the page has already read them."""
     params = request.GET.copy()
     if not params.get("campagne"):
-        latest = selectors.campagnes_visible_to(request.user).first()
+        campagnes = known.get("campagnes")
+        latest = (
+            selectors.campagnes_visible_to(request.user).first()
+            if campagnes is None
+            else next(iter(campagnes), None)
+        )
         if latest is None:
             return None
         params["campagne"] = str(latest.pk)
-    return selectors.resolve_scope(request.user, params)
+    return selectors.resolve_scope(request.user, params, **known)
 
 
 @login_required
 def tableau_de_bord(request):
-    """Pilot dashboard (a territory, a group) and federation dashboard (network), one page."""
+    """Pilot dashboard (a territory, a group) and federation dashboard (network), one page.
+
+    Each thing is read once (issue 18: at most 15 queries, tests/pages/test_query_budget.py):
+    the campaigns and territories of the selectors also resolve the scope; a group's
+    structures' lines come from its rows."""
     if not (access.can_read_consolidation(request.user)):
         raise Http404
-    scope = _scope_or_latest(request)
+    campagnes = list(selectors.campagnes_visible_to(request.user))
+    territoires = list(access.territoires_consolidated_for(request.user).order_by("nom"))
+    scope = _scope_or_latest(request, campagnes=campagnes, territoires=territoires)
     if scope is None:
         return render(request, "reporting/tableau_de_bord.html", {"scope": None})
     data = selectors.consolidate(scope)
     # One row per structure is shown for a territory or a group, never for the network
     # (1,000 rows built and not rendered): the network view has the drill-down instead.
     rows = selectors.snapshot_rows(scope) if scope.territoire is not None else []
-    detail = selectors.drill_down(scope)
+    detail = (
+        selectors.structure_lines(rows) if scope.groupe is not None else selectors.drill_down(scope)
+    )
     evolution = selectors.evolution(territoire=scope.territoire)
+    kpis = dashboard_kpis(data, evolution)
     charts = {
         "themes": {
             "labels": [t["titre"] for t in data["themes"]],
@@ -115,11 +132,12 @@ def tableau_de_bord(request):
             "detail": detail,
             "evolution": evolution,
             "charts": charts,
-            "campagnes": selectors.campagnes_visible_to(request.user),
-            "territoires": access.territoires_consolidated_for(request.user).order_by("nom"),
-            "criteres": [
-                (code, data["familles"]["effectivite"]["criteres"][code])
-                for code in data["familles"]["effectivite"]["criteres"]
+            "campagnes": campagnes,
+            "territoires": territoires,
+            "kpi_sections": [
+                ("realisation", _("Réalisation"), kpis["realisation"]),
+                ("effectivite", _("Effectivité"), kpis["effectivite"]),
+                ("impact", _("Impact"), kpis["impact"]),
             ],
             "is_network": scope.territoire is None,
         },

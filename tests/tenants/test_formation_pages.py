@@ -114,7 +114,9 @@ def test_the_list_is_paginated_with_bounded_queries(
 
 
 def _realisation_figure(html: str) -> str:
-    match = re.search(r"Pilotes sensibilisés / experts formés</dt><dd>([^<]*)</dd>", html)
+    match = re.search(
+        r'Pilotes sensibilisés / experts formés</dt>\s*<dd><span class="kpi-value">([^<]*)<', html
+    )
     assert match, "figure missing"
     return match.group(1)
 
