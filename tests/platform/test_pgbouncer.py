@@ -6,12 +6,8 @@ is why the settings refuse ``DATABASE_POOL_MODE=transaction``."""
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 import psycopg
@@ -21,75 +17,7 @@ from django.db.utils import load_backend
 
 from tenants.models import Structure
 
-PGBOUNCER = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _server_address() -> tuple[str, str]:
-    settings = connection.settings_dict
-    return settings["HOST"] or "127.0.0.1", settings["PORT"] or "5432"
-
-
-def _socket_owner(host: str) -> str:
-    """PgBouncer refuses to run as root: run it as the owner of the server's socket
-    directory (the embedded server's), or ``nobody`` for a TCP server."""
-    if host.startswith("/") and os.geteuid() == 0:
-        import pwd
-
-        return pwd.getpwuid(Path(host).stat().st_uid).pw_name
-    return "nobody"
-
-
-@pytest.fixture
-def pgbouncer(db):
-    """``start(mode)`` runs a PgBouncer in front of the test database; returns its port."""
-    assert Path(PGBOUNCER).exists(), (
-        "PgBouncer manque : installez le paquet Debian « pgbouncer » (apt-get install pgbouncer)."
-    )
-    processes = []
-    workdir = Path(tempfile.mkdtemp(prefix="qr-pgbouncer-"))
-    workdir.chmod(0o755)
-
-    def start(mode: str, pool_size: int = 5) -> int:
-        host, port = _server_address()
-        listen = _free_port()
-        user = connection.settings_dict["USER"]
-        (workdir / "users.txt").write_text(f'"{user}" ""\n')
-        ini = workdir / f"{mode}.ini"
-        ini.write_text(
-            "[databases]\n"
-            f"* = host={host} port={port}\n"
-            "[pgbouncer]\n"
-            f"listen_addr = 127.0.0.1\nlisten_port = {listen}\nunix_socket_dir =\n"
-            f"auth_type = trust\nauth_file = {workdir / 'users.txt'}\n"
-            f"pool_mode = {mode}\ndefault_pool_size = {pool_size}\nserver_lifetime = 300\n"
-        )
-        for path in workdir.iterdir():
-            path.chmod(0o644)
-        command = [PGBOUNCER, ini.as_posix()]
-        if os.geteuid() == 0:
-            command[1:1] = ["-u", _socket_owner(host)]
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        processes.append(process)
-        for _ in range(50):
-            try:
-                socket.create_connection(("127.0.0.1", listen), timeout=0.2).close()
-                return listen
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError(process.stdout.read1().decode() if process.stdout else "no output")
-
-    yield start
-    for process in processes:
-        process.terminate()
-        process.wait(timeout=10)
-    shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _wrapper(port: int):
@@ -105,7 +33,7 @@ def _schemas(wrapper) -> list[str]:
         return cursor.fetchone()[0]
 
 
-def test_session_mode_keeps_each_structures_search_path(pgbouncer):
+def test_session_mode_keeps_each_structures_search_path(db, pgbouncer):
     port = pgbouncer("session", pool_size=2)
     alpha = Structure.objects.get(slug="alpha")
     beta = Structure.objects.get(slug="beta")
@@ -126,7 +54,7 @@ def test_session_mode_keeps_each_structures_search_path(pgbouncer):
         second.close()
 
 
-def test_transaction_mode_hands_a_search_path_to_another_client(pgbouncer):
+def test_transaction_mode_hands_a_search_path_to_another_client(db, pgbouncer):
     port = pgbouncer("transaction", pool_size=1)
     name = connection.settings_dict["NAME"]
     user = connection.settings_dict["USER"]
