@@ -20,7 +20,8 @@ def home(request):
             "role_labels": [
                 access.ROLE_LABELS[r] for r in sorted(roles) if r in access.ROLE_LABELS
             ],
-            "structures": selectors.structures_for_person(request.user)[:10],
+            # Names and territories only: their groups (the full list's) are not read.
+            "structures": selectors.structures_for_person(request.user).prefetch_related(None)[:10],
         },
     )
 

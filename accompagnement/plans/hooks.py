@@ -16,12 +16,23 @@ def structure_menu(user, structure):
     yield MenuEntry(_("Plan d'actions"), structure_url(structure, "plans:index"), order=30)
 
 
+def _counts(structure) -> tuple[dict[str, int], int]:
+    """The plan's counts by status and its late actions, read once a request: the
+    structure's home shows them in a card and in a to-do (kept on the structure object,
+    which lives for one request, as ``network_roles`` on the user)."""
+    cached = getattr(structure, "_qr_plan_counts", None)
+    if cached is None:
+        cached = selectors.status_and_late_counts()
+        structure._qr_plan_counts = cached
+    return cached
+
+
 def structure_todos(user, structure):
     """Late actions (the plan page's count), for everyone of the structure: readers see
     what their team has to catch up on."""
     if not access.can_view_structure(user, structure):
         return
-    n = selectors.late_count()
+    n = _counts(structure)[1]
     if n:
         yield Todo(
             ngettext("%(n)s action en retard", "%(n)s actions en retard", n) % {"n": n},
@@ -37,7 +48,7 @@ def structure_dashboard(user, structure):
     number of late actions (the plan page's figures)."""
     if not access.can_view_structure(user, structure):
         return
-    counts, late = selectors.status_and_late_counts()
+    counts, late = _counts(structure)
     rate = scoring.completion_rate_from_counts(counts)
     counted = sum(n for statut, n in counts.items() if statut != scoring.ABANDONED)
     done = counts.get(scoring.DONE, 0)
