@@ -628,71 +628,59 @@ _SHEET_FIELDS = (
 )
 
 
-def _sheet_rows(autodiagnostic: Autodiagnostic, **filters: Any) -> list[SheetRow]:
-    rows = (
+def _sheet_query(autodiagnostic: Autodiagnostic, *extra: str, **filters: Any) -> Any:
+    return (
         Reponse.objects.filter(autodiagnostic=autodiagnostic, **filters)
         .annotate(nb_preuves=Count("preuves"))
         .order_by("critere__ordre", "critere__pk")
-        .values_list(*_SHEET_FIELDS)
+        .values_list(*_SHEET_FIELDS, *extra)
     )
-    return [
-        SheetRow(
-            pk,
-            str(pk),
-            rev,
-            code,
-            titre,
-            theme,
-            niveau,
-            valeur,
-            comment,
-            n,
-            c_libelle,
-            c_comment or "",
-        )
-        for pk, rev, code, titre, theme, niveau, valeur, comment, n, c_libelle, c_comment in rows
-    ]
+
+
+def _sheet_row(values: tuple[Any, ...]) -> SheetRow:
+    pk, rev, code, titre, theme, niveau, valeur, comment, n, c_libelle, c_comment = values[:11]
+    return SheetRow(
+        pk, str(pk), rev, code, titre, theme, niveau, valeur, comment, n, c_libelle, c_comment or ""
+    )
 
 
 def answer_sheet(autodiagnostic: Autodiagnostic) -> AnswerSheet:
-    """The answer page by theme then level, in 2 queries whatever the number of criteria
-    (answers with their criterion, evidence count and confirmation; the themes), plus the
+    """The answer page by theme then level, in 1 query whatever the number of criteria
+    (answers with their criterion and theme, evidence count and confirmation), plus the
     answers' scoring inputs when the level ladder applies. The scale is kept in memory."""
-    rows = _sheet_rows(autodiagnostic)
     open_themes: set[Any] | None = None
     if ladder_on(autodiagnostic):
         items = inputs_of(autodiagnostic, structure_type=_structure_type())
         open_themes = set(themes_all_satisfied(items, niveau=1))
-    themes = {
-        n.pk: n
-        for n in Noeud.objects.filter(pk__in={r.theme_id for r in rows}).only(
-            "pk", "code", "titre", "ordre"
-        )
-    }
+    themes: dict[int, tuple[str, str, int]] = {}
     blocks: dict[int, dict[int | None, list[SheetRow]]] = {}
     progress: dict[int, Progress] = {}
     overall, first_unanswered = Progress(), None
-    for row in rows:
+    for values in _sheet_query(
+        autodiagnostic, "critere__theme__code", "critere__theme__titre", "critere__theme__ordre"
+    ):
+        row = _sheet_row(values)
         if open_themes is not None and (row.niveau or 1) >= 2 and row.theme_id not in open_themes:
             row = replace(row, locked=True)
+        themes.setdefault(row.theme_id, values[11:])
         blocks.setdefault(row.theme_id, {}).setdefault(row.niveau, []).append(row)
         for p in (progress.setdefault(row.theme_id, Progress()), overall):
             p.total += 1
             p.answered += row.valeur_id is not None
         if first_unanswered is None and row.valeur_id is None and not row.locked:
             first_unanswered = row.pk
-    ordered = sorted(themes.values(), key=lambda t: (t.ordre, t.pk))
+    ordered = sorted(themes.items(), key=lambda item: (item[1][2], item[0]))
     return AnswerSheet(
         valeurs=scale_values(autodiagnostic.version),
         themes=[
             SheetTheme(
-                pk=t.pk,
-                code=t.code,
-                titre=t.titre,
-                levels=sorted(blocks[t.pk].items(), key=lambda kv: kv[0] or 0),
-                progress=progress[t.pk],
+                pk=pk,
+                code=code,
+                titre=titre,
+                levels=sorted(blocks[pk].items(), key=lambda kv: kv[0] or 0),
+                progress=progress[pk],
             )
-            for t in ordered
+            for pk, (code, titre, _ordre) in ordered
         ],
         progress=overall,
         first_unanswered=first_unanswered,
@@ -701,8 +689,8 @@ def answer_sheet(autodiagnostic: Autodiagnostic) -> AnswerSheet:
 
 def sheet_row(autodiagnostic: Autodiagnostic, reponse_pk: int) -> SheetRow | None:
     """One criterion of the answer sheet (after an autosave): 1 query."""
-    rows = _sheet_rows(autodiagnostic, pk=reponse_pk)
-    return rows[0] if rows else None
+    values = _sheet_query(autodiagnostic, pk=reponse_pk).first()
+    return _sheet_row(values) if values else None
 
 
 @dataclass
