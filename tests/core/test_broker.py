@@ -49,7 +49,9 @@ def _forget_connections() -> None:
 
 
 @pytest.fixture
-def silent_broker(settings):
+def silent_broker(settings, monkeypatch):
+    # Celery prefers CELERY_BROKER_URL from the environment to its configuration.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     server = SilentBroker()
     settings.BROKER_DOWN_BACKOFF_SECONDS = 600
     outage = {

@@ -32,7 +32,9 @@ def _forget_connections():
 
 
 @pytest.fixture
-def broker_down():
+def broker_down(monkeypatch):
+    # Celery prefers CELERY_BROKER_URL from the environment to its configuration.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     previous = {key: app.conf.get(key) for key in OUTAGE}
     app.conf.update(OUTAGE)
     _forget_connections()

@@ -42,8 +42,12 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(
     assert mailoutbox == []
 
 
-def test_message_survives_a_broker_outage(db, django_capture_on_commit_callbacks, mailoutbox):
+def test_message_survives_a_broker_outage(
+    db, django_capture_on_commit_callbacks, mailoutbox, monkeypatch
+):
     """With a real but unreachable broker, the row waits and the periodic task sends it."""
+    # Celery prefers CELERY_BROKER_URL from the environment to its configuration.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     outage = {
         "task_always_eager": False,
         "broker_url": "redis://127.0.0.1:1/0",

@@ -28,11 +28,19 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS: dict[str, dict] = {}
-ROW_ORDER = ("pool_kill", "main_kill", "broker_outage", "smtp_kill", "pg_restart")
+ROW_ORDER = (
+    "pool_kill",
+    "main_kill",
+    "broker_outage",
+    "export_outage",
+    "smtp_kill",
+    "pg_restart",
+)
 LABELS = {
     "pool_kill": "worker pool process killed (kill -9) during a structure import",
     "main_kill": "whole worker killed (kill -9) during the import, then restarted",
     "broker_outage": "Redis stopped while requests enqueue structure imports",
+    "export_outage": "Redis stopped when a large XLSX export is requested",
     "smtp_kill": "worker killed after the SMTP server accepted an e-mail",
     "pg_restart": "PostgreSQL restarted while idle, with DATABASE_URL",
 }
@@ -120,7 +128,10 @@ def database_url(settings_dict: dict) -> str:
 class Worker:
     """A Celery worker process (and its pool), in its own process group."""
 
-    def __init__(self, *, broker_url: str, db_url: str, log_dir: Path, extra_env=None):
+    def __init__(
+        self, *, broker_url: str, db_url: str, log_dir: Path, extra_env=None, concurrency=1
+    ):
+        self.concurrency = concurrency
         self.broker_url = broker_url
         self.db_url = db_url
         self.log_dir = log_dir
@@ -154,7 +165,7 @@ class Worker:
                 "-Q",
                 "jobs,emails,celery",
                 "-c",
-                "1",
+                str(self.concurrency),
                 "-P",
                 "prefork",
                 "-l",
