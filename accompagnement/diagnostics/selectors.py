@@ -296,19 +296,6 @@ def confirmation_sheet(autodiagnostic: Autodiagnostic) -> ConfirmationSheet:
     )
 
 
-def progress_of(autodiagnostic: Autodiagnostic) -> tuple[Progress, dict[int, Progress]]:
-    """Overall and per-theme progress (for the out-of-band update after a save): 1 query."""
-    overall, by_theme = Progress(), defaultdict[int, Progress](Progress)
-    rows = Reponse.objects.filter(autodiagnostic=autodiagnostic).values_list(
-        "critere__theme_id", "valeur_id"
-    )
-    for theme_id, valeur_id in rows:
-        for progress in (overall, by_theme[theme_id]):
-            progress.total += 1
-            progress.answered += valeur_id is not None
-    return overall, dict(by_theme)
-
-
 # --- Scores -------------------------------------------------------------------------------
 
 
@@ -687,10 +674,27 @@ def answer_sheet(autodiagnostic: Autodiagnostic) -> AnswerSheet:
     )
 
 
-def sheet_row(autodiagnostic: Autodiagnostic, reponse_pk: int) -> SheetRow | None:
-    """One criterion of the answer sheet (after an autosave): 1 query."""
-    values = _sheet_query(autodiagnostic, pk=reponse_pk).first()
-    return _sheet_row(values) if values else None
+@dataclass
+class SavedRow:
+    row: SheetRow
+    overall: Progress
+    theme: Progress
+
+
+def saved_row(autodiagnostic: Autodiagnostic, reponse_pk: int) -> SavedRow | None:
+    """One criterion of the answer sheet after an autosave, with the overall and its
+    theme's progress: 1 query."""
+    found, overall, by_theme = None, Progress(), defaultdict[int, Progress](Progress)
+    for values in _sheet_query(autodiagnostic):
+        pk, theme_id, valeur_id = values[0], values[4], values[6]
+        if pk == reponse_pk:
+            found = _sheet_row(values)
+        for progress in (overall, by_theme[theme_id]):
+            progress.total += 1
+            progress.answered += valeur_id is not None
+    if found is None:
+        return None
+    return SavedRow(row=found, overall=overall, theme=by_theme[found.theme_id])
 
 
 @dataclass

@@ -205,21 +205,20 @@ def save_answer(request, pk: int, reponse_pk: int):
         if error:
             messages.error(request, error)
         return redirect(f"{_url('answer', pk)}#critere-{reponse.pk}")
-    row = selectors.sheet_row(autodiagnostic, reponse.pk)
-    if row is None:
+    saved = selectors.saved_row(autodiagnostic, reponse.pk)
+    if saved is None:
         raise Http404
-    overall, by_theme = selectors.progress_of(autodiagnostic)
     response = _fragment(
         request,
         "diagnostics/_answer_saved.html",
         {
-            "row": row,
+            "row": saved.row,
             "state": state,
             "error": error,
             "conflict": conflict,
-            "confirmation_dropped": had_confirmation and row.confirmation_libelle is None,
-            "overall": overall,
-            "theme_progress": by_theme.get(row.theme_id),
+            "confirmation_dropped": had_confirmation and saved.row.confirmation_libelle is None,
+            "overall": saved.overall,
+            "theme_progress": saved.theme,
         },
     )
     if status != 200:
