@@ -13,6 +13,13 @@ def current_schema() -> str:
     return schema
 
 
+def require_schema(schema_name: str, operation: str) -> None:
+    """A service given a structure runs in that structure's schema (a programming error
+    otherwise: its rows would be read or written in another structure's tables)."""
+    if current_schema() != schema_name:
+        raise RuntimeError(f"{operation} must run in the schema {schema_name!r}")
+
+
 def set_schema(schema_name: str, *, include_public: bool = True) -> None:
     """Point the connection at a structure's schema (and ``public`` after it, by default)."""
     connection.set_schema(schema_name, include_public=include_public)  # type: ignore[attr-defined]

@@ -47,6 +47,10 @@ def load_demo(network) -> None:
                 campagne=campagne, statut=BilanStructure.Statut.SOUMIS
             ).exists():
                 continue
-            bilan = bilans_services.open_bilan(campagne=campagne, user=director)
-            bilans_services.update_bilan(bilan=bilan, user=director, data=REVIEW_TEXTS)
-            bilans_services.submit_bilan(bilan=bilan, user=director)
+            bilan = bilans_services.open_bilan(
+                structure=structure, campagne=campagne, user=director
+            )
+            bilans_services.update_bilan(
+                structure=structure, bilan=bilan, user=director, data=REVIEW_TEXTS
+            )
+            bilans_services.submit_bilan(structure=structure, bilan=bilan, user=director)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +18,7 @@ from accompagnement.bilans.workflow import BILAN
 from accompagnement.reporting import services as reporting_services
 from accompagnement.reporting.errors import ReportingError
 from accompagnement.reporting.models import Campagne
+from core import tenancy
 from core.errors import BusinessError
 from tenants import access
 from tenants.models import Structure
@@ -38,11 +39,6 @@ TEXT_FIELDS = (
     "difficultes_interne",
     "remarques",
 )
-
-
-def _structure() -> Structure:
-    tenant: Structure = connection.tenant  # type: ignore[attr-defined]  # django-tenants
-    return tenant
 
 
 def prefill(*, structure: Structure, figures: dict, user) -> dict[str, Any]:
@@ -70,9 +66,9 @@ def prefill(*, structure: Structure, figures: dict, user) -> dict[str, Any]:
 
 
 @transaction.atomic
-def open_bilan(*, campagne: Campagne, user) -> BilanStructure:
+def open_bilan(*, structure: Structure, campagne: Campagne, user) -> BilanStructure:
     """The structure's review for a campaign, created pre-filled on first opening."""
-    structure = _structure()
+    tenancy.require_schema(structure.schema_name, "open_bilan")
     access.require(access.can_edit_bilan_structure(user, structure))
     if not selectors.campagnes_for_structure(structure).filter(pk=campagne.pk).exists():
         raise BusinessError(
@@ -90,8 +86,11 @@ def open_bilan(*, campagne: Campagne, user) -> BilanStructure:
 
 
 @transaction.atomic
-def update_bilan(*, bilan: BilanStructure, user, data: dict[str, Any]) -> BilanStructure:
-    access.require(access.can_edit_bilan_structure(user, _structure()))
+def update_bilan(
+    *, structure: Structure, bilan: BilanStructure, user, data: dict[str, Any]
+) -> BilanStructure:
+    tenancy.require_schema(structure.schema_name, "update_bilan")
+    access.require(access.can_edit_bilan_structure(user, structure))
     bilan = BilanStructure.objects.select_for_update().get(pk=bilan.pk)
     if bilan.is_submitted:
         raise BusinessError(
@@ -108,9 +107,11 @@ def update_bilan(*, bilan: BilanStructure, user, data: dict[str, Any]) -> BilanS
 
 
 @transaction.atomic
-def submit_bilan(*, bilan: BilanStructure, user, commentaire: str = "") -> BilanStructure:
+def submit_bilan(
+    *, structure: Structure, bilan: BilanStructure, user, commentaire: str = ""
+) -> BilanStructure:
     """Submit the review: it is frozen, with figures computed now, in the snapshot store."""
-    structure = _structure()
+    tenancy.require_schema(structure.schema_name, "submit_bilan")
     access.require(access.can_submit_bilan_structure(user, structure))
     bilan = BilanStructure.objects.select_for_update().select_related("campagne").get(pk=bilan.pk)
     BILAN.apply(bilan, name="submit", actor=user, structure=structure, commentaire=commentaire)

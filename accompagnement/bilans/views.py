@@ -41,7 +41,7 @@ def index(request):
 def ouvrir(request, campagne_id: int):
     campagne = get_object_or_404(selectors.campagnes_for_structure(request.tenant), pk=campagne_id)
     try:
-        bilan = services.open_bilan(campagne=campagne, user=request.user)
+        bilan = services.open_bilan(structure=request.tenant, campagne=campagne, user=request.user)
     except BusinessError as error:
         if error.status == 403:
             raise PermissionDenied from None
@@ -99,9 +99,11 @@ def detail(request, pk: int):
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.update_bilan(bilan=bilan, user=request.user, data=form.cleaned_data)
+                services.update_bilan(
+                    structure=structure, bilan=bilan, user=request.user, data=form.cleaned_data
+                )
                 if "soumettre" in request.POST:
-                    services.submit_bilan(bilan=bilan, user=request.user)
+                    services.submit_bilan(structure=structure, bilan=bilan, user=request.user)
                     messages.success(
                         request, _("Bilan soumis : il est transmis au pilote et figé.")
                     )

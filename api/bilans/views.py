@@ -128,7 +128,7 @@ class BilanStructureViewSet(
         payload = serializers.OpenBilanSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         bilan = bilans_services.open_bilan(
-            campagne=payload.validated_data["campagne"], user=request.user
+            structure=request.tenant, campagne=payload.validated_data["campagne"], user=request.user
         )
         return Response(self.get_serializer(bilan).data, status=status.HTTP_201_CREATED)
 
@@ -137,7 +137,7 @@ class BilanStructureViewSet(
         payload = self.get_serializer(bilan, data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         bilan = bilans_services.update_bilan(
-            bilan=bilan, user=request.user, data=payload.validated_data
+            structure=request.tenant, bilan=bilan, user=request.user, data=payload.validated_data
         )
         return Response(self.get_serializer(bilan).data)
 
@@ -150,6 +150,7 @@ class BilanStructureViewSet(
         payload = serializers.CommentSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         bilan = bilans_services.submit_bilan(
+            structure=request.tenant,
             bilan=self.get_object(),
             user=request.user,
             commentaire=payload.validated_data["commentaire"],

@@ -26,7 +26,7 @@ EFFECTIVITE = ("4.2.1", "4.2.9", "4.3.1", "4.3.2", "4.3.7")
 
 
 class Frame:
-    """The reviews' frame (a draft: the tests write self-diagnoses directly), by code."""
+    """The reviews' frame (published: self-diagnoses are answered on it), by code."""
 
     def __init__(self):
         themes: dict[str, list[CritereSpec]] = {}
@@ -44,7 +44,7 @@ class Frame:
             ],
             options={},
             referentiel=new_referentiel("module-test"),
-            publish=False,
+            publish=True,
             objectives=False,
         )
         self.version = built.version
@@ -70,25 +70,47 @@ def campagne(network) -> Campagne:
 
 
 def write_autodiagnostic(
+    network,
     frame: Frame,
     declared: dict[str, str],
     confirmed: dict[str, str] | None = None,
     *,
     annee: int = 2016,
-    statut: str = "confirme",
 ):
-    """In the current schema: a self-diagnosis with the given values per criterion code."""
-    from accompagnement.diagnostics.models import Autodiagnostic, Confirmation, Reponse
+    """In the structure's schema, through the diagnostics services: the référent answers
+    ``declared`` (value code per criterion code) and submits; the expert confirms
+    ``confirmed`` (a differing value with a comment) and finishes the confirmation when
+    every answer is confirmed (otherwise it stays submitted, confirmation in progress)."""
+    from accompagnement.diagnostics import services
 
-    autodiagnostic = Autodiagnostic.objects.create(
-        version=frame.version, annee=annee, statut=statut
+    referent, expert = network.user("referent"), network.user("expert")
+    autodiagnostic = services.create_autodiagnostic(
+        structure=network.structure,
+        version=frame.version,
+        annee=annee,
+        user=referent,
+        copy_previous=False,
     )
+    reponses = {r.critere.code: r for r in autodiagnostic.reponses.select_related("critere")}
     for code, valeur in declared.items():
-        reponse = Reponse.objects.create(
-            autodiagnostic=autodiagnostic,
-            critere=frame.criteres[code],
-            valeur=frame.valeurs[valeur],
+        reponse = reponses[code]
+        services.save_answer(
+            reponse=reponse,
+            valeur=valeur,
+            commentaire="",
+            expected_revision=reponse.revision,
+            user=referent,
         )
-        if confirmed and code in confirmed:
-            Confirmation.objects.create(reponse=reponse, valeur=frame.valeurs[confirmed[code]])
+    services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=referent)
+    confirmed = confirmed or {}
+    for code, valeur in confirmed.items():
+        services.confirm_criterion(
+            reponse=reponses[code],
+            expert=expert,
+            valeur=valeur,
+            commentaire="" if valeur == declared[code] else "Écart constaté sur pièces.",
+        )
+    if set(confirmed) == set(declared):
+        services.finish_confirmation(autodiagnostic=autodiagnostic, user=expert)
+    autodiagnostic.refresh_from_db()
     return autodiagnostic

@@ -23,9 +23,14 @@ def _pdf(response) -> bytes:
 
 @pytest.fixture
 def bilan_structure(network, in_structure, campagne):
-    bilan = bilans_services.open_bilan(campagne=campagne, user=network.user("referent"))
+    bilan = bilans_services.open_bilan(
+        structure=network.structure, campagne=campagne, user=network.user("referent")
+    )
     bilans_services.update_bilan(
-        bilan=bilan, user=network.user("referent"), data={"remarques": "Rien à signaler"}
+        structure=network.structure,
+        bilan=bilan,
+        user=network.user("referent"),
+        data={"remarques": "Rien à signaler"},
     )
     return bilan
 

@@ -51,9 +51,10 @@ def _registers_2016():
     )
 
 
-def test_prefilled_figures_match_an_independent_calculation(in_structure, frame, campagne):
+def test_prefilled_figures_match_an_independent_calculation(network, in_structure, frame, campagne):
     _registers_2016()
     write_autodiagnostic(
+        network,
         frame,
         {"4.2.1": "C", "4.2.9": "C", "4.2.5": "PC", "4.3.1": "C", "4.3.2": "NA", "4.3.7": "NC"},
         {"4.2.1": "C", "4.2.9": "NC", "4.3.1": "C"},
@@ -112,17 +113,26 @@ def test_action_plan_and_validated_deliverables_are_prefilled(network, in_struct
     assert figures["taux_plan_actions"] == pytest.approx(2 / 3)
     assert figures["actions_faites"] == ["Contrat", "Livret"]
     assert [tool["titre"] for tool in figures["outils_finalises"]] == ["Notre livret"]
-    bilan = services.open_bilan(campagne=campagne, user=network.user("referent"))
+    bilan = services.open_bilan(
+        structure=network.structure, campagne=campagne, user=network.user("referent")
+    )
     assert "Notre livret" in bilan.outils_finalises
     assert "4.2 : Notre livret" in bilan.livrables_par_theme
 
 
 def test_submitting_writes_an_immutable_snapshot(network, in_structure, frame, campagne):
     _registers_2016()
-    write_autodiagnostic(frame, dict.fromkeys(frame.criteres, "C"))
-    bilan = services.open_bilan(campagne=campagne, user=network.user("contributeur"))
-    services.update_bilan(bilan=bilan, user=network.user("contributeur"), data={"remarques": "RAS"})
-    services.submit_bilan(bilan=bilan, user=network.user("referent"))
+    write_autodiagnostic(network, frame, dict.fromkeys(frame.criteres, "C"))
+    bilan = services.open_bilan(
+        structure=network.structure, campagne=campagne, user=network.user("contributeur")
+    )
+    services.update_bilan(
+        structure=network.structure,
+        bilan=bilan,
+        user=network.user("contributeur"),
+        data={"remarques": "RAS"},
+    )
+    services.submit_bilan(structure=network.structure, bilan=bilan, user=network.user("referent"))
     snapshot = InstantaneBilan.objects.get(campagne=campagne, structure=in_structure)
     assert (
         snapshot.taux_declare == 1.0
@@ -147,19 +157,26 @@ def test_submitting_writes_an_immutable_snapshot(network, in_structure, frame, c
         InstantaneBilan.objects.filter(pk=snapshot.pk).delete()
     with pytest.raises(BusinessError) as error:
         services.update_bilan(
-            bilan=bilan, user=network.user("referent"), data={"remarques": "changé"}
+            structure=network.structure,
+            bilan=bilan,
+            user=network.user("referent"),
+            data={"remarques": "changé"},
         )
     assert error.value.code == "immutable"
     with pytest.raises(BusinessError) as error:
-        services.submit_bilan(bilan=bilan, user=network.user("referent"))
+        services.submit_bilan(
+            structure=network.structure, bilan=bilan, user=network.user("referent")
+        )
     assert error.value.code == "already_submitted"
     assert InstantaneBilan.objects.get(pk=snapshot.pk).taux_declare == 1.0
 
 
 def test_later_register_changes_do_not_alter_the_snapshot(network, in_structure, campagne):
     _registers_2016()
-    bilan = services.open_bilan(campagne=campagne, user=network.user("referent"))
-    services.submit_bilan(bilan=bilan, user=network.user("referent"))
+    bilan = services.open_bilan(
+        structure=network.structure, campagne=campagne, user=network.user("referent")
+    )
+    services.submit_bilan(structure=network.structure, bilan=bilan, user=network.user("referent"))
     Reclamation.objects.create(
         date=datetime.date(2016, 5, 1), forme="orale", client_reference="C-77", description="d"
     )
@@ -168,9 +185,31 @@ def test_later_register_changes_do_not_alter_the_snapshot(network, in_structure,
 
 @pytest.mark.parametrize("role", ["contributeur", "lecteur"])
 def test_only_directors_and_referents_submit(network, in_structure, campagne, role):
-    bilan = services.open_bilan(campagne=campagne, user=network.user("referent"))
+    bilan = services.open_bilan(
+        structure=network.structure, campagne=campagne, user=network.user("referent")
+    )
     with pytest.raises(BusinessError):
-        services.submit_bilan(bilan=bilan, user=network.user(role))
+        services.submit_bilan(structure=network.structure, bilan=bilan, user=network.user(role))
+    assert not InstantaneBilan.objects.exists()
+
+
+def test_the_review_services_refuse_a_structure_other_than_the_schemas(
+    network, in_structure, campagne
+):
+    """Each service takes the structure; given another one than the schema it runs in
+    (its rights would be checked on the wrong structure), it refuses before any write."""
+    referent = network.user("referent")
+    with pytest.raises(RuntimeError, match="open_bilan"):
+        services.open_bilan(structure=network.other_structure, campagne=campagne, user=referent)
+    bilan = services.open_bilan(structure=network.structure, campagne=campagne, user=referent)
+    with pytest.raises(RuntimeError, match="update_bilan"):
+        services.update_bilan(
+            structure=network.other_structure, bilan=bilan, user=referent, data={"lieu": "x"}
+        )
+    with pytest.raises(RuntimeError, match="submit_bilan"):
+        services.submit_bilan(structure=network.other_structure, bilan=bilan, user=referent)
+    bilan.refresh_from_db()
+    assert bilan.lieu != "x" and not bilan.is_submitted
     assert not InstantaneBilan.objects.exists()
 
 
@@ -185,7 +224,9 @@ def test_a_campaign_of_another_territory_cannot_be_opened(network, in_structure,
         territoire=network.other_territoire,
     )
     with pytest.raises(BusinessError):
-        services.open_bilan(campagne=other, user=network.user("referent"))
+        services.open_bilan(
+            structure=network.structure, campagne=other, user=network.user("referent")
+        )
 
 
 def test_review_api_opens_edits_submits(network, api_client_for, in_structure, campagne):

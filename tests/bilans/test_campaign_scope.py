@@ -75,8 +75,10 @@ def test_lateness_is_judged_at_submission_against_the_due_date(network, in_struc
         echeance=today - datetime.timedelta(days=2),
     )
     referent = network.user("referent")
-    bilan = bilans_services.open_bilan(campagne=campagne, user=referent)
-    bilans_services.submit_bilan(bilan=bilan, user=referent)
+    bilan = bilans_services.open_bilan(
+        structure=network.structure, campagne=campagne, user=referent
+    )
+    bilans_services.submit_bilan(structure=network.structure, bilan=bilan, user=referent)
     snapshot = InstantaneBilan.objects.get(campagne=campagne, structure=in_structure)
     assert snapshot.en_retard is True
     # The due date is pushed back afterwards: the review stays late (judged at submission).

@@ -38,7 +38,9 @@ def _snapshot(campagne, structure, taux_declare):
 def bilan(network, campagne):
     connection.set_tenant(network.structure)
     try:
-        bilan = services.open_bilan(campagne=campagne, user=network.user("referent"))
+        bilan = services.open_bilan(
+            structure=network.structure, campagne=campagne, user=network.user("referent")
+        )
     finally:
         connection.set_schema_to_public()
     return bilan

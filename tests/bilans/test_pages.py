@@ -114,7 +114,9 @@ def test_structure_review_page_prefilled_submitted_and_pdf(
 def test_reader_and_contributor_cannot_submit_the_review(
     network, client_for, in_structure, campagne, role
 ):
-    bilan = services.open_bilan(campagne=campagne, user=network.user("referent"))
+    bilan = services.open_bilan(
+        structure=network.structure, campagne=campagne, user=network.user("referent")
+    )
     data = dict.fromkeys(services.TEXT_FIELDS, "")
     data["soumettre"] = "1"
     client_for(network.user(role)).post(f"/s/alpha/bilans/{bilan.pk}/", data)
@@ -123,7 +125,9 @@ def test_reader_and_contributor_cannot_submit_the_review(
 
 
 def test_other_structure_staff_gets_404_on_reviews(network, client_for, in_structure, campagne):
-    bilan = services.open_bilan(campagne=campagne, user=network.user("referent"))
+    bilan = services.open_bilan(
+        structure=network.structure, campagne=campagne, user=network.user("referent")
+    )
     client = client_for(network.user("directeur_autre"))
     assert client.get(f"/s/alpha/bilans/{bilan.pk}/").status_code == 404
     assert client.get(f"/s/alpha/bilans/{bilan.pk}/bilan.pdf").status_code == 404

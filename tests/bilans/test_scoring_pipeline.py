@@ -92,8 +92,10 @@ def test_one_score_from_the_answer_to_the_xlsx(
     assert payload["module"]["ecart"] == pytest.approx(declared_rate - confirmed_rate)
 
     # 3. The structure submits its review: the snapshot holds the same figures.
-    bilan = bilans_services.open_bilan(campagne=campagne, user=referent)
-    bilans_services.submit_bilan(bilan=bilan, user=referent)
+    bilan = bilans_services.open_bilan(
+        structure=network.structure, campagne=campagne, user=referent
+    )
+    bilans_services.submit_bilan(structure=network.structure, bilan=bilan, user=referent)
     snapshot = InstantaneBilan.objects.get(campagne=campagne, structure=in_structure)
     assert snapshot.taux_declare == pytest.approx(declared_rate)
     assert snapshot.taux_confirme == pytest.approx(confirmed_rate)

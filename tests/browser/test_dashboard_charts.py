@@ -120,7 +120,9 @@ def test_review_comparison_chart(page, live_url, browser_world, login, django_db
                 )
             connection.set_tenant(structure)
             try:
-                bilan = bilans_services.open_bilan(campagne=campagne, user=referent)
+                bilan = bilans_services.open_bilan(
+                    structure=structure, campagne=campagne, user=referent
+                )
             finally:
                 connection.set_schema_to_public()
         login(page, lecteur)

@@ -204,8 +204,10 @@ def test_consolidation_gives_every_node_of_the_four_level_frame(answered, networ
         ouverte_par=network.user("federation"),
     )
     referent = network.user("referent")
-    bilan = bilans_services.open_bilan(campagne=campagne, user=referent)
-    bilans_services.submit_bilan(bilan=bilan, user=referent)
+    bilan = bilans_services.open_bilan(
+        structure=network.structure, campagne=campagne, user=referent
+    )
+    bilans_services.submit_bilan(structure=network.structure, bilan=bilan, user=referent)
     connection.set_schema_to_public()
     result = reporting_selectors.consolidate(
         reporting_selectors.Scope(campagne=campagne, territoire=network.territoire)

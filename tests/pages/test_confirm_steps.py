@@ -70,13 +70,17 @@ def test_review_submission_is_confirmed_then_reads_soumis_le(
     client_for,
     campagne,  # noqa: F811
 ):
-    bilan = bilans_services.open_bilan(campagne=campagne, user=network.user("referent"))
+    bilan = bilans_services.open_bilan(
+        structure=network.structure, campagne=campagne, user=network.user("referent")
+    )
     connection.set_schema_to_public()
     client = client_for(network.user("referent"))
     page = client.get(f"/s/alpha/bilans/{bilan.pk}/").content.decode()
     assert "ne peut plus être modifié" in _confirm_step(page, "Confirmer : soumettre le bilan")
     connection.set_tenant(in_structure)
-    bilans_services.submit_bilan(bilan=bilan, user=network.user("referent"))
+    bilans_services.submit_bilan(
+        structure=network.structure, bilan=bilan, user=network.user("referent")
+    )
     bilan.refresh_from_db()
     connection.set_schema_to_public()
     page = client.get(f"/s/alpha/bilans/{bilan.pk}/").content.decode()
