@@ -15,21 +15,24 @@ from django.db import connection
 from django.test import Client
 from rest_framework.test import APIClient
 
-from tenants import services
 from tenants.models import GroupeTravail, Membership, Structure, Territoire, User
 from tenants.validators import luhn_complete
+from tests.factories import PASSWORD as PASSWORD  # the tests' password, imported from here
+from tests.factories import (
+    GroupeTravailFactory,
+    StructureFactory,
+    TerritoireFactory,
+    UserFactory,
+)
 
 STRUCTURE_SLUG = "alpha"
 OTHER_STRUCTURE_SLUG = "beta"
-PASSWORD = "mot-de-passe-de-test-42"
 
 
 def _ensure_structure(slug: str, nom: str, finess: str) -> Structure:
     structure = Structure.objects.filter(slug=slug).first()
     if structure is None:
-        structure = services.create_structure(
-            nom=nom, slug=slug, type=Structure.Type.SAAD, finess=finess
-        )
+        structure = StructureFactory(nom=nom, slug=slug, finess=finess)
     return structure
 
 
@@ -132,10 +135,10 @@ ROLES = [
 def network(db) -> Network:
     structure = Structure.objects.get(slug=STRUCTURE_SLUG)
     other = Structure.objects.get(slug=OTHER_STRUCTURE_SLUG)
-    territoire = Territoire.objects.create(code="ut-test", nom="UT Test")
-    other_territoire = Territoire.objects.create(code="ut-autre", nom="UT Autre")
-    groupe = GroupeTravail.objects.create(territoire=territoire, nom="Groupe Test")
-    other_groupe = GroupeTravail.objects.create(territoire=other_territoire, nom="Groupe Autre")
+    territoire = TerritoireFactory(code="ut-test", nom="UT Test")
+    other_territoire = TerritoireFactory(code="ut-autre", nom="UT Autre")
+    groupe = GroupeTravailFactory(territoire=territoire, nom="Groupe Test")
+    other_groupe = GroupeTravailFactory(territoire=other_territoire, nom="Groupe Autre")
     Structure.objects.filter(pk=structure.pk).update(territoire=territoire)
     Structure.objects.filter(pk=other.pk).update(territoire=other_territoire)
     structure.refresh_from_db()
@@ -145,9 +148,8 @@ def network(db) -> Network:
 
     users = {}
     for role in ROLES:
-        users[role] = User.objects.create_user(
+        users[role] = UserFactory(
             email=f"{role}@test.example",
-            password=PASSWORD,
             first_name=role.capitalize(),
             is_federation_admin=(role == "federation"),
         )

@@ -7,6 +7,11 @@ level's criteria, then publishes it through the workflow (as the system actor).
 ``build_next_version`` copies the last published version (``create_next_version``: urns
 kept, mapped criterion by criterion) and can leave one criterion unmapped.
 ``MODULE_49`` is the shape of the module "Réalisation des prestations".
+
+The network's people and places are factory-boy factories: ``UserFactory`` (through the
+manager's ``create_user``: a hashed password), ``TerritoireFactory``,
+``GroupeTravailFactory`` and ``StructureFactory`` (through ``tenants.services
+.create_structure``: the structure's schema is provisioned).
 """
 
 from __future__ import annotations
@@ -17,9 +22,58 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import factory
+from factory.django import DjangoModelFactory
+
 from core.actors import SYSTEM
 from referentiels import services
 from referentiels.models import Critere, Noeud, Referentiel, ReferentielVersion, ValeurEchelle
+from tenants import services as tenant_services
+from tenants.models import GroupeTravail, Structure, Territoire, User
+
+PASSWORD = "mot-de-passe-de-test-42"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"personne{n}@test.example")
+    password = PASSWORD
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return model_class.objects.create_user(*args, **kwargs)
+
+
+class TerritoireFactory(DjangoModelFactory):
+    class Meta:
+        model = Territoire
+
+    code = factory.Sequence(lambda n: f"ut-{n}")
+    nom = factory.Sequence(lambda n: f"UT {n}")
+
+
+class GroupeTravailFactory(DjangoModelFactory):
+    class Meta:
+        model = GroupeTravail
+
+    territoire = factory.SubFactory(TerritoireFactory)
+    nom = factory.Sequence(lambda n: f"Groupe {n}")
+
+
+class StructureFactory(factory.Factory):
+    class Meta:
+        model = Structure
+
+    nom = factory.Sequence(lambda n: f"Structure {n}")
+    slug = factory.Sequence(lambda n: f"structure-{n}")
+    type = Structure.Type.SAAD
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return tenant_services.create_structure(**kwargs)
+
 
 # (level-1 criteria, level-2 criteria) per theme: 49 criteria, as in the sample module.
 MODULE_49 = [(3, 3), (9, 3), (7, 3), (5, 4), (3, 3), (3, 3)]

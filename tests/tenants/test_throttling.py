@@ -9,8 +9,8 @@ from django.test import Client, RequestFactory
 from rest_framework.test import APIClient
 
 from core.client_ip import client_ip
-from tenants.models import User
 from tests.conftest import PASSWORD
+from tests.factories import UserFactory
 
 
 def _set_rate(settings, scope: str, rate: str) -> None:
@@ -26,10 +26,7 @@ def _login(client, email, password, ip="203.0.113.7"):
 
 @pytest.fixture
 def fifteen_accounts(db):
-    return [
-        User.objects.create_user(email=f"cible{i}@example.test", password=PASSWORD)
-        for i in range(16)
-    ]
+    return [UserFactory(email=f"cible{i}@example.test", password=PASSWORD) for i in range(16)]
 
 
 def test_password_spraying_from_one_address_is_blocked(fifteen_accounts, settings):
