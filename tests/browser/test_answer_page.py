@@ -202,8 +202,16 @@ def test_column_jumps_to_a_theme_and_to_the_next_criterion_without_answer(
 
 def test_answer_page_and_an_opened_criterion_pass_axe(page, live_url, sheet, login):
     sheet.answer("4.1.1", "C", "Procédure écrite")
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     login(page, sheet.referent)
     page.goto(sheet.url(live_url))
+    assert page.evaluate("typeof window.htmx") == "object"
     assert_accessible(page)
     pk = sheet.pk["4.1.1"]
     page.locator(f"#critere-{pk} details summary").click()
@@ -216,3 +224,4 @@ def test_answer_page_and_an_opened_criterion_pass_axe(page, live_url, sheet, log
     page.set_viewport_size({"width": 390, "height": 844})
     assert_accessible(page)
     screenshot(page, "referent-answer-page-phone")
+    assert blocked == []  # answer.js and answer.css come from our origin, under the CSP
