@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy
 
+from core.compiled import first_row
 from tenants.models import ExpertAffectation, GroupeTravail, Membership, Structure, Territoire
 
 FEDERATION = "federation"
@@ -88,14 +89,32 @@ def network_roles(user) -> frozenset[str]:
     cached = getattr(user, "_qr_network_roles", None)
     if cached is not None:
         return cached
+    admin = bool(user.is_federation_admin)
+    row: Mapping[str, object] = (
+        first_row(  # the SQL is built once per process (a dozen subqueries: milliseconds)
+            ("network_roles", admin),
+            lambda user_id: _network_roles_query(_stand_in(user_id, admin)),
+            user_id=user.pk,
+        )
+        or {}
+    )
+    user._qr_network_roles = _network_roles_from(user, row)
+    return user._qr_network_roles
+
+
+def _stand_in(user_id: int, admin: bool):
+    """The person as a compiled role query sees them: their id (a parameter) and whether they
+    administer the federation (it changes the query's shape, so it is part of its key)."""
+    from tenants.models import User
+
+    return User(pk=user_id, is_active=True, is_federation_admin=admin)
+
+
+def _network_roles_query(user) -> QuerySet:
     from tenants.models import User
 
     flags = _network_role_flags(user)
-    row: Mapping[str, object] = (
-        User.objects.filter(pk=user.pk).annotate(**flags).values(*flags).first()
-    ) or {}
-    user._qr_network_roles = _network_roles_from(user, row)
-    return user._qr_network_roles
+    return User.objects.filter(pk=user.pk).annotate(**flags).values(*flags)
 
 
 def _network_role_flags(user) -> dict[str, Exists]:
@@ -271,20 +290,12 @@ def structures_of_expert(user) -> QuerySet[Structure]:
     )
 
 
-def roles_in_structure(user, structure: Structure) -> StructureRoles:
-    """Every role a person holds toward a structure, in one query, cached per request."""
-    if not _active(user) or structure is None or structure.is_public or structure.deleted_at:
-        return StructureRoles()
-    cache = getattr(user, "_qr_structure_roles", None)
-    if cache is None:
-        cache = {}
-        user._qr_structure_roles = cache
-    if structure.pk in cache:
-        return cache[structure.pk]
-    known = getattr(user, "_qr_network_roles", None) is not None
-    network_flags = {} if known else _network_role_flags(user)
-    row = (
-        Structure.objects.filter(pk=structure.pk)
+def _structure_roles_query(user, structure_id: int, *, with_network: bool) -> QuerySet:
+    """The roles of ``roles_in_structure`` (and the network-level ones when not read yet:
+    every page's menu needs them)."""
+    network_flags = _network_role_flags(user) if with_network else {}
+    return (
+        Structure.objects.filter(pk=structure_id)
         .annotate(
             member_role=Subquery(
                 Membership.objects.filter(structure_id=OuterRef("pk"), user_id=user.pk).values(
@@ -308,8 +319,30 @@ def roles_in_structure(user, structure: Structure) -> StructureRoles:
             **network_flags,
         )
         .values("member_role", "is_pilote", "is_group_expert", "is_assigned_expert", *network_flags)
-        .first()
     )
+
+
+def roles_in_structure(user, structure: Structure) -> StructureRoles:
+    """Every role a person holds toward a structure, in one query, cached per request."""
+    if not _active(user) or structure is None or structure.is_public or structure.deleted_at:
+        return StructureRoles()
+    cache = getattr(user, "_qr_structure_roles", None)
+    if cache is None:
+        cache = {}
+        user._qr_structure_roles = cache
+    if structure.pk in cache:
+        return cache[structure.pk]
+    known = getattr(user, "_qr_network_roles", None) is not None
+    admin = bool(user.is_federation_admin)
+    row = first_row(  # the SQL is built once per process (up to a dozen subqueries)
+        ("roles_in_structure", known, admin),
+        lambda user_id, structure_id: _structure_roles_query(
+            _stand_in(user_id, admin), structure_id, with_network=not known
+        ),
+        user_id=user.pk,
+        structure_id=structure.pk,
+    )
+    network_flags = not known
     if row and network_flags:
         user._qr_network_roles = _network_roles_from(user, row)
     roles: set[str] = set()
