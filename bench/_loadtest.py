@@ -51,7 +51,8 @@ def pages() -> dict[str, list[tuple[str, str]]]:
         submitted = Autodiagnostic.objects.filter(statut=Autodiagnostic.Statut.SOUMIS).first()
         campagne = bilans.campagnes_for_structure(structure).order_by("-annee", "-semestre")[0]
         # The review form: this campaign's review, opened (pre-filled) by the referent.
-        bilan = open_bilan(campagne=campagne, user=User.objects.get(email="referent@demo.test"))
+        person = User.objects.get(email="referent@demo.test")
+        bilan = open_bilan(structure=structure, campagne=campagne, user=person)
     base = f"/s/{STRUCTURE}/"
     referent = [
         ("structure home", base),
