@@ -141,18 +141,49 @@ def template_ddl(applied: frozenset) -> TemplateDDL | None:
     return _ddl_cache[applied]
 
 
-_UNSUPPORTED_SQL = """
-SELECT
-  (SELECT count(*) FROM pg_class WHERE relnamespace = %(ns)s::regnamespace
-     AND relkind NOT IN ('r', 'i', 'S'))
-+ (SELECT count(*) FROM pg_proc WHERE pronamespace = %(ns)s::regnamespace)
-+ (SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-     WHERE c.relnamespace = %(ns)s::regnamespace AND NOT t.tgisinternal)
-+ (SELECT count(*) FROM pg_class s WHERE s.relnamespace = %(ns)s::regnamespace AND s.relkind = 'S'
-     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = s.oid AND d.deptype = 'i'))
-+ (SELECT count(*) FROM pg_attrdef ad JOIN pg_class c ON c.oid = ad.adrelid
-     WHERE c.relnamespace = %(ns)s::regnamespace AND pg_get_expr(ad.adbin, ad.adrelid) LIKE '%%nextval%%')
+# The template's own relations, found through their dependency on its namespace
+# (pg_depend's index on the referenced object) rather than by ``relnamespace``, which no
+# catalog index serves: a scan of pg_class grows with every structure's schema (1.2-1.7 s at
+# 2,000 schemas against 0.3-0.5 s at 100, once per process). Every query below reaches the
+# catalogs through an index (relation oid, conrelid, indrelid, tgrelid, adrelid).
+_TEMPLATE_RELATIONS = """
+WITH rel AS (
+  SELECT c.oid, c.relname, c.relkind FROM pg_depend d JOIN pg_class c ON c.oid = d.objid
+  WHERE d.refclassid = 'pg_namespace'::regclass AND d.refobjid = %(ns)s::regnamespace
+    AND d.classid = 'pg_class'::regclass AND d.deptype = 'n'
+)
 """
+
+_UNSUPPORTED_SQL = (
+    _TEMPLATE_RELATIONS
+    + """
+SELECT
+  (SELECT count(*) FROM rel WHERE relkind NOT IN ('r', 'S'))
++ (SELECT count(*) FROM pg_depend d WHERE d.refclassid = 'pg_namespace'::regclass
+     AND d.refobjid = %(ns)s::regnamespace AND d.classid = 'pg_proc'::regclass)
++ (SELECT count(*) FROM rel JOIN pg_trigger t ON t.tgrelid = rel.oid WHERE NOT t.tgisinternal)
++ (SELECT count(*) FROM rel s WHERE s.relkind = 'S' AND NOT EXISTS (
+     SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = s.oid
+       AND d.deptype = 'i'))
++ (SELECT count(*) FROM rel JOIN pg_attrdef ad ON ad.adrelid = rel.oid
+     WHERE pg_get_expr(ad.adbin, ad.adrelid) LIKE '%%nextval%%')
+"""
+)
+_TABLES_SQL = _TEMPLATE_RELATIONS + "SELECT relname FROM rel WHERE relkind = 'r' ORDER BY relname"
+_CONSTRAINTS_SQL = (
+    _TEMPLATE_RELATIONS + "SELECT c.relname, k.conname, pg_get_constraintdef(k.oid), k.contype "
+    "FROM rel c JOIN pg_constraint k ON k.conrelid = c.oid "
+    "WHERE c.relkind = 'r' AND k.contype IN ('p', 'u', 'x', 'f') "
+    "ORDER BY k.contype = 'f', c.relname, k.conname"
+)
+_INDEXES_SQL = (
+    _TEMPLATE_RELATIONS
+    + "SELECT pg_get_indexdef(i.indexrelid) FROM rel c JOIN pg_index i ON i.indrelid = c.oid "
+    "WHERE c.relkind = 'r' AND NOT EXISTS (SELECT 1 FROM pg_constraint k "
+    "WHERE k.conrelid = i.indrelid AND k.conindid = i.indexrelid) "
+    "ORDER BY 1"
+)
+CATALOG_QUERIES = (_UNSUPPORTED_SQL, _TABLES_SQL, _CONSTRAINTS_SQL, _INDEXES_SQL)
 
 
 def _read_template_ddl() -> TemplateDDL | None:
@@ -166,35 +197,19 @@ def _read_template_ddl() -> TemplateDDL | None:
         # out unqualified (so they resolve to the new schema), public ones too.
         cursor.execute(f'SET search_path TO "{TEMPLATE_SCHEMA}", public')
         try:
-            cursor.execute(
-                "SELECT relname FROM pg_class WHERE relnamespace = %(ns)s::regnamespace AND relkind = 'r' "
-                "ORDER BY relname",
-                params,
-            )
+            cursor.execute(_TABLES_SQL, params)
             tables = [row[0] for row in cursor.fetchall()]
             for table in tables:
                 statements.append(
                     f'CREATE TABLE {{schema}}."{table}" (LIKE "{TEMPLATE_SCHEMA}"."{table}" INCLUDING DEFAULTS '
                     "INCLUDING IDENTITY INCLUDING GENERATED INCLUDING CONSTRAINTS INCLUDING STORAGE)"
                 )
-            cursor.execute(
-                "SELECT c.relname, k.conname, pg_get_constraintdef(k.oid), k.contype "
-                "FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
-                "WHERE c.relnamespace = %(ns)s::regnamespace AND k.contype IN ('p', 'u', 'x', 'f') "
-                "ORDER BY k.contype = 'f', c.relname, k.conname",
-                params,
-            )
+            cursor.execute(_CONSTRAINTS_SQL, params)
             for table, name, definition, _kind in cursor.fetchall():
                 statements.append(
                     f'ALTER TABLE {{schema}}."{table}" ADD CONSTRAINT "{name}" {definition}'
                 )
-            cursor.execute(
-                "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
-                "WHERE c.relnamespace = %(ns)s::regnamespace "
-                "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) "
-                "ORDER BY 1",
-                params,
-            )
+            cursor.execute(_INDEXES_SQL, params)
             pattern = re.compile(rf' ON (ONLY )?"?{TEMPLATE_SCHEMA}"?\.')
             for (definition,) in cursor.fetchall():
                 statements.append(

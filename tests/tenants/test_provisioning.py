@@ -3,6 +3,8 @@ constraints and indexes (with the same names), same migration history."""
 
 from __future__ import annotations
 
+import re
+
 from django.db import connection
 from django_tenants.utils import schema_context
 
@@ -71,3 +73,46 @@ def test_rows_can_be_written_in_a_copy(db):
         assert created.pk > count  # the identity sequence follows the copied rows
     assert Structure.objects.reelles().filter(slug="ecriture").exists()
     assert not Structure.objects.reelles().filter(schema_name="tenant_template").exists()
+
+
+def _unbounded_catalog_scans(cursor, plan: dict) -> list[str]:
+    """Scans of a catalog in a JSON plan not bounded by their index's leading column (a
+    sequential scan, or an index scan filtering on a later column, reads the whole table)."""
+    found = []
+    relation = plan.get("Relation Name", "")
+    if relation.startswith("pg_") and plan["Node Type"] != "Bitmap Heap Scan":
+        leading = None
+        if "Index Name" in plan:
+            cursor.execute(
+                "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+                "AND a.attnum = i.indkey[0] WHERE i.indexrelid = %s::regclass",
+                [f"pg_catalog.{plan['Index Name']}"],
+            )
+            leading = cursor.fetchone()[0]
+        if leading is None or not re.search(rf"\b{leading}\b", plan.get("Index Cond", "")):
+            found.append(f"{plan['Node Type']} on {relation}")
+    for child in plan.get("Plans", []):
+        found += _unbounded_catalog_scans(cursor, child)
+    return found
+
+
+def test_reading_the_template_reaches_the_catalogs_through_indexes_only(db):
+    """The template's definition is found from its namespace through pg_depend's index,
+    never by reading all of pg_class or pg_constraint (their size grows with every
+    structure's schema): every catalog scan of every query is bounded by its index's leading column."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for sql in provisioning.CATALOG_QUERIES:
+            cursor.execute("EXPLAIN (FORMAT JSON) " + sql, {"ns": "tenant_template"})
+            plan = cursor.fetchone()[0][0]["Plan"]
+            assert _unbounded_catalog_scans(cursor, plan) == [], sql
+
+
+def test_a_template_holding_a_view_is_copied_by_the_generic_function(db):
+    """Objects the copy does not handle (here a view) make it step aside."""
+    with connection.cursor() as cursor:
+        cursor.execute('CREATE VIEW "tenant_template".essai_vue AS SELECT 1 AS un')
+    assert provisioning._read_template_ddl() is None
+    with connection.cursor() as cursor:
+        cursor.execute('DROP VIEW "tenant_template".essai_vue')
+    assert provisioning._read_template_ddl() is not None
