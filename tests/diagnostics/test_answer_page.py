@@ -191,3 +191,22 @@ def test_autosave_and_details_stay_within_the_query_budget_for_49_criteria(
     for endpoint in (autosave, details):
         # No growth with the number of criteria, and within the 15-query budget.
         assert _queries(endpoint(small)) == _queries(endpoint(big)) <= 15
+
+
+def test_without_javascript_a_criterion_saves_and_comes_back_to_the_page(
+    autodiagnostic, client_for, network
+):
+    connection.set_schema_to_public()
+    reponse = reponses_of(autodiagnostic)["4.1.1"]
+    client = client_for(network.user("referent"))
+    response = client.post(
+        f"{base(autodiagnostic)}reponses/{reponse.pk}/",
+        {"valeur": "PC", "commentaire": "En cours", "revision": 0},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{base(autodiagnostic)}#critere-{reponse.pk}"
+    saved = reponses_of(autodiagnostic)["4.1.1"]
+    assert (saved.valeur.code, saved.commentaire, saved.revision) == ("PC", "En cours", 1)
+    page = client.get(response["Location"]).content.decode()
+    assert '<option value="PC" selected>' in page
+    assert 'name="csrfmiddlewaretoken"' in page  # each criterion's form posts on its own
