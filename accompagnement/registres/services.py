@@ -98,10 +98,11 @@ def import_register(*, registre: Registre, content: bytes) -> int:
 def start_register_import(
     *, registre: Registre, name: str, content: bytes, user: Any, token: str | None = None
 ) -> Job:
-    """Check the whole file now (every refused row reported at once), then queue its
-    import as a durable job (``core.page_jobs``), created in this transaction."""
+    """Check the file's format and columns now, then queue its import as a durable job
+    (``core.page_jobs``) created in this transaction: the job checks every row and saves
+    them all, or reports every refused row and saves none."""
     access.require(access.can_contribute(user, connection.tenant))  # type: ignore[attr-defined]
-    rows = len(_validated_forms(registre, content))
+    rows = check_register_file(registre=registre, content=content)
     return page_jobs.start(
         kind=IMPORT_JOB,
         task_name="accompagnement.registres.tasks.import_register_task",
@@ -128,8 +129,10 @@ def run_register_import_job(job: Job, progress: jobs.Progress) -> dict[str, Any]
     return page_jobs.apply_once(job, progress, work)
 
 
-def _validated_forms(registre: Registre, content: bytes) -> list[Any]:
-    """Every row of the file as a valid form, or a ``BusinessError`` listing each error."""
+def _read_file(
+    registre: Registre, content: bytes
+) -> tuple[list[dict[str, Any]], list[tuple[int, dict[str, Any]]]]:
+    """(unknown columns' errors, rows) of a readable, non-empty file; refused otherwise."""
     try:
         unknown, rows = xlsx.read_rows(registre, content)
     except tabular.TableError as error:
@@ -140,19 +143,36 @@ def _validated_forms(registre: Registre, content: bytes) -> list[Any]:
             _("Le fichier n'est pas un classeur Excel (.xlsx) lisible."),
             field="fichier",
         ) from None
-    errors = tabular.ErrorList(xlsx.IMPORT_LIMITS.max_errors)
-    errors.extend(
+    columns = [
         {
             "code": RegistreError.UNKNOWN_COLUMN,
             "field": None,
             "message": _("Colonne inconnue : « %(column)s ».") % {"column": column},
         }
         for column in unknown
-    )
-    if not rows and not errors:
+    ]
+    if not rows and not columns:
         raise BusinessError(
             RegistreError.EMPTY_FILE, _("Le fichier ne contient aucune ligne."), field="fichier"
         )
+    return columns, rows
+
+
+def check_register_file(*, registre: Registre, content: bytes) -> int:
+    """The request's part of an import (no query): the file is a readable workbook within
+    the limits, with known columns and rows; returns the number of rows. Each row is
+    checked by the job (a few queries a row: too long for a request on a large file)."""
+    columns, rows = _read_file(registre, content)
+    if columns:
+        raise BusinessError(columns[0]["code"], columns[0]["message"], errors=columns)
+    return len(rows)
+
+
+def _validated_forms(registre: Registre, content: bytes) -> list[Any]:
+    """Every row of the file as a valid form, or a ``BusinessError`` listing each error."""
+    columns, rows = _read_file(registre, content)
+    errors = tabular.ErrorList(xlsx.IMPORT_LIMITS.max_errors)
+    errors.extend(columns)
     forms = []
     form = form_class(registre)
     for number, values in rows:

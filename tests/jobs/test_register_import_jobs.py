@@ -119,29 +119,21 @@ def test_running_the_job_twice_imports_once(
     assert "contenu" not in Job.objects.get(pk=job.pk).payload  # the file is not kept
 
 
-def test_rows_refused_at_run_time_fail_the_job_with_french_messages_and_nothing_saved(
+def test_refused_rows_fail_the_job_with_french_messages_and_nothing_saved(
     network, client_for, django_capture_on_commit_callbacks
 ):
     client = client_for(network.user("referent"))
-    with django_capture_on_commit_callbacks(execute=False):
-        response = _post(client)
+    bad = ["x", "Orale", "Dupont", "Autre", "a", "", None, "non"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(client, rows=[ROWS[0], bad])  # rows are checked by the job
     job = Job.objects.get(kind=services.IMPORT_JOB)
-    # The file was valid when posted; the job finds it broken (here: its content replaced).
-    payload = {
-        **job.payload,
-        "contenu": page_jobs.base64.b64encode(
-            _xlsx([HEADER, ROWS[0], ["x", "Orale", "Dupont", "Autre", "a", "", None, "non"]])
-        ).decode(),
-    }
-    Job.objects.filter(pk=job.pk).update(payload=payload)
-    connection.set_tenant(network.structure)
-    failed = jobs.run(job.pk, services.run_register_import_job)
-    connection.set_schema_to_public()
-    assert failed.etat == Job.Etat.ECHOUE and failed.errors.startswith("Refused: ")
-    assert any("Ligne 3" in message for message in failed.progress["erreurs"])
+    assert response["Location"] == f"{BASE}{job.pk}/"
+    assert job.etat == Job.Etat.ECHOUE and job.errors.startswith("Refused: ")
+    assert {message.split(",")[0] for message in job.progress["erreurs"]} == {"Ligne 3"}
+    assert len(job.progress["erreurs"]) == 2  # the date and the client reference
     assert _reclamations(network) == 0
     page = client.get(response["Location"]).content.decode()
-    assert "a été enregistré." in page and "Ligne 3" in page
+    assert "a été enregistré." in page and "Ligne 3, date" in page
     assert "Corriger et réessayer" in page
     assert "contenu" not in Job.objects.get(pk=job.pk).payload
 
@@ -175,12 +167,16 @@ def test_the_polled_fragment_costs_a_bounded_number_of_queries(
         client.get(location, headers={"HX-Request": "true"})
 
 
-def test_a_file_with_errors_is_refused_at_once_without_a_job(network, client_for):
-    response = _post(
-        client_for(network.user("referent")),
-        rows=[["x", "Orale", "C-1", "Autre", "a", "", None, "non"]],
-    )
-    assert response.status_code == 400 and "Ligne 2" in response.content.decode()
+def test_an_unreadable_file_or_unknown_columns_are_refused_at_once_without_a_job(
+    network, client_for
+):
+    client = client_for(network.user("referent"))
+    response = client.post(BASE, {"fichier": SimpleUploadedFile("r.xlsx", b"not a workbook")})
+    assert response.status_code == 400 and "lisible" in response.content.decode()
+    upload = SimpleUploadedFile("r.xlsx", _xlsx([[*HEADER, "Nom du client"], [*ROWS[0], "X"]]))
+    response = client.post(BASE, {"fichier": upload})
+    assert response.status_code == 400
+    assert "Colonne inconnue : « Nom du client »." in response.content.decode()
     assert not Job.objects.exists()
 
 
