@@ -8,6 +8,7 @@ Status changes go through ``workflow.apply_transition``.
 from __future__ import annotations
 
 import datetime
+import functools
 import uuid
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -15,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -26,8 +27,10 @@ from accompagnement.diagnostics.scoring import themes_all_satisfied
 from accompagnement.diagnostics.scoring_inputs import inputs_of, ladder_on
 from accompagnement.plans import services as plans_services
 from accompagnement.plans.models import Action, PlanAction
+from core import tenancy
 from core.actors import SYSTEM
 from core.errors import BusinessError, CommonError
+from core.files import upload_name, upload_size
 from referentiels.models import CorrespondanceCritere, Critere, ReferentielVersion, ValeurEchelle
 from tenants import access
 from tenants.models import Structure
@@ -118,8 +121,7 @@ def create_autodiagnostic(
     criterion that applies to the structure's type. Answers start from ``from_previous``
     (by default the latest self-diagnosis, unless ``copy_previous`` is false), through the
     version mapping when the frame changed; values are matched by their code."""
-    if connection.schema_name != structure.schema_name:
-        raise RuntimeError("create_autodiagnostic must run in the structure's schema")
+    tenancy.require_schema(structure.schema_name, "create_autodiagnostic")
     access.require(access.can_manage_autodiagnostic(user, structure))
     if version.statut != ReferentielVersion.Statut.PUBLIE:
         raise BusinessError(
@@ -306,7 +308,11 @@ def save_answer(
         )
     new_valeur = resolve_valeur(autodiagnostic.version_id, valeur)
     commentaire = (commentaire or "").strip()
-    if comment_required(autodiagnostic.version, new_valeur) and not commentaire:
+    if (
+        new_valeur is not None
+        and comment_required(autodiagnostic.version, new_valeur)
+        and not commentaire
+    ):
         raise BusinessError(
             DiagnosticError.COMMENT_REQUIRED,
             _("Un commentaire est obligatoire pour la cotation « %(valeur)s ».")
@@ -334,7 +340,7 @@ def _check_evidence_file(fichier: UploadedFile) -> str:
             ),
             field="fichier",
         )
-    if fichier.size > settings.MAX_UPLOAD_SIZE:
+    if upload_size(fichier) > settings.MAX_UPLOAD_SIZE:
         raise BusinessError(
             DiagnosticError.FILE_TOO_LARGE,
             _("Fichier trop volumineux (%(taille)s Mo au maximum).")
@@ -369,9 +375,9 @@ def add_preuve(*, reponse: Reponse, fichier: UploadedFile, user) -> Preuve:
     extension = _check_evidence_file(fichier)
     preuve = Preuve(
         reponse=reponse,
-        nom_original=PurePath(fichier.name).name[:255],
+        nom_original=upload_name(fichier)[:255],
         content_type=(getattr(fichier, "content_type", "") or "")[:100],
-        taille=fichier.size,
+        taille=upload_size(fichier),
         uploaded_by=user,
     )
     preuve.fichier.save(f"{uuid.uuid4().hex}.{extension}", fichier, save=False)
@@ -391,7 +397,8 @@ def delete_preuve(*, preuve: Preuve, user) -> None:
         )
     name, storage = preuve.fichier.name, preuve.fichier.storage
     preuve.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    if name:  # the stored file goes once the row is gone for good
+        transaction.on_commit(functools.partial(storage.delete, name))
 
 
 # --- Workflow -----------------------------------------------------------------------------
@@ -602,7 +609,7 @@ def propose_actions_from_nonconformities(
         # The plan's own service: its log and the collective plan see the action too.
         # Access was checked above (the expert proposes without editing the plan): the
         # action is written by the system actor.
-        fields = {
+        fields: dict[str, Any] = {
             "titre": f"{critere.code} — {critere.titre}"[:255],
             "criteres": [critere],
             "description": _(

@@ -242,7 +242,7 @@ def upload_preuve(request, pk: int, reponse_pk: int):
         except BusinessError as exc:
             error = exc.message
     else:
-        error = form.errors["fichier"][0]
+        error = str(form.errors["fichier"][0])
     if not request.htmx:
         if error:
             messages.error(request, error)

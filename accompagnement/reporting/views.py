@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accompagnement.reporting import exports, selectors, services
 from accompagnement.reporting.forms import BilanTerritoireForm, CampagneForm
 from accompagnement.reporting.kpis import dashboard_kpis
-from accompagnement.reporting.services import TERRITOIRE_TEXT_FIELDS
+from accompagnement.reporting.pdf import bilan_territoire_fields
 from core.downloads import content_download
 from core.errors import BusinessError
 from core.pagination import paginate
@@ -197,12 +197,8 @@ def bilan_territoire(request, pk: int):
             _form_errors(form, error)
         else:
             return redirect(network_url("reporting:bilan-territoire", bilan.pk))
-    fields = [
-        (bilan._meta.get_field(name).verbose_name, getattr(bilan, name))
-        for name in TERRITOIRE_TEXT_FIELDS
-    ]
     return render(
         request,
         "reporting/bilan_territoire.html",
-        {"bilan": bilan, "form": form, "bilan_fields": fields},
+        {"bilan": bilan, "form": form, "bilan_fields": bilan_territoire_fields(bilan)},
     )
