@@ -33,6 +33,7 @@ from django_tenants.clone import CloneSchema
 from django_tenants.postgresql_backend.base import _check_schema_name
 from django_tenants.utils import schema_exists
 
+from core import tenancy
 from tenants.models import TEMPLATE_SCHEMA
 
 _latest: frozenset[tuple[str, str]] | None = None
@@ -60,7 +61,7 @@ def provision_schema(schema_name: str) -> None:
     if schema_exists(schema_name, case_sensitive=False):
         raise ValueError(f"Le schéma {schema_name} existe déjà.")
     applied = ensure_template_current()
-    connection.set_schema_to_public()
+    tenancy.set_schema_to_public()
     ddl = template_ddl(applied)
     if ddl is None:
         _clone_with_sql_function(schema_name)
@@ -75,7 +76,7 @@ def provision_schema(schema_name: str) -> None:
             )
         _created_on_connection += 1
     finally:
-        connection.set_schema_to_public()
+        tenancy.set_schema_to_public()
 
 
 def release_catalog_cache() -> bool:
@@ -96,14 +97,14 @@ def ensure_template_current() -> frozenset[tuple[str, str]]:
     applied = _applied_in_template()
     if applied is not None and latest_migrations() <= applied:
         return applied
-    connection.set_schema_to_public()
+    tenancy.set_schema_to_public()
     if not schema_exists(TEMPLATE_SCHEMA):
         with connection.cursor() as cursor:
             cursor.execute(f'CREATE SCHEMA "{TEMPLATE_SCHEMA}"')
     call_command(
         "migrate_schemas", tenant=True, schema_name=TEMPLATE_SCHEMA, interactive=False, verbosity=0
     )
-    connection.set_schema_to_public()
+    tenancy.set_schema_to_public()
     return _applied_in_template() or frozenset()
 
 
@@ -233,7 +234,7 @@ def _read_template_ddl() -> TemplateDDL | None:
                         f'(SELECT max("{column}") FROM {{schema}}."{table}"))'
                     )
         finally:
-            connection.set_schema_to_public()  # django-tenants sets search_path again on the next cursor
+            tenancy.set_schema_to_public()  # django-tenants sets search_path again on the next cursor
     return TemplateDDL(tuple(statements))
 
 
