@@ -9,11 +9,11 @@ structure's figures come from the pure functions of ``reporting.indicators``.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.aggregates import ArrayAgg
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -269,18 +269,37 @@ def _network_counts(scope: Scope) -> dict[str, Any]:
     # Recorded trainings and awareness sessions up to the semester's end (tenants.formations).
     trained = formations.attendees(type=EvenementFormation.Type.FORMATION_EXPERTS, until=end)
     aware = formations.attendees(type=EvenementFormation.Type.SENSIBILISATION_PILOTES, until=end)
-    people = User.objects.aggregate(
-        pilotes=Count("pk", filter=Q(pk__in=pilot_ids)),
-        experts=Count("pk", filter=Q(pk__in=expert_ids)),
-        experts_formes=Count("pk", filter=Q(pk__in=expert_ids) & Q(pk__in=trained)),
-        pilotes_sensibilises=Count("pk", filter=Q(pk__in=pilot_ids) & Q(pk__in=aware)),
-    )
-    return {
-        **people,
-        "reunions": ReunionCollective.objects.filter(
-            groupe__in=groupes, annulee=False, date__date__gte=start, date__date__lte=end
-        ).count(),
-    }
+    meetings = ReunionCollective.objects.filter(
+        groupe__in=groupes, annulee=False, date__date__gte=start, date__date__lte=end
+    ).values("pk")
+    # One statement, each set compiled once (the ORM's compilation of these sub-queries is
+    # most of a dashboard's CPU): people counted among the existing users, as an aggregate
+    # over ``User`` filtered by each set would.
+    parts = [
+        qs.order_by().query.sql_with_params() for qs in (pilot_ids, expert_ids, trained, aware)
+    ]
+    sql_meetings, params_meetings = meetings.order_by().query.sql_with_params()
+    users, pk = User._meta.db_table, User._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH "
+            + ", ".join(f"{name} AS ({sql})" for name, (sql, _) in zip("peta", parts, strict=True))
+            + " SELECT "
+            + ", ".join(
+                f"(SELECT count(*) FROM {users} AS u WHERE {condition})"
+                for condition in (
+                    f"u.{pk} IN (SELECT * FROM p)",
+                    f"u.{pk} IN (SELECT * FROM e)",
+                    f"u.{pk} IN (SELECT * FROM e) AND u.{pk} IN (SELECT * FROM t)",
+                    f"u.{pk} IN (SELECT * FROM p) AND u.{pk} IN (SELECT * FROM a)",
+                )
+            )
+            + f", (SELECT count(*) FROM ({sql_meetings}) AS r)",
+            [*(param for _, params in parts for param in params), *params_meetings],
+        )
+        counts = cursor.fetchone()
+    names = ("pilotes", "experts", "experts_formes", "pilotes_sensibilises", "reunions")
+    return dict(zip(names, counts, strict=True))
 
 
 def drill_down(scope: Scope) -> list[dict[str, Any]]:
@@ -345,26 +364,6 @@ def evolution(*, territoire: Territoire | None = None, limit: int = 8) -> list[d
     ]
 
 
-def structure_lines(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A group's drill-down (one line per structure) from the group's rows
-    (``snapshot_rows``), which the page reads anyway: the means over one snapshot are its
-    own figures, so ``drill_down`` would read them a second time."""
-    return [
-        {
-            "id": row["structure_id"],
-            "nom": row["structure_nom"],
-            "niveau": "structure",
-            "bilans": 1,
-            **{rate: row[rate] for rate in aggregates.HEADLINE_RATES},
-            **{
-                f"part_{flag}": None if row[flag] is None else float(row[flag])
-                for flag in aggregates.LEVEL_FLAGS
-            },
-        }
-        for row in rows
-    ]
-
-
 def structure_benchmark(*, structure: Structure, campagne: Campagne) -> dict[str, Any] | None:
     """The structure's own figures next to the ANONYMISED medians of its territory and of
     the network (a median over fewer than 3 structures is suppressed: ``None``)."""
@@ -395,61 +394,35 @@ def structure_benchmark(*, structure: Structure, campagne: Campagne) -> dict[str
     }
 
 
-def resolve_scope(
-    user: Any,
-    params: Any,
-    *,
-    campagnes: Sequence[Campagne] | None = None,
-    territoires: Sequence[Territoire] | None = None,
-) -> Scope:
-    """The consolidation scope from query parameters, authorised (404 outside one's territories).
-
-    A page that has already read the person's campaigns (``campagnes_visible_to``) and
-    consolidated territories (``access.territoires_consolidated_for``, by name) for its
-    selectors passes them: the scope is then taken from them, without reading them again.
-    Every territory of a scope is one of the person's consolidated territories (the
-    network, ``None``, is the federation admin's)."""
-    wanted = _int(params.get("campagne"))
-    if campagnes is None:
-        campagne = get_object_or_404(campagnes_visible_to(user), pk=wanted)
-    else:
-        campagne = _one_of(campagnes, wanted)
-    consolidated = access.territoires_consolidated_for(user).order_by("nom")
+def resolve_scope(user: Any, params: Any) -> Scope:
+    """The consolidation scope from query parameters, authorised (404 outside one's territories)."""
+    campagne = get_object_or_404(campagnes_visible_to(user), pk=_int(params.get("campagne")))
     territoire = groupe = None
     if params.get("groupe"):
         groupe = get_object_or_404(
             GroupeTravail.objects.select_related("territoire"), pk=_int(params["groupe"])
         )
     if params.get("territoire"):
-        wanted = _int(params["territoire"])
-        if territoires is None:
-            territoire = get_object_or_404(consolidated, pk=wanted)
-        else:
-            territoire = _one_of(territoires, wanted)
+        territoire = get_object_or_404(Territoire, pk=_int(params["territoire"]))
     elif groupe is not None and not access.is_federation_admin(user):
         # A group may span territories: a pilot reads its figures for their own structures.
-        territoire = consolidated.filter(Q(groupes=groupe) | Q(structures__groupes=groupe)).first()
+        territoire = (
+            access.territoires_consolidated_for(user)
+            .filter(Q(groupes=groupe) | Q(structures__groupes=groupe))
+            .order_by("nom")
+            .first()
+        )
         if territoire is None:
             raise Http404
     if groupe is not None and territoire is not None and not _groupe_in(groupe, territoire):
         raise Http404
     if territoire is None and not access.is_federation_admin(user):
-        if territoires is None:
-            territoire = consolidated.first()
-        else:
-            territoire = territoires[0] if territoires else None
-        if territoire is None:
-            raise Http404  # neither the network's figures nor a territory's
+        territoire = access.territoires_consolidated_for(user).order_by("nom").first()
+    if not access.can_view_consolidation(user, territoire):
+        raise Http404
     if campagne.territoire_id not in (None, getattr(territoire, "pk", None)):
         raise Http404
     return Scope(campagne=campagne, territoire=territoire, groupe=groupe)
-
-
-def _one_of(items: Sequence[Any], pk: int) -> Any:
-    found = next((item for item in items if item.pk == pk), None)
-    if found is None:
-        raise Http404
-    return found
 
 
 def _groupe_in(groupe: GroupeTravail, territoire: Territoire) -> bool:
