@@ -9,6 +9,7 @@ structure's figures come from the pure functions of ``reporting.indicators``.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -364,6 +365,26 @@ def evolution(*, territoire: Territoire | None = None, limit: int = 8) -> list[d
     ]
 
 
+def structure_lines(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A group's drill-down (one line per structure) from the group's rows
+    (``snapshot_rows``), which the page reads anyway: the means over one snapshot are its
+    own figures, so ``drill_down`` would read them a second time."""
+    return [
+        {
+            "id": row["structure_id"],
+            "nom": row["structure_nom"],
+            "niveau": "structure",
+            "bilans": 1,
+            **{rate: row[rate] for rate in aggregates.HEADLINE_RATES},
+            **{
+                f"part_{flag}": None if row[flag] is None else float(row[flag])
+                for flag in aggregates.LEVEL_FLAGS
+            },
+        }
+        for row in rows
+    ]
+
+
 def structure_benchmark(*, structure: Structure, campagne: Campagne) -> dict[str, Any] | None:
     """The structure's own figures next to the ANONYMISED medians of its territory and of
     the network (a median over fewer than 3 structures is suppressed: ``None``)."""
@@ -394,35 +415,61 @@ def structure_benchmark(*, structure: Structure, campagne: Campagne) -> dict[str
     }
 
 
-def resolve_scope(user: Any, params: Any) -> Scope:
-    """The consolidation scope from query parameters, authorised (404 outside one's territories)."""
-    campagne = get_object_or_404(campagnes_visible_to(user), pk=_int(params.get("campagne")))
+def resolve_scope(
+    user: Any,
+    params: Any,
+    *,
+    campagnes: Sequence[Campagne] | None = None,
+    territoires: Sequence[Territoire] | None = None,
+) -> Scope:
+    """The consolidation scope from query parameters, authorised (404 outside one's territories).
+
+    A page that has already read the person's campaigns (``campagnes_visible_to``) and
+    consolidated territories (``access.territoires_consolidated_for``, by name) for its
+    selectors passes them: the scope is then taken from them, without reading them again.
+    Every territory of a scope is one of the person's consolidated territories (the
+    network, ``None``, is the federation admin's)."""
+    wanted = _int(params.get("campagne"))
+    if campagnes is None:
+        campagne = get_object_or_404(campagnes_visible_to(user), pk=wanted)
+    else:
+        campagne = _one_of(campagnes, wanted)
+    consolidated = access.territoires_consolidated_for(user).order_by("nom")
     territoire = groupe = None
     if params.get("groupe"):
         groupe = get_object_or_404(
             GroupeTravail.objects.select_related("territoire"), pk=_int(params["groupe"])
         )
     if params.get("territoire"):
-        territoire = get_object_or_404(Territoire, pk=_int(params["territoire"]))
+        wanted = _int(params["territoire"])
+        if territoires is None:
+            territoire = get_object_or_404(consolidated, pk=wanted)
+        else:
+            territoire = _one_of(territoires, wanted)
     elif groupe is not None and not access.is_federation_admin(user):
         # A group may span territories: a pilot reads its figures for their own structures.
-        territoire = (
-            access.territoires_consolidated_for(user)
-            .filter(Q(groupes=groupe) | Q(structures__groupes=groupe))
-            .order_by("nom")
-            .first()
-        )
+        territoire = consolidated.filter(Q(groupes=groupe) | Q(structures__groupes=groupe)).first()
         if territoire is None:
             raise Http404
     if groupe is not None and territoire is not None and not _groupe_in(groupe, territoire):
         raise Http404
     if territoire is None and not access.is_federation_admin(user):
-        territoire = access.territoires_consolidated_for(user).order_by("nom").first()
-    if not access.can_view_consolidation(user, territoire):
-        raise Http404
+        if territoires is None:
+            territoire = consolidated.first()
+        else:
+            territoire = territoires[0] if territoires else None
+        if territoire is None:
+            raise Http404  # neither the network's figures nor a territory's
     if campagne.territoire_id not in (None, getattr(territoire, "pk", None)):
         raise Http404
     return Scope(campagne=campagne, territoire=territoire, groupe=groupe)
+
+
+def _one_of(items: Sequence[Any], pk: int) -> Any:
+    found = next((item for item in items if item.pk == pk), None)
+    if found is None:
+        raise Http404
+    return found
 
 
 def _groupe_in(groupe: GroupeTravail, territoire: Territoire) -> bool:
