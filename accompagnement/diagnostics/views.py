@@ -227,6 +227,25 @@ def save_answer(request, pk: int, reponse_pk: int):
     return response
 
 
+def _evidence_response(
+    request, autodiagnostic: Autodiagnostic, reponse_pk: int, error: str | None, *, done: str
+) -> HttpResponse:
+    """After adding or removing an evidence file: the criterion's details again (htmx), its
+    count out of band; without JavaScript, back to the criterion with a message."""
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect(f"{_url('answer', autodiagnostic.pk)}#critere-{reponse_pk}")
+    return _details_response(
+        request,
+        autodiagnostic,
+        reponse_pk,
+        state="error" if error else done,
+        error=error,
+        count_oob=True,
+    )
+
+
 @login_required
 @require_POST
 def upload_preuve(request, pk: int, reponse_pk: int):
@@ -243,18 +262,7 @@ def upload_preuve(request, pk: int, reponse_pk: int):
             error = exc.message
     else:
         error = str(form.errors["fichier"][0])
-    if not request.htmx:
-        if error:
-            messages.error(request, error)
-        return redirect(f"{_url('answer', pk)}#critere-{reponse.pk}")
-    return _details_response(
-        request,
-        autodiagnostic,
-        reponse.pk,
-        state="error" if error else "file_saved",
-        error=error,
-        count_oob=True,
-    )
+    return _evidence_response(request, autodiagnostic, reponse.pk, error, done="file_saved")
 
 
 @login_required
@@ -285,17 +293,8 @@ def delete_preuve(request, pk: int, preuve_pk: int):
         services.delete_preuve(preuve=preuve, user=request.user)
     except BusinessError as exc:
         error = exc.message
-    if not request.htmx:
-        if error:
-            messages.error(request, error)
-        return redirect(f"{_url('answer', pk)}#critere-{preuve.reponse_id}")
-    return _details_response(
-        request,
-        autodiagnostic,
-        preuve.reponse_id,
-        state="error" if error else "file_removed",
-        error=error,
-        count_oob=True,
+    return _evidence_response(
+        request, autodiagnostic, preuve.reponse_id, error, done="file_removed"
     )
 
 
