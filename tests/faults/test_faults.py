@@ -4,6 +4,7 @@ a PostgreSQL restart (issue 17). Real Redis, real worker process, real SMTP, rea
 Counts are kept in ``conftest.RESULTS`` and printed as the issue's table at the end.
 ``FAULT_TRIALS`` (default 20) sets the number of imports killed by a worker kill,
 ``FAULT_IN_FLIGHT`` (default 5) how many of them run at once (one kill interrupts them all),
+``FAULT_ROWS`` (default 2) the structures of each import,
 ``FAULT_REQUESTS`` (default 50) the number of requests during the broker outage.
 """
 
@@ -59,7 +60,7 @@ from platform.celery import app
 pytestmark = pytest.mark.faults
 
 TRIALS = int(os.environ.get("FAULT_TRIALS", 20))
-ROWS_PER_IMPORT = 3
+ROWS_PER_IMPORT = int(os.environ.get("FAULT_ROWS", 2))
 # Imports run at once by the worker (its pool processes): each kill interrupts this many.
 IN_FLIGHT = int(os.environ.get("FAULT_IN_FLIGHT", 5))
 REQUESTS = int(os.environ.get("FAULT_REQUESTS", 50))
