@@ -28,11 +28,11 @@ from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from core import broker
+from core import broker, tenancy
 from core.models import OutboxMessage
 
 logger = logging.getLogger("qualireseau.outbox")
@@ -61,7 +61,7 @@ def enqueue_email(*, key: str, to: list[str], subject: str, body: str) -> Outbox
         key=key,
         defaults={
             "kind": "email",
-            "schema_name": connection.schema_name,  # type: ignore[attr-defined]
+            "schema_name": tenancy.current_schema(),
             "payload": {"to": recipients, "subject": subject, "body": body},
             "message_id": new_message_id(),
         },

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from core import jobs
+from core import jobs, tenancy
 
 JOB_KIND = "diagnostic_export"
 
@@ -12,11 +12,9 @@ JOB_KIND = "diagnostic_export"
 def submit_export(export) -> None:
     """A durable job (``core.jobs``) building ``export``'s file, published after commit.
     Called in the structure's schema (the job records it)."""
-    from django.db import connection
-
     jobs.submit(
         kind=JOB_KIND,
-        key=f"{JOB_KIND}:{connection.schema_name}:{export.pk}",  # type: ignore[attr-defined]
+        key=f"{JOB_KIND}:{tenancy.current_schema()}:{export.pk}",
         task_name="accompagnement.diagnostics.tasks.generate_export_task",
         payload={"export_id": export.pk},
     )
