@@ -200,6 +200,23 @@ def test_column_jumps_to_a_theme_and_to_the_next_criterion_without_answer(
     expect(page.get_by_test_id("progress-global")).to_have_text("3 / 5 critères renseignés (60 %)")
 
 
+def test_on_a_phone_the_progress_stays_in_view_and_the_themes_fold(page, live_url, sheet, login):
+    login(page, sheet.referent)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(sheet.url(live_url))
+    themes = page.get_by_role("navigation", name="Thèmes")
+    expect(themes).to_be_hidden()  # folded: the sticky column stays small
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_function("window.scrollY > 0")
+    expect(page.get_by_test_id("progress-global")).to_be_in_viewport()
+    page.locator(".theme-nav > summary").click()
+    theme_42 = sheet.frame.themes[1].pk
+    themes.get_by_role("link", name=re.compile(r"^4\.2")).click()
+    expect(page).to_have_url(re.compile(f"#theme-{theme_42}$"))
+    expect(page.locator(f"#theme-{theme_42}")).to_be_in_viewport()
+    expect(themes).to_be_hidden()  # folded again once a theme is chosen
+
+
 def test_answer_page_and_an_opened_criterion_pass_axe(page, live_url, sheet, login):
     sheet.answer("4.1.1", "C", "Procédure écrite")
     blocked: list[str] = []

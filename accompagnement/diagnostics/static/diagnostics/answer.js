@@ -7,6 +7,7 @@
      says so and leaving the page asks for confirmation (beforeunload).
    - "Prochain critère sans réponse" goes to the next open criterion without a rating
      after the one being worked on, and focuses its rating.
+   - Narrow screens: the list of themes of the (sticky) column is folded.
    Texts come from the page (data-* attributes, translated by Django). */
 (function () {
   "use strict";
@@ -88,6 +89,17 @@
       event.preventDefault();
       event.returnValue = "";
     });
+
+    // Narrow screens: the column sticks to the top; its list of themes stays folded
+    // until asked for, and folds again once a theme is chosen.
+    var themes = sheet.querySelector(".theme-nav");
+    var narrow = window.matchMedia("(max-width: 63.99rem)");
+    if (themes && narrow.matches) themes.open = false;
+    if (themes) {
+      themes.addEventListener("click", function (event) {
+        if (narrow.matches && event.target.closest("a")) themes.open = false;
+      });
+    }
 
     var next = document.getElementById("prochain-sans-reponse");
     if (next) {
