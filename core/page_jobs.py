@@ -87,12 +87,20 @@ def content_of(job: Job) -> bytes:
 
 
 def apply_once(
-    job: Job, progress: jobs.Progress, work: Callable[[], dict[str, Any]]
+    job: Job,
+    progress: jobs.Progress,
+    work: Callable[[], dict[str, Any]],
+    *,
+    prepare: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
     """Run ``work`` (all or nothing) and save its report in the same transaction; a job
-    whose report is already saved returns it without running ``work`` again."""
+    whose report is already saved returns it without running anything again.
+    ``prepare`` (checks that write nothing, e.g. every row of a file) runs first, outside
+    the transaction (no savepoint per check); it may refuse the job as ``work`` may."""
     progress.beat(message="", erreurs=[])  # a retried job starts without the old refusal
     try:
+        if prepare is not None and "rapport" not in job.progress:
+            prepare()
         with transaction.atomic():
             locked = Job.objects.select_for_update().only("pk", "progress").get(pk=job.pk)
             if "rapport" in locked.progress:

@@ -225,3 +225,33 @@ def test_another_structures_job_is_404(network, client_for, django_capture_on_co
     client = client_for(network.user("directeur"))
     assert client.get(f"{BASE}{job.pk}/").status_code == 404
     assert client.get(f"/s/alpha/registres/evenements/import/{job.pk}/").status_code in (404,)
+
+
+@pytest.mark.parametrize(
+    ("slug", "values"),
+    [
+        ("clients", {"annee": 2024, "nombre": 140}),
+        (
+            "enquetes",
+            {
+                "periode": "2024",
+                "annee": 2024,
+                "repondants": 90,
+                "tres_satisfaits": 35,
+                "satisfaits": 40,
+                "peu_satisfaits": 10,
+                "pas_satisfaits": 5,
+            },
+        ),
+    ],
+)
+def test_other_registers_round_trip_through_their_import(in_structure, slug, values):
+    from accompagnement.registres import xlsx
+
+    registre = REGISTRES[slug]
+    entry = registre.model.objects.create(**values)
+    content = xlsx.export_register(registre, [entry])
+    entry.delete()
+    assert services.import_register(registre=registre, content=content) == 1
+    again = registre.model.objects.get()
+    assert {name: getattr(again, name) for name in values} == values
