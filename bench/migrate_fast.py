@@ -143,7 +143,9 @@ def prepare_database(url: str, tenants: int, fresh: bool, env: dict) -> None:
         line for line in dump.splitlines() if not line.startswith(("\\restrict", "\\unrestrict"))
     )
     dump += "\n"
-    batch = 20  # one transaction per batch: each schema takes ~60 locks
+    # one transaction per batch; each schema locks ~500 relations (tables, indexes, TOAST,
+    # sequences) and the shared lock table holds max_locks_per_transaction (64) × 100 connections
+    batch = 2
     for start in range(1, tenants, batch):
         names = [f"s_bench_{i:05d}" for i in range(start, min(start + batch, tenants))]
         script = "BEGIN;\n" + "".join(dump.replace(TEMPLATE_SCHEMA, n) for n in names) + "COMMIT;\n"
