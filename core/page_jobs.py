@@ -121,6 +121,12 @@ def apply_once(
     return report
 
 
+def give_up(job: Job) -> None:
+    """``jobs.run``'s ``on_give_up`` of page jobs: nothing was written (all or nothing),
+    the job ends ``echoue``; its file is not kept."""
+    Job.objects.filter(pk=job.pk).update(payload=_without_file(job))
+
+
 def _without_file(job: Job) -> dict[str, Any]:
     """The payload without the file: a register's rows are health data, not kept once the
     job has written them or refused them (posting the form again brings the file back)."""

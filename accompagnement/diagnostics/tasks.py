@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from core import jobs, tenancy
+from core import jobs, page_jobs, tenancy
 
 JOB_KIND = "diagnostic_export"
 
@@ -43,5 +43,5 @@ def _run_confirm_remaining(job, progress) -> dict:
 @shared_task(bind=True, acks_late=True)
 def confirm_remaining_task(self, job_id: int) -> str | None:
     """Confirm (or find already confirmed) the criteria left of a job's self-diagnosis."""
-    job = jobs.run(job_id, _run_confirm_remaining)
+    job = jobs.run(job_id, _run_confirm_remaining, on_give_up=page_jobs.give_up)
     return job.etat if job else None

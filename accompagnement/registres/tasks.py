@@ -4,7 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from accompagnement.registres import retention, services
-from core import jobs
+from core import jobs, page_jobs
 
 
 @shared_task(acks_late=True)
@@ -15,5 +15,5 @@ def apply_retention() -> dict[str, int]:
 @shared_task(bind=True, acks_late=True)
 def import_register_task(self, job_id: int) -> str | None:
     """Run (or find already done) a register import's job (``core.page_jobs``)."""
-    job = jobs.run(job_id, services.run_register_import_job)
+    job = jobs.run(job_id, services.run_register_import_job, on_give_up=page_jobs.give_up)
     return job.etat if job else None

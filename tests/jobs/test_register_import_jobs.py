@@ -255,3 +255,22 @@ def test_other_registers_round_trip_through_their_import(in_structure, slug, val
     assert services.import_register(registre=registre, content=content) == 1
     again = registre.model.objects.get()
     assert {name: getattr(again, name) for name in values} == values
+
+
+def test_a_job_that_killed_its_workers_too_often_fails_without_its_file(
+    network, client_for, django_capture_on_commit_callbacks
+):
+    from accompagnement.registres.tasks import import_register_task
+
+    client = client_for(network.user("referent"))
+    with django_capture_on_commit_callbacks(execute=False):
+        location = _post(client)["Location"]
+    job = Job.objects.get(kind=services.IMPORT_JOB)
+    Job.objects.filter(pk=job.pk).update(etat=Job.Etat.EN_COURS, attempts=jobs.max_attempts())
+    connection.set_tenant(network.structure)
+    assert import_register_task.run(job.pk) == Job.Etat.ECHOUE
+    connection.set_schema_to_public()
+    assert "contenu" not in Job.objects.get(pk=job.pk).payload
+    assert _reclamations(network) == 0
+    page = client.get(location).content.decode()
+    assert "Le traitement a échoué." in page and "hx-trigger" not in page
