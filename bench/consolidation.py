@@ -644,7 +644,11 @@ def main() -> None:
         + (f", {union * scale / endpoint:.1f}x the UNION ALL" if union is not None else "")
         + " (target >= 50x warm)"
     )
-    naive_ms = measure_naive(campagne, args.naive)
+    try:
+        naive_ms = measure_naive(campagne, args.naive)
+    except OperationalError as error:  # the lock table filled by other sessions
+        print(f"naive loop over {args.naive} schemas failed: {error}".splitlines()[0])
+        return
     print(
         f"naive loop (recomputes each review, reference only) over {args.naive} schemas: "
         f"{naive_ms:.0f} ms -> {naive_ms * scale:.0f} ms for {args.structures}{extrapolated}"
