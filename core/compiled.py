@@ -11,6 +11,7 @@ so nothing can go stale.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,9 @@ def _compile(build: Callable[..., QuerySet[Any, Any]], values: dict[str, int]) -
         for position, param in enumerate(params)
         if type(param) is int and param in names
     )
+    if any(isinstance(param, (datetime.date, datetime.time)) for param in params):
+        # e.g. a filter on timezone.now(): the first call's instant would be kept for ever
+        raise ValueError("a query with a date or time among its parameters cannot be kept")
     missing = set(values) - {name for _position, name in slots}
     if missing:  # the value was turned into something else: the SQL would be wrong
         raise ValueError(f"values not found among the query's parameters: {sorted(missing)}")

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.db.models import Exists, OuterRef, Subquery
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from core import compiled
 from tenants.models import Membership, Structure, Territoire
@@ -66,3 +67,13 @@ def test_a_value_the_query_does_not_use_as_a_parameter_is_refused(db):
 
     with pytest.raises(ValueError, match="user_id"):
         compiled.first_row(("test", "unused"), build, user_id=7)
+
+
+def test_a_query_on_the_current_time_is_refused(db):
+    def build(structure_id: int):
+        return Structure.objects.filter(pk=structure_id, created_at__lte=timezone.now()).values(
+            "pk"
+        )
+
+    with pytest.raises(ValueError, match="date or time"):
+        compiled.first_row(("test", "now"), build, structure_id=1)
