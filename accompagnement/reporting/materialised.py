@@ -65,6 +65,11 @@ def keys_of(territoire_id: int | None, groupe_ids: Iterable[int]) -> list[Key]:
     return [(t, g) for t in territories for g in [None, *sorted(set(groupe_ids))]]
 
 
+def sorted_keys(keys: Iterable[Key]) -> list[Key]:
+    """Scopes in a stable order (the network first)."""
+    return sorted(keys, key=lambda key: (key[0] or 0, key[1] or 0))
+
+
 def lock(campagne_id: int) -> None:
     """Serialise the writers of a campaign's snapshots until the transaction ends."""
     with connection.cursor() as cursor:
@@ -118,7 +123,7 @@ def rebuild(campagne_ids: Iterable[int] | None = None) -> int:
         scopes.setdefault(campagne_id, set()).update(keys_of(territoire_id, groupe_ids))
     written = 0
     for campagne_id in sorted(scopes):
-        keys = sorted(scopes[campagne_id], key=lambda key: (key[0] or 0, key[1] or 0))
+        keys = sorted_keys(scopes[campagne_id])
         with transaction.atomic():  # one campaign at a time, its submissions waiting
             lock(campagne_id)
             AgregatCampagne.objects.filter(campagne_id=campagne_id).delete()

@@ -174,9 +174,15 @@ class InstantaneBilan(models.Model):
             soumis_par=None,
             contenu=RawSQL("jsonb_build_object('figures', contenu -> 'figures')", []),
         )
-        # Its rows leave the materialised scopes (names, drill-down), in this transaction.
+        # Its rows leave the materialised scopes (names, drill-down), in this transaction;
+        # campaigns in ascending order, as every writer locks them (no deadlock).
+        keys: dict[int, set[materialised.Key]] = {}
         for campagne_id, territoire_id, groupe_ids in scopes:
-            materialised.refresh(campagne_id, materialised.keys_of(territoire_id, groupe_ids))
+            keys.setdefault(campagne_id, set()).update(
+                materialised.keys_of(territoire_id, groupe_ids)
+            )
+        for campagne_id in sorted(keys):
+            materialised.refresh(campagne_id, materialised.sorted_keys(keys[campagne_id]))
         return count
 
 
