@@ -29,14 +29,16 @@ def test_submitting_and_finishing_ask_for_confirmation(in_structure, network, cl
     autodiagnostic = services.create_autodiagnostic(
         structure=in_structure, version=frame.version, annee=2016, user=network.user("referent")
     )
-    answer_all(autodiagnostic, frame, network.user("referent"))
+    answer_all(network.structure, autodiagnostic, frame, network.user("referent"))
     connection.set_schema_to_public()
     base = f"/s/alpha/autodiagnostics/{autodiagnostic.pk}/"
     page = client_for(network.user("referent")).get(base).content.decode()
     step = _confirm_step(page, "Confirmer : Soumettre à l&#x27;expert")
     assert "ne peuvent plus être modifiées" in step
     connection.set_tenant(in_structure)
-    services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=network.user("referent"))
+    services.submit_autodiagnostic(
+        structure=network.structure, autodiagnostic=autodiagnostic, user=network.user("referent")
+    )
     connection.set_schema_to_public()
     page = client_for(network.user("expert")).get(base + "confirmation/").content.decode()
     assert "fige les cotations confirmées" in _confirm_step(
@@ -49,8 +51,10 @@ def test_reopening_request_needs_its_reason(in_structure, network, client_for):
     autodiagnostic = services.create_autodiagnostic(
         structure=in_structure, version=frame.version, annee=2016, user=network.user("referent")
     )
-    answer_all(autodiagnostic, frame, network.user("referent"))
-    services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=network.user("referent"))
+    answer_all(network.structure, autodiagnostic, frame, network.user("referent"))
+    services.submit_autodiagnostic(
+        structure=network.structure, autodiagnostic=autodiagnostic, user=network.user("referent")
+    )
     connection.set_schema_to_public()
     client = client_for(network.user("referent"))
     url = f"/s/alpha/autodiagnostics/{autodiagnostic.pk}/transition/request_reopen/"
@@ -90,15 +94,13 @@ def test_review_submission_is_confirmed_then_reads_soumis_le(
 
 
 def test_publishing_and_archiving_a_frame_version_ask_for_confirmation(network, client_for):
-    from referentiels.models import ReferentielVersion
-    from tests.bilans.conftest import Frame
+    from referentiels import services
+    from tests.factories import build_frame
 
-    frame = Frame()  # a draft with criteria: publishable
+    frame = build_frame(publish=False)  # a draft with criteria: publishable
     client = client_for(network.user("federation"))
     page = client.get(f"/referentiels/versions/{frame.version.pk}/").content.decode()
     assert "ne se modifie plus" in _confirm_step(page, "Confirmer : publier cette version")
-    ReferentielVersion.objects.filter(pk=frame.version.pk).update(
-        statut=ReferentielVersion.Statut.PUBLIE
-    )
+    services.publish_version(version=frame.version, user=network.user("federation"))
     page = client.get(f"/referentiels/versions/{frame.version.pk}/").content.decode()
     assert "n'est plus proposée" in _confirm_step(page, "Confirmer : archiver cette version")
