@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from core import tenancy
 from core.errors import BusinessError
+from core.models import Job, OutboxMessage
 from tenants.models import Structure
 from tenants.operations.backup import media_dir
 from tenants.operations.errors import OperationError
@@ -94,6 +95,7 @@ def purge_structure(structure: Structure) -> dict[str, int]:
     with transaction.atomic():
         tenancy.set_schema_to_public()
         kept = keep_network_figures(structure)
+        erased = forget_background_work(schema_name)
         structure.groupes.clear()
         structure.delete(force_drop=True)  # DROP SCHEMA … CASCADE, then the public rows
     shutil.rmtree(media_dir(schema_name), ignore_errors=True)
@@ -103,8 +105,18 @@ def purge_structure(structure: Structure) -> dict[str, int]:
         slug=structure.slug,
         deleted_at=structure.deleted_at,
         kept=kept,
+        erased=erased,
     )
     return kept
+
+
+def forget_background_work(schema_name: str) -> dict[str, int]:
+    """The public rows of the structure's background work: its jobs (import summaries, file
+    names) and its e-mails still in the outbox. They name nothing but the schema, yet belong
+    to the structure: they go with it."""
+    jobs, _ = Job.objects.filter(schema_name=schema_name).delete()
+    messages, _ = OutboxMessage.objects.filter(schema_name=schema_name).delete()
+    return {"jobs": jobs, "outbox": messages}
 
 
 def purge_structures(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accompagnement.plans.models import PlanAction
+from core.models import Job, OutboxMessage
 from tenants.models import Membership, Structure
 from tenants.operations import deletion, export
 from tenants.operations.oplog import read_operations
@@ -53,6 +54,14 @@ def test_purge_erases_only_structures_deleted_before_the_delay(network, settings
     Structure.objects.filter(pk=recent.pk).update(
         deleted_at=timezone.now() - datetime.timedelta(days=29)
     )
+    for schema in (old.schema_name, recent.schema_name):
+        Job.objects.create(
+            kind="registres.import",
+            key=f"import:{schema}",
+            task_name="accompagnement.registres.tasks.import_job",
+            schema_name=schema,
+        )
+        OutboxMessage.objects.create(key=f"mail:{schema}", schema_name=schema)
 
     purged = deletion.purge_structures()
 
@@ -63,6 +72,12 @@ def test_purge_erases_only_structures_deleted_before_the_delay(network, settings
     assert not (tmp_path / "media" / old.schema_name).exists()
     assert Structure.objects.filter(pk=recent.pk).exists() and schema_exists(recent.schema_name)
     assert read_operations("purge_structure")[-1]["schema"] == old.schema_name
+    # its background work goes with it; the other structure's stays
+    assert not Job.objects.filter(schema_name=old.schema_name).exists()
+    assert not OutboxMessage.objects.filter(schema_name=old.schema_name).exists()
+    assert Job.objects.filter(schema_name=recent.schema_name).count() == 1
+    assert OutboxMessage.objects.filter(schema_name=recent.schema_name).count() == 1
+    assert read_operations("purge_structure")[-1]["erased"] == {"jobs": 1, "outbox": 1}
 
 
 def test_export_holds_every_table_the_roles_and_the_files(network, settings, tmp_path):
