@@ -83,16 +83,23 @@ def build_world():
         for index, reponse in enumerate(reponses):
             code = codes[index % len(codes)]
             services.save_answer(
+                structure=structure,
                 reponse=reponse,
                 valeur=code,
                 commentaire="bench" if code == "NC" else "",
                 expected_revision=reponse.revision,
                 user=referent,
             )
-        services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=referent)
+        services.submit_autodiagnostic(
+            structure=structure, autodiagnostic=autodiagnostic, user=referent
+        )
         for reponse in reponses[: len(reponses) // 2]:
             services.confirm_criterion(
-                reponse=reponse, expert=expert, valeur="PC", commentaire="bench"
+                structure=structure,
+                reponse=reponse,
+                expert=expert,
+                valeur="PC",
+                commentaire="bench",
             )
     connection.set_schema_to_public()
     return structure, referent, autodiagnostic

@@ -73,13 +73,16 @@ def build_world():
     if autodiagnostic.statut == Autodiagnostic.Statut.BROUILLON:
         for reponse in autodiagnostic.reponses.filter(valeur__isnull=True):
             services.save_answer(
+                structure=structure,
                 reponse=reponse,
                 valeur="C",
                 commentaire="",
                 expected_revision=reponse.revision,
                 user=referent,
             )
-        services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=referent)
+        services.submit_autodiagnostic(
+            structure=structure, autodiagnostic=autodiagnostic, user=referent
+        )
     autodiagnostic.refresh_from_db()
     connection.set_schema_to_public()
     return structure, referent, expert, autodiagnostic
@@ -163,7 +166,7 @@ def main() -> None:
     with transaction.atomic():
         job, request_ms, request_queries = timed(
             lambda: confirmation_jobs.start_confirm_remaining(
-                autodiagnostic=autodiagnostic, expert=expert
+                structure=structure, autodiagnostic=autodiagnostic, expert=expert
             )
         )
     done, job_ms, job_queries = timed(

@@ -14,29 +14,34 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accompagnement.diagnostics import services
 from accompagnement.diagnostics.errors import DiagnosticError
 from accompagnement.diagnostics.models import Autodiagnostic
-from core import jobs, page_jobs
+from core import jobs, page_jobs, tenancy
 from core.errors import BusinessError
 from core.models import Job
 from tenants import access
-from tenants.models import User
+from tenants.models import Structure, User
 
 CONFIRM_JOB = "confirmation_restants"
 
 
 @transaction.atomic
 def start_confirm_remaining(
-    *, autodiagnostic: Autodiagnostic, expert: Any, token: str | None = None
+    *,
+    structure: Structure,
+    autodiagnostic: Autodiagnostic,
+    expert: Any,
+    token: str | None = None,
 ) -> Job:
     """Queue the confirmation, as declared, of every criterion the expert has not
     confirmed yet (refused at once when the self-diagnosis is not under review)."""
-    access.require(access.can_confirm_autodiagnostic(expert, connection.tenant))  # type: ignore[attr-defined]
+    tenancy.require_schema(structure.schema_name, "start_confirm_remaining")
+    access.require(access.can_confirm_autodiagnostic(expert, structure))
     if autodiagnostic.statut != Autodiagnostic.Statut.SOUMIS:
         raise BusinessError(
             DiagnosticError.NOT_UNDER_REVIEW,
@@ -57,11 +62,16 @@ def run_confirm_remaining_job(job: Job, progress: jobs.Progress) -> dict[str, An
     """The job's work (in the structure's schema): all the confirmations and the report
     in one transaction."""
     expert = User.objects.get(pk=job.payload["auteur"])
+    structure = Structure.objects.get(schema_name=job.schema_name)
 
     def work() -> dict[str, Any]:
         autodiagnostic = Autodiagnostic.objects.get(pk=job.payload["autodiagnostic"])
         confirmed = services.confirm_criteria(
-            autodiagnostic=autodiagnostic, expert=expert, confirmations=[], rest_as_declared=True
+            structure=structure,
+            autodiagnostic=autodiagnostic,
+            expert=expert,
+            confirmations=[],
+            rest_as_declared=True,
         )
         n = len(confirmed)
         return {

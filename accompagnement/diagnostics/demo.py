@@ -75,17 +75,18 @@ def _answer_all(
             else DECLARED[(index + shift) % len(DECLARED)]
         )
         services.save_answer(
+            structure=structure,
             reponse=reponse,
             valeur=code,
             commentaire="Aucune procédure écrite à ce jour." if code == "NC" else "",
             expected_revision=reponse.revision,
             user=user,
         )
-    services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=user)
+    services.submit_autodiagnostic(structure=structure, autodiagnostic=autodiagnostic, user=user)
     return autodiagnostic
 
 
-def _confirm(autodiagnostic, expert, *, lowered, limit: int | None = None) -> None:
+def _confirm(structure, autodiagnostic, expert, *, lowered, limit: int | None = None) -> None:
     """The expert confirms the first ``limit`` criteria (all by default), lowering a "C" to
     "PC" where ``lowered(index, reponse)`` says so."""
     reponses = autodiagnostic.reponses.select_related("critere", "valeur").order_by(
@@ -96,16 +97,20 @@ def _confirm(autodiagnostic, expert, *, lowered, limit: int | None = None) -> No
             continue
         if reponse.valeur and reponse.valeur.code == "C" and lowered(index, reponse):
             services.confirm_criterion(
-                reponse=reponse, expert=expert, valeur="PC", commentaire=EXPERT_COMMENT
+                structure=structure,
+                reponse=reponse,
+                expert=expert,
+                valeur="PC",
+                commentaire=EXPERT_COMMENT,
             )
         else:
-            services.confirm_criterion(reponse=reponse, expert=expert)
+            services.confirm_criterion(structure=structure, reponse=reponse, expert=expert)
 
 
 def _demo_structure(structure, version, referent, expert) -> None:
     first = _answer_all(structure, version, referent)
     if expert is not None:
-        _confirm(first, expert, lowered=lambda index, reponse: index % 4 == 0, limit=20)
+        _confirm(structure, first, expert, lowered=lambda index, reponse: index % 4 == 0, limit=20)
     services.create_autodiagnostic(
         structure=structure,
         version=version,
@@ -124,6 +129,7 @@ def _answered_and_confirmed(structure, version, director, expert, *, shift: int)
     if expert is None:
         return
     _confirm(
+        structure,
         autodiagnostic,
         expert,
         lowered=lambda index, reponse: (
@@ -131,4 +137,4 @@ def _answered_and_confirmed(structure, version, director, expert, *, shift: int)
             and (reponse.pk + shift) % (3 + shift % 3) == 0
         ),
     )
-    services.finish_confirmation(autodiagnostic=autodiagnostic, user=expert)
+    services.finish_confirmation(structure=structure, autodiagnostic=autodiagnostic, user=expert)

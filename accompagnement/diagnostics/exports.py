@@ -22,9 +22,11 @@ from django.utils.translation import gettext as _
 from accompagnement.diagnostics import selectors, workflow
 from accompagnement.diagnostics.errors import DiagnosticError
 from accompagnement.diagnostics.models import Autodiagnostic, ExportAutodiagnostic, Reponse
+from core import tenancy
 from core.actors import SYSTEM
 from core.errors import BusinessError
 from tenants import access
+from tenants.models import Structure
 
 # Frames up to this many criteria are exported inline (a 49-criteria PDF takes < 1 s).
 INLINE_LIMIT = 200
@@ -211,11 +213,16 @@ def _move(export_id: int, name: str, **fields) -> ExportAutodiagnostic:
 
 
 def request_export(
-    *, autodiagnostic: Autodiagnostic, fmt: str, user, inline: bool | None = None
+    *,
+    structure: Structure,
+    autodiagnostic: Autodiagnostic,
+    fmt: str,
+    user,
+    inline: bool | None = None,
 ) -> ExportAutodiagnostic:
     """The export of the current data in ``fmt`` (xlsx or pdf), created if needed.
     Small frames are generated inline; larger ones by a Celery task after commit."""
-    structure = workflow.current_structure()
+    tenancy.require_schema(structure.schema_name, "request_export")
     if not access.can_view_autodiagnostic(user, structure):
         raise BusinessError(
             DiagnosticError.FORBIDDEN,

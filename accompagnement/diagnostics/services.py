@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accompagnement.diagnostics import workflow
 from accompagnement.diagnostics.errors import DiagnosticError
@@ -63,10 +64,6 @@ EVIDENCE_SIGNATURES: dict[str, tuple[bytes, ...]] = {
     "xls": (b"\xd0\xcf\x11\xe0",),
     "ppt": (b"\xd0\xcf\x11\xe0",),
 }
-
-
-def _structure() -> Structure:
-    return workflow.current_structure()
 
 
 def _locked_autodiagnostic(autodiagnostic_id: int) -> Autodiagnostic:
@@ -172,7 +169,7 @@ def create_autodiagnostic(
         ]
     )
     mark_version_used(version)
-    workflow.log_creation(autodiagnostic=autodiagnostic, user=user)
+    workflow.log_creation(structure=structure, autodiagnostic=autodiagnostic, user=user)
     return autodiagnostic
 
 
@@ -264,6 +261,7 @@ def answer_snapshot(reponse: Reponse) -> dict:
 @transaction.atomic
 def save_answer(
     *,
+    structure: Structure,
     reponse: Reponse,
     valeur: ValeurEchelle | str | int | None,
     commentaire: str,
@@ -276,7 +274,8 @@ def save_answer(
     ``details["current"]``), when the value is not on the frame's scale, when a required
     comment is missing, when the self-diagnosis is locked, or (level ladder) when the
     criterion is not open yet. A changed value drops the expert's earlier confirmation."""
-    access.require(access.can_answer_autodiagnostic(user, _structure()))
+    tenancy.require_schema(structure.schema_name, "save_answer")
+    access.require(access.can_answer_autodiagnostic(user, structure))
     current = (
         Reponse.objects.select_for_update(of=("self",))
         .select_related("autodiagnostic__version", "critere", "valeur", "updated_by")
@@ -361,10 +360,11 @@ def _check_evidence_file(fichier: UploadedFile) -> str:
 
 
 @transaction.atomic
-def add_preuve(*, reponse: Reponse, fichier: UploadedFile, user) -> Preuve:
+def add_preuve(*, structure: Structure, reponse: Reponse, fichier: UploadedFile, user) -> Preuve:
     """Attach an evidence file (type and size checked; stored by the default, tenant-aware
     storage outside the web root under a random name)."""
-    access.require(access.can_answer_autodiagnostic(user, _structure()))
+    tenancy.require_schema(structure.schema_name, "add_preuve")
+    access.require(access.can_answer_autodiagnostic(user, structure))
     autodiagnostic = _locked_autodiagnostic(reponse.autodiagnostic_id)
     if autodiagnostic.is_locked:
         raise BusinessError(
@@ -386,8 +386,9 @@ def add_preuve(*, reponse: Reponse, fichier: UploadedFile, user) -> Preuve:
 
 
 @transaction.atomic
-def delete_preuve(*, preuve: Preuve, user) -> None:
-    access.require(access.can_answer_autodiagnostic(user, _structure()))
+def delete_preuve(*, structure: Structure, preuve: Preuve, user) -> None:
+    tenancy.require_schema(structure.schema_name, "delete_preuve")
+    access.require(access.can_answer_autodiagnostic(user, structure))
     autodiagnostic = _locked_autodiagnostic(preuve.reponse.autodiagnostic_id)
     if autodiagnostic.is_locked:
         raise BusinessError(
@@ -419,50 +420,76 @@ def _open_reponses(autodiagnostic: Autodiagnostic):
 
 @transaction.atomic
 def submit_autodiagnostic(
-    *, autodiagnostic: Autodiagnostic, user, commentaire: str = ""
+    *, structure: Structure, autodiagnostic: Autodiagnostic, user, commentaire: str = ""
 ) -> Autodiagnostic:
     """Submit to the expert once every open criterion is answered; answers are then locked."""
+    tenancy.require_schema(structure.schema_name, "submit_autodiagnostic")
     autodiagnostic = _locked_autodiagnostic(autodiagnostic.pk)
     missing = [r.critere.code for r in _open_reponses(autodiagnostic) if r.valeur_id is None]
-    if missing and access.can_manage_autodiagnostic(user, _structure()):
+    if missing and access.can_manage_autodiagnostic(user, structure):
         raise BusinessError(
             DiagnosticError.INCOMPLETE,
-            _("%(n)s critère(s) sans réponse : %(codes)s.")
+            ngettext(
+                "%(n)s critère sans réponse : %(codes)s.",
+                "%(n)s critères sans réponse : %(codes)s.",
+                len(missing),
+            )
             % {"n": len(missing), "codes": ", ".join(missing[:10])},
             details={"criteres": missing},
         )
     return workflow.apply_transition(
-        autodiagnostic=autodiagnostic, name="submit", user=user, commentaire=commentaire
+        structure=structure,
+        autodiagnostic=autodiagnostic,
+        name="submit",
+        user=user,
+        commentaire=commentaire,
     )
 
 
 @transaction.atomic
 def request_reopen(
-    *, autodiagnostic: Autodiagnostic, user, commentaire: str = ""
+    *, structure: Structure, autodiagnostic: Autodiagnostic, user, commentaire: str = ""
 ) -> Autodiagnostic:
+    tenancy.require_schema(structure.schema_name, "request_reopen")
     autodiagnostic = _locked_autodiagnostic(autodiagnostic.pk)
     return workflow.apply_transition(
-        autodiagnostic=autodiagnostic, name="request_reopen", user=user, commentaire=commentaire
+        structure=structure,
+        autodiagnostic=autodiagnostic,
+        name="request_reopen",
+        user=user,
+        commentaire=commentaire,
     )
 
 
 @transaction.atomic
-def refuse_reopen(*, autodiagnostic: Autodiagnostic, user, commentaire: str = "") -> Autodiagnostic:
+def refuse_reopen(
+    *, structure: Structure, autodiagnostic: Autodiagnostic, user, commentaire: str = ""
+) -> Autodiagnostic:
+    tenancy.require_schema(structure.schema_name, "refuse_reopen")
     autodiagnostic = _locked_autodiagnostic(autodiagnostic.pk)
     return workflow.apply_transition(
-        autodiagnostic=autodiagnostic, name="refuse_reopen", user=user, commentaire=commentaire
+        structure=structure,
+        autodiagnostic=autodiagnostic,
+        name="refuse_reopen",
+        user=user,
+        commentaire=commentaire,
     )
 
 
 @transaction.atomic
 def reopen_autodiagnostic(
-    *, autodiagnostic: Autodiagnostic, user, commentaire: str = ""
+    *, structure: Structure, autodiagnostic: Autodiagnostic, user, commentaire: str = ""
 ) -> Autodiagnostic:
     """Back to "in progress" (expert or federation). Confirmations are kept; an answer
     whose value then changes loses its confirmation."""
+    tenancy.require_schema(structure.schema_name, "reopen_autodiagnostic")
     autodiagnostic = _locked_autodiagnostic(autodiagnostic.pk)
     return workflow.apply_transition(
-        autodiagnostic=autodiagnostic, name="reopen", user=user, commentaire=commentaire
+        structure=structure,
+        autodiagnostic=autodiagnostic,
+        name="reopen",
+        user=user,
+        commentaire=commentaire,
     )
 
 
@@ -472,6 +499,7 @@ def reopen_autodiagnostic(
 @transaction.atomic
 def confirm_criterion(
     *,
+    structure: Structure,
     reponse: Reponse,
     expert,
     valeur: ValeurEchelle | str | int | None = None,
@@ -481,7 +509,8 @@ def confirm_criterion(
     """The expert confirms the declared value (``valeur`` None or equal) or sets another
     one, with a comment required when it differs; ``preuves_examinees`` are evidence files
     of this answer the expert reviewed."""
-    access.require(access.can_confirm_autodiagnostic(expert, _structure()))
+    tenancy.require_schema(structure.schema_name, "confirm_criterion")
+    access.require(access.can_confirm_autodiagnostic(expert, structure))
     reponse = Reponse.objects.select_related("critere", "valeur").get(pk=reponse.pk)
     autodiagnostic = _locked_autodiagnostic(reponse.autodiagnostic_id)
     if autodiagnostic.statut != Statut.SOUMIS:
@@ -526,14 +555,14 @@ def confirm_criterion(
     )
     if created:
         # the workflow's subscribers (the network's index) count the new confirmation
-        workflow.AUTODIAGNOSTIC.notify(autodiagnostic, _structure())
+        workflow.AUTODIAGNOSTIC.notify(autodiagnostic, structure)
     confirmation.preuves_examinees.set(preuves)
     return confirmation
 
 
 @transaction.atomic
 def finish_confirmation(
-    *, autodiagnostic: Autodiagnostic, user, commentaire: str = ""
+    *, structure: Structure, autodiagnostic: Autodiagnostic, user, commentaire: str = ""
 ) -> Autodiagnostic:
     """Close the confirmation once every criterion the structure answered is confirmed.
 
@@ -541,8 +570,9 @@ def finish_confirmation(
     confirmations of a theme's level 1 open its level 2, which the structure has not
     answered yet — so finishing a level-1-only confirmation is allowed. Level 2 is then
     answered after a reopening, and confirmed in the next round (docs/referentiels.md)."""
+    tenancy.require_schema(structure.schema_name, "finish_confirmation")
     autodiagnostic = _locked_autodiagnostic(autodiagnostic.pk)
-    if access.can_confirm_autodiagnostic(user, _structure()):
+    if access.can_confirm_autodiagnostic(user, structure):
         missing = [
             r.critere.code
             for r in _open_reponses(autodiagnostic)
@@ -551,11 +581,16 @@ def finish_confirmation(
         if missing:
             raise BusinessError(
                 DiagnosticError.INCOMPLETE,
-                _("%(n)s critère(s) restent à confirmer : %(codes)s.")
+                ngettext(
+                    "%(n)s critère reste à confirmer : %(codes)s.",
+                    "%(n)s critères restent à confirmer : %(codes)s.",
+                    len(missing),
+                )
                 % {"n": len(missing), "codes": ", ".join(missing[:10])},
                 details={"criteres": missing},
             )
     return workflow.apply_transition(
+        structure=structure,
         autodiagnostic=autodiagnostic,
         name="finish_confirmation",
         user=user,
@@ -568,7 +603,11 @@ def finish_confirmation(
 
 @transaction.atomic
 def propose_actions_from_nonconformities(
-    *, autodiagnostic: Autodiagnostic, user, choices: dict[int, dict] | None = None
+    *,
+    structure: Structure,
+    autodiagnostic: Autodiagnostic,
+    user,
+    choices: dict[int, dict] | None = None,
 ) -> list[Action]:
     """Create one action in the structure's action plan for each criterion the expert
     confirmed as not satisfied (weight < 1, not excluded), linked to the criterion.
@@ -576,7 +615,8 @@ def propose_actions_from_nonconformities(
     ``choices`` (the review step of the pages): only the criteria it names, each with the
     person's title, owner, deadline and dimension (``{critere_id: {"titre": …,
     "responsable": …, "echeance": …, "dimension": …}}``). Returns the actions created."""
-    access.require(access.can_propose_actions(user, _structure()))
+    tenancy.require_schema(structure.schema_name, "propose_actions_from_nonconformities")
+    access.require(access.can_propose_actions(user, structure))
     autodiagnostic = _locked_autodiagnostic(autodiagnostic.pk)
     reponses = (
         Reponse.objects.filter(
@@ -628,7 +668,7 @@ def propose_actions_from_nonconformities(
             else Action.Priorite.MOYENNE,
         }
         fields.update((choices or {}).get(critere.pk, {}))
-        created.append(plans_services.create_action(structure=_structure(), user=SYSTEM, **fields))
+        created.append(plans_services.create_action(structure=structure, user=SYSTEM, **fields))
     return created
 
 
@@ -727,7 +767,12 @@ def _run_items(items, reponses: dict[str, Reponse], save, *, name: str) -> list:
 
 @transaction.atomic
 def save_answers(
-    *, autodiagnostic: Autodiagnostic, answers: list[AnswerInput], user, submit: bool = False
+    *,
+    structure: Structure,
+    autodiagnostic: Autodiagnostic,
+    answers: list[AnswerInput],
+    user,
+    submit: bool = False,
 ) -> list[Reponse]:
     """Save many answers in one transaction, **all or nothing**: each item goes through
     ``save_answer`` (same rules: revision, scale, required comment, lock, level ladder);
@@ -735,12 +780,14 @@ def save_answers(
     its ``field`` prefixed with the item's index (``reponses[3].valeur``), its ``critere`` given
     (409 if one of them is a conflict). ``submit``: then submit the self-diagnosis, in the
     same transaction."""
-    access.require(access.can_answer_autodiagnostic(user, _structure()))
+    tenancy.require_schema(structure.schema_name, "save_answers")
+    access.require(access.can_answer_autodiagnostic(user, structure))
     reponses = _reponses_by_code(autodiagnostic, [a.critere for a in answers])
     saved = _run_items(
         answers,
         reponses,
         lambda reponse, item: save_answer(
+            structure=structure,
             reponse=reponse,
             valeur=item.valeur,
             commentaire=item.commentaire,
@@ -750,7 +797,7 @@ def save_answers(
         name="reponses",
     )
     if submit:
-        submit_autodiagnostic(autodiagnostic=autodiagnostic, user=user)
+        submit_autodiagnostic(structure=structure, autodiagnostic=autodiagnostic, user=user)
     return saved
 
 
@@ -766,6 +813,7 @@ def _unconfirmed_open_reponses(autodiagnostic: Autodiagnostic) -> list[Reponse]:
 @transaction.atomic
 def confirm_criteria(
     *,
+    structure: Structure,
     autodiagnostic: Autodiagnostic,
     expert,
     confirmations: list[ConfirmationInput],
@@ -778,7 +826,8 @@ def confirm_criteria(
     ``rest_as_declared``: then confirm every other answered, open criterion not yet
     confirmed with its declared value (repeated while the level ladder opens level-2
     criteria). ``finish``: then close the confirmation (``finish_confirmation``)."""
-    access.require(access.can_confirm_autodiagnostic(expert, _structure()))
+    tenancy.require_schema(structure.schema_name, "confirm_criteria")
+    access.require(access.can_confirm_autodiagnostic(expert, structure))
     reponses = _reponses_by_code(autodiagnostic, [c.critere for c in confirmations])
     preuves = {
         p.pk: p
@@ -795,6 +844,7 @@ def confirm_criteria(
                 field="preuves_examinees",
             )
         return confirm_criterion(
+            structure=structure,
             reponse=reponse,
             expert=expert,
             valeur=item.valeur or None,
@@ -807,9 +857,11 @@ def confirm_criteria(
         confirmed = _run_items(confirmations, reponses, confirm, name="confirmations")
         if rest_as_declared:
             while rest := _unconfirmed_open_reponses(autodiagnostic):
-                confirmed += [confirm_criterion(reponse=r, expert=expert) for r in rest]
+                confirmed += [
+                    confirm_criterion(structure=structure, reponse=r, expert=expert) for r in rest
+                ]
         if finish:
-            finish_confirmation(autodiagnostic=autodiagnostic, user=expert)
+            finish_confirmation(structure=structure, autodiagnostic=autodiagnostic, user=expert)
     return confirmed
 
 
@@ -829,14 +881,17 @@ class ActionProposal:
 
 @transaction.atomic
 def propose_actions(
-    *, autodiagnostic: Autodiagnostic, user, proposals: list[ActionProposal]
+    *, structure: Structure, autodiagnostic: Autodiagnostic, user, proposals: list[ActionProposal]
 ) -> list[Action]:
     """``propose_actions_from_nonconformities`` (one action per confirmed non-conformity,
     idempotent), then each proposal sets the owner, deadline and dimension of its
     criterion's action — **all or nothing**, every refusal listed (``propositions[2].…``),
     e.g. a criterion that is not a confirmed non-conformity. Returns every action proposed
     for this self-diagnosis."""
-    propose_actions_from_nonconformities(autodiagnostic=autodiagnostic, user=user)
+    tenancy.require_schema(structure.schema_name, "propose_actions")
+    propose_actions_from_nonconformities(
+        structure=structure, autodiagnostic=autodiagnostic, user=user
+    )
     proposed = {
         action.origine_ref.get("critere"): action
         for action in Action.objects.filter(
@@ -867,9 +922,7 @@ def propose_actions(
                 if (value := getattr(item, name)) is not None
             }
             # The plan's own service; the expert proposes without editing the plan.
-            plans_services.update_action(
-                structure=_structure(), user=SYSTEM, action=action, **fields
-            )
+            plans_services.update_action(structure=structure, user=SYSTEM, action=action, **fields)
         except BusinessError as error:
             errors += _item_errors(error, "propositions", index, item.critere)
             statuses.add(error.status)

@@ -123,7 +123,9 @@ def answer(request, pk: int):
         {
             "sheet": sheet,
             "autodiagnostic": autodiagnostic,
-            "transitions": workflow.allowed_transitions(autodiagnostic, request.user),
+            "transitions": workflow.allowed_transitions(
+                autodiagnostic, request.user, structure=request.tenant
+            ),
             "incomplete": sheet.first_unanswered is not None,
             **_rights(request.user, autodiagnostic),
             "editable": _editable(request, autodiagnostic),
@@ -192,6 +194,7 @@ def save_answer(request, pk: int, reponse_pk: int):
     else:
         try:
             services.save_answer(
+                structure=request.tenant,
                 reponse=reponse,
                 valeur=form.cleaned_data["valeur"] or None,
                 commentaire=form.cleaned_data["commentaire"],
@@ -256,7 +259,10 @@ def upload_preuve(request, pk: int, reponse_pk: int):
     if form.is_valid():
         try:
             services.add_preuve(
-                reponse=reponse, fichier=form.cleaned_data["fichier"], user=request.user
+                structure=request.tenant,
+                reponse=reponse,
+                fichier=form.cleaned_data["fichier"],
+                user=request.user,
             )
         except BusinessError as exc:
             error = exc.message
@@ -290,7 +296,7 @@ def delete_preuve(request, pk: int, preuve_pk: int):
         raise Http404
     error = None
     try:
-        services.delete_preuve(preuve=preuve, user=request.user)
+        services.delete_preuve(structure=request.tenant, preuve=preuve, user=request.user)
     except BusinessError as exc:
         error = exc.message
     return _evidence_response(
@@ -318,6 +324,7 @@ def transition(request, pk: int, name: str):
         raise Http404
     try:
         service(
+            structure=request.tenant,
             autodiagnostic=autodiagnostic,
             user=request.user,
             commentaire=request.POST.get("commentaire", ""),
@@ -400,7 +407,9 @@ def confirmation(request, pk: int):
             "page": selectors.confirmation_sheet(autodiagnostic),
             "autodiagnostic": autodiagnostic,
             "counts": selectors.autodiagnostics_list().get(pk=autodiagnostic.pk),
-            "transitions": workflow.allowed_transitions(autodiagnostic, request.user),
+            "transitions": workflow.allowed_transitions(
+                autodiagnostic, request.user, structure=request.tenant
+            ),
             **_rights(request.user, autodiagnostic),
         },
     )
@@ -417,6 +426,7 @@ def confirm(request, pk: int, reponse_pk: int):
     if form.is_valid():
         try:
             services.confirm_criterion(
+                structure=request.tenant,
                 reponse=reponse,
                 expert=request.user,
                 valeur=form.cleaned_data["valeur"] or None,
@@ -452,7 +462,7 @@ def propose_actions(request, pk: int):
     autodiagnostic = _autodiagnostic(pk)
     try:
         created = services.propose_actions_from_nonconformities(
-            autodiagnostic=autodiagnostic, user=request.user
+            structure=request.tenant, autodiagnostic=autodiagnostic, user=request.user
         )
     except BusinessError as exc:
         messages.error(request, exc.message)
@@ -483,7 +493,9 @@ def propose_actions(request, pk: int):
 def request_export(request, pk: int, fmt: str):
     autodiagnostic = _autodiagnostic(pk)
     try:
-        export = exports.request_export(autodiagnostic=autodiagnostic, fmt=fmt, user=request.user)
+        export = exports.request_export(
+            structure=request.tenant, autodiagnostic=autodiagnostic, fmt=fmt, user=request.user
+        )
     except BusinessError as exc:
         messages.error(request, exc.message)
         return redirect(_url("scores", pk))

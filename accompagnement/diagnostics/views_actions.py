@@ -101,7 +101,10 @@ def review(request, pk: int):
         else:
             try:
                 created = services.propose_actions_from_nonconformities(
-                    autodiagnostic=autodiagnostic, user=request.user, choices=choices
+                    structure=structure,
+                    autodiagnostic=autodiagnostic,
+                    user=request.user,
+                    choices=choices,
                 )
             except BusinessError as error:
                 errors.append(error.message)

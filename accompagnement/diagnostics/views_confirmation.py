@@ -29,7 +29,10 @@ def confirm_remaining(request, pk: int):
     autodiagnostic = _autodiagnostic(pk)
     try:
         job = confirmation_jobs.start_confirm_remaining(
-            autodiagnostic=autodiagnostic, expert=request.user, token=request.POST.get("jeton")
+            structure=structure,
+            autodiagnostic=autodiagnostic,
+            expert=request.user,
+            token=request.POST.get("jeton"),
         )
     except BusinessError as error:
         messages.error(request, error.message)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from accompagnement.diagnostics.models import (
@@ -114,35 +113,33 @@ EXPORT = Workflow(
 )
 
 
-def current_structure() -> Structure:
-    """The structure whose schema the connection is in (``schema_context`` sets a
-    stand-in tenant: the real one is then read by its schema name)."""
-    tenant = connection.tenant  # type: ignore[attr-defined]  # django-tenants
-    if isinstance(tenant, Structure):
-        return tenant
-    return Structure.objects.get(schema_name=connection.schema_name)  # type: ignore[attr-defined]
-
-
-def allowed_transitions(autodiagnostic: Autodiagnostic, user: Any) -> list[Move]:
-    """Moves this person may make now (for the buttons of the pages)."""
-    return AUTODIAGNOSTIC.allowed_moves(autodiagnostic, user, current_structure())
+def allowed_transitions(
+    autodiagnostic: Autodiagnostic, user: Any, *, structure: Structure
+) -> list[Move]:
+    """Moves this person may make now in ``structure`` (for the buttons of the pages)."""
+    return AUTODIAGNOSTIC.allowed_moves(autodiagnostic, user, structure)
 
 
 def apply_transition(
-    *, autodiagnostic: Autodiagnostic, name: str, user: Any, commentaire: str = ""
+    *,
+    structure: Structure,
+    autodiagnostic: Autodiagnostic,
+    name: str,
+    user: Any,
+    commentaire: str = "",
 ) -> Autodiagnostic:
-    """Move ``autodiagnostic`` along the move ``name`` (call inside a transaction, with
-    the row locked). Raises ``BusinessError`` when not allowed."""
+    """Move ``autodiagnostic`` of ``structure`` along the move ``name`` (call inside a
+    transaction, with the row locked). Raises ``BusinessError`` when not allowed."""
     AUTODIAGNOSTIC.apply(
         autodiagnostic,
         name=name,
         actor=user,
-        structure=current_structure(),
+        structure=structure,
         commentaire=commentaire,
     )
     return autodiagnostic
 
 
-def log_creation(*, autodiagnostic: Autodiagnostic, user: Any) -> None:
+def log_creation(*, structure: Structure, autodiagnostic: Autodiagnostic, user: Any) -> None:
     AUTODIAGNOSTIC.log_creation(autodiagnostic, user)
-    AUTODIAGNOSTIC.notify(autodiagnostic, current_structure())
+    AUTODIAGNOSTIC.notify(autodiagnostic, structure)

@@ -98,6 +98,7 @@ class AutodiagnosticViewSet(
         data.is_valid(raise_exception=True)
         reponse = _critere_reponse(autodiagnostic, data.validated_data["critere"])
         services.save_answer(
+            structure=request.tenant,
             reponse=reponse,
             valeur=data.validated_data["valeur"],
             commentaire=data.validated_data["commentaire"],
@@ -132,6 +133,7 @@ class AutodiagnosticViewSet(
         data = serializers.BulkAnswersInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         saved = services.save_answers(
+            structure=request.tenant,
             autodiagnostic=autodiagnostic,
             answers=[
                 services.AnswerInput(
@@ -162,6 +164,7 @@ class AutodiagnosticViewSet(
         data = serializers.BulkConfirmationsInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         confirmed = services.confirm_criteria(
+            structure=request.tenant,
             autodiagnostic=autodiagnostic,
             expert=request.user,
             confirmations=[
@@ -197,6 +200,7 @@ class AutodiagnosticViewSet(
         )
         data.is_valid(raise_exception=True)
         actions = services.propose_actions(
+            structure=request.tenant,
             autodiagnostic=autodiagnostic,
             user=request.user,
             proposals=[
@@ -209,6 +213,7 @@ class AutodiagnosticViewSet(
         data = serializers.TransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         service(
+            structure=request.tenant,
             autodiagnostic=self.get_object(),
             user=request.user,
             commentaire=data.validated_data["commentaire"],
@@ -278,6 +283,7 @@ class AutodiagnosticViewSet(
         reponse = _critere_reponse(autodiagnostic, data.validated_data["critere"])
         preuves = list(Preuve.objects.filter(pk__in=data.validated_data["preuves_examinees"]))
         services.confirm_criterion(
+            structure=request.tenant,
             reponse=reponse,
             expert=request.user,
             valeur=data.validated_data.get("valeur") or None,
@@ -319,7 +325,7 @@ class AutodiagnosticViewSet(
         large export is being generated (ask again)."""
         fmt = request.query_params.get("format", "")
         export = exports.request_export(
-            autodiagnostic=self.get_object(), fmt=fmt, user=request.user
+            structure=request.tenant, autodiagnostic=self.get_object(), fmt=fmt, user=request.user
         )
         if export.etat != export.Etat.PRET:
             return Response(

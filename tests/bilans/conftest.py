@@ -95,22 +95,28 @@ def write_autodiagnostic(
     for code, valeur in declared.items():
         reponse = reponses[code]
         services.save_answer(
+            structure=network.structure,
             reponse=reponse,
             valeur=valeur,
             commentaire="",
             expected_revision=reponse.revision,
             user=referent,
         )
-    services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=referent)
+    services.submit_autodiagnostic(
+        structure=network.structure, autodiagnostic=autodiagnostic, user=referent
+    )
     confirmed = confirmed or {}
     for code, valeur in confirmed.items():
         services.confirm_criterion(
+            structure=network.structure,
             reponse=reponses[code],
             expert=expert,
             valeur=valeur,
             commentaire="" if valeur == declared[code] else "Écart constaté sur pièces.",
         )
     if set(confirmed) == set(declared):
-        services.finish_confirmation(autodiagnostic=autodiagnostic, user=expert)
+        services.finish_confirmation(
+            structure=network.structure, autodiagnostic=autodiagnostic, user=expert
+        )
     autodiagnostic.refresh_from_db()
     return autodiagnostic

@@ -54,6 +54,7 @@ def test_one_score_from_the_answer_to_the_xlsx(
     for index, reponse in enumerate(reponses):
         value = DECLARED_CYCLE[index % len(DECLARED_CYCLE)]
         diag_services.save_answer(
+            structure=network.structure,
             reponse=reponse,
             valeur=value,
             commentaire="Procédure non écrite.",
@@ -61,7 +62,9 @@ def test_one_score_from_the_answer_to_the_xlsx(
             user=referent,
         )
         declared[reponse.critere.code] = value
-    diag_services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=referent)
+    diag_services.submit_autodiagnostic(
+        structure=network.structure, autodiagnostic=autodiagnostic, user=referent
+    )
     view = diag_selectors.scores_of(autodiagnostic)
     payload = diag_selectors.scores_payload(view, fractions=True)
     assert payload["module"]["declare"]["taux"] == pytest.approx(_rate(list(declared.values())))
@@ -76,12 +79,20 @@ def test_one_score_from_the_answer_to_the_xlsx(
         code = reponse.critere.code
         if declared[code] == "C" and index % 3 == 0:
             diag_services.confirm_criterion(
-                reponse=reponse, expert=expert, valeur="PC", commentaire="Non daté."
+                structure=network.structure,
+                reponse=reponse,
+                expert=expert,
+                valeur="PC",
+                commentaire="Non daté.",
             )
             confirmed[code] = "PC"
         else:
-            diag_services.confirm_criterion(reponse=reponse, expert=expert)
-    diag_services.finish_confirmation(autodiagnostic=autodiagnostic, user=expert)
+            diag_services.confirm_criterion(
+                structure=network.structure, reponse=reponse, expert=expert
+            )
+    diag_services.finish_confirmation(
+        structure=network.structure, autodiagnostic=autodiagnostic, user=expert
+    )
     confirmed_rate = _rate(list(confirmed.values()))
     declared_rate = _rate(list(declared.values()))
     assert confirmed_rate < declared_rate  # the structure overestimated itself

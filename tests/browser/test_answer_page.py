@@ -50,6 +50,7 @@ class Sheet:
         with self.blocker.unblock(), schema_context(self.structure.schema_name):
             reponse = Reponse.objects.get(pk=self.pk[code])
             services.save_answer(
+                structure=self.structure,
                 reponse=reponse,
                 valeur=valeur,
                 commentaire=commentaire,

@@ -33,15 +33,18 @@ def test_scores_page_charts_have_data_and_the_table_is_whole(
             )
             for index, reponse in enumerate(autodiagnostic.reponses.order_by("pk")):
                 services.save_answer(
+                    structure=structure,
                     reponse=reponse,
                     valeur="C" if index % 2 == 0 else "PC",
                     commentaire="",
                     expected_revision=reponse.revision,
                     user=referent,
                 )
-            services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=referent)
+            services.submit_autodiagnostic(
+                structure=structure, autodiagnostic=autodiagnostic, user=referent
+            )
             for reponse in autodiagnostic.reponses.order_by("pk")[:3]:
-                services.confirm_criterion(reponse=reponse, expert=expert)
+                services.confirm_criterion(structure=structure, reponse=reponse, expert=expert)
     try:
         page.set_viewport_size({"width": width, "height": 900})
         login(page, referent)

@@ -47,9 +47,15 @@ def test_structure_dashboard_kpis_and_charts(
                     user=referent,
                     copy_previous=False,
                 )
-                answer_all(ad, values, referent)
-                services.submit_autodiagnostic(autodiagnostic=ad, user=referent)
-                services.confirm_criterion(reponse=ad.reponses.order_by("pk")[0], expert=expert)
+                answer_all(structure, ad, values, referent)
+                services.submit_autodiagnostic(
+                    structure=structure, autodiagnostic=ad, user=referent
+                )
+                services.confirm_criterion(
+                    structure=structure,
+                    reponse=ad.reponses.order_by("pk")[0],
+                    expert=expert,
+                )
             action = plans_services.create_action(
                 structure=structure,
                 user=referent,

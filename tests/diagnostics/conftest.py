@@ -27,10 +27,11 @@ def autodiagnostic(in_structure, frame, network):
     )
 
 
-def answer_all(autodiagnostic, frame, user, code="C", commentaire="ok"):
-    """Answer every criterion of ``autodiagnostic`` with ``code``."""
+def answer_all(structure, autodiagnostic, frame, user, code="C", commentaire="ok"):
+    """Answer every criterion of ``autodiagnostic`` (of ``structure``) with ``code``."""
     for reponse in autodiagnostic.reponses.all():
         services.save_answer(
+            structure=structure,
             reponse=reponse,
             valeur=frame.valeurs[code],
             commentaire=commentaire,

@@ -83,6 +83,7 @@ def test_navigation_gives_theme_progress_and_the_next_criterion_without_answer(
     reponses = reponses_of(autodiagnostic)
     first = reponses["4.1.1"]
     services.save_answer(
+        structure=network.structure,
         reponse=first,
         valeur="C",
         commentaire="",
@@ -108,7 +109,7 @@ def test_submit_is_secondary_while_answers_are_missing(autodiagnostic, frame, cl
     page = client.get(base(autodiagnostic)).content.decode()
     assert '<summary class="button button-secondary">Soumettre à l&#x27;expert…</summary>' in page
     connection.set_tenant(network.structure)
-    answer_all(autodiagnostic, frame, network.user("referent"))
+    answer_all(network.structure, autodiagnostic, frame, network.user("referent"))
     connection.set_schema_to_public()
     page = client.get(base(autodiagnostic)).content.decode()
     assert '<summary class="button">Soumettre à l&#x27;expert…</summary>' in page
@@ -120,11 +121,15 @@ def test_a_changed_value_removes_the_dropped_confirmation_from_the_page(
     autodiagnostic, frame, client_for, network
 ):
     referent, expert = network.user("referent"), network.user("expert")
-    answer_all(autodiagnostic, frame, referent)
-    services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=referent)
+    answer_all(network.structure, autodiagnostic, frame, referent)
+    services.submit_autodiagnostic(
+        structure=network.structure, autodiagnostic=autodiagnostic, user=referent
+    )
     reponse = reponses_of(autodiagnostic)["4.1.1"]
-    services.confirm_criterion(reponse=reponse, expert=expert)
-    services.reopen_autodiagnostic(autodiagnostic=autodiagnostic, user=expert, commentaire="x")
+    services.confirm_criterion(structure=network.structure, reponse=reponse, expert=expert)
+    services.reopen_autodiagnostic(
+        structure=network.structure, autodiagnostic=autodiagnostic, user=expert, commentaire="x"
+    )
     connection.set_schema_to_public()
     client = client_for(referent)
     assert f'id="confirmation-{reponse.pk}"' in client.get(base(autodiagnostic)).content.decode()

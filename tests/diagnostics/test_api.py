@@ -109,7 +109,7 @@ def test_reader_cannot_patch_and_bad_value_is_400(created, api_client_for, netwo
 
 def test_submit_confirm_and_scores(created, frame, api_client_for, network):
     connection.set_tenant(network.structure)
-    answer_all(created, frame, network.user("referent"))
+    answer_all(network.structure, created, frame, network.user("referent"))
     connection.set_schema_to_public()
     referent, expert = (
         api_client_for(network.user("referent")),
@@ -153,7 +153,7 @@ def test_answer_rows_and_scores_endpoints_query_count_is_bounded(
     autodiagnostic = services.create_autodiagnostic(
         structure=in_structure, version=frame_49.version, annee=2016, user=network.user("referent")
     )
-    answer_all(autodiagnostic, frame_49, network.user("referent"), code="PC")
+    answer_all(network.structure, autodiagnostic, frame_49, network.user("referent"), code="PC")
     connection.set_schema_to_public()
     client = api_client_for(network.user("referent"))
     for path in ("scores/", "reponses/"):

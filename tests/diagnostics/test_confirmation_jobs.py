@@ -14,8 +14,10 @@ from tests.diagnostics.conftest import answer_all
 
 @pytest.fixture
 def submitted(autodiagnostic, frame, network):
-    answer_all(autodiagnostic, frame, network.user("referent"))
-    services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=network.user("referent"))
+    answer_all(network.structure, autodiagnostic, frame, network.user("referent"))
+    services.submit_autodiagnostic(
+        structure=network.structure, autodiagnostic=autodiagnostic, user=network.user("referent")
+    )
     connection.set_schema_to_public()
     return autodiagnostic
 
@@ -76,7 +78,10 @@ def test_a_self_diagnosis_reopened_before_the_job_runs_fails_it_in_french(
     job = Job.objects.get(kind=confirmation_jobs.CONFIRM_JOB)
     connection.set_tenant(network.structure)
     services.reopen_autodiagnostic(
-        autodiagnostic=submitted, user=network.user("expert"), commentaire="à reprendre"
+        structure=network.structure,
+        autodiagnostic=submitted,
+        user=network.user("expert"),
+        commentaire="à reprendre",
     )
     failed = jobs.run(job.pk, confirmation_jobs.run_confirm_remaining_job)
     connection.set_schema_to_public()

@@ -33,6 +33,7 @@ def answered(in_structure, network):
     ):
         value = CYCLE[index % len(CYCLE)]
         services.save_answer(
+            structure=network.structure,
             reponse=reponse,
             valeur=value,
             commentaire="Constat de l'équipe.",
@@ -156,23 +157,41 @@ def test_level_ladder_finishing_a_level_one_only_confirmation_is_allowed(in_stru
     assert level_one and level_two
     for code in level_one:
         services.save_answer(
-            reponse=reponses[code], valeur="C", commentaire="", expected_revision=0, user=referent
+            structure=network.structure,
+            reponse=reponses[code],
+            valeur="C",
+            commentaire="",
+            expected_revision=0,
+            user=referent,
         )
-    services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=referent)
+    services.submit_autodiagnostic(
+        structure=network.structure, autodiagnostic=autodiagnostic, user=referent
+    )
     for code in level_one[:-1]:
-        services.confirm_criterion(reponse=reponses[code], expert=expert)
+        services.confirm_criterion(
+            structure=network.structure, reponse=reponses[code], expert=expert
+        )
     with pytest.raises(BusinessError) as refused:
-        services.finish_confirmation(autodiagnostic=autodiagnostic, user=expert)
+        services.finish_confirmation(
+            structure=network.structure, autodiagnostic=autodiagnostic, user=expert
+        )
     assert refused.value.code == DiagnosticError.INCOMPLETE
     assert refused.value.details["criteres"] == level_one[-1:]  # level 1 is still required
-    services.confirm_criterion(reponse=reponses[level_one[-1]], expert=expert)
+    services.confirm_criterion(
+        structure=network.structure, reponse=reponses[level_one[-1]], expert=expert
+    )
     locked_before = services.is_level_locked(autodiagnostic, reponses[level_two[0]].critere)
     assert locked_before is False  # level 1 confirmed satisfied: level 2 opens
-    services.finish_confirmation(autodiagnostic=autodiagnostic, user=expert)
+    services.finish_confirmation(
+        structure=network.structure, autodiagnostic=autodiagnostic, user=expert
+    )
     autodiagnostic.refresh_from_db()
     assert autodiagnostic.statut == "confirme"
-    services.reopen_autodiagnostic(autodiagnostic=autodiagnostic, user=expert)
+    services.reopen_autodiagnostic(
+        structure=network.structure, autodiagnostic=autodiagnostic, user=expert
+    )
     services.save_answer(
+        structure=network.structure,
         reponse=reponses[level_two[0]],
         valeur="PC",
         commentaire="",
@@ -180,7 +199,9 @@ def test_level_ladder_finishing_a_level_one_only_confirmation_is_allowed(in_stru
         user=referent,
     )
     with pytest.raises(BusinessError) as incomplete:
-        services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=referent)
+        services.submit_autodiagnostic(
+            structure=network.structure, autodiagnostic=autodiagnostic, user=referent
+        )
     assert incomplete.value.details["criteres"] == level_two[1:]
 
 

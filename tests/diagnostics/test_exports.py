@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import zlib
@@ -28,11 +29,19 @@ def pdf_page_count(content: bytes) -> int:
 
 def _submitted_and_confirmed(autodiagnostic, frame, network):
     answer_all(
-        autodiagnostic, frame, network.user("referent"), code="C", commentaire="Procédure en place"
+        network.structure,
+        autodiagnostic,
+        frame,
+        network.user("referent"),
+        code="C",
+        commentaire="Procédure en place",
     )
-    services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=network.user("referent"))
+    services.submit_autodiagnostic(
+        structure=network.structure, autodiagnostic=autodiagnostic, user=network.user("referent")
+    )
     reponse = autodiagnostic.reponses.get(critere__code="4.1.1")
     services.confirm_criterion(
+        structure=network.structure,
         reponse=reponse,
         expert=network.user("expert"),
         valeur="NC",
@@ -44,13 +53,17 @@ def test_xlsx_has_one_row_per_criterion(autodiagnostic, frame, network):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     services.add_preuve(
+        structure=network.structure,
         reponse=autodiagnostic.reponses.get(critere__code="4.1.1"),
         fichier=SimpleUploadedFile("a.pdf", PDF),
         user=network.user("referent"),
     )
     _submitted_and_confirmed(autodiagnostic, frame, network)
     export = exports.request_export(
-        autodiagnostic=autodiagnostic, fmt="xlsx", user=network.user("lecteur")
+        structure=network.structure,
+        autodiagnostic=autodiagnostic,
+        fmt="xlsx",
+        user=network.user("lecteur"),
     )
     assert export.etat == ExportAutodiagnostic.Etat.PRET
     with export.fichier.open("rb") as handle:
@@ -75,7 +88,7 @@ def test_pdf_report_is_a_real_pdf_with_pages(autodiagnostic, frame_49, network, 
     autodiagnostic = services.create_autodiagnostic(
         structure=in_structure, version=frame_49.version, annee=2017, user=network.user("referent")
     )
-    answer_all(autodiagnostic, frame_49, network.user("referent"), code="PC")
+    answer_all(network.structure, autodiagnostic, frame_49, network.user("referent"), code="PC")
     content = exports.build_pdf(autodiagnostic)
     assert content.startswith(b"%PDF")
     assert pdf_page_count(content) >= 2  # rates and charts, then the 49 criteria
@@ -85,16 +98,26 @@ def test_same_data_gives_the_same_export_and_new_data_a_new_one(
     autodiagnostic, frame, network, django_capture_on_commit_callbacks
 ):
     first = exports.request_export(
-        autodiagnostic=autodiagnostic, fmt="pdf", user=network.user("referent")
+        structure=network.structure,
+        autodiagnostic=autodiagnostic,
+        fmt="pdf",
+        user=network.user("referent"),
     )
     again = exports.request_export(
-        autodiagnostic=autodiagnostic, fmt="pdf", user=network.user("referent")
+        structure=network.structure,
+        autodiagnostic=autodiagnostic,
+        fmt="pdf",
+        user=network.user("referent"),
     )
     assert again.pk == first.pk
-    answer_all(autodiagnostic, frame, network.user("referent"))
+    answer_all(network.structure, autodiagnostic, frame, network.user("referent"))
     with django_capture_on_commit_callbacks(execute=True):
         queued = exports.request_export(
-            autodiagnostic=autodiagnostic, fmt="pdf", user=network.user("referent"), inline=False
+            structure=network.structure,
+            autodiagnostic=autodiagnostic,
+            fmt="pdf",
+            user=network.user("referent"),
+            inline=False,
         )
     assert queued.pk != first.pk
     queued.refresh_from_db()
@@ -116,16 +139,18 @@ def test_an_export_moves_through_its_workflow_and_a_failure_is_retried_by_a_pers
 
     referent = network.user("referent")
     monkeypatch.setitem(exports.BUILDERS, "xlsx", broken)
-    try:
-        exports.request_export(autodiagnostic=autodiagnostic, fmt="xlsx", user=referent)
-    except ValueError:
-        pass
+    with contextlib.suppress(ValueError):
+        exports.request_export(
+            structure=network.structure, autodiagnostic=autodiagnostic, fmt="xlsx", user=referent
+        )
     export = ExportAutodiagnostic.objects.get(autodiagnostic=autodiagnostic, format="xlsx")
     assert export.etat == ExportAutodiagnostic.Etat.ECHEC and export.erreur == "ValueError"
     # a redelivered task does not rebuild a failed export: a person asks again
     assert exports.generate_export(export_id=export.pk).etat == ExportAutodiagnostic.Etat.ECHEC
     monkeypatch.undo()
-    again = exports.request_export(autodiagnostic=autodiagnostic, fmt="xlsx", user=referent)
+    again = exports.request_export(
+        structure=network.structure, autodiagnostic=autodiagnostic, fmt="xlsx", user=referent
+    )
     assert again.pk == export.pk and again.etat == ExportAutodiagnostic.Etat.PRET
     assert again.progression == 100 and again.erreur == "" and again.fichier.name
     log = list(again.transitions.order_by("at", "pk"))

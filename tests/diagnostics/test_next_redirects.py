@@ -13,7 +13,7 @@ from tests.diagnostics.test_pages import base
 def test_the_self_diagnosis_pages_do_not_redirect_outside(
     autodiagnostic, frame, client_for, network, target
 ):
-    answer_all(autodiagnostic, frame, network.user("referent"))
+    answer_all(network.structure, autodiagnostic, frame, network.user("referent"))
     connection.set_schema_to_public()
     client = client_for(network.user("referent"))
     response = client.post(f"{base(autodiagnostic)}transition/submit/", {"next": target})

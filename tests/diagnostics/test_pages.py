@@ -72,8 +72,8 @@ def test_answer_page_query_count_is_bounded_for_49_criteria(
     big = services.create_autodiagnostic(
         structure=in_structure, version=frame_49.version, annee=2016, user=referent
     )
-    answer_all(small, frame, referent, code="PC")
-    answer_all(big, frame_49, referent, code="PC")
+    answer_all(network.structure, small, frame, referent, code="PC")
+    answer_all(network.structure, big, frame_49, referent, code="PC")
     connection.set_schema_to_public()
     client = client_for(referent)
     for suffix in ("", "scores/"):
@@ -187,8 +187,10 @@ def test_evidence_upload_and_access_checked_download(autodiagnostic, client_for,
 
 
 def test_confirmation_page_only_for_the_assigned_expert(autodiagnostic, frame, client_for, network):
-    answer_all(autodiagnostic, frame, network.user("referent"))
-    services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=network.user("referent"))
+    answer_all(network.structure, autodiagnostic, frame, network.user("referent"))
+    services.submit_autodiagnostic(
+        structure=network.structure, autodiagnostic=autodiagnostic, user=network.user("referent")
+    )
     connection.set_schema_to_public()
     url = f"{base(autodiagnostic)}confirmation/"
     assert client_for(network.user("expert")).get(url).status_code == 200
@@ -214,8 +216,10 @@ def test_confirmation_page_only_for_the_assigned_expert(autodiagnostic, frame, c
 
 
 def test_expert_home_lists_the_submitted_self_diagnosis(autodiagnostic, frame, client_for, network):
-    answer_all(autodiagnostic, frame, network.user("referent"))
-    services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=network.user("referent"))
+    answer_all(network.structure, autodiagnostic, frame, network.user("referent"))
+    services.submit_autodiagnostic(
+        structure=network.structure, autodiagnostic=autodiagnostic, user=network.user("referent")
+    )
     connection.set_schema_to_public()
     html = client_for(network.user("expert")).get("/").content.decode()
     assert "Structure Alpha : 6 critères à confirmer (autodiagnostic 2016)" in html
@@ -227,7 +231,7 @@ def test_expert_home_lists_the_submitted_self_diagnosis(autodiagnostic, frame, c
 
 
 def test_submit_and_reopen_buttons(autodiagnostic, frame, client_for, network):
-    answer_all(autodiagnostic, frame, network.user("referent"))
+    answer_all(network.structure, autodiagnostic, frame, network.user("referent"))
     connection.set_schema_to_public()
     page = client_for(network.user("referent")).get(base(autodiagnostic)).content.decode()
     assert "Soumettre à l&#x27;expert" in page

@@ -5,11 +5,18 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accompagnement.diagnostics import selectors, services
+from accompagnement.diagnostics import confirmation_jobs, exports, selectors, services
 from accompagnement.diagnostics.errors import DiagnosticError
-from accompagnement.diagnostics.models import Autodiagnostic, AutodiagnosticTransition, Preuve
+from accompagnement.diagnostics.models import (
+    Autodiagnostic,
+    AutodiagnosticTransition,
+    Confirmation,
+    ExportAutodiagnostic,
+    Preuve,
+)
 from accompagnement.plans.models import Action, PlanAction
 from core.errors import BusinessError
+from core.models import Job
 from referentiels.models import ReferentielVersion
 from tests.diagnostics.conftest import answer_all
 from tests.factories import build_frame, build_next_version
@@ -63,7 +70,7 @@ def test_create_refuses_a_draft_version_and_a_reader(in_structure, network):
 
 def test_new_year_starts_from_previous_answers(autodiagnostic, frame, network):
     referent = network.user("referent")
-    answer_all(autodiagnostic, frame, referent, code="PC")
+    answer_all(network.structure, autodiagnostic, frame, referent, code="PC")
     following = services.create_autodiagnostic(
         structure=network.structure, version=frame.version, annee=2017, user=referent
     )
@@ -73,7 +80,7 @@ def test_new_year_starts_from_previous_answers(autodiagnostic, frame, network):
 
 def test_new_version_carries_answers_through_the_mapping(autodiagnostic, frame, network):
     referent = network.user("referent")
-    answer_all(autodiagnostic, frame, referent, code="C")
+    answer_all(network.structure, autodiagnostic, frame, referent, code="C")
     new = build_next_version(frame, drop="4.1.1")
     following = services.create_autodiagnostic(
         structure=network.structure, version=new.version, annee=2017, user=referent
@@ -90,6 +97,7 @@ def test_new_version_carries_answers_through_the_mapping(autodiagnostic, frame, 
 def test_stale_revision_is_refused_with_the_other_answer(autodiagnostic, frame, network):
     reponse = _reponse(autodiagnostic, "4.1.1")
     services.save_answer(
+        structure=network.structure,
         reponse=reponse,
         valeur="C",
         commentaire="Procédure écrite",
@@ -99,6 +107,7 @@ def test_stale_revision_is_refused_with_the_other_answer(autodiagnostic, frame, 
     error = _raises(
         DiagnosticError.STALE_ANSWER,
         services.save_answer,
+        structure=network.structure,
         reponse=reponse,
         valeur="PC",
         commentaire="",
@@ -119,6 +128,7 @@ def test_value_not_on_the_scale_is_refused(autodiagnostic, frame, network):
         _raises(
             DiagnosticError.VALUE_NOT_ON_SCALE,
             services.save_answer,
+            structure=network.structure,
             reponse=reponse,
             valeur=valeur,
             commentaire="",
@@ -132,6 +142,7 @@ def test_non_conform_requires_a_comment(autodiagnostic, network):
     error = _raises(
         DiagnosticError.COMMENT_REQUIRED,
         services.save_answer,
+        structure=network.structure,
         reponse=reponse,
         valeur="NC",
         commentaire="  ",
@@ -140,6 +151,7 @@ def test_non_conform_requires_a_comment(autodiagnostic, network):
     )
     assert error.field == "commentaire"
     saved = services.save_answer(
+        structure=network.structure,
         reponse=reponse,
         valeur="NC",
         commentaire="Pas de procédure",
@@ -153,6 +165,7 @@ def test_reader_cannot_answer(autodiagnostic, network):
     _raises(
         DiagnosticError.FORBIDDEN,
         services.save_answer,
+        structure=network.structure,
         reponse=_reponse(autodiagnostic, "4.1.1"),
         valeur="C",
         commentaire="",
@@ -168,7 +181,10 @@ def test_evidence_type_and_size_are_checked(autodiagnostic, network, settings):
     reponse = _reponse(autodiagnostic, "4.1.1")
     referent = network.user("referent")
     preuve = services.add_preuve(
-        reponse=reponse, fichier=SimpleUploadedFile("procédure.pdf", PDF), user=referent
+        structure=network.structure,
+        reponse=reponse,
+        fichier=SimpleUploadedFile("procédure.pdf", PDF),
+        user=referent,
     )
     assert preuve.nom_original == "procédure.pdf"
     assert preuve.fichier.storage.exists(preuve.fichier.name)
@@ -176,6 +192,7 @@ def test_evidence_type_and_size_are_checked(autodiagnostic, network, settings):
     _raises(
         DiagnosticError.FILE_TYPE,
         services.add_preuve,
+        structure=network.structure,
         reponse=reponse,
         fichier=SimpleUploadedFile("script.exe", b"MZ..."),
         user=referent,
@@ -183,6 +200,7 @@ def test_evidence_type_and_size_are_checked(autodiagnostic, network, settings):
     _raises(
         DiagnosticError.FILE_TYPE,
         services.add_preuve,
+        structure=network.structure,
         reponse=reponse,
         fichier=SimpleUploadedFile("faux.pdf", b"<html>"),
         user=referent,
@@ -191,6 +209,7 @@ def test_evidence_type_and_size_are_checked(autodiagnostic, network, settings):
     _raises(
         DiagnosticError.FILE_TOO_LARGE,
         services.add_preuve,
+        structure=network.structure,
         reponse=reponse,
         fichier=SimpleUploadedFile("gros.pdf", PDF),
         user=referent,
@@ -204,20 +223,43 @@ def test_evidence_type_and_size_are_checked(autodiagnostic, network, settings):
 
 def test_submit_needs_every_answer_then_locks(autodiagnostic, frame, network):
     referent = network.user("referent")
-    _raises(
+    error = _raises(
         DiagnosticError.INCOMPLETE,
         services.submit_autodiagnostic,
+        structure=network.structure,
         autodiagnostic=autodiagnostic,
         user=referent,
     )
-    answer_all(autodiagnostic, frame, referent)
+    assert error.message.startswith("6 critères sans réponse : ")
+    answer_all(network.structure, autodiagnostic, frame, referent)
+    last = _reponse(autodiagnostic, "4.2.3")
+    services.save_answer(
+        structure=network.structure,
+        reponse=last,
+        valeur=None,
+        commentaire="",
+        expected_revision=last.revision,
+        user=referent,
+    )
+    error = _raises(
+        DiagnosticError.INCOMPLETE,
+        services.submit_autodiagnostic,
+        structure=network.structure,
+        autodiagnostic=autodiagnostic,
+        user=referent,
+    )
+    assert error.message == "1 critère sans réponse : 4.2.3."
+    answer_all(network.structure, autodiagnostic, frame, referent)
     _raises(
         DiagnosticError.FORBIDDEN,
         services.submit_autodiagnostic,
+        structure=network.structure,
         autodiagnostic=autodiagnostic,
         user=network.user("contributeur"),
     )
-    services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=referent)
+    services.submit_autodiagnostic(
+        structure=network.structure, autodiagnostic=autodiagnostic, user=referent
+    )
     autodiagnostic.refresh_from_db()
     assert autodiagnostic.statut == Autodiagnostic.Statut.SOUMIS
     assert autodiagnostic.submitted_by == referent
@@ -225,6 +267,7 @@ def test_submit_needs_every_answer_then_locks(autodiagnostic, frame, network):
     _raises(
         DiagnosticError.LOCKED,
         services.save_answer,
+        structure=network.structure,
         reponse=reponse,
         valeur="PC",
         commentaire="",
@@ -235,24 +278,33 @@ def test_submit_needs_every_answer_then_locks(autodiagnostic, frame, network):
 
 def test_reopen_is_asked_by_the_structure_and_done_by_the_expert(autodiagnostic, frame, network):
     referent, expert = network.user("referent"), network.user("expert")
-    answer_all(autodiagnostic, frame, referent)
-    services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=referent)
+    answer_all(network.structure, autodiagnostic, frame, referent)
+    services.submit_autodiagnostic(
+        structure=network.structure, autodiagnostic=autodiagnostic, user=referent
+    )
     _raises(
         DiagnosticError.FORBIDDEN,
         services.reopen_autodiagnostic,
+        structure=network.structure,
         autodiagnostic=autodiagnostic,
         user=referent,
     )
     services.request_reopen(
-        autodiagnostic=autodiagnostic, user=referent, commentaire="Erreur en 4.1"
+        structure=network.structure,
+        autodiagnostic=autodiagnostic,
+        user=referent,
+        commentaire="Erreur en 4.1",
     )
     _raises(
         DiagnosticError.TRANSITION_NOT_ALLOWED,
         services.submit_autodiagnostic,
+        structure=network.structure,
         autodiagnostic=autodiagnostic,
         user=referent,
     )
-    services.reopen_autodiagnostic(autodiagnostic=autodiagnostic, user=expert)
+    services.reopen_autodiagnostic(
+        structure=network.structure, autodiagnostic=autodiagnostic, user=expert
+    )
     autodiagnostic.refresh_from_db()
     assert autodiagnostic.statut == Autodiagnostic.Statut.BROUILLON
     log = list(
@@ -269,9 +321,13 @@ def test_reopen_is_asked_by_the_structure_and_done_by_the_expert(autodiagnostic,
 
 
 def test_federation_admin_may_reopen(autodiagnostic, frame, network):
-    answer_all(autodiagnostic, frame, network.user("referent"))
-    services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=network.user("referent"))
-    services.reopen_autodiagnostic(autodiagnostic=autodiagnostic, user=network.user("federation"))
+    answer_all(network.structure, autodiagnostic, frame, network.user("referent"))
+    services.submit_autodiagnostic(
+        structure=network.structure, autodiagnostic=autodiagnostic, user=network.user("referent")
+    )
+    services.reopen_autodiagnostic(
+        structure=network.structure, autodiagnostic=autodiagnostic, user=network.user("federation")
+    )
     assert (
         Autodiagnostic.objects.get(pk=autodiagnostic.pk).statut == Autodiagnostic.Statut.BROUILLON
     )
@@ -282,8 +338,10 @@ def test_federation_admin_may_reopen(autodiagnostic, frame, network):
 
 @pytest.fixture
 def submitted(autodiagnostic, frame, network):
-    answer_all(autodiagnostic, frame, network.user("referent"))
-    services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=network.user("referent"))
+    answer_all(network.structure, autodiagnostic, frame, network.user("referent"))
+    services.submit_autodiagnostic(
+        structure=network.structure, autodiagnostic=autodiagnostic, user=network.user("referent")
+    )
     return autodiagnostic
 
 
@@ -292,6 +350,7 @@ def test_confirmation_gap_per_criterion_theme_and_module(submitted, frame, netwo
     _raises(
         DiagnosticError.COMMENT_REQUIRED,
         services.confirm_criterion,
+        structure=network.structure,
         reponse=_reponse(submitted, "4.1.1"),
         expert=expert,
         valeur="NC",
@@ -300,10 +359,14 @@ def test_confirmation_gap_per_criterion_theme_and_module(submitted, frame, netwo
     for reponse in submitted.reponses.select_related("critere"):
         if reponse.critere.code == "4.1.1":
             services.confirm_criterion(
-                reponse=reponse, expert=expert, valeur="NC", commentaire="Aucune procédure"
+                structure=network.structure,
+                reponse=reponse,
+                expert=expert,
+                valeur="NC",
+                commentaire="Aucune procédure",
             )
         else:
-            services.confirm_criterion(reponse=reponse, expert=expert)
+            services.confirm_criterion(structure=network.structure, reponse=reponse, expert=expert)
     view = selectors.scores_of(submitted)
     scores = view.scores
     assert scores.declared.module.rate == 1.0
@@ -316,7 +379,7 @@ def test_confirmation_gap_per_criterion_theme_and_module(submitted, frame, netwo
     assert scores.gap_level(1) == pytest.approx(1 - 2 / 3)
     payload = selectors.scores_payload(view)
     assert payload["module"]["ecart"] == pytest.approx(16.7)
-    services.finish_confirmation(autodiagnostic=submitted, user=expert)
+    services.finish_confirmation(structure=network.structure, autodiagnostic=submitted, user=expert)
     assert Autodiagnostic.objects.get(pk=submitted.pk).statut == Autodiagnostic.Statut.CONFIRME
 
 
@@ -326,6 +389,7 @@ def test_only_the_assigned_expert_confirms(submitted, network):
         _raises(
             DiagnosticError.FORBIDDEN,
             services.confirm_criterion,
+            structure=network.structure,
             reponse=reponse,
             expert=network.user(role),
             valeur="C",
@@ -339,38 +403,50 @@ def test_confirmation_refused_before_submission_and_incomplete_finish(
     _raises(
         DiagnosticError.NOT_UNDER_REVIEW,
         services.confirm_criterion,
+        structure=network.structure,
         reponse=_reponse(autodiagnostic, "4.1.1"),
         expert=expert,
         valeur="C",
     )
-    answer_all(autodiagnostic, frame, network.user("referent"))
-    services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=network.user("referent"))
-    _raises(
+    answer_all(network.structure, autodiagnostic, frame, network.user("referent"))
+    services.submit_autodiagnostic(
+        structure=network.structure, autodiagnostic=autodiagnostic, user=network.user("referent")
+    )
+    error = _raises(
         DiagnosticError.INCOMPLETE,
         services.finish_confirmation,
+        structure=network.structure,
         autodiagnostic=autodiagnostic,
         user=expert,
     )
+    assert error.message.startswith("6 critères restent à confirmer : ")
 
 
 def test_reviewed_evidence_must_belong_to_the_answer(autodiagnostic, frame, network):
     referent, expert = network.user("referent"), network.user("expert")
     preuve = services.add_preuve(
+        structure=network.structure,
         reponse=_reponse(autodiagnostic, "4.1.2"),
         fichier=SimpleUploadedFile("p.pdf", PDF),
         user=referent,
     )
-    answer_all(autodiagnostic, frame, referent)
-    services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=referent)
+    answer_all(network.structure, autodiagnostic, frame, referent)
+    services.submit_autodiagnostic(
+        structure=network.structure, autodiagnostic=autodiagnostic, user=referent
+    )
     _raises(
         DiagnosticError.EVIDENCE_NOT_OF_ANSWER,
         services.confirm_criterion,
+        structure=network.structure,
         reponse=_reponse(autodiagnostic, "4.1.1"),
         expert=expert,
         preuves_examinees=[preuve],
     )
     confirmation = services.confirm_criterion(
-        reponse=_reponse(autodiagnostic, "4.1.2"), expert=expert, preuves_examinees=[preuve]
+        structure=network.structure,
+        reponse=_reponse(autodiagnostic, "4.1.2"),
+        expert=expert,
+        preuves_examinees=[preuve],
     )
     assert list(confirmation.preuves_examinees.all()) == [preuve]
     preuve.fichier.storage.delete(preuve.fichier.name)
@@ -389,6 +465,7 @@ def test_level_ladder_opens_level_two_once_level_one_is_confirmed_satisfied(in_s
     _raises(
         DiagnosticError.LEVEL_LOCKED,
         services.save_answer,
+        structure=network.structure,
         reponse=level_two,
         valeur="C",
         commentaire="",
@@ -397,6 +474,7 @@ def test_level_ladder_opens_level_two_once_level_one_is_confirmed_satisfied(in_s
     )
     for code in ("4.1.1", "4.1.2", "4.2.1"):
         services.save_answer(
+            structure=network.structure,
             reponse=_reponse(autodiagnostic, code),
             valeur="C",
             commentaire="",
@@ -404,28 +482,45 @@ def test_level_ladder_opens_level_two_once_level_one_is_confirmed_satisfied(in_s
             user=referent,
         )
     services.submit_autodiagnostic(
-        autodiagnostic=autodiagnostic, user=referent
+        structure=network.structure, autodiagnostic=autodiagnostic, user=referent
     )  # level 2 not required yet
-    services.confirm_criterion(reponse=_reponse(autodiagnostic, "4.1.1"), expert=expert)
     services.confirm_criterion(
-        reponse=_reponse(autodiagnostic, "4.2.1"), expert=expert, valeur="PC", commentaire="Partiel"
+        structure=network.structure, reponse=_reponse(autodiagnostic, "4.1.1"), expert=expert
+    )
+    services.confirm_criterion(
+        structure=network.structure,
+        reponse=_reponse(autodiagnostic, "4.2.1"),
+        expert=expert,
+        valeur="PC",
+        commentaire="Partiel",
     )
     _raises(
         DiagnosticError.LEVEL_LOCKED,
         services.confirm_criterion,
+        structure=network.structure,
         reponse=level_two,
         expert=expert,
         valeur="C",
         commentaire="x",
     )
-    services.confirm_criterion(reponse=_reponse(autodiagnostic, "4.1.2"), expert=expert)
-    services.reopen_autodiagnostic(autodiagnostic=autodiagnostic, user=expert)
+    services.confirm_criterion(
+        structure=network.structure, reponse=_reponse(autodiagnostic, "4.1.2"), expert=expert
+    )
+    services.reopen_autodiagnostic(
+        structure=network.structure, autodiagnostic=autodiagnostic, user=expert
+    )
     services.save_answer(
-        reponse=level_two, valeur="C", commentaire="", expected_revision=0, user=referent
+        structure=network.structure,
+        reponse=level_two,
+        valeur="C",
+        commentaire="",
+        expected_revision=0,
+        user=referent,
     )
     _raises(
         DiagnosticError.LEVEL_LOCKED,
         services.save_answer,
+        structure=network.structure,
         reponse=_reponse(autodiagnostic, "4.2.2"),
         valeur="C",
         commentaire="",
@@ -449,19 +544,32 @@ def test_level_ladder_opens_level_two_once_level_one_is_confirmed_satisfied(in_s
 def test_propose_actions_from_confirmed_nonconformities_is_idempotent(submitted, network):
     expert = network.user("expert")
     services.confirm_criterion(
+        structure=network.structure,
         reponse=_reponse(submitted, "4.1.1"),
         expert=expert,
         valeur="NC",
         commentaire="Pas de procédure",
     )
     services.confirm_criterion(
-        reponse=_reponse(submitted, "4.2.1"), expert=expert, valeur="PC", commentaire="Partiel"
+        structure=network.structure,
+        reponse=_reponse(submitted, "4.2.1"),
+        expert=expert,
+        valeur="PC",
+        commentaire="Partiel",
     )
-    services.confirm_criterion(reponse=_reponse(submitted, "4.1.2"), expert=expert)
     services.confirm_criterion(
-        reponse=_reponse(submitted, "4.2.2"), expert=expert, valeur="NA", commentaire="Sans objet"
+        structure=network.structure, reponse=_reponse(submitted, "4.1.2"), expert=expert
     )
-    created = services.propose_actions_from_nonconformities(autodiagnostic=submitted, user=expert)
+    services.confirm_criterion(
+        structure=network.structure,
+        reponse=_reponse(submitted, "4.2.2"),
+        expert=expert,
+        valeur="NA",
+        commentaire="Sans objet",
+    )
+    created = services.propose_actions_from_nonconformities(
+        structure=network.structure, autodiagnostic=submitted, user=expert
+    )
     assert sorted(a.criteres.get().code for a in created) == ["4.1.1", "4.2.1"]
     assert PlanAction.objects.get().titre == "Plan d'actions 2016"
     action = Action.objects.get(criteres__code="4.1.1")
@@ -472,12 +580,105 @@ def test_propose_actions_from_confirmed_nonconformities_is_idempotent(submitted,
     }
     assert action.priorite == Action.Priorite.HAUTE
     assert (
-        services.propose_actions_from_nonconformities(autodiagnostic=submitted, user=expert) == []
+        services.propose_actions_from_nonconformities(
+            structure=network.structure, autodiagnostic=submitted, user=expert
+        )
+        == []
     )
     assert Action.objects.count() == 2
     _raises(
         DiagnosticError.FORBIDDEN,
         services.propose_actions_from_nonconformities,
+        structure=network.structure,
         autodiagnostic=submitted,
         user=network.user("lecteur"),
     )
+
+
+def test_the_diagnostics_services_refuse_a_structure_other_than_the_schemas(
+    submitted, frame, network
+):
+    """Each service takes the structure; given another one than the schema it runs in (its
+    rights would be checked on the wrong structure), it refuses before any write."""
+    other, referent, expert = (
+        network.other_structure,
+        network.user("referent"),
+        network.user("expert"),
+    )
+    reponse = _reponse(submitted, "4.1.1")
+    preuve = Preuve.objects.create(reponse=reponse, nom_original="p.pdf", taille=1)
+    calls = {
+        "create_autodiagnostic": lambda: services.create_autodiagnostic(
+            structure=other, version=frame.version, annee=2030, user=referent
+        ),
+        "save_answer": lambda: services.save_answer(
+            structure=other,
+            reponse=reponse,
+            valeur="NC",
+            commentaire="x",
+            expected_revision=reponse.revision,
+            user=referent,
+        ),
+        "save_answers": lambda: services.save_answers(
+            structure=other, autodiagnostic=submitted, answers=[], user=referent
+        ),
+        "add_preuve": lambda: services.add_preuve(
+            structure=other,
+            reponse=reponse,
+            fichier=SimpleUploadedFile("p.pdf", PDF),
+            user=referent,
+        ),
+        "delete_preuve": lambda: services.delete_preuve(
+            structure=other, preuve=preuve, user=referent
+        ),
+        "submit_autodiagnostic": lambda: services.submit_autodiagnostic(
+            structure=other, autodiagnostic=submitted, user=referent
+        ),
+        "request_reopen": lambda: services.request_reopen(
+            structure=other, autodiagnostic=submitted, user=referent, commentaire="x"
+        ),
+        "refuse_reopen": lambda: services.refuse_reopen(
+            structure=other, autodiagnostic=submitted, user=expert
+        ),
+        "reopen_autodiagnostic": lambda: services.reopen_autodiagnostic(
+            structure=other, autodiagnostic=submitted, user=expert
+        ),
+        "confirm_criterion": lambda: services.confirm_criterion(
+            structure=other, reponse=reponse, expert=expert
+        ),
+        "confirm_criteria": lambda: services.confirm_criteria(
+            structure=other,
+            autodiagnostic=submitted,
+            expert=expert,
+            confirmations=[],
+            rest_as_declared=True,
+        ),
+        "finish_confirmation": lambda: services.finish_confirmation(
+            structure=other, autodiagnostic=submitted, user=expert
+        ),
+        "propose_actions_from_nonconformities": (
+            lambda: services.propose_actions_from_nonconformities(
+                structure=other, autodiagnostic=submitted, user=expert
+            )
+        ),
+        "propose_actions": lambda: services.propose_actions(
+            structure=other, autodiagnostic=submitted, user=expert, proposals=[]
+        ),
+        "request_export": lambda: exports.request_export(
+            structure=other, autodiagnostic=submitted, fmt="xlsx", user=referent
+        ),
+        "start_confirm_remaining": lambda: confirmation_jobs.start_confirm_remaining(
+            structure=other, autodiagnostic=submitted, expert=expert
+        ),
+    }
+    for name, call in calls.items():
+        with pytest.raises(RuntimeError, match=name):
+            call()
+    submitted.refresh_from_db()
+    assert submitted.statut == Autodiagnostic.Statut.SOUMIS
+    assert Autodiagnostic.objects.count() == 1
+    assert AutodiagnosticTransition.objects.filter(autodiagnostic=submitted).count() == 2
+    assert _reponse(submitted, "4.1.1").revision == reponse.revision
+    assert not Confirmation.objects.exists() and not ExportAutodiagnostic.objects.exists()
+    assert list(Preuve.objects.all()) == [preuve] and not Action.objects.exists()
+    assert not Job.objects.exists()

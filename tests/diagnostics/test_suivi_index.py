@@ -25,19 +25,29 @@ def test_index_follows_the_workflow(autodiagnostic, frame, network):
     assert row.nb_criteres == autodiagnostic.reponses.count() > 0
     assert row.nb_confirmes == 0 and row.submitted_at is None
 
-    answer_all(autodiagnostic, frame, network.user("referent"))
-    services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=network.user("referent"))
+    answer_all(network.structure, autodiagnostic, frame, network.user("referent"))
+    services.submit_autodiagnostic(
+        structure=network.structure, autodiagnostic=autodiagnostic, user=network.user("referent")
+    )
     row = _row(autodiagnostic)
     assert row.statut == "soumis" and row.submitted_at is not None
 
     first = autodiagnostic.reponses.order_by("pk").first()
-    services.confirm_criterion(reponse=first, expert=network.user("expert"))
-    services.confirm_criterion(reponse=first, expert=network.user("expert"))  # same: not twice
+    services.confirm_criterion(
+        structure=network.structure, reponse=first, expert=network.user("expert")
+    )
+    services.confirm_criterion(
+        structure=network.structure, reponse=first, expert=network.user("expert")
+    )  # same: not twice
     assert _row(autodiagnostic).nb_confirmes == 1
 
     for reponse in autodiagnostic.reponses.exclude(pk=first.pk):
-        services.confirm_criterion(reponse=reponse, expert=network.user("expert"))
-    services.finish_confirmation(autodiagnostic=autodiagnostic, user=network.user("expert"))
+        services.confirm_criterion(
+            structure=network.structure, reponse=reponse, expert=network.user("expert")
+        )
+    services.finish_confirmation(
+        structure=network.structure, autodiagnostic=autodiagnostic, user=network.user("expert")
+    )
     row = _row(autodiagnostic)
     assert row.statut == "confirme"
     assert row.nb_confirmes == row.nb_criteres
@@ -46,8 +56,10 @@ def test_index_follows_the_workflow(autodiagnostic, frame, network):
 def test_queue_lists_submissions_of_followed_structures_only(
     autodiagnostic, frame, network, client_for
 ):
-    answer_all(autodiagnostic, frame, network.user("referent"))
-    services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=network.user("referent"))
+    answer_all(network.structure, autodiagnostic, frame, network.user("referent"))
+    services.submit_autodiagnostic(
+        structure=network.structure, autodiagnostic=autodiagnostic, user=network.user("referent")
+    )
     connection.set_schema_to_public()
     html = client_for(network.user("expert")).get(QUEUE_URL).content.decode()
     assert "Structure Alpha" in html

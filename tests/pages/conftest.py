@@ -40,15 +40,20 @@ def situation(network):
         )
         for reponse in first.reponses.all():
             diagnostics_services.save_answer(
+                structure=network.structure,
                 reponse=reponse,
                 valeur="C",
                 commentaire="",
                 expected_revision=reponse.revision,
                 user=referent,
             )
-        diagnostics_services.submit_autodiagnostic(autodiagnostic=first, user=referent)
+        diagnostics_services.submit_autodiagnostic(
+            structure=network.structure, autodiagnostic=first, user=referent
+        )
         reponse = first.reponses.order_by("pk").first()
-        diagnostics_services.confirm_criterion(reponse=reponse, expert=expert)
+        diagnostics_services.confirm_criterion(
+            structure=network.structure, reponse=reponse, expert=expert
+        )
         second = diagnostics_services.create_autodiagnostic(
             structure=structure,
             version=build_frame([(3, 2), (2, 2)]).version,  # 9 criteria, none answered

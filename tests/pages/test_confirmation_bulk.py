@@ -18,10 +18,14 @@ def submitted(in_structure, network):
     autodiagnostic = services.create_autodiagnostic(
         structure=in_structure, version=frame.version, annee=2016, user=network.user("referent")
     )
-    answer_all(autodiagnostic, frame, network.user("referent"))
-    services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=network.user("referent"))
+    answer_all(network.structure, autodiagnostic, frame, network.user("referent"))
+    services.submit_autodiagnostic(
+        structure=network.structure, autodiagnostic=autodiagnostic, user=network.user("referent")
+    )
     first = autodiagnostic.reponses.order_by("pk").first()
-    services.confirm_criterion(reponse=first, expert=network.user("expert"))
+    services.confirm_criterion(
+        structure=network.structure, reponse=first, expert=network.user("expert")
+    )
     connection.set_schema_to_public()
     return autodiagnostic
 

@@ -25,11 +25,14 @@ def confirmed(in_structure, network):
     autodiagnostic = services.create_autodiagnostic(
         structure=in_structure, version=frame.version, annee=2016, user=network.user("referent")
     )
-    answer_all(autodiagnostic, frame, network.user("referent"))
-    services.submit_autodiagnostic(autodiagnostic=autodiagnostic, user=network.user("referent"))
+    answer_all(network.structure, autodiagnostic, frame, network.user("referent"))
+    services.submit_autodiagnostic(
+        structure=network.structure, autodiagnostic=autodiagnostic, user=network.user("referent")
+    )
     reponses = list(autodiagnostic.reponses.select_related("critere").order_by("critere__ordre"))
     for reponse, valeur in zip(reponses[:3], ["NC", "PC", "C"], strict=True):
         services.confirm_criterion(
+            structure=network.structure,
             reponse=reponse,
             expert=network.user("expert"),
             valeur=valeur,

@@ -38,9 +38,10 @@ def _fr(value: float) -> str:
     return f"{value:.1f}".replace(".", ",") + "\u00a0%"
 
 
-def _answer_all(autodiagnostic, values, referent):
+def _answer_all(structure, autodiagnostic, values, referent):
     for reponse, valeur in zip(autodiagnostic.reponses.order_by("pk"), values, strict=True):
         diagnostics_services.save_answer(
+            structure=structure,
             reponse=reponse,
             valeur=valeur,
             commentaire="Écart constaté" if valeur == "NC" else "",
@@ -73,19 +74,29 @@ def dashboard(network):
         first = diagnostics_services.create_autodiagnostic(
             structure=structure, version=frame.version, annee=2024, user=referent
         )
-        _answer_all(first, DECLARED_2024, referent)
-        diagnostics_services.submit_autodiagnostic(autodiagnostic=first, user=referent)
+        _answer_all(structure, first, DECLARED_2024, referent)
+        diagnostics_services.submit_autodiagnostic(
+            structure=network.structure, autodiagnostic=first, user=referent
+        )
         for reponse in first.reponses.all():
-            diagnostics_services.confirm_criterion(reponse=reponse, expert=expert)
+            diagnostics_services.confirm_criterion(
+                structure=network.structure, reponse=reponse, expert=expert
+            )
         second = diagnostics_services.create_autodiagnostic(
             structure=structure, version=frame.version, annee=2025, user=referent
         )
-        _answer_all(second, DECLARED_2025, referent)
-        diagnostics_services.submit_autodiagnostic(autodiagnostic=second, user=referent)
+        _answer_all(structure, second, DECLARED_2025, referent)
+        diagnostics_services.submit_autodiagnostic(
+            structure=network.structure, autodiagnostic=second, user=referent
+        )
         reponses = list(second.reponses.order_by("pk"))
         for index, valeur in CONFIRMED_2025.items():
             diagnostics_services.confirm_criterion(
-                reponse=reponses[index], expert=expert, valeur=valeur, commentaire="Preuve datée"
+                structure=network.structure,
+                reponse=reponses[index],
+                expert=expert,
+                valeur=valeur,
+                commentaire="Preuve datée",
             )
         for titre, statut, days in [
             ("Faite", Action.Statut.FAIT, 10),
@@ -243,7 +254,7 @@ def test_query_count_does_not_grow_with_the_number_of_criteria(network, client_f
                 ad = diagnostics_services.create_autodiagnostic(
                     structure=network.structure, version=frame.version, annee=annee, user=referent
                 )
-                _answer_all(ad, ["C"] * ad.reponses.count(), referent)
+                _answer_all(network.structure, ad, ["C"] * ad.reponses.count(), referent)
         finally:
             connection.set_schema_to_public()
         counts.append(_home_queries(client))

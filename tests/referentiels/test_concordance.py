@@ -123,6 +123,7 @@ def _answered(module, network, in_structure, seed=3):
         code = rng.choice(["C", "C", "PC", "NC", "NA"])
         answers[reponse.critere.code] = code
         diagnostics.save_answer(
+            structure=network.structure,
             reponse=reponse,
             valeur=valeurs[code],
             commentaire="justification",

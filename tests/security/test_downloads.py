@@ -49,6 +49,7 @@ def test_only_inert_content_types_are_served(name, claimed, served):
 def test_evidence_download_is_inert(autodiagnostic, network, client_for):
     reponse = autodiagnostic.reponses.first()
     preuve = diagnostic_services.add_preuve(
+        structure=network.structure,
         reponse=reponse,
         fichier=SimpleUploadedFile("preuve.pdf", POLYGLOT, content_type="text/html"),
         user=network.user("referent"),

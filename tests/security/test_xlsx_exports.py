@@ -109,6 +109,7 @@ def test_self_diagnosis_export(autodiagnostic, frame, network):
 
     for reponse, text in zip(autodiagnostic.reponses.all(), HOSTILE, strict=False):
         diagnostic_services.save_answer(
+            structure=network.structure,
             reponse=reponse,
             valeur=frame.valeurs["C"],
             commentaire=text,
