@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -31,10 +30,6 @@ from core.routing import structure_url
 from tenants import access
 
 
-def _structure():
-    return connection.tenant
-
-
 def _autodiagnostic(pk: int) -> Autodiagnostic:
     try:
         return selectors.autodiagnostic_by_id(pk)
@@ -53,16 +48,16 @@ def _reponse(autodiagnostic: Autodiagnostic, reponse_pk: int, *related: str) -> 
     return reponse
 
 
-def _url(name: str, *args) -> str:
-    return structure_url(_structure(), f"diagnostics:{name}", *args)
+def _url(request, name: str, *args) -> str:
+    return structure_url(request.tenant, f"diagnostics:{name}", *args)
 
 
-def _rights(user, autodiagnostic: Autodiagnostic | None = None) -> dict:
+def _rights(request, autodiagnostic: Autodiagnostic | None = None) -> dict:
     """What the person may do, and the self-diagnosis' base URL (per-criterion URLs are
     built from it in the templates: one ``reverse`` per page instead of one per link)."""
-    structure = _structure()
+    structure, user = request.tenant, request.user
     return {
-        "base_url": _url("answer", autodiagnostic.pk) if autodiagnostic else "",
+        "base_url": _url(request, "answer", autodiagnostic.pk) if autodiagnostic else "",
         "can_answer": access.can_answer_autodiagnostic(user, structure),
         "can_manage": access.can_manage_autodiagnostic(user, structure),
         "can_confirm": access.can_confirm_autodiagnostic(user, structure),
@@ -76,14 +71,14 @@ def _rights(user, autodiagnostic: Autodiagnostic | None = None) -> dict:
 @login_required
 def autodiagnostic_list(request):
     form = AutodiagnosticCreateForm(request.POST or None)
-    rights = _rights(request.user)
+    rights = _rights(request)
     if request.method == "POST":
         if not rights["can_manage"]:
             raise PermissionDenied
         if form.is_valid():
             try:
                 autodiagnostic = services.create_autodiagnostic(
-                    structure=_structure(),
+                    structure=request.tenant,
                     version=form.cleaned_data["version"],
                     annee=form.cleaned_data["annee"],
                     user=request.user,
@@ -95,7 +90,7 @@ def autodiagnostic_list(request):
                 messages.success(
                     request, _("Autodiagnostic %(annee)s ouvert.") % {"annee": autodiagnostic.annee}
                 )
-                return redirect(_url("answer", autodiagnostic.pk))
+                return redirect(_url(request, "answer", autodiagnostic.pk))
     return render(
         request,
         "diagnostics/list.html",
@@ -127,7 +122,7 @@ def answer(request, pk: int):
                 autodiagnostic, request.user, structure=request.tenant
             ),
             "incomplete": sheet.first_unanswered is not None,
-            **_rights(request.user, autodiagnostic),
+            **_rights(request, autodiagnostic),
             "editable": _editable(request, autodiagnostic),
         },
     )
@@ -140,7 +135,7 @@ def _fragment(request, template: str, context: dict) -> HttpResponse:
 
 
 def _editable(request, autodiagnostic: Autodiagnostic) -> bool:
-    return access.can_answer_autodiagnostic(request.user, _structure()) and not (
+    return access.can_answer_autodiagnostic(request.user, request.tenant) and not (
         autodiagnostic.is_locked
     )
 
@@ -160,7 +155,7 @@ def _details_response(request, autodiagnostic, reponse_pk: int, **extra) -> Http
     context = {
         "details": details,
         "autodiagnostic": autodiagnostic,
-        "base_url": _url("answer", autodiagnostic.pk),
+        "base_url": _url(request, "answer", autodiagnostic.pk),
         "editable": _editable(request, autodiagnostic),
         **extra,
     }
@@ -207,7 +202,7 @@ def save_answer(request, pk: int, reponse_pk: int):
     if not request.htmx:
         if error:
             messages.error(request, error)
-        return redirect(f"{_url('answer', pk)}#critere-{reponse.pk}")
+        return redirect(f"{_url(request, 'answer', pk)}#critere-{reponse.pk}")
     saved = selectors.saved_row(autodiagnostic, reponse.pk)
     if saved is None:
         raise Http404
@@ -238,7 +233,7 @@ def _evidence_response(
     if not request.htmx:
         if error:
             messages.error(request, error)
-        return redirect(f"{_url('answer', autodiagnostic.pk)}#critere-{reponse_pk}")
+        return redirect(f"{_url(request, 'answer', autodiagnostic.pk)}#critere-{reponse_pk}")
     return _details_response(
         request,
         autodiagnostic,
@@ -275,7 +270,7 @@ def upload_preuve(request, pk: int, reponse_pk: int):
 def download_preuve(request, pk: int, preuve_pk: int):
     """Evidence files are served only here, to people with a role in the structure
     (checked by the middleware and again below), never from the web root."""
-    if not access.can_view_autodiagnostic(request.user, _structure()):
+    if not access.can_view_autodiagnostic(request.user, request.tenant):
         raise Http404
     preuve = Preuve.objects.filter(pk=preuve_pk, reponse__autodiagnostic_id=pk).first()
     if preuve is None:
@@ -335,7 +330,7 @@ def transition(request, pk: int, name: str):
         messages.success(
             request, _("C'est fait : %(action)s.") % {"action": workflow.TRANSITIONS[name].label}
         )
-    return redirect(safe_next(request, _url("answer", pk)))
+    return redirect(safe_next(request, _url(request, "answer", pk)))
 
 
 # --- Scores -------------------------------------------------------------------------------
@@ -387,7 +382,7 @@ def scores(request, pk: int):
             "payload": payload,
             "history": history,
             "charts": charts,
-            **_rights(request.user, autodiagnostic),
+            **_rights(request, autodiagnostic),
         },
     )
 
@@ -397,7 +392,7 @@ def scores(request, pk: int):
 
 @login_required
 def confirmation(request, pk: int):
-    if not access.can_confirm_autodiagnostic(request.user, _structure()):
+    if not access.can_confirm_autodiagnostic(request.user, request.tenant):
         raise Http404
     autodiagnostic = _autodiagnostic(pk)
     return render(
@@ -410,7 +405,7 @@ def confirmation(request, pk: int):
             "transitions": workflow.allowed_transitions(
                 autodiagnostic, request.user, structure=request.tenant
             ),
-            **_rights(request.user, autodiagnostic),
+            **_rights(request, autodiagnostic),
         },
     )
 
@@ -440,7 +435,7 @@ def confirm(request, pk: int, reponse_pk: int):
     if not request.htmx:
         if error:
             messages.error(request, error)
-        return redirect(f"{_url('confirmation', pk)}#critere-{reponse.pk}")
+        return redirect(f"{_url(request, 'confirmation', pk)}#critere-{reponse.pk}")
     return render(
         request,
         "diagnostics/_confirm_row.html",
@@ -451,7 +446,7 @@ def confirm(request, pk: int, reponse_pk: int):
             "error": error,
             "typed": request.POST if error else None,
             "state": "error" if error else "saved",
-            **_rights(request.user, autodiagnostic),
+            **_rights(request, autodiagnostic),
         },
     )
 
@@ -482,7 +477,7 @@ def propose_actions(request, pk: int):
                 request,
                 _("Aucune nouvelle action : chaque non-conformité confirmée a déjà la sienne."),
             )
-    return redirect(safe_next(request, _url("scores", pk)))
+    return redirect(safe_next(request, _url(request, "scores", pk)))
 
 
 # --- Exports ------------------------------------------------------------------------------
@@ -498,8 +493,8 @@ def request_export(request, pk: int, fmt: str):
         )
     except BusinessError as exc:
         messages.error(request, exc.message)
-        return redirect(_url("scores", pk))
-    return redirect(_url("export", export.pk))
+        return redirect(_url(request, "scores", pk))
+    return redirect(_url(request, "export", export.pk))
 
 
 def _export(export_pk: int) -> ExportAutodiagnostic:
@@ -521,7 +516,7 @@ def export_status(request, export_pk: int):
 
 @login_required
 def export_download(request, export_pk: int):
-    if not access.can_view_autodiagnostic(request.user, _structure()):
+    if not access.can_view_autodiagnostic(request.user, request.tenant):
         raise Http404
     export = _export(export_pk)
     if export.etat != ExportAutodiagnostic.Etat.PRET:

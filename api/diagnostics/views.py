@@ -7,7 +7,6 @@ with the other person's answer in ``details.current``.
 
 from __future__ import annotations
 
-from django.db import connection
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, renderers, status, viewsets
@@ -71,7 +70,7 @@ class AutodiagnosticViewSet(
                 field="version",
             )
         autodiagnostic = services.create_autodiagnostic(
-            structure=connection.tenant,
+            structure=request.tenant,
             version=version,
             annee=data.validated_data["annee"],
             user=request.user,
