@@ -67,7 +67,9 @@ def _answer_all(
         autodiagnostic.reponses.select_related("critere").order_by("critere__ordre")
     ):
         # Level ladder (one demo structure turns it on): level 2 waits for level 1.
-        if services.is_level_locked(autodiagnostic, reponse.critere, open_themes=set()):
+        if services.is_level_locked(
+            autodiagnostic, reponse.critere, open_themes=set(), structure=structure
+        ):
             continue
         code = (
             "C"

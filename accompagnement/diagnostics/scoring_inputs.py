@@ -19,11 +19,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.db import connection
-
 from accompagnement.diagnostics.models import Autodiagnostic, Reponse
 from accompagnement.diagnostics.scoring import Cotation, CriterionInput
 from referentiels.models import Critere, Noeud, ReferentielVersion
+from tenants.models import Structure
 
 
 @dataclass(frozen=True)
@@ -156,12 +155,12 @@ def frame_shape(version: ReferentielVersion) -> FrameShape:
     return _read_shape(version.pk)
 
 
-def ladder_on(autodiagnostic: Autodiagnostic) -> bool:
+def ladder_on(autodiagnostic: Autodiagnostic, structure: Structure | None) -> bool:
     """The level ladder applies when the frame version asks for it (``echelle_par_niveau``
-    option) or when the structure turned it on for itself (``Structure.echelle_par_niveau``,
-    read from the current tenant)."""
+    option) or when ``structure`` turned it on for itself (``Structure.echelle_par_niveau``;
+    the services give their structure, the pages' reads the request's tenant)."""
     return autodiagnostic.version.level_ladder or bool(
-        getattr(getattr(connection, "tenant", None), "echelle_par_niveau", False)
+        getattr(structure, "echelle_par_niveau", False)
     )
 
 

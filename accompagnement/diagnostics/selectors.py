@@ -118,8 +118,14 @@ def answer_rows(autodiagnostic: Autodiagnostic) -> list[Reponse]:
     return _reponses(autodiagnostic, with_details=True)
 
 
+def _tenant() -> Any:
+    """The connection's tenant (a stand-in without the structure's fields under
+    ``schema_context``)."""
+    return getattr(connection, "tenant", None)
+
+
 def _structure_type() -> str | None:
-    return getattr(getattr(connection, "tenant", None), "type", None)
+    return getattr(_tenant(), "type", None)
 
 
 def confirmation_of(reponse: Reponse) -> Any:
@@ -175,7 +181,9 @@ def answer_page(autodiagnostic: Autodiagnostic) -> AnswerPage:
     documents = criteria_documents(version)
     items = inputs_of(autodiagnostic, structure_type=_structure_type())
     scores = compute_scores(items)
-    open_themes = themes_all_satisfied(items, niveau=1) if ladder_on(autodiagnostic) else None
+    open_themes = (
+        themes_all_satisfied(items, niveau=1) if ladder_on(autodiagnostic, _tenant()) else None
+    )
     blocks: dict[int, ThemeBlock] = {}
     overall = Progress()
     for reponse in reponses:
@@ -274,7 +282,7 @@ def confirmation_rows(autodiagnostic: Autodiagnostic, **filters: Any) -> list[di
     )
     for reponse_id, pk, nom, was_examined in preuves:
         rows[reponse_id]["preuves"].append({"pk": pk, "nom": nom, "examined": was_examined})
-    if rows and ladder_on(autodiagnostic):
+    if rows and ladder_on(autodiagnostic, _tenant()):
         items = inputs_of(autodiagnostic, structure_type=_structure_type())
         open_themes = themes_all_satisfied(items, niveau=1)
         for row in rows.values():
@@ -636,7 +644,7 @@ def answer_sheet(autodiagnostic: Autodiagnostic) -> AnswerSheet:
     (answers with their criterion and theme, evidence count and confirmation), plus the
     answers' scoring inputs when the level ladder applies. The scale is kept in memory."""
     open_themes: set[Any] | None = None
-    if ladder_on(autodiagnostic):
+    if ladder_on(autodiagnostic, _tenant()):
         items = inputs_of(autodiagnostic, structure_type=_structure_type())
         open_themes = set(themes_all_satisfied(items, niveau=1))
     themes: dict[int, tuple[str, str, int]] = {}

@@ -222,11 +222,15 @@ def level_one_satisfied_themes(autodiagnostic: Autodiagnostic) -> set:
 
 
 def is_level_locked(
-    autodiagnostic: Autodiagnostic, critere: Critere, open_themes: set | None = None
+    autodiagnostic: Autodiagnostic,
+    critere: Critere,
+    open_themes: set | None = None,
+    *,
+    structure: Structure,
 ) -> bool:
     """With the frame option ``echelle_par_niveau``, a level-2 criterion stays locked until
     every level-1 criterion of its theme is confirmed satisfied."""
-    if not ladder_on(autodiagnostic) or (critere.niveau or 1) < 2:
+    if not ladder_on(autodiagnostic, structure) or (critere.niveau or 1) < 2:
         return False
     if open_themes is None:
         open_themes = level_one_satisfied_themes(autodiagnostic)
@@ -288,7 +292,7 @@ def save_answer(
             _("L'autodiagnostic est soumis : les réponses ne peuvent plus être modifiées."),
             status=409,
         )
-    if is_level_locked(autodiagnostic, current.critere):
+    if is_level_locked(autodiagnostic, current.critere, structure=structure):
         raise _level_locked_error()
     if current.revision != expected_revision:
         snapshot = answer_snapshot(current)
@@ -405,17 +409,21 @@ def delete_preuve(*, structure: Structure, preuve: Preuve, user) -> None:
 # --- Workflow -----------------------------------------------------------------------------
 
 
-def _open_reponses(autodiagnostic: Autodiagnostic):
+def _open_reponses(autodiagnostic: Autodiagnostic, structure: Structure):
     """The answers not locked by the level ladder."""
     reponses = list(
         Reponse.objects.filter(autodiagnostic=autodiagnostic).select_related(
             "critere", "confirmation"
         )
     )
-    if not ladder_on(autodiagnostic):
+    if not ladder_on(autodiagnostic, structure):
         return reponses
     open_themes = level_one_satisfied_themes(autodiagnostic)
-    return [r for r in reponses if not is_level_locked(autodiagnostic, r.critere, open_themes)]
+    return [
+        r
+        for r in reponses
+        if not is_level_locked(autodiagnostic, r.critere, open_themes, structure=structure)
+    ]
 
 
 @transaction.atomic
@@ -425,7 +433,9 @@ def submit_autodiagnostic(
     """Submit to the expert once every open criterion is answered; answers are then locked."""
     tenancy.require_schema(structure.schema_name, "submit_autodiagnostic")
     autodiagnostic = _locked_autodiagnostic(autodiagnostic.pk)
-    missing = [r.critere.code for r in _open_reponses(autodiagnostic) if r.valeur_id is None]
+    missing = [
+        r.critere.code for r in _open_reponses(autodiagnostic, structure) if r.valeur_id is None
+    ]
     if missing and access.can_manage_autodiagnostic(user, structure):
         raise BusinessError(
             DiagnosticError.INCOMPLETE,
@@ -519,7 +529,7 @@ def confirm_criterion(
             _("Seul un autodiagnostic soumis peut être confirmé."),
             status=409,
         )
-    if is_level_locked(autodiagnostic, reponse.critere):
+    if is_level_locked(autodiagnostic, reponse.critere, structure=structure):
         raise _level_locked_error()
     confirmed = (
         resolve_valeur(autodiagnostic.version_id, valeur)
@@ -575,7 +585,7 @@ def finish_confirmation(
     if access.can_confirm_autodiagnostic(user, structure):
         missing = [
             r.critere.code
-            for r in _open_reponses(autodiagnostic)
+            for r in _open_reponses(autodiagnostic, structure)
             if r.valeur_id is not None and not hasattr(r, "confirmation")
         ]
         if missing:
@@ -801,11 +811,13 @@ def save_answers(
     return saved
 
 
-def _unconfirmed_open_reponses(autodiagnostic: Autodiagnostic) -> list[Reponse]:
+def _unconfirmed_open_reponses(
+    autodiagnostic: Autodiagnostic, structure: Structure
+) -> list[Reponse]:
     autodiagnostic = Autodiagnostic.objects.select_related("version").get(pk=autodiagnostic.pk)
     return [
         r
-        for r in _open_reponses(autodiagnostic)
+        for r in _open_reponses(autodiagnostic, structure)
         if r.valeur_id is not None and not hasattr(r, "confirmation")
     ]
 
@@ -856,7 +868,7 @@ def confirm_criteria(
     with workflow.AUTODIAGNOSTIC.batched():
         confirmed = _run_items(confirmations, reponses, confirm, name="confirmations")
         if rest_as_declared:
-            while rest := _unconfirmed_open_reponses(autodiagnostic):
+            while rest := _unconfirmed_open_reponses(autodiagnostic, structure):
                 confirmed += [
                     confirm_criterion(structure=structure, reponse=r, expert=expert) for r in rest
                 ]

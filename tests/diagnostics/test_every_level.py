@@ -180,7 +180,9 @@ def test_level_ladder_finishing_a_level_one_only_confirmation_is_allowed(in_stru
     services.confirm_criterion(
         structure=network.structure, reponse=reponses[level_one[-1]], expert=expert
     )
-    locked_before = services.is_level_locked(autodiagnostic, reponses[level_two[0]].critere)
+    locked_before = services.is_level_locked(
+        autodiagnostic, reponses[level_two[0]].critere, structure=network.structure
+    )
     assert locked_before is False  # level 1 confirmed satisfied: level 2 opens
     services.finish_confirmation(
         structure=network.structure, autodiagnostic=autodiagnostic, user=expert
@@ -293,6 +295,39 @@ def test_a_structure_can_turn_the_ladder_on_and_the_demo_does_for_one(network):
             autodiagnostic.reponses.filter(critere__niveau=2).select_related("critere")
         )
         assert level_two and all(r.valeur_id is None for r in level_two)
-        assert not any(services.is_level_locked(autodiagnostic, r.critere) for r in level_two)
+        assert not any(
+            services.is_level_locked(autodiagnostic, r.critere, structure=beta) for r in level_two
+        )
         level_one = autodiagnostic.reponses.filter(critere__niveau=1)
         assert not level_one.filter(valeur__isnull=True).exists()
+
+
+def test_the_structure_s_ladder_holds_where_the_connection_has_no_real_tenant(network, frame):
+    """The services read ``Structure.echelle_par_niveau`` from the structure they are given,
+    not from the connection's tenant (a stand-in under ``schema_context``, as in a Celery
+    job): a level-2 criterion stays locked there as on the pages."""
+    from django_tenants.utils import schema_context
+
+    from accompagnement.diagnostics.errors import DiagnosticError
+    from core.errors import BusinessError
+    from tenants.models import Structure
+
+    Structure.objects.filter(pk=network.structure.pk).update(echelle_par_niveau=True)
+    alpha = Structure.objects.get(pk=network.structure.pk)
+    referent = network.user("referent")
+    assert frame.version.level_ladder is False  # the frame does not impose it
+    with schema_context(alpha.schema_name):
+        autodiagnostic = services.create_autodiagnostic(
+            structure=alpha, version=frame.version, annee=2016, user=referent
+        )
+        level_two = autodiagnostic.reponses.get(critere__code="4.1.3")
+        with pytest.raises(BusinessError) as refused:
+            services.save_answer(
+                structure=alpha,
+                reponse=level_two,
+                valeur="C",
+                commentaire="",
+                expected_revision=level_two.revision,
+                user=referent,
+            )
+    assert refused.value.code == DiagnosticError.LEVEL_LOCKED
