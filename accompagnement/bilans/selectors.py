@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import IntegerField, Q, QuerySet, Value
 from django.utils import timezone
 
 from accompagnement.bilans.models import BilanStructure
@@ -76,14 +76,12 @@ def diagnosis_items(
 
 
 def theme_titles(autodiagnostics: list[Autodiagnostic]) -> dict[str, str]:
-    from referentiels.models import Noeud
-
-    version_ids = {a.version_id for a in autodiagnostics}
-    return dict(
-        Noeud.objects.filter(version_id__in=version_ids, parent__isnull=True).values_list(
-            "code", "titre"
-        )
-    )
+    """Each theme's title by code, from the frames' shapes (no query for a published one)."""
+    titles: dict[str, str] = {}
+    for autodiagnostic in autodiagnostics:
+        for theme in frame_shape(autodiagnostic.version).themes:
+            titles.setdefault(theme.code, theme.titre)
+    return titles
 
 
 def node_labels(autodiagnostics: list[Autodiagnostic]) -> dict[str, dict[str, Any]]:
@@ -98,32 +96,48 @@ def node_labels(autodiagnostics: list[Autodiagnostic]) -> dict[str, dict[str, An
     return result
 
 
+def _int(value: int) -> Value:
+    return Value(value, output_field=IntegerField())
+
+
 def _register_years(max_year: int) -> dict[int, dict[str, Any]]:
     years: dict[int, dict[str, Any]] = defaultdict(dict)
-    complaints = (
-        Reclamation.objects.filter(date__year__lte=max_year)
-        .values("date__year")
-        .annotate(
-            orales=Count("pk", filter=Q(forme=Reclamation.Forme.ORALE)),
-            ecrites=Count("pk", filter=Q(forme=Reclamation.Forme.ECRITE)),
+    # One read of the complaints gives both the counts by form and the clients who complained.
+    complainers = defaultdict(list)
+    for year, forme, reference in Reclamation.objects.filter(date__year__lte=max_year).values_list(
+        "date__year", "forme", "client_reference"
+    ):
+        entry = years[year]
+        entry.setdefault("reclamations_orales", 0)
+        entry.setdefault("reclamations_ecrites", 0)
+        if forme == Reclamation.Forme.ORALE:
+            entry["reclamations_orales"] += 1
+        elif forme == Reclamation.Forme.ECRITE:
+            entry["reclamations_ecrites"] += 1
+        complainers[year].append(reference)
+    # Client counts and surveys in one read (UNION ALL): (0, year, clients, 0, 0, 0) and
+    # (1, year, very satisfied, satisfied, not very, not satisfied).
+    clients: dict[int, int] = {}
+    surveys: defaultdict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
+    counts = (
+        NombreClients.objects.filter(annee__lte=max_year)
+        .order_by()
+        .annotate(kind=_int(0), b=_int(0), c=_int(0), d=_int(0))
+        .values_list("kind", "annee", "nombre", "b", "c", "d")
+    )
+    answers = (
+        EnqueteSatisfaction.objects.filter(annee__lte=max_year)
+        .order_by()
+        .annotate(kind=_int(1))
+        .values_list(
+            "kind", "annee", "tres_satisfaits", "satisfaits", "peu_satisfaits", "pas_satisfaits"
         )
     )
-    for row in complaints:
-        years[row["date__year"]].update(
-            reclamations_orales=row["orales"], reclamations_ecrites=row["ecrites"]
-        )
-    complainers = defaultdict(list)
-    for year, reference in Reclamation.objects.filter(date__year__lte=max_year).values_list(
-        "date__year", "client_reference"
-    ):
-        complainers[year].append(reference)
-    clients = dict(NombreClients.objects.filter(annee__lte=max_year).values_list("annee", "nombre"))
-    surveys: defaultdict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
-    survey: tuple[int, int, int, int, int]
-    for survey in EnqueteSatisfaction.objects.filter(annee__lte=max_year).values_list(
-        "annee", "tres_satisfaits", "satisfaits", "peu_satisfaits", "pas_satisfaits"
-    ):
-        surveys[survey[0]].append(survey[1:])
+    for kind, annee, a, b, c, d in counts.union(answers, all=True):
+        if kind == 0:
+            clients[annee] = a
+        else:
+            surveys[annee].append((a, b, c, d))
     for year in set(years) | set(clients) | set(surveys):
         entry = years[year]
         entry.setdefault("reclamations_orales", 0)
