@@ -148,7 +148,11 @@ def ensure_running() -> Path:
                 "-l",
                 str(pgdata / "server.log"),
                 "-o",
-                f"-c listen_addresses='' -k {pgdata} -c max_connections=200 -c fsync=off",
+                # Locks: a structure's schema holds ~500 relations; tests that create or
+                # read many schemas in one transaction need more than the default 64 per
+                # connection in the shared lock table.
+                f"-c listen_addresses='' -k {pgdata} -c max_connections=200 -c fsync=off"
+                " -c max_locks_per_transaction=256",
                 "start",
             ]
         )
