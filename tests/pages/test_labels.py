@@ -81,13 +81,20 @@ def test_no_hand_made_plural_in_templates_and_messages():
 
 def test_criterion_page_names_its_deliverable_type(network, client_for):
     from accompagnement.groupes.services import load_types_livrable
-    from tests.bilans.conftest import Frame
+    from referentiels import services
+    from tests.factories import build_frame
 
     load_types_livrable()
-    frame = Frame()
-    critere = frame.criteres["4.2.1"]
-    critere.type_livrable = "livret-accueil"
-    critere.save(update_fields=["type_livrable"])
+    frame = build_frame(publish=False)  # a draft: its criteria may still change
+    critere = frame.critere("4.2.1")
+    services.save_critere(
+        version=frame.version,
+        noeud=critere.noeud,
+        code=critere.code,
+        titre=critere.titre,
+        critere=critere,
+        type_livrable="livret-accueil",
+    )
     page = client_for(network.user("federation")).get(
         f"/referentiels/versions/{frame.version.pk}/criteres/4.2.1/"
     )
