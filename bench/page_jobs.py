@@ -149,6 +149,7 @@ def main() -> None:
     with transaction.atomic():
         job, request_ms, request_queries = timed(
             lambda: services.start_register_import(
+                structure=structure,
                 registre=REGISTRES["reclamations"],
                 name="bench.xlsx",
                 content=content,

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,10 +15,11 @@ from accompagnement.registres import xlsx
 from accompagnement.registres.errors import RegistreError
 from accompagnement.registres.forms import form_class
 from accompagnement.registres.registry import Registre, field_label, registre_by_slug
-from core import jobs, page_jobs, tabular
+from core import jobs, page_jobs, tabular, tenancy
 from core.errors import BusinessError
 from core.models import Job
 from tenants import access
+from tenants.models import Structure
 
 logger = logging.getLogger("qualireseau.registres")
 IMPORT_JOB = "registre_import"
@@ -49,10 +50,23 @@ def _validation_errors(
 
 
 @transaction.atomic
+def _require_contributor(structure: Structure, user: Any, operation: str) -> None:
+    """Registers are written by the structure's directors, référents and contributors, in
+    the structure's own schema."""
+    tenancy.require_schema(structure.schema_name, operation)
+    access.require(access.can_contribute(user, structure))
+
+
 def save_register_entry(
-    *, registre: Registre, data: dict[str, Any], instance: Model | None = None
+    *,
+    structure: Structure,
+    registre: Registre,
+    data: dict[str, Any],
+    user: Any,
+    instance: Model | None = None,
 ) -> Model:
     """Create or update one entry from cleaned values (validated again here)."""
+    _require_contributor(structure, user, "save_register_entry")
     entry = instance or registre.model()
     m2m = {}
     for name in registre.fields:
@@ -77,15 +91,19 @@ def save_register_entry(
 
 
 @transaction.atomic
-def delete_register_entry(*, registre: Registre, instance: Model) -> None:
+def delete_register_entry(
+    *, structure: Structure, registre: Registre, instance: Model, user: Any
+) -> None:
+    _require_contributor(structure, user, "delete_register_entry")
     pk = instance.pk
     instance.delete()
     logger.info("registre %s: entry %s deleted", registre.slug, pk)
 
 
-def import_register(*, registre: Registre, content: bytes) -> int:
+def import_register(*, structure: Structure, registre: Registre, content: bytes, user: Any) -> int:
     """Import an XLSX file: every row is validated first; either all rows are saved or
     none (a ``BusinessError`` lists each row's field errors). Returns the count saved."""
+    _require_contributor(structure, user, "import_register")
     return _save_forms(registre, _validated_forms(registre, content))
 
 
@@ -102,12 +120,18 @@ def _save_forms(registre: Registre, forms: list[Any]) -> int:
 
 @transaction.atomic
 def start_register_import(
-    *, registre: Registre, name: str, content: bytes, user: Any, token: str | None = None
+    *,
+    structure: Structure,
+    registre: Registre,
+    name: str,
+    content: bytes,
+    user: Any,
+    token: str | None = None,
 ) -> Job:
     """Check the file's format and columns now, then queue its import as a durable job
     (``core.page_jobs``) created in this transaction: the job checks every row and saves
     them all, or reports every refused row and saves none."""
-    access.require(access.can_contribute(user, connection.tenant))  # type: ignore[attr-defined]
+    _require_contributor(structure, user, "start_register_import")
     rows = check_register_file(registre=registre, content=content)
     return page_jobs.start(
         kind=IMPORT_JOB,

@@ -66,7 +66,11 @@ def entry_form(request, slug: str, pk: int | None = None):
     if request.method == "POST" and form.is_valid():
         try:
             services.save_register_entry(
-                registre=registre, data=form.cleaned_data, instance=instance
+                structure=request.tenant,
+                registre=registre,
+                data=form.cleaned_data,
+                user=request.user,
+                instance=instance,
             )
         except BusinessError as error:
             for item in error.errors:
@@ -86,7 +90,10 @@ def entry_delete(request, slug: str, pk: int):
     registre = registre_by_slug(slug)
     _require_contributor(request)
     services.delete_register_entry(
-        registre=registre, instance=selectors.register_entry(registre, pk)
+        structure=request.tenant,
+        registre=registre,
+        instance=selectors.register_entry(registre, pk),
+        user=request.user,
     )
     messages.success(request, _("Supprimé."))
     return redirect(structure_url(request.tenant, "registres:list", slug))
@@ -105,6 +112,7 @@ def entry_import(request, slug: str):
         else:
             try:
                 job = services.start_register_import(
+                    structure=request.tenant,
                     registre=registre,
                     name=upload.name,
                     content=upload.read(),

@@ -63,16 +63,28 @@ def register_viewset(slug: str) -> type[viewsets.ModelViewSet]:
 
         def perform_create(self, serializer):
             serializer.instance = registres_services.save_register_entry(
-                registre=registre, data=serializer.validated_data
+                structure=self.request.tenant,
+                registre=registre,
+                data=serializer.validated_data,
+                user=self.request.user,
             )
 
         def perform_update(self, serializer):
             serializer.instance = registres_services.save_register_entry(
-                registre=registre, data=serializer.validated_data, instance=serializer.instance
+                structure=self.request.tenant,
+                registre=registre,
+                data=serializer.validated_data,
+                user=self.request.user,
+                instance=serializer.instance,
             )
 
         def perform_destroy(self, instance):
-            registres_services.delete_register_entry(registre=registre, instance=instance)
+            registres_services.delete_register_entry(
+                structure=self.request.tenant,
+                registre=registre,
+                instance=instance,
+                user=self.request.user,
+            )
 
         @extend_schema(
             summary="The register as XLSX",
@@ -100,7 +112,12 @@ def register_viewset(slug: str) -> type[viewsets.ModelViewSet]:
                     },
                     status=status.HTTP_400_BAD_REQUEST,
                 )
-            count = registres_services.import_register(registre=registre, content=upload.read())
+            count = registres_services.import_register(
+                structure=request.tenant,
+                registre=registre,
+                content=upload.read(),
+                user=request.user,
+            )
             return Response({"importees": count}, status=status.HTTP_201_CREATED)
 
     RegisterViewSet.__name__ = f"{registre.model.__name__}ViewSet"

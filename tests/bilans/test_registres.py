@@ -97,9 +97,11 @@ def test_a_client_name_is_refused_as_reference(network, client_for, in_structure
     assert not Reclamation.objects.exists()
 
 
-def test_survey_counts_cannot_exceed_respondents(in_structure):
+def test_survey_counts_cannot_exceed_respondents(network, in_structure):
     with pytest.raises(BusinessError) as error:
         save_register_entry(
+            structure=in_structure,
+            user=network.user("referent"),
             registre=REGISTRES["enquetes"],
             data={
                 "periode": "2016",
@@ -115,7 +117,7 @@ def test_survey_counts_cannot_exceed_respondents(in_structure):
     assert not EnqueteSatisfaction.objects.exists()
 
 
-def test_import_is_all_or_nothing_with_row_and_field_errors(in_structure):
+def test_import_is_all_or_nothing_with_row_and_field_errors(network, in_structure):
     content = _xlsx(
         [
             HEADER,
@@ -125,7 +127,12 @@ def test_import_is_all_or_nothing_with_row_and_field_errors(in_structure):
         ]
     )
     with pytest.raises(BusinessError) as error:
-        import_register(registre=REGISTRES["reclamations"], content=content)
+        import_register(
+            structure=in_structure,
+            user=network.user("referent"),
+            registre=REGISTRES["reclamations"],
+            content=content,
+        )
     errors = error.value.errors
     assert {(e["row"], e["field"]) for e in errors} == {
         (3, "date"),
@@ -135,7 +142,7 @@ def test_import_is_all_or_nothing_with_row_and_field_errors(in_structure):
     assert not Reclamation.objects.exists()
 
 
-def test_import_then_export_round_trip(in_structure):
+def test_import_then_export_round_trip(network, in_structure):
     content = _xlsx(
         [
             HEADER,
@@ -152,7 +159,15 @@ def test_import_then_export_round_trip(in_structure):
             ],
         ]
     )
-    assert import_register(registre=REGISTRES["reclamations"], content=content) == 2
+    assert (
+        import_register(
+            structure=in_structure,
+            user=network.user("referent"),
+            registre=REGISTRES["reclamations"],
+            content=content,
+        )
+        == 2
+    )
     assert (
         Reclamation.objects.filter(forme="ecrite", cloturee=True, categorie="facturation").count()
         == 1
@@ -166,14 +181,24 @@ def test_import_then_export_round_trip(in_structure):
     assert rows[0][:3] == ("Date", "Forme", "Référence client")
     assert len(rows) == 3
     assert (
-        import_register(registre=REGISTRES["reclamations"], content=_xlsx([list(r) for r in rows]))
+        import_register(
+            structure=in_structure,
+            user=network.user("referent"),
+            registre=REGISTRES["reclamations"],
+            content=_xlsx([list(r) for r in rows]),
+        )
         == 2
     )
 
 
-def test_import_rejects_a_file_that_is_not_a_workbook(in_structure):
+def test_import_rejects_a_file_that_is_not_a_workbook(network, in_structure):
     with pytest.raises(BusinessError) as error:
-        import_register(registre=REGISTRES["reclamations"], content=b"not a workbook")
+        import_register(
+            structure=in_structure,
+            user=network.user("referent"),
+            registre=REGISTRES["reclamations"],
+            content=b"not a workbook",
+        )
     assert error.value.code == "invalid_file"
 
 
@@ -193,9 +218,11 @@ def test_import_page_shows_errors_and_saves_nothing(
     assert not Reclamation.objects.exists()
 
 
-def test_descriptions_are_never_logged(in_structure, caplog):
+def test_descriptions_are_never_logged(network, in_structure, caplog):
     caplog.set_level(logging.DEBUG)
     save_register_entry(
+        structure=in_structure,
+        user=network.user("referent"),
         registre=REGISTRES["reclamations"],
         data={
             "date": datetime.date(2016, 1, 1),
@@ -238,7 +265,12 @@ def test_api_crud_for_contributors(network, api_client_for, in_structure):
 
 
 def test_api_other_structure_gets_404(network, api_client_for, in_structure):
-    entry = save_register_entry(registre=REGISTRES["clients"], data={"annee": 2016, "nombre": 12})
+    entry = save_register_entry(
+        structure=in_structure,
+        user=network.user("referent"),
+        registre=REGISTRES["clients"],
+        data={"annee": 2016, "nombre": 12},
+    )
     client = api_client_for(network.user("directeur_autre"))
     assert client.get(f"{API}/clients/{entry.pk}/").status_code == 404
     assert client.delete(f"{API}/clients/{entry.pk}/").status_code == 404
@@ -255,6 +287,8 @@ def test_register_list_query_count_is_bounded(
     for batch in (2, 15):
         for i in range(batch):
             save_register_entry(
+                structure=in_structure,
+                user=network.user("referent"),
                 registre=REGISTRES["evenements"],
                 data={
                     "date": datetime.date(2016, 1, 1 + i),
@@ -271,3 +305,24 @@ def test_register_list_query_count_is_bounded(
     assert counts[0] == counts[1]
     with django_assert_max_num_queries(40):  # menus and to-dos of every app included
         client.get(f"{BASE}/evenements/")
+
+
+def test_register_services_check_the_person_and_the_structure(network, in_structure):
+    """The services check their own rule: a reader may not write, and a service given
+    another structure than the connection's schema refuses to run (nothing written)."""
+    data = {"annee": 2016, "nombre": 12}
+    with pytest.raises(BusinessError):
+        save_register_entry(
+            structure=in_structure,
+            user=network.user("lecteur"),
+            registre=REGISTRES["clients"],
+            data=data,
+        )
+    with pytest.raises(RuntimeError):
+        save_register_entry(
+            structure=network.other_structure,
+            user=network.user("directeur_autre"),
+            registre=REGISTRES["clients"],
+            data=data,
+        )
+    assert not REGISTRES["clients"].model.objects.exists()

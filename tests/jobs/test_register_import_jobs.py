@@ -46,6 +46,7 @@ def test_the_job_is_created_in_the_request_and_published_after_commit(
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         job = services.start_register_import(
+            structure=network.structure,
             registre=REGISTRES["reclamations"],
             name="r.xlsx",
             content=_xlsx([HEADER, *ROWS]),
@@ -104,6 +105,7 @@ def test_running_the_job_twice_imports_once(
 ):
     with django_capture_on_commit_callbacks(execute=False):
         job = services.start_register_import(
+            structure=network.structure,
             registre=REGISTRES["reclamations"],
             name="r.xlsx",
             content=_xlsx([HEADER, *ROWS]),
@@ -216,6 +218,7 @@ def test_another_structures_job_is_404(network, client_for, django_capture_on_co
     connection.set_tenant(network.other_structure)
     with django_capture_on_commit_callbacks(execute=False):
         job = services.start_register_import(
+            structure=network.other_structure,
             registre=REGISTRES["reclamations"],
             name="r.xlsx",
             content=_xlsx([HEADER, *ROWS]),
@@ -245,14 +248,22 @@ def test_another_structures_job_is_404(network, client_for, django_capture_on_co
         ),
     ],
 )
-def test_other_registers_round_trip_through_their_import(in_structure, slug, values):
+def test_other_registers_round_trip_through_their_import(network, in_structure, slug, values):
     from accompagnement.registres import xlsx
 
     registre = REGISTRES[slug]
     entry = registre.model.objects.create(**values)
     content = xlsx.export_register(registre, [entry])
     entry.delete()
-    assert services.import_register(registre=registre, content=content) == 1
+    assert (
+        services.import_register(
+            structure=in_structure,
+            user=network.user("referent"),
+            registre=registre,
+            content=content,
+        )
+        == 1
+    )
     again = registre.model.objects.get()
     assert {name: getattr(again, name) for name in values} == values
 

@@ -50,8 +50,10 @@ def _answer_all(structure, autodiagnostic, values, referent):
         )
 
 
-def _complaint(date: datetime.date, n: int) -> None:
+def _complaint(network, date: datetime.date, n: int) -> None:
     registres_services.save_register_entry(
+        structure=network.structure,
+        user=network.user("referent"),
         registre=REGISTRES["reclamations"],
         data={
             "date": date,
@@ -123,7 +125,7 @@ def dashboard(network):
             ],
             start=1,
         ):
-            _complaint(date, n)
+            _complaint(network, date, n)
     finally:
         connection.set_schema_to_public()
     return {"today": today, "first": first, "second": second}
@@ -292,5 +294,5 @@ def test_complaints_are_compared_over_the_same_period(
         ],
         start=1,
     ):
-        _complaint(date, n)
+        _complaint(network, date, n)
     assert registres_selectors.complaints_year_to_date(today) == (this_year, last_year)

@@ -187,24 +187,42 @@ def test_error_list_keeps_the_first_errors_and_counts_the_others():
 # --- Registers -------------------------------------------------------------------------------
 
 
-def test_register_import_reads_a_lying_dimension_in_bounded_work(in_structure):
+def test_register_import_reads_a_lying_dimension_in_bounded_work(network, in_structure):
     content = with_dimension(workbook_bytes([REGISTER_HEADER, GOOD_ROW, GOOD_ROW]), "A1:XFD1048576")
-    assert import_register(registre=REGISTRES["reclamations"], content=content) == 2
+    assert (
+        import_register(
+            structure=in_structure,
+            user=network.user("referent"),
+            registre=REGISTRES["reclamations"],
+            content=content,
+        )
+        == 2
+    )
 
 
-def test_register_import_refuses_a_row_numbered_1048576(in_structure):
+def test_register_import_refuses_a_row_numbered_1048576(network, in_structure):
     content = with_last_row(workbook_bytes([REGISTER_HEADER, GOOD_ROW]), 1048576, "x")
     with pytest.raises(BusinessError) as error:
-        import_register(registre=REGISTRES["reclamations"], content=content)
+        import_register(
+            structure=in_structure,
+            user=network.user("referent"),
+            registre=REGISTRES["reclamations"],
+            content=content,
+        )
     assert error.value.code == tabular.TableErrorCode.TOO_MANY_ROWS
     assert not Reclamation.objects.exists()
 
 
-def test_register_import_caps_its_errors(in_structure):
+def test_register_import_caps_its_errors(network, in_structure):
     bad = ["31/02/2016", "par pigeon", "C-0001", "Autre", "a", "", None, "non"]
     content = workbook_bytes([REGISTER_HEADER] + [bad] * 120)
     with pytest.raises(BusinessError) as error:
-        import_register(registre=REGISTRES["reclamations"], content=content)
+        import_register(
+            structure=in_structure,
+            user=network.user("referent"),
+            registre=REGISTRES["reclamations"],
+            content=content,
+        )
     errors = error.value.errors
     assert len(errors) == 101
     assert errors[-1]["code"] == "more_errors"
