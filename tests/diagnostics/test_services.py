@@ -527,11 +527,11 @@ def test_level_ladder_opens_level_two_once_level_one_is_confirmed_satisfied(in_s
         expected_revision=0,
         user=referent,
     )
-    page = selectors.answer_page(autodiagnostic)
+    sheet = selectors.answer_sheet(autodiagnostic)
     locked = {
-        row.reponse.critere.code
-        for block in page.themes
-        for rows in block.levels.values()
+        row.code
+        for theme in sheet.themes
+        for _niveau, rows in theme.levels
         for row in rows
         if row.locked
     }
